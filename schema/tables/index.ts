@@ -1,0 +1,4 @@
+export * from './auth.js';
+export * from './history.js';
+export * from './ipam.js';
+export * from './probes.js';
