@@ -1,0 +1,53 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { HTTPException } from 'hono/http-exception';
+import { PROBE_SOCKET_PATH } from '../schema/protocol.js';
+import { requireAuth, type AppEnv } from './auth-middleware.js';
+import type { AppDeps } from './deps.js';
+import { AppError, errorBody } from './errors.js';
+import { authRoutes, loginRoutes } from './routes/auth.js';
+import { csvRoutes } from './routes/csv.js';
+import { hostRoutes } from './routes/hosts.js';
+import { probeRoutes } from './routes/probes.js';
+import { subnetRoutes } from './routes/subnets.js';
+
+const PUBLIC_API_PATHS = new Set(['/api/auth/login', PROBE_SOCKET_PATH]);
+
+const DOCS_HTML = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>edge-ipam API</title>
+<link rel="stylesheet" href="/vendor/swagger-ui.css"></head><body><div id="ui"></div>
+<script src="/vendor/swagger-ui-bundle.js"></script>
+<script>SwaggerUIBundle({ url: '/openapi.json', dom_id: '#ui' });</script></body></html>`;
+
+/** The control plane: the same app on every host; the host passes in its database, probe hub, clock and config. */
+export function createApp(deps: AppDeps) {
+  const app = new OpenAPIHono<AppEnv>();
+
+  app.onError((err, c) => {
+    if (err instanceof AppError) return c.json(errorBody(err.code, err.message, err.details), err.status);
+    if (err instanceof HTTPException) return c.json(errorBody('http_error', err.message), err.status);
+    deps.log.error('unhandled error', { path: c.req.path, error: String(err), stack: (err as Error).stack });
+    return c.json(errorBody('internal', 'internal error'), 500);
+  });
+
+  app.get('/health', (c) => c.json({ ok: true }));
+  app.get('/docs', (c) => c.html(DOCS_HTML));
+  app.doc('/openapi.json', {
+    openapi: '3.0.3',
+    info: { title: 'edge-ipam', version: '0.1.0', description: 'IP address management with live host monitoring' },
+    security: [{ session: [] }, { bearer: [] }],
+  });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'session', { type: 'apiKey', in: 'cookie', name: 'eipam_session' });
+
+  app.route('/', loginRoutes(deps));
+  const auth = requireAuth(deps);
+  app.use('/api/*', async (c, next) => (PUBLIC_API_PATHS.has(c.req.path) ? next() : auth(c, next)));
+  app.route('/', authRoutes(deps));
+  app.route('/', probeRoutes(deps));
+  app.route('/', subnetRoutes(deps));
+  app.route('/', hostRoutes(deps));
+  app.route('/', csvRoutes(deps));
+  app.all('/api/*', (c) => c.json(errorBody('not_found', `no route for ${c.req.method} ${c.req.path}`), 404));
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

@@ -1,0 +1,99 @@
+import { and, eq, inArray, ne, sql } from 'drizzle-orm';
+import { parseCidr } from '../../schema/ip/cidr.js';
+import { decodeFrame, probeMessage, type ServerMessage } from '../../schema/protocol.js';
+import { hosts, probes, subnets } from '../../schema/tables/index.js';
+import { sha256Hex } from '../crypto.js';
+import type { AppDeps } from '../deps.js';
+import { ingestBatch } from '../services/ingest.js';
+
+// What both hosts do with a probe's socket; they only move frames.
+
+export async function authenticateProbe(deps: AppDeps, authorization: string | null | undefined) {
+  const token = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1];
+  if (!token) return null;
+  const [probe] = await deps.db
+    .select({ id: probes.id, name: probes.name })
+    .from(probes)
+    .where(eq(probes.tokenHash, await sha256Hex(token)));
+  return probe ?? null;
+}
+
+export async function buildAssignment(deps: AppDeps, probeId: number): Promise<ServerMessage> {
+  const assigned = await deps.db
+    .select({ id: subnets.id, cidr: subnets.cidr, family: subnets.family, intervalSeconds: subnets.sweepIntervalSeconds })
+    .from(subnets)
+    .where(eq(subnets.probeId, probeId))
+    .orderBy(subnets.id);
+  // IPv6 blocks cannot be swept address by address: the probe pings what the IPAM knows.
+  const v6Ids = assigned.filter((s) => s.family === 6).map((s) => s.id);
+  const known = v6Ids.length
+    ? await deps.db.select({ subnetId: hosts.subnetId, ip: hosts.ip }).from(hosts).where(inArray(hosts.subnetId, v6Ids))
+    : [];
+  return {
+    type: 'assignment',
+    subnets: assigned.map((s) => ({
+      id: s.id,
+      cidr: parseCidr(s.cidr).cidr,
+      intervalSeconds: s.intervalSeconds,
+      knownHosts: known.filter((k) => k.subnetId === s.id).map((k) => k.ip),
+    })),
+    settings: { pingTimeoutMs: deps.config.pingTimeoutMs, maxSweepAddresses: deps.config.maxSweepAddresses },
+  };
+}
+
+/** Sends the probe its current assignment, if it is connected. Call after anything it sweeps changes. */
+export async function pushAssignment(deps: AppDeps, probeId: number | null | undefined): Promise<void> {
+  if (probeId == null) return;
+  if (await deps.hub.isConnected(probeId)) await deps.hub.send(probeId, await buildAssignment(deps, probeId));
+}
+
+export async function probeConnected(deps: AppDeps, probe: { id: number; name: string }): Promise<ServerMessage[]> {
+  const now = deps.clock.now();
+  await deps.db.update(probes).set({ connected: true, lastSeenAt: new Date(now) }).where(eq(probes.id, probe.id));
+  deps.log.info('probe connected', { probeId: probe.id, name: probe.name });
+  return [{ type: 'welcome', probeId: probe.id, name: probe.name, serverTime: now }, await buildAssignment(deps, probe.id)];
+}
+
+/** Marks the probe offline and its hosts unknown (with an event each): we can no longer tell up from down. */
+export async function probeDisconnected(deps: AppDeps, probeId: number): Promise<void> {
+  const now = deps.clock.now();
+  const watched = sql`${hosts.subnetId} IN (SELECT ${subnets.id} FROM ${subnets} WHERE ${subnets.probeId} = ${probeId})`;
+  await deps.db.batch([
+    deps.db.update(probes).set({ connected: false }).where(eq(probes.id, probeId)),
+    deps.db.run(
+      sql`INSERT INTO host_events (host_id, at, from_status, to_status, probe_id)
+          SELECT id, ${now}, status, 'unknown', ${probeId} FROM hosts WHERE ${watched} AND status != 'unknown'`,
+    ),
+    deps.db
+      .update(hosts)
+      .set({ status: 'unknown', consecutiveFailures: 0, lastChangeAt: new Date(now), updatedAt: new Date(now) })
+      .where(and(watched, ne(hosts.status, 'unknown'))),
+  ]);
+  deps.log.info('probe disconnected', { probeId });
+}
+
+/** Handles one frame from a probe and returns the replies. Never throws for bad input. */
+export async function handleProbeFrame(deps: AppDeps, probeId: number, raw: string): Promise<ServerMessage[]> {
+  const decoded = decodeFrame(probeMessage, raw);
+  if (!decoded.ok) {
+    deps.log.warn('malformed probe message rejected', { probeId, error: decoded.error });
+    return [{ type: 'error', code: 'bad_message', message: decoded.error }];
+  }
+  const msg = decoded.message;
+  switch (msg.type) {
+    case 'ping':
+      await deps.db.update(probes).set({ lastSeenAt: new Date(deps.clock.now()) }).where(eq(probes.id, probeId));
+      return [{ type: 'pong' }];
+    case 'hello':
+      await deps.db.update(probes).set({ version: msg.version }).where(eq(probes.id, probeId));
+      return [];
+    case 'job_status':
+      deps.log.info('probe job status', { probeId, jobId: msg.jobId, state: msg.state, error: msg.error });
+      return [];
+    case 'results': {
+      const outcome = await ingestBatch(deps, probeId, msg.batchId, msg.sweeps);
+      if (!outcome.duplicate) deps.log.info('results stored', { probeId, batchId: msg.batchId, samples: outcome.samples, events: outcome.events });
+      return [{ type: 'ack', batchId: msg.batchId, duplicate: outcome.duplicate, rejectedSubnets: outcome.rejectedSubnets }];
+    }
+  }
+}

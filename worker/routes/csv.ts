@@ -1,0 +1,50 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import type { AppDeps } from '../deps.js';
+import { AppError } from '../errors.js';
+import { exportHostsCsv, exportSubnetsCsv, importHosts, importSubnets } from '../services/csv.js';
+import { errors, ErrorSchema, json, router } from './common.js';
+
+const MAX_CSV_BYTES = 8 * 1024 * 1024;
+const csvResponse = (description: string) => ({ content: { 'text/csv': { schema: z.string() } }, description });
+const csvBody = { body: { content: { 'text/csv': { schema: z.string() } }, required: true } };
+const invalidRows = { 422: json(ErrorSchema, 'Some rows are invalid (details.rows lists line and message); nothing was written') };
+
+async function readCsvBody(req: Request): Promise<string> {
+  const type = req.headers.get('content-type') ?? '';
+  if (!/^(text\/csv|text\/plain|application\/csv)/i.test(type)) throw new AppError(400, 'unsupported_media_type', 'send the file as text/csv');
+  const text = await req.text();
+  if (text.length > MAX_CSV_BYTES) throw new AppError(413, 'csv_too_large', `the CSV is larger than ${MAX_CSV_BYTES} bytes`);
+  return text;
+}
+
+export function csvRoutes(deps: AppDeps) {
+  return router()
+    .openapi(
+      createRoute({ method: 'get', path: '/api/export/subnets.csv', tags: ['csv'], responses: { 200: csvResponse('Every subnet'), 401: errors[401] } }),
+      async (c) => c.body(await exportSubnetsCsv(deps), 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': 'attachment; filename="subnets.csv"' }),
+    )
+    .openapi(
+      createRoute({ method: 'get', path: '/api/export/hosts.csv', tags: ['csv'], responses: { 200: csvResponse('Every host record'), 401: errors[401] } }),
+      async (c) => c.body(await exportHostsCsv(deps), 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': 'attachment; filename="hosts.csv"' }),
+    )
+    .openapi(
+      createRoute({
+        method: 'post',
+        path: '/api/import/subnets',
+        tags: ['csv'],
+        request: csvBody,
+        responses: { 200: json(z.object({ created: z.number() }), 'All rows imported'), 400: errors[400], 401: errors[401], ...invalidRows },
+      }),
+      async (c) => c.json(await importSubnets(deps, await readCsvBody(c.req.raw)), 200),
+    )
+    .openapi(
+      createRoute({
+        method: 'post',
+        path: '/api/import/hosts',
+        tags: ['csv'],
+        request: csvBody,
+        responses: { 200: json(z.object({ created: z.number(), updated: z.number() }), 'All rows imported (existing addresses updated)'), 400: errors[400], 401: errors[401], ...invalidRows },
+      }),
+      async (c) => c.json(await importHosts(deps, await readCsvBody(c.req.raw)), 200),
+    );
+}

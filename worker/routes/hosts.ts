@@ -1,0 +1,105 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { desc, eq } from 'drizzle-orm';
+import { hostEvents, hosts, subnets } from '../../schema/tables/index.js';
+import type { AppDeps } from '../deps.js';
+import { pushAssignment } from '../probe-link/session.js';
+import { createHost, getHost, hostEventsOf, hostHistory, hostView, updateHost } from '../services/hosts.js';
+import { errors, ErrorSchema, IdParams, json, jsonBody, router } from './common.js';
+import { EventSchema, HostFieldsSchema, HostSchema } from './schemas.js';
+
+const History = z.object({
+  window: z.enum(['24h', '7d']),
+  uptimePercent: z.number().nullable(),
+  samples: z.number().int(),
+  hourly: z.array(z.object({ hour: z.string(), samples: z.number(), uptimePercent: z.number(), avgLatencyMs: z.number().nullable() })),
+  recent: z.array(z.object({ at: z.string(), up: z.boolean(), latencyMs: z.number().nullable() })),
+});
+const Limit = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100) });
+
+async function subnetProbe(deps: AppDeps, subnetId: number) {
+  const [s] = await deps.db.select({ probeId: subnets.probeId }).from(subnets).where(eq(subnets.id, subnetId));
+  return s?.probeId;
+}
+
+export function hostRoutes(deps: AppDeps) {
+  return router()
+    .openapi(
+      createRoute({
+        method: 'post',
+        path: '/api/hosts',
+        tags: ['hosts'],
+        request: jsonBody(HostFieldsSchema.extend({ ip: z.string().min(2).max(64) }).strict()),
+        responses: { 201: json(HostSchema, 'Recorded (reserved or annotated address)'), 400: errors[400], 401: errors[401], 409: json(ErrorSchema, 'The address already has a record') },
+      }),
+      async (c) => {
+        const { ip, ...fields } = c.req.valid('json');
+        const row = await createHost(deps, ip, fields);
+        await pushAssignment(deps, await subnetProbe(deps, row.subnetId));
+        return c.json(hostView(row), 201);
+      },
+    )
+    .openapi(
+      createRoute({ method: 'get', path: '/api/hosts/{id}', tags: ['hosts'], request: { params: IdParams }, responses: { 200: json(HostSchema, 'One host'), ...errors } }),
+      async (c) => c.json(hostView(await getHost(deps, c.req.valid('param').id)), 200),
+    )
+    .openapi(
+      createRoute({
+        method: 'patch',
+        path: '/api/hosts/{id}',
+        tags: ['hosts'],
+        request: { params: IdParams, ...jsonBody(HostFieldsSchema.strict()) },
+        responses: { 200: json(HostSchema, 'Updated'), ...errors },
+      }),
+      async (c) => c.json(hostView(await updateHost(deps, c.req.valid('param').id, c.req.valid('json'))), 200),
+    )
+    .openapi(
+      createRoute({ method: 'delete', path: '/api/hosts/{id}', tags: ['hosts'], request: { params: IdParams }, responses: { 204: { description: 'Forgotten, with its history' }, ...errors } }),
+      async (c) => {
+        const host = await getHost(deps, c.req.valid('param').id);
+        await deps.db.delete(hosts).where(eq(hosts.id, host.id));
+        await pushAssignment(deps, await subnetProbe(deps, host.subnetId));
+        return c.body(null, 204);
+      },
+    )
+    .openapi(
+      createRoute({
+        method: 'get',
+        path: '/api/hosts/{id}/events',
+        tags: ['hosts'],
+        request: { params: IdParams, query: Limit },
+        responses: { 200: json(z.object({ events: z.array(EventSchema) }), 'State changes, newest first'), ...errors },
+      }),
+      async (c) => c.json({ events: await hostEventsOf(deps, c.req.valid('param').id, c.req.valid('query').limit) }, 200),
+    )
+    .openapi(
+      createRoute({
+        method: 'get',
+        path: '/api/hosts/{id}/history',
+        tags: ['hosts'],
+        request: { params: IdParams, query: z.object({ window: z.enum(['24h', '7d']).default('24h') }) },
+        responses: { 200: json(History, 'Uptime and latency over the window'), ...errors },
+      }),
+      async (c) => c.json(await hostHistory(deps, c.req.valid('param').id, c.req.valid('query').window), 200),
+    )
+    .openapi(
+      createRoute({
+        method: 'get',
+        path: '/api/events',
+        tags: ['hosts'],
+        request: { query: Limit },
+        responses: { 200: json(z.object({ events: z.array(EventSchema.extend({ hostId: z.number(), ip: z.string() })) }), 'Recent state changes across all hosts'), 401: errors[401], 400: errors[400] },
+      }),
+      async (c) => {
+        const rows = await deps.db
+          .select({ e: hostEvents, ip: hosts.ip })
+          .from(hostEvents)
+          .innerJoin(hosts, eq(hosts.id, hostEvents.hostId))
+          .orderBy(desc(hostEvents.at), desc(hostEvents.id))
+          .limit(c.req.valid('query').limit);
+        return c.json(
+          { events: rows.map(({ e, ip }) => ({ id: e.id, hostId: e.hostId, ip, at: e.at.toISOString(), from: e.fromStatus, to: e.toStatus, probeId: e.probeId })) },
+          200,
+        );
+      },
+    );
+}

@@ -1,0 +1,104 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { eq } from 'drizzle-orm';
+import { subnets } from '../../schema/tables/index.js';
+import type { AppDeps } from '../deps.js';
+import { AppError } from '../errors.js';
+import { pushAssignment } from '../probe-link/session.js';
+import { subnetRows } from '../services/hosts.js';
+import { createSubnet, getSubnet, listSubnets, subnetCounts, subnetView, updateSubnet } from '../services/subnets.js';
+import { errors, ErrorSchema, IdParams, json, jsonBody, router } from './common.js';
+import { HostSchema, SubnetFieldsSchema, SubnetSchema, UnusedRunSchema } from './schemas.js';
+
+const CreateSubnet = SubnetFieldsSchema.extend({ cidr: z.string().min(1).max(64).openapi({ example: '198.18.0.0/24' }) });
+const conflict = { 409: json(ErrorSchema, 'Overlaps or duplicates an existing subnet') };
+
+export function subnetRoutes(deps: AppDeps) {
+  return router()
+    .openapi(
+      createRoute({
+        method: 'post',
+        path: '/api/subnets',
+        tags: ['subnets'],
+        request: jsonBody(CreateSubnet),
+        responses: { 201: json(SubnetSchema, 'Created'), 400: errors[400], 401: errors[401], ...conflict },
+      }),
+      async (c) => {
+        const row = await createSubnet(deps, c.req.valid('json'));
+        await pushAssignment(deps, row.probeId);
+        return c.json(subnetView(row), 201);
+      },
+    )
+    .openapi(
+      createRoute({ method: 'get', path: '/api/subnets', tags: ['subnets'], responses: { 200: json(z.object({ subnets: z.array(SubnetSchema) }), 'All subnets in address order'), 401: errors[401] } }),
+      async (c) => c.json({ subnets: await listSubnets(deps) }, 200),
+    )
+    .openapi(
+      createRoute({ method: 'get', path: '/api/subnets/{id}', tags: ['subnets'], request: { params: IdParams }, responses: { 200: json(SubnetSchema, 'One subnet'), ...errors } }),
+      async (c) => {
+        const { id } = c.req.valid('param');
+        return c.json(subnetView(await getSubnet(deps, id), await subnetCounts(deps, id)), 200);
+      },
+    )
+    .openapi(
+      createRoute({
+        method: 'patch',
+        path: '/api/subnets/{id}',
+        tags: ['subnets'],
+        request: { params: IdParams, ...jsonBody(SubnetFieldsSchema.strict()) },
+        responses: { 200: json(SubnetSchema, 'Updated'), ...errors },
+      }),
+      async (c) => {
+        const { id } = c.req.valid('param');
+        const { row, before } = await updateSubnet(deps, id, c.req.valid('json'));
+        await pushAssignment(deps, row.probeId);
+        if (before.probeId !== row.probeId) await pushAssignment(deps, before.probeId);
+        return c.json(subnetView(row, await subnetCounts(deps, id)), 200);
+      },
+    )
+    .openapi(
+      createRoute({ method: 'delete', path: '/api/subnets/{id}', tags: ['subnets'], request: { params: IdParams }, responses: { 204: { description: 'Deleted with its hosts and history' }, ...errors } }),
+      async (c) => {
+        const { id } = c.req.valid('param');
+        const row = await getSubnet(deps, id);
+        await deps.db.delete(subnets).where(eq(subnets.id, id));
+        await pushAssignment(deps, row.probeId);
+        return c.body(null, 204);
+      },
+    )
+    .openapi(
+      createRoute({
+        method: 'get',
+        path: '/api/subnets/{id}/hosts',
+        tags: ['subnets'],
+        request: { params: IdParams },
+        responses: { 200: json(z.object({ rows: z.array(z.union([HostSchema, UnusedRunSchema])) }), 'Used addresses in order; unused runs collapsed to one row each'), ...errors },
+      }),
+      async (c) => c.json({ rows: (await subnetRows(deps, c.req.valid('param').id)).rows }, 200),
+    )
+    .openapi(
+      createRoute({
+        method: 'post',
+        path: '/api/subnets/{id}/scan',
+        tags: ['subnets'],
+        request: { params: IdParams },
+        responses: {
+          202: json(z.object({ jobId: z.string().nullable(), coalesced: z.boolean() }), 'Accepted: the probe sweeps now (or a sweep was just requested)'),
+          ...errors,
+          409: json(ErrorSchema, 'No probe is assigned, or it is offline'),
+        },
+      }),
+      async (c) => {
+        const { id } = c.req.valid('param');
+        const row = await getSubnet(deps, id);
+        if (row.probeId == null) throw new AppError(409, 'no_probe', `subnet ${row.cidr} has no probe assigned`);
+        if (!(await deps.hub.isConnected(row.probeId))) throw new AppError(409, 'probe_offline', `probe ${row.probeId} is not connected`);
+        const now = deps.clock.now();
+        const last = row.lastScanRequestedAt?.getTime() ?? 0;
+        if (now - last < deps.config.scanCoalesceSeconds * 1000) return c.json({ jobId: null, coalesced: true }, 202);
+        await deps.db.update(subnets).set({ lastScanRequestedAt: new Date(now) }).where(eq(subnets.id, id));
+        const jobId = crypto.randomUUID();
+        await deps.hub.send(row.probeId, { type: 'job', jobId, kind: 'sweep', subnetId: id });
+        return c.json({ jobId, coalesced: false }, 202);
+      },
+    );
+}

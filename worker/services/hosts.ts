@@ -1,0 +1,156 @@
+import { and, asc, desc, eq, gte } from 'drizzle-orm';
+import { formatIp, ipKey, parseCidr, parseIp, usableRange, CidrError } from '../../schema/ip/cidr.js';
+import { collapseUnused } from '../../schema/ip/ranges.js';
+import { hostEvents, hostHourly, hosts, hostSamples, type HostRow } from '../../schema/tables/index.js';
+import type { AppDeps } from '../deps.js';
+import { AppError, notFound } from '../errors.js';
+import { getSubnet, subnetContaining } from './subnets.js';
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+export function hostView(h: HostRow) {
+  return {
+    kind: 'host' as const,
+    id: h.id,
+    subnetId: h.subnetId,
+    ip: h.ip,
+    status: h.status,
+    latencyMs: h.latencyMs,
+    hostname: h.hostname,
+    hostnameSource: h.hostnameSource,
+    description: h.description,
+    tags: h.tags,
+    notes: h.notes,
+    reserved: h.reserved,
+    reservedBy: h.reservedBy,
+    reservedNote: h.reservedNote,
+    firstSeenAt: iso(h.firstSeenAt),
+    lastSeenAt: iso(h.lastSeenAt),
+    lastCheckedAt: iso(h.lastCheckedAt),
+    lastChangeAt: iso(h.lastChangeAt),
+    timesSeen: h.timesSeen,
+  };
+}
+export type HostView = ReturnType<typeof hostView>;
+
+export async function getHost(deps: AppDeps, id: number): Promise<HostRow> {
+  const [row] = await deps.db.select().from(hosts).where(eq(hosts.id, id));
+  if (!row) throw notFound(`host ${id}`);
+  return row;
+}
+
+/** Used addresses in order, with every run of unused ones collapsed to one row. Never enumerates the block. */
+export async function subnetRows(deps: AppDeps, subnetId: number) {
+  const subnet = await getSubnet(deps, subnetId);
+  const c = parseCidr(subnet.cidr);
+  const used = await deps.db.select().from(hosts).where(eq(hosts.subnetId, subnetId)).orderBy(asc(hosts.ipKey));
+  const rows = collapseUnused(
+    usableRange(c),
+    used.map((h) => ({ value: BigInt(`0x${h.ipKey}`), item: h })),
+  ).map((r) =>
+    r.kind === 'used'
+      ? hostView(r.item)
+      : { kind: 'unused' as const, first: formatIp(r.first, c.family), last: formatIp(r.last, c.family), count: r.count.toString() },
+  );
+  return { subnet, rows };
+}
+
+export interface HostFields {
+  hostname?: string | null;
+  description?: string;
+  tags?: string[];
+  notes?: string;
+  reserved?: boolean;
+  reservedBy?: string | null;
+  reservedNote?: string | null;
+}
+
+function hostnameColumns(f: HostFields, source: 'manual' | 'import') {
+  if (f.hostname === undefined) return {};
+  return { hostname: f.hostname || null, hostnameSource: f.hostname ? source : null };
+}
+
+/** Values for a new host row at `ip`, which must fall inside a known subnet. */
+export async function newHostValues(deps: AppDeps, ipText: string, fields: HostFields, source: 'manual' | 'import') {
+  let ip;
+  try {
+    ip = parseIp(ipText);
+  } catch (e) {
+    if (e instanceof CidrError) throw new AppError(400, e.code, e.message);
+    throw e;
+  }
+  const key = ipKey(ip.value, ip.family);
+  const subnet = await subnetContaining(deps, ip.family, key);
+  if (!subnet) throw new AppError(400, 'no_subnet', `${ip.text} is not inside any subnet; add the subnet first`);
+  const now = new Date(deps.clock.now());
+  return {
+    subnetId: subnet.id,
+    ip: ip.text,
+    ipKey: key,
+    ...fields,
+    ...hostnameColumns(fields, source),
+    createdAt: now,
+    updatedAt: now,
+  };
+}
+
+export async function createHost(deps: AppDeps, ip: string, fields: HostFields): Promise<HostRow> {
+  const values = await newHostValues(deps, ip, fields, 'manual');
+  const [existing] = await deps.db.select({ id: hosts.id }).from(hosts).where(eq(hosts.ip, values.ip));
+  if (existing) throw new AppError(409, 'host_exists', `${values.ip} already has a host record (id ${existing.id})`, { hostId: existing.id });
+  const [row] = await deps.db.insert(hosts).values(values).returning();
+  return row!;
+}
+
+export async function updateHost(deps: AppDeps, id: number, fields: HostFields): Promise<HostRow> {
+  await getHost(deps, id);
+  const [row] = await deps.db
+    .update(hosts)
+    .set({ ...fields, ...hostnameColumns(fields, 'manual'), updatedAt: new Date(deps.clock.now()) })
+    .where(eq(hosts.id, id))
+    .returning();
+  return row!;
+}
+
+export async function hostEventsOf(deps: AppDeps, id: number, limit: number) {
+  await getHost(deps, id);
+  const rows = await deps.db.select().from(hostEvents).where(eq(hostEvents.hostId, id)).orderBy(desc(hostEvents.at), desc(hostEvents.id)).limit(limit);
+  return rows.map((e) => ({ id: e.id, at: e.at.toISOString(), from: e.fromStatus, to: e.toStatus, probeId: e.probeId }));
+}
+
+export const HISTORY_WINDOWS = { '24h': 24 * 3_600_000, '7d': 7 * 24 * 3_600_000 } as const;
+export type HistoryWindow = keyof typeof HISTORY_WINDOWS;
+
+/**
+ * Uptime and latency for a window, from the hourly roll-up (at most 168 rows), plus the raw
+ * samples of the last two hours for a fine-grained sparkline tail.
+ */
+export async function hostHistory(deps: AppDeps, id: number, window: HistoryWindow) {
+  await getHost(deps, id);
+  const now = deps.clock.now();
+  const since = Math.floor((now - HISTORY_WINDOWS[window]) / 3_600_000) * 3_600_000;
+  const buckets = await deps.db
+    .select()
+    .from(hostHourly)
+    .where(and(eq(hostHourly.hostId, id), gte(hostHourly.hour, new Date(since))))
+    .orderBy(asc(hostHourly.hour));
+  const recent = await deps.db
+    .select({ at: hostSamples.at, up: hostSamples.up, latencyMs: hostSamples.latencyMs })
+    .from(hostSamples)
+    .where(and(eq(hostSamples.hostId, id), gte(hostSamples.at, new Date(now - 2 * 3_600_000))))
+    .orderBy(asc(hostSamples.at));
+  const total = buckets.reduce((n, b) => n + b.samples, 0);
+  const up = buckets.reduce((n, b) => n + b.upSamples, 0);
+  return {
+    window,
+    uptimePercent: total ? Math.round((up / total) * 10_000) / 100 : null,
+    samples: total,
+    hourly: buckets.map((b) => ({
+      hour: b.hour.toISOString(),
+      samples: b.samples,
+      uptimePercent: Math.round((b.upSamples / b.samples) * 10_000) / 100,
+      avgLatencyMs: b.upSamples ? b.latencySumMs / b.upSamples : null,
+    })),
+    recent: recent.map((s) => ({ at: s.at.toISOString(), up: s.up, latencyMs: s.latencyMs })),
+  };
+}

@@ -1,0 +1,149 @@
+import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import type { BatchItem } from 'drizzle-orm/batch';
+import { parseCidr } from '../../schema/ip/cidr.js';
+import type { SweepResult } from '../../schema/protocol.js';
+import { hosts, ingestLedger, probes, subnets } from '../../schema/tables/index.js';
+import type { AppDeps } from '../deps.js';
+import { planIngest, type IngestPlan, type TrackedHost } from '../domain/ingest-plan.js';
+import { chunks, valuesList, type Literal } from '../sql-values.js';
+
+const ROWS_PER_STATEMENT = 500;
+
+export interface IngestOutcome {
+  duplicate: boolean;
+  rejectedSubnets: number[];
+  samples: number;
+  events: number;
+}
+
+function isLedgerConflict(e: unknown): boolean {
+  const text = String((e as { message?: unknown })?.message ?? e) + String((e as { cause?: unknown })?.cause ?? '');
+  return /UNIQUE constraint failed: ingest_ledger/i.test(text);
+}
+
+async function loadTracked(deps: AppDeps, subnetId: number): Promise<TrackedHost[]> {
+  const rows = await deps.db
+    .select({
+      ip: hosts.ip,
+      ipKey: hosts.ipKey,
+      status: hosts.status,
+      consecutiveFailures: hosts.consecutiveFailures,
+      latencyMs: hosts.latencyMs,
+      firstSeenAt: hosts.firstSeenAt,
+      lastSeenAt: hosts.lastSeenAt,
+      lastCheckedAt: hosts.lastCheckedAt,
+      lastChangeAt: hosts.lastChangeAt,
+      timesSeen: hosts.timesSeen,
+    })
+    .from(hosts)
+    .where(eq(hosts.subnetId, subnetId));
+  const ms = (d: Date | null) => (d ? d.getTime() : null);
+  return rows.map((r) => ({
+    ...r,
+    firstSeenAt: ms(r.firstSeenAt),
+    lastSeenAt: ms(r.lastSeenAt),
+    lastCheckedAt: ms(r.lastCheckedAt),
+    lastChangeAt: ms(r.lastChangeAt),
+  }));
+}
+
+/** Rows keyed by ip are joined to hosts, so samples of hosts created in the same batch find their id. */
+function joinedInsert(head: string, select: string, rows: Literal[][], tail = ''): SQL[] {
+  return chunks(rows, ROWS_PER_STATEMENT).map(
+    (part) => sql`${sql.raw(head)} SELECT ${sql.raw(select)} FROM (VALUES ${valuesList(part)}) AS v JOIN hosts h ON h.ip = v.column1 WHERE true ${sql.raw(tail)}`,
+  );
+}
+
+function writeStatements(subnetId: number, plan: IngestPlan, probeId: number, now: number): SQL[] {
+  const out: SQL[] = [];
+  for (const part of chunks(plan.hosts, ROWS_PER_STATEMENT)) {
+    const rows = part.map((h): Literal[] => [
+      subnetId, h.ip, h.ipKey, h.status, h.consecutiveFailures, h.latencyMs, h.firstSeenAt,
+      h.lastSeenAt, h.lastCheckedAt, h.lastChangeAt, h.timesSeen, now, now,
+    ]);
+    out.push(sql`INSERT INTO hosts (subnet_id, ip, ip_key, status, consecutive_failures, latency_ms, first_seen_at,
+      last_seen_at, last_checked_at, last_change_at, times_seen, created_at, updated_at) VALUES ${valuesList(rows)}
+      ON CONFLICT(ip) DO UPDATE SET status = excluded.status, consecutive_failures = excluded.consecutive_failures,
+      latency_ms = excluded.latency_ms, first_seen_at = excluded.first_seen_at, last_seen_at = excluded.last_seen_at,
+      last_checked_at = excluded.last_checked_at, last_change_at = excluded.last_change_at,
+      times_seen = excluded.times_seen, updated_at = excluded.updated_at`);
+  }
+  out.push(
+    ...joinedInsert(
+      'INSERT INTO host_samples (host_id, at, up, latency_ms)',
+      'h.id, v.column2, v.column3, v.column4',
+      plan.samples.map((s) => [s.ip, s.at, s.up, s.latencyMs]),
+    ),
+    ...joinedInsert(
+      'INSERT INTO host_events (host_id, at, from_status, to_status, probe_id)',
+      'h.id, v.column2, v.column3, v.column4, v.column5',
+      plan.events.map((e) => [e.ip, e.at, e.from, e.to, probeId]),
+    ),
+    ...joinedInsert(
+      'INSERT INTO host_hourly (host_id, hour, samples, up_samples, latency_sum_ms)',
+      'h.id, v.column2, v.column3, v.column4, v.column5',
+      plan.hourly.map((b) => [b.ip, b.hour, b.samples, b.upSamples, b.latencySumMs]),
+      `ON CONFLICT(host_id, hour) DO UPDATE SET samples = samples + excluded.samples,
+       up_samples = up_samples + excluded.up_samples, latency_sum_ms = latency_sum_ms + excluded.latency_sum_ms`,
+    ),
+  );
+  return out;
+}
+
+/**
+ * Stores one result batch from a probe exactly once: the ledger row is written in the same atomic
+ * batch as the results, so a re-sent batch either finds its ledger row or fails on it as a whole.
+ * The caller serialises batches per probe (subnets belong to one probe, so no two writers race on a host).
+ */
+export async function ingestBatch(
+  deps: AppDeps,
+  probeId: number,
+  batchId: string,
+  sweeps: ReadonlyArray<SweepResult>,
+): Promise<IngestOutcome> {
+  const { db } = deps;
+  const done = await db
+    .select({ n: ingestLedger.samples })
+    .from(ingestLedger)
+    .where(and(eq(ingestLedger.probeId, probeId), eq(ingestLedger.batchId, batchId)));
+  if (done.length) return { duplicate: true, rejectedSubnets: [], samples: 0, events: 0 };
+
+  const wanted = [...new Set(sweeps.map((s) => s.subnetId))];
+  const owned = await db
+    .select({ id: subnets.id, cidr: subnets.cidr })
+    .from(subnets)
+    .where(and(inArray(subnets.id, wanted), eq(subnets.probeId, probeId)));
+  const ownedIds = new Set(owned.map((s) => s.id));
+  const rejectedSubnets = wanted.filter((id) => !ownedIds.has(id));
+  if (rejectedSubnets.length) deps.log.warn('probe sent results for subnets not assigned to it', { probeId, batchId, rejectedSubnets });
+
+  const now = deps.clock.now();
+  const statements: SQL[] = [];
+  let samples = 0;
+  let events = 0;
+  for (const subnet of owned) {
+    const plan = planIngest(
+      parseCidr(subnet.cidr),
+      await loadTracked(deps, subnet.id),
+      sweeps.filter((s) => s.subnetId === subnet.id),
+      deps.config.downAfterFailures,
+    );
+    if (plan.ignored.length) deps.log.warn('probe reported addresses outside the subnet', { probeId, subnetId: subnet.id, ignored: plan.ignored.slice(0, 10) });
+    statements.push(...writeStatements(subnet.id, plan, probeId, now));
+    samples += plan.samples.length;
+    events += plan.events.length;
+  }
+
+  const batch: BatchItem<'sqlite'>[] = [
+    db.insert(ingestLedger).values({ probeId, batchId, samples, appliedAt: new Date(now) }),
+    ...statements.map((s) => db.run(s)),
+    db.update(probes).set({ lastSeenAt: new Date(now) }).where(eq(probes.id, probeId)),
+  ];
+  try {
+    await db.batch(batch as [BatchItem<'sqlite'>, ...BatchItem<'sqlite'>[]]);
+  } catch (e) {
+    if (isLedgerConflict(e)) return { duplicate: true, rejectedSubnets: [], samples: 0, events: 0 };
+    throw e;
+  }
+  return { duplicate: false, rejectedSubnets, samples, events };
+}

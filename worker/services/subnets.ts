@@ -1,0 +1,150 @@
+import { and, eq, gte, lte, sql } from 'drizzle-orm';
+import { addressCount, CidrError, ipKey, parseCidr, usableRange, type Cidr } from '../../schema/ip/cidr.js';
+import { hosts, probes, subnets, type SubnetRow } from '../../schema/tables/index.js';
+import type { AppDeps } from '../deps.js';
+import { AppError, notFound } from '../errors.js';
+
+export interface SubnetInput {
+  cidr: string;
+  name?: string;
+  notes?: string;
+  probeId?: number | null;
+  sweepIntervalSeconds?: number;
+}
+
+export type SubnetPatch = Partial<Omit<SubnetInput, 'cidr'>>;
+
+export function parseSubnetCidr(text: string): Cidr {
+  try {
+    return parseCidr(text);
+  } catch (e) {
+    if (e instanceof CidrError) throw new AppError(400, e.code, e.message);
+    throw e;
+  }
+}
+
+export function subnetView(row: SubnetRow, counts?: { used: number; up: number }) {
+  const c = parseCidr(row.cidr);
+  const u = usableRange(c);
+  return {
+    id: row.id,
+    cidr: row.cidr,
+    family: row.family,
+    name: row.name,
+    notes: row.notes,
+    probeId: row.probeId,
+    sweepIntervalSeconds: row.sweepIntervalSeconds,
+    /** Decimal strings: an IPv6 block holds more than 2^53 addresses. */
+    size: addressCount(c).toString(),
+    usable: (u.last - u.first + 1n).toString(),
+    usedCount: counts?.used ?? 0,
+    upCount: counts?.up ?? 0,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+export type SubnetView = ReturnType<typeof subnetView>;
+
+export async function getSubnet(deps: AppDeps, id: number): Promise<SubnetRow> {
+  const [row] = await deps.db.select().from(subnets).where(eq(subnets.id, id));
+  if (!row) throw notFound(`subnet ${id}`);
+  return row;
+}
+
+async function assertProbeExists(deps: AppDeps, probeId: number | null | undefined) {
+  if (probeId == null) return;
+  const [p] = await deps.db.select({ id: probes.id }).from(probes).where(eq(probes.id, probeId));
+  if (!p) throw new AppError(400, 'unknown_probe', `probe ${probeId} does not exist`);
+}
+
+/** Rejects a block that equals, contains or sits inside an existing one. */
+async function assertNoOverlap(deps: AppDeps, c: Cidr) {
+  const [clash] = await deps.db
+    .select({ id: subnets.id, cidr: subnets.cidr })
+    .from(subnets)
+    .where(
+      and(
+        eq(subnets.family, c.family),
+        lte(subnets.rangeStart, ipKey(c.last, c.family)),
+        gte(subnets.rangeEnd, ipKey(c.first, c.family)),
+      ),
+    )
+    .limit(1);
+  if (clash) {
+    const same = clash.cidr === c.cidr;
+    throw new AppError(
+      409,
+      same ? 'subnet_exists' : 'subnet_overlap',
+      same ? `subnet ${c.cidr} already exists (id ${clash.id})` : `${c.cidr} overlaps existing subnet ${clash.cidr} (id ${clash.id})`,
+      { subnetId: clash.id, cidr: clash.cidr },
+    );
+  }
+}
+
+export async function createSubnet(deps: AppDeps, input: SubnetInput): Promise<SubnetRow> {
+  const c = parseSubnetCidr(input.cidr);
+  const probeId = input.probeId === undefined ? deps.config.defaultProbeId : input.probeId;
+  await assertProbeExists(deps, probeId);
+  await assertNoOverlap(deps, c);
+  const now = new Date(deps.clock.now());
+  const [row] = await deps.db
+    .insert(subnets)
+    .values({
+      cidr: c.cidr,
+      family: c.family,
+      rangeStart: ipKey(c.first, c.family),
+      rangeEnd: ipKey(c.last, c.family),
+      name: input.name ?? '',
+      notes: input.notes ?? '',
+      probeId,
+      sweepIntervalSeconds: input.sweepIntervalSeconds ?? 60,
+      createdAt: now,
+      updatedAt: now,
+    })
+    .returning();
+  return row!;
+}
+
+export async function updateSubnet(deps: AppDeps, id: number, patch: SubnetPatch): Promise<{ row: SubnetRow; before: SubnetRow }> {
+  const before = await getSubnet(deps, id);
+  await assertProbeExists(deps, patch.probeId);
+  const [row] = await deps.db
+    .update(subnets)
+    .set({ ...patch, updatedAt: new Date(deps.clock.now()) })
+    .where(eq(subnets.id, id))
+    .returning();
+  return { row: row!, before };
+}
+
+export async function listSubnets(deps: AppDeps): Promise<SubnetView[]> {
+  const rows = await deps.db.select().from(subnets).orderBy(subnets.family, subnets.rangeStart);
+  const counts = await deps.db
+    .select({
+      subnetId: hosts.subnetId,
+      used: sql<number>`count(*)`,
+      up: sql<number>`sum(case when ${hosts.status} = 'up' then 1 else 0 end)`,
+    })
+    .from(hosts)
+    .groupBy(hosts.subnetId);
+  const bySubnet = new Map(counts.map((c) => [c.subnetId, { used: Number(c.used), up: Number(c.up) }]));
+  return rows.map((r) => subnetView(r, bySubnet.get(r.id)));
+}
+
+export async function subnetCounts(deps: AppDeps, id: number) {
+  const [c] = await deps.db
+    .select({ used: sql<number>`count(*)`, up: sql<number>`coalesce(sum(case when ${hosts.status} = 'up' then 1 else 0 end), 0)` })
+    .from(hosts)
+    .where(eq(hosts.subnetId, id));
+  return { used: Number(c?.used ?? 0), up: Number(c?.up ?? 0) };
+}
+
+/** Finds the subnet an address belongs to (subnets never overlap, so there is at most one). */
+export async function subnetContaining(deps: AppDeps, family: 4 | 6, key: string): Promise<SubnetRow | undefined> {
+  const [row] = await deps.db
+    .select()
+    .from(subnets)
+    .where(and(eq(subnets.family, family), lte(subnets.rangeStart, key), gte(subnets.rangeEnd, key)))
+    .limit(1);
+  return row;
+}
+
