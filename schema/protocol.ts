@@ -52,6 +52,13 @@ export const probeMessage = z.discriminatedUnion('type', [
     state: z.enum(['started', 'done', 'failed']),
     error: z.string().max(2000).optional(),
   }),
+  z.object({
+    type: z.literal('sweep_failed'),
+    subnetId: z.number().int().positive(),
+    code: z.string().max(64),
+    error: z.string().max(2000),
+    jobId: z.string().max(64).optional(),
+  }),
   z.object({ type: z.literal('ping') }),
 ]);
 export type ProbeMessage = z.infer<typeof probeMessage>;

@@ -1,7 +1,7 @@
 import type { ServerMessage } from '../schema/protocol.js';
 import type { AppConfig } from './config.js';
 import type { Db } from './db.js';
-import type { Logger } from './log.js';
+import type { Logger } from '../schema/log.js';
 
 /** How the app reaches connected probes; each host implements it (a ws server on Node, a Durable Object on Workers). */
 export interface ProbeHub {

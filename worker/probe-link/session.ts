@@ -90,6 +90,9 @@ export async function handleProbeFrame(deps: AppDeps, probeId: number, raw: stri
     case 'job_status':
       deps.log.info('probe job status', { probeId, jobId: msg.jobId, state: msg.state, error: msg.error });
       return [];
+    case 'sweep_failed':
+      deps.log.warn('probe could not sweep a subnet', { probeId, subnetId: msg.subnetId, code: msg.code, error: msg.error });
+      return [];
     case 'results': {
       const outcome = await ingestBatch(deps, probeId, msg.batchId, msg.sweeps);
       if (!outcome.duplicate) deps.log.info('results stored', { probeId, batchId: msg.batchId, samples: outcome.samples, events: outcome.events });

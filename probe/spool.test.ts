@@ -1,0 +1,50 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Spool } from './spool.js';
+
+const sweep = (subnetId: number) => ({ subnetId, at: 1, durationMs: 1, complete: true, up: [], down: [] });
+const dirs: string[] = [];
+const tmp = () => {
+  const d = mkdtempSync(join(tmpdir(), 'eipam-spool-'));
+  dirs.push(d);
+  return d;
+};
+afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+describe('Spool', () => {
+  it('keeps batches until acknowledged, across restarts, in order', () => {
+    const dir = tmp();
+    const a = new Spool(dir);
+    const b1 = a.add([sweep(1)]);
+    const b2 = a.add([sweep(2)]);
+    const again = new Spool(dir);
+    expect(again.pending().map((b) => b.batchId)).toEqual([b1.batchId, b2.batchId]);
+    again.ack(b1.batchId);
+    expect(new Spool(dir).pending().map((b) => b.sweeps[0]!.subnetId)).toEqual([2]);
+  });
+
+  it('never reuses a batch id, even after every batch was acknowledged', () => {
+    const dir = tmp();
+    const a = new Spool(dir);
+    const first = a.add([sweep(1)]);
+    a.ack(first.batchId);
+    expect(new Spool(dir).add([sweep(1)]).batchId).not.toBe(first.batchId);
+  });
+
+  it('a wiped folder gets a new epoch', () => {
+    expect(new Spool(tmp()).add([sweep(1)]).batchId.split('-')[0]).not.toBe(new Spool(tmp()).add([sweep(1)]).batchId.split('-')[0]);
+  });
+
+  it('drops a torn file and bounds its size', () => {
+    const dir = tmp();
+    const s = new Spool(dir, 2);
+    s.add([sweep(1)]);
+    s.add([sweep(2)]);
+    s.add([sweep(3)]);
+    writeFileSync(join(dir, 'spool', '99.json'), '{"batchId":');
+    expect(s.pending().map((b) => b.sweeps[0]!.subnetId)).toEqual([2, 3]);
+    expect(s.size).toBe(2);
+  });
+});

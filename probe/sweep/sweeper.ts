@@ -1,0 +1,110 @@
+import { networkInterfaces } from 'node:os';
+import pLimit from 'p-limit';
+import { contains, parseCidr, parseIp, usableRange, usableAddresses, type Cidr } from '../../schema/ip/cidr.js';
+import type { AssignedSubnet, SweepResult } from '../../schema/protocol.js';
+import { parseNeighbours, parseNmapHosts, parsePingReplies, type Answer } from './parse.js';
+import { pingOnce, run } from './runners.js';
+
+export type SweepEngine = 'auto' | 'ping' | 'nmap';
+
+export interface SweeperOptions {
+  pingWorkers: number;
+  pingTimeoutMs: number;
+  maxSweepAddresses: number;
+  engine: SweepEngine;
+  /** With engine "auto", blocks with more usable addresses than this are swept by nmap. */
+  nmapAbove: number;
+}
+
+export class SweepTooLargeError extends Error {
+  readonly code = 'sweep_too_large';
+}
+
+/** Sweeps subnets with real tools. One shared ping limiter caps concurrent pings across all subnets. */
+export class Sweeper {
+  private readonly limit;
+
+  constructor(private readonly opts: SweeperOptions) {
+    this.limit = pLimit(opts.pingWorkers);
+  }
+
+  update(opts: Partial<SweeperOptions>) {
+    Object.assign(this.opts, opts);
+  }
+
+  async sweep(subnet: AssignedSubnet, now: () => number): Promise<SweepResult> {
+    const cidr = parseCidr(subnet.cidr);
+    const at = now();
+    const started = performance.now();
+    const partial = cidr.family === 6 ? await this.sweepV6(cidr, subnet.knownHosts) : { complete: true, up: await this.sweepV4(cidr), down: [] };
+    return { subnetId: subnet.id, at, durationMs: Math.round(performance.now() - started), ...partial };
+  }
+
+  private async sweepV4(cidr: Cidr): Promise<Answer[]> {
+    const { first, last } = usableRange(cidr);
+    const count = Number(last - first + 1n);
+    if (count > this.opts.maxSweepAddresses)
+      throw new SweepTooLargeError(`${cidr.cidr} has ${count} addresses; this probe sweeps at most ${this.opts.maxSweepAddresses} (MAX_SWEEP_ADDRESSES)`);
+    const useNmap = this.opts.engine === 'nmap' || (this.opts.engine === 'auto' && count > this.opts.nmapAbove);
+    return useNmap ? this.nmapSweep(cidr) : this.pingAll([...usableAddresses(cidr)]);
+  }
+
+  private async pingAll(ips: string[]): Promise<Answer[]> {
+    const results = await Promise.all(ips.map((ip) => this.limit(async () => ({ ip, ...(await pingOnce(ip, this.opts.pingTimeoutMs)) }))));
+    return results.filter((r) => r.alive).map(({ ip, latencyMs }) => ({ ip, latencyMs }));
+  }
+
+  private async nmapSweep(cidr: Cidr): Promise<Answer[]> {
+    const timeoutMs = 60_000 + Number(usableRange(cidr).last - usableRange(cidr).first) * 20;
+    const args = ['-sn', '-n', '-oX', '-', '-T5', '--min-rate', '5000', '--max-retries', '1', cidr.cidr];
+    const res = await run('nmap', args, timeoutMs);
+    if (res.code !== 0) throw new Error(`nmap failed (${res.code}): ${res.stderr.trim().slice(0, 300)}`);
+    const { first, last } = usableRange(cidr);
+    return parseNmapHosts(res.stdout).filter((a) => {
+      const v = parseIp(a.ip).value;
+      return v >= first && v <= last;
+    });
+  }
+
+  /**
+   * A /64 cannot be swept. Ping what the IPAM knows, and on attached segments ask all nodes
+   * (ff02::1, from our global address so they answer from theirs) and read the neighbour table.
+   */
+  private async sweepV6(cidr: Cidr, known: string[]): Promise<Omit<SweepResult, 'subnetId' | 'at' | 'durationMs'>> {
+    const candidates = new Set(known.map((k) => parseIp(k).text));
+    const found = new Map<string, number | null>();
+    const link = attachedInterface(cidr);
+    if (link) {
+      const mc = await run('ping', ['-6', '-n', '-c', '2', '-i', '0.3', '-w', '2', '-I', link.address, `ff02::1%${link.name}`], 10_000);
+      for (const a of parsePingReplies(mc.stdout)) if (inBlock(cidr, a.ip) && a.ip !== link.address) found.set(parseIp(a.ip).text, a.latencyMs);
+      const neigh = await run('ip', ['-6', 'neigh', 'show', 'dev', link.name], 5_000);
+      for (const ip of parseNeighbours(neigh.stdout)) if (inBlock(cidr, ip) && ip !== link.address) candidates.add(parseIp(ip).text);
+    }
+    const toPing = [...candidates].filter((ip) => !found.has(ip));
+    for (const a of await this.pingAll(toPing)) found.set(a.ip, a.latencyMs);
+    return {
+      complete: false,
+      up: [...found].map(([ip, latencyMs]) => ({ ip, latencyMs })),
+      down: [...candidates].filter((ip) => !found.has(ip)),
+    };
+  }
+}
+
+function inBlock(cidr: Cidr, text: string): boolean {
+  try {
+    return contains(cidr, parseIp(text));
+  } catch {
+    return false;
+  }
+}
+
+/** The local interface with an address inside the block, if the probe sits on that segment. */
+function attachedInterface(cidr: Cidr): { name: string; address: string } | null {
+  for (const [name, addrs] of Object.entries(networkInterfaces())) {
+    for (const a of addrs ?? []) {
+      if (a.family === 'IPv6' && !a.internal && inBlock(cidr, a.address)) return { name, address: parseIp(a.address).text };
+    }
+  }
+  return null;
+}
+

@@ -1,0 +1,61 @@
+import { and, eq, lt } from 'drizzle-orm';
+import { hostEvents, hostHourly, hostSamples, ingestLedger, probes, sessions } from '../schema/tables/index.js';
+import type { AppDeps } from './deps.js';
+import { probeDisconnected } from './probe-link/session.js';
+
+const DAY_MS = 86_400_000;
+
+/** A periodic job. Both hosts run this one list: Node on timers, Workers from the cron trigger. */
+export interface Duty {
+  name: string;
+  everySeconds: number;
+  run(deps: AppDeps): Promise<void>;
+}
+
+/** Probes marked connected that have not been heard from for three heartbeats are offline. */
+export const offlineProbes: Duty = {
+  name: 'offline-probes',
+  everySeconds: 60,
+  async run(deps) {
+    const cutoff = new Date(deps.clock.now() - 3 * deps.config.heartbeatSeconds * 1000);
+    const silent = await deps.db
+      .select({ id: probes.id })
+      .from(probes)
+      .where(and(eq(probes.connected, true), lt(probes.lastSeenAt, cutoff)));
+    for (const p of silent) {
+      deps.log.warn('probe silent for three heartbeats; marking it offline', { probeId: p.id });
+      await deps.hub.disconnect(p.id, 'silent');
+      await probeDisconnected(deps, p.id);
+    }
+  },
+};
+
+/** Raw samples live a week (the hourly roll-up keeps uptime for longer); spent ledger rows and sessions go too. */
+export const pruneHistory: Duty = {
+  name: 'prune-history',
+  everySeconds: 3600,
+  async run(deps) {
+    const now = deps.clock.now();
+    await deps.db.batch([
+      deps.db.delete(hostSamples).where(lt(hostSamples.at, new Date(now - deps.config.rawSampleRetentionDays * DAY_MS))),
+      deps.db.delete(hostHourly).where(lt(hostHourly.hour, new Date(now - deps.config.hourlyRetentionDays * DAY_MS))),
+      deps.db.delete(hostEvents).where(lt(hostEvents.at, new Date(now - deps.config.hourlyRetentionDays * DAY_MS))),
+      // a probe re-sends a batch within days at most; keep the ledger a month
+      deps.db.delete(ingestLedger).where(lt(ingestLedger.appliedAt, new Date(now - 30 * DAY_MS))),
+      deps.db.delete(sessions).where(lt(sessions.expiresAt, new Date(now))),
+    ]);
+  },
+};
+
+export const duties: Duty[] = [offlineProbes, pruneHistory];
+
+/** Runs every duty, logging (not throwing) failures so one broken duty does not stop the rest. */
+export async function runDuties(deps: AppDeps, list: Duty[] = duties): Promise<void> {
+  for (const duty of list) {
+    try {
+      await duty.run(deps);
+    } catch (e) {
+      deps.log.error('duty failed', { duty: duty.name, error: String(e) });
+    }
+  }
+}

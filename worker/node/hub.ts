@@ -1,0 +1,90 @@
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocket, WebSocketServer } from 'ws';
+import { PROBE_SOCKET_PATH, type ServerMessage } from '../../schema/protocol.js';
+import type { AppDeps, ProbeHub } from '../deps.js';
+import { authenticateProbe, handleProbeFrame, probeConnected, probeDisconnected } from '../probe-link/session.js';
+
+interface Conn {
+  ws: WebSocket;
+  lastHeard: number;
+  /** Frames of one probe are handled strictly in order (ingest relies on it). */
+  queue: Promise<void>;
+}
+
+/** The Node host's probe hub: a `ws` server on the same HTTP server, one socket per probe. */
+export class NodeProbeHub implements ProbeHub {
+  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 16 * 1024 * 1024 });
+  private readonly conns = new Map<number, Conn>();
+  private deps!: AppDeps;
+  private watchdog: NodeJS.Timeout | null = null;
+
+  /** The hub and the app depend on each other; the host wires them after both exist. */
+  bind(deps: AppDeps) {
+    this.deps = deps;
+  }
+
+  attach(server: Server) {
+    server.on('upgrade', (req, socket, head) => void this.upgrade(req, socket, head));
+    const periodMs = this.deps.config.heartbeatSeconds * 1000;
+    this.watchdog = setInterval(() => {
+      for (const c of this.conns.values()) if (Date.now() - c.lastHeard > 3 * periodMs) c.ws.terminate();
+    }, periodMs);
+  }
+
+  async send(probeId: number, message: ServerMessage): Promise<boolean> {
+    const c = this.conns.get(probeId);
+    if (!c || c.ws.readyState !== WebSocket.OPEN) return false;
+    c.ws.send(JSON.stringify(message));
+    return true;
+  }
+
+  async isConnected(probeId: number): Promise<boolean> {
+    return this.conns.get(probeId)?.ws.readyState === WebSocket.OPEN;
+  }
+
+  async disconnect(probeId: number, reason: string): Promise<void> {
+    this.conns.get(probeId)?.ws.close(4001, reason);
+  }
+
+  async close() {
+    if (this.watchdog) clearInterval(this.watchdog);
+    for (const c of this.conns.values()) c.ws.terminate();
+    await Promise.allSettled([...this.conns.values()].map((c) => c.queue));
+    this.wss.close();
+  }
+
+  private async upgrade(req: IncomingMessage, socket: Duplex, head: Buffer) {
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    if (path !== PROBE_SOCKET_PATH) return void socket.destroy();
+    const probe = await authenticateProbe(this.deps, req.headers.authorization).catch(() => null);
+    if (!probe) {
+      this.deps.log.warn('probe connection refused: bad or revoked token', { remote: req.socket.remoteAddress });
+      socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, probe));
+  }
+
+  private accept(ws: WebSocket, probe: { id: number; name: string }) {
+    const previous = this.conns.get(probe.id);
+    const conn: Conn = { ws, lastHeard: Date.now(), queue: previous?.queue ?? Promise.resolve() };
+    this.conns.set(probe.id, conn);
+    if (previous) previous.ws.close(4000, 'replaced by a newer connection');
+    const reply = (msgs: ServerMessage[]) => msgs.forEach((m) => ws.readyState === WebSocket.OPEN && ws.send(JSON.stringify(m)));
+    const enqueue = (work: () => Promise<void>) => {
+      conn.queue = conn.queue.then(work).catch((e) => this.deps.log.error('probe frame failed', { probeId: probe.id, error: String(e) }));
+    };
+    enqueue(async () => reply(await probeConnected(this.deps, probe)));
+    ws.on('message', (data) => {
+      conn.lastHeard = Date.now();
+      enqueue(async () => reply(await handleProbeFrame(this.deps, probe.id, data.toString())));
+    });
+    ws.on('error', (e) => this.deps.log.warn('probe socket error', { probeId: probe.id, error: e.message }));
+    ws.on('close', () => {
+      if (this.conns.get(probe.id) !== conn) return; // replaced: the probe is still connected
+      this.conns.delete(probe.id);
+      enqueue(() => probeDisconnected(this.deps, probe.id));
+    });
+  }
+}

@@ -1,0 +1,38 @@
+import { join } from 'node:path';
+import { eq } from 'drizzle-orm';
+import { probes } from '../../schema/tables/index.js';
+import { ProbeAgent } from '../../probe/agent.js';
+import { jsonLogger } from '../../schema/log.js';
+import { randomToken, sha256Hex } from '../crypto.js';
+import type { AppDeps } from '../deps.js';
+import { enrollProbe } from '../routes/probes.js';
+
+/**
+ * The probe that `npm start` runs beside the server, so a first run needs nothing else.
+ * Its token is rotated at every start (only the hash is stored, so the old one cannot be reused).
+ */
+export async function localProbeCredentials(deps: AppDeps): Promise<{ id: number; token: string }> {
+  const [existing] = await deps.db.select({ id: probes.id }).from(probes).where(eq(probes.isLocal, true));
+  if (!existing) {
+    const p = await enrollProbe(deps, 'local', 'this server', true);
+    return { id: p.id, token: p.token };
+  }
+  const token = randomToken('eipp');
+  await deps.db.update(probes).set({ tokenHash: await sha256Hex(token) }).where(eq(probes.id, existing.id));
+  return { id: existing.id, token };
+}
+
+export function startLocalProbe(deps: AppDeps, serverUrl: string, token: string, dataDir: string): ProbeAgent {
+  const agent = new ProbeAgent({
+    serverUrl,
+    token,
+    stateDir: join(dataDir, 'local-probe'),
+    heartbeatMs: deps.config.heartbeatSeconds * 1000,
+    pingWorkers: Number(process.env.PING_WORKERS ?? 64),
+    engine: (process.env.SWEEP_ENGINE as 'auto' | 'ping' | 'nmap' | undefined) ?? 'auto',
+    nmapAbove: Number(process.env.NMAP_ABOVE ?? 1024),
+    log: jsonLogger({ component: 'local-probe' }),
+  });
+  agent.start();
+  return agent;
+}
