@@ -2,6 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { AppDeps } from '../deps.js';
 import { AppError } from '../errors.js';
 import { exportHostsCsv, exportSubnetsCsv, importHosts, importSubnets } from '../services/csv.js';
+import { pushAssignment } from '../probe-link/session.js';
 import { errors, ErrorSchema, json, router } from './common.js';
 
 const MAX_CSV_BYTES = 8 * 1024 * 1024;
@@ -35,7 +36,11 @@ export function csvRoutes(deps: AppDeps) {
         request: csvBody,
         responses: { 200: json(z.object({ created: z.number() }), 'All rows imported'), 400: errors[400], 401: errors[401], ...invalidRows },
       }),
-      async (c) => c.json(await importSubnets(deps, await readCsvBody(c.req.raw)), 200),
+      async (c) => {
+        const result = await importSubnets(deps, await readCsvBody(c.req.raw));
+        for (const probeId of result.probeIds) await pushAssignment(deps, probeId);
+        return c.json({ created: result.created }, 200);
+      },
     )
     .openapi(
       createRoute({

@@ -2,12 +2,13 @@ import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import { eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
-import { ipKey, overlaps, parseCidr, parseIp, type Cidr } from '../../schema/ip/cidr.js';
+import { contains, ipKey, overlaps, parseCidr, parseIp, type Cidr, type Ip } from '../../schema/ip/cidr.js';
 import { hosts, probes, subnets } from '../../schema/tables/index.js';
 import type { AppDeps } from '../deps.js';
 import { AppError } from '../errors.js';
 import { HostFieldsSchema } from '../routes/schemas.js';
-import { newHostValues, type HostFields } from './hosts.js';
+import { hostValues, type HostFields } from './hosts.js';
+import { chunks } from '../sql-values.js';
 import { listSubnets } from './subnets.js';
 
 export const MAX_CSV_ROWS = 50_000;
@@ -58,7 +59,7 @@ function issueText(e: z.ZodError) {
 }
 
 /** Validates every row first; writes all of them in one atomic batch, or nothing. */
-export async function importSubnets(deps: AppDeps, text: string): Promise<{ created: number }> {
+export async function importSubnets(deps: AppDeps, text: string): Promise<{ created: number; probeIds: number[] }> {
   const rows = readCsv(text, 'cidr', SUBNET_COLUMNS);
   const errors: RowError[] = [];
   const existing = (await deps.db.select({ cidr: subnets.cidr }).from(subnets)).map((s) => parseCidr(s.cidr));
@@ -95,19 +96,22 @@ export async function importSubnets(deps: AppDeps, text: string): Promise<{ crea
   rejectIfErrors(errors, rows.length);
   const [first, ...rest] = values.map((v) => deps.db.insert(subnets).values(v));
   if (first) await deps.db.batch([first, ...rest]);
-  return { created: values.length };
+  return { created: values.length, probeIds: [...new Set(values.flatMap((v) => (v.probeId == null ? [] : [v.probeId])))] };
 }
 
 export async function importHosts(deps: AppDeps, text: string): Promise<{ created: number; updated: number }> {
   const rows = readCsv(text, 'ip', [...HOST_COLUMNS, ...HOST_READONLY_COLUMNS]);
+  const blocks = (await deps.db.select({ id: subnets.id, cidr: subnets.cidr }).from(subnets)).map((s) => ({ id: s.id, c: parseCidr(s.cidr) }));
   const errors: RowError[] = [];
   const seen = new Set<string>();
-  const planned: { ip: string; fields: HostFields }[] = [];
+  const planned: { ip: Ip; subnetId: number; fields: HostFields }[] = [];
   for (const { line, row } of rows) {
     try {
-      const ip = parseIp(row.ip ?? '').text;
-      if (seen.has(ip)) throw new Error(`${ip} appears twice in the file`);
-      seen.add(ip);
+      const ip = parseIp(row.ip ?? '');
+      if (seen.has(ip.text)) throw new Error(`${ip.text} appears twice in the file`);
+      seen.add(ip.text);
+      const block = blocks.find((b) => contains(b.c, ip));
+      if (!block) throw new Error(`${ip.text} is not inside any subnet; add the subnet first`);
       const parsed = HostFieldsSchema.safeParse({
         hostname: opt(row.hostname),
         description: opt(row.description),
@@ -118,33 +122,24 @@ export async function importHosts(deps: AppDeps, text: string): Promise<{ create
         reservedNote: opt(row.reserved_note),
       });
       if (!parsed.success) throw new Error(issueText(parsed.error));
-      planned.push({ ip, fields: parsed.data });
+      planned.push({ ip, subnetId: block.id, fields: parsed.data });
     } catch (e) {
       errors.push({ line, message: (e as Error).message });
     }
   }
   rejectIfErrors(errors, rows.length);
   const existing = new Map<string, number>();
-  for (let i = 0; i < planned.length; i += 500) {
-    const part = planned.slice(i, i + 500).map((p) => p.ip);
-    for (const h of await deps.db.select({ id: hosts.id, ip: hosts.ip }).from(hosts).where(inArray(hosts.ip, part))) existing.set(h.ip, h.id);
+  for (const part of chunks(planned, 500)) {
+    const found = await deps.db.select({ id: hosts.id, ip: hosts.ip }).from(hosts).where(inArray(hosts.ip, part.map((p) => p.ip.text)));
+    for (const h of found) existing.set(h.ip, h.id);
   }
-  const statements = [];
   const now = new Date(deps.clock.now());
-  for (const [i, p] of planned.entries()) {
-    const id = existing.get(p.ip);
-    if (id !== undefined) {
-      const hostname = p.fields.hostname === undefined ? {} : { hostname: p.fields.hostname, hostnameSource: 'import' as const };
-      statements.push(deps.db.update(hosts).set({ ...p.fields, ...hostname, updatedAt: now }).where(eq(hosts.id, id)));
-      continue;
-    }
-    try {
-      statements.push(deps.db.insert(hosts).values(await newHostValues(deps, p.ip, p.fields, 'import')));
-    } catch (e) {
-      errors.push({ line: rows[i]!.line, message: (e as Error).message });
-    }
-  }
-  rejectIfErrors(errors, rows.length);
+  const statements = planned.map((p) => {
+    const id = existing.get(p.ip.text);
+    if (id === undefined) return deps.db.insert(hosts).values(hostValues(p.subnetId, p.ip, p.fields, 'import', now));
+    const hostname = p.fields.hostname === undefined ? {} : { hostname: p.fields.hostname, hostnameSource: 'import' as const };
+    return deps.db.update(hosts).set({ ...p.fields, ...hostname, updatedAt: now }).where(eq(hosts.id, id));
+  });
   const [first, ...rest] = statements;
   if (first) await deps.db.batch([first, ...rest]);
   return { created: planned.length - existing.size, updated: existing.size };

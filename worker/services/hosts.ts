@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, gte } from 'drizzle-orm';
-import { formatIp, ipKey, parseCidr, parseIp, usableRange, CidrError } from '../../schema/ip/cidr.js';
+import { formatIp, ipKey, parseCidr, parseIp, usableRange, CidrError, type Ip } from '../../schema/ip/cidr.js';
 import { collapseUnused } from '../../schema/ip/ranges.js';
 import { hostEvents, hostHourly, hosts, hostSamples, type HostRow } from '../../schema/tables/index.js';
 import type { AppDeps } from '../deps.js';
@@ -70,6 +70,11 @@ function hostnameColumns(f: HostFields, source: 'manual' | 'import') {
   return { hostname: f.hostname || null, hostnameSource: f.hostname ? source : null };
 }
 
+/** Columns of a new host row for an address already known to lie in `subnetId`. */
+export function hostValues(subnetId: number, ip: Ip, fields: HostFields, source: 'manual' | 'import', now: Date) {
+  return { subnetId, ip: ip.text, ipKey: ipKey(ip.value, ip.family), ...fields, ...hostnameColumns(fields, source), createdAt: now, updatedAt: now };
+}
+
 /** Values for a new host row at `ip`, which must fall inside a known subnet. */
 export async function newHostValues(deps: AppDeps, ipText: string, fields: HostFields, source: 'manual' | 'import') {
   let ip;
@@ -79,19 +84,9 @@ export async function newHostValues(deps: AppDeps, ipText: string, fields: HostF
     if (e instanceof CidrError) throw new AppError(400, e.code, e.message);
     throw e;
   }
-  const key = ipKey(ip.value, ip.family);
-  const subnet = await subnetContaining(deps, ip.family, key);
+  const subnet = await subnetContaining(deps, ip.family, ipKey(ip.value, ip.family));
   if (!subnet) throw new AppError(400, 'no_subnet', `${ip.text} is not inside any subnet; add the subnet first`);
-  const now = new Date(deps.clock.now());
-  return {
-    subnetId: subnet.id,
-    ip: ip.text,
-    ipKey: key,
-    ...fields,
-    ...hostnameColumns(fields, source),
-    createdAt: now,
-    updatedAt: now,
-  };
+  return hostValues(subnet.id, ip, fields, source, new Date(deps.clock.now()));
 }
 
 export async function createHost(deps: AppDeps, ip: string, fields: HostFields): Promise<HostRow> {

@@ -1,0 +1,65 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeTestApp, tableCounts, type TestApp } from '../support/app.js';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await makeTestApp();
+  await t.call('POST', '/api/subnets', { cidr: '198.18.0.0/24' });
+});
+afterAll(() => t.close());
+
+describe('CSV import and export', () => {
+  it('imports subnets and hosts, then exports them', async () => {
+    const subnets = 'cidr,name,notes,sweep_interval_seconds\n198.18.2.0/24,office,"floor 1, east",120\nfd00:20::/64,v6 lab,,\n';
+    expect((await t.call('POST', '/api/import/subnets', subnets)).body).toEqual({ created: 2 });
+    const hosts = 'ip,hostname,tags,reserved,reserved_by\n198.18.2.10,printer,office;print,yes,bob\nfd00:20::5,nas,,no,\n198.18.0.7,,,,\n';
+    expect((await t.call('POST', '/api/import/hosts', hosts)).body).toEqual({ created: 3, updated: 0 });
+    const again = 'ip,description\n198.18.2.10,laser printer\n';
+    expect((await t.call('POST', '/api/import/hosts', again)).body).toEqual({ created: 0, updated: 1 });
+
+    const exported = await t.call('GET', '/api/export/hosts.csv');
+    expect(exported.headers.get('content-type')).toMatch(/text\/csv/);
+    expect(exported.body).toContain('198.18.2.10,printer,laser printer,office;print,,true,bob,,unknown,');
+    const subnetsCsv = (await t.call('GET', '/api/export/subnets.csv')).body as string;
+    expect(subnetsCsv.split('\n')[0]).toBe('cidr,name,notes,probe_id,sweep_interval_seconds');
+    expect(subnetsCsv).toContain('198.18.2.0/24,office,"floor 1, east",,120');
+
+    // an export can be imported again as is
+    expect((await t.call('POST', '/api/import/hosts', exported.body)).body).toEqual({ created: 0, updated: 3 });
+  });
+
+  it('reports every bad subnet row with its line and writes nothing', async () => {
+    const before = await tableCounts(t.client);
+    const csv = 'cidr,name\n198.18.3.0/24,ok\n198.18.4.1/24,host bits\n198.18.3.128/25,overlaps the first row\nbogus,\n198.18.0.0/16,overlaps existing\n';
+    const res = await t.call('POST', '/api/import/subnets', csv);
+    expect(res.status).toBe(422);
+    expect(res.body.error.code).toBe('csv_invalid');
+    expect(res.body.error.details.rows.map((r: any) => r.line)).toEqual([3, 4, 5, 6]);
+    expect(res.body.error.details.rows[0].message).toMatch(/did you mean 198\.18\.4\.0\/24/);
+    expect(await tableCounts(t.client)).toEqual(before);
+  });
+
+  it('reports bad host rows and writes nothing', async () => {
+    const before = await tableCounts(t.client);
+    const csv = 'ip,hostname,reserved\n198.18.0.50,fine,\n198.19.99.1,outside,\n198.18.0.50,dup,\n198.18.0.51,,maybe\nnope,,\n';
+    const res = await t.call('POST', '/api/import/hosts', csv);
+    expect(res.status).toBe(422);
+    expect(res.body.error.details.rows.map((r: any) => r.line).sort()).toEqual([3, 4, 5, 6]);
+    expect(await tableCounts(t.client)).toEqual(before);
+  });
+
+  it.each([
+    ['', 400, 'csv_empty'],
+    ['name\nx\n', 400, 'csv_missing_column'],
+    ['cidr,colour\n198.18.9.0/24,red\n', 400, 'csv_unknown_column'],
+    ['cidr\n"unterminated\n', 400, 'csv_unreadable'],
+  ])('rejects a malformed file %j', async (csv, status, code) => {
+    const res = await t.call('POST', '/api/import/subnets', csv);
+    expect([res.status, res.body.error.code]).toEqual([status, code]);
+  });
+
+  it('wants text/csv', async () => {
+    const res = await t.call('POST', '/api/import/subnets', { cidr: '198.18.9.0/24' });
+    expect(res.status).toBe(400);
+  });
+});

@@ -1,0 +1,83 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Client } from '@libsql/client';
+import { createApp } from '../../worker/app.js';
+import { appConfig, type AppConfig } from '../../worker/config.js';
+import type { AppDeps } from '../../worker/deps.js';
+import { silentLogger } from '../../schema/log.js';
+import { openDatabase } from '../../worker/node/database.js';
+import { NodeProbeHub } from '../../worker/node/hub.js';
+import { ensureAdmin } from '../../worker/services/auth.js';
+
+export const ADMIN_PASSWORD = 'correct horse battery';
+
+/** A settable clock, so session expiry and history windows are tested without sleeping. */
+export class TestClock {
+  constructor(public t = Date.UTC(2026, 10, 26, 12)) {}
+  now = () => this.t;
+  advance(ms: number) {
+    this.t += ms;
+  }
+}
+
+export interface TestApp {
+  app: ReturnType<typeof createApp>;
+  deps: AppDeps;
+  clock: TestClock;
+  client: Client;
+  cookie: string;
+  /** JSON request as the logged-in admin (or with the given headers). */
+  call(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any; headers: Headers }>;
+  close(): void;
+}
+
+/** The real app on a real libSQL file in a temp folder; the probe hub is the real Node hub with no probe connected. */
+export async function makeTestApp(config: Partial<AppConfig> = {}): Promise<TestApp> {
+  const dir = mkdtempSync(join(tmpdir(), 'eipam-api-'));
+  const { db, client } = await openDatabase(`file:${join(dir, 'test.db')}`);
+  const clock = new TestClock();
+  const hub = new NodeProbeHub();
+  const deps: AppDeps = { db, hub, clock, config: appConfig({}, config), log: silentLogger };
+  hub.bind(deps);
+  await ensureAdmin(deps, ADMIN_PASSWORD);
+  const app = createApp(deps);
+  const raw = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
+    const isText = typeof body === 'string';
+    const res = await app.request(path, {
+      method,
+      headers: body === undefined ? headers : { 'content-type': isText ? 'text/csv' : 'application/json', ...headers },
+      body: body === undefined ? undefined : isText ? body : JSON.stringify(body),
+    });
+    const text = await res.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : null;
+    } catch {
+      /* CSV or HTML */
+    }
+    return { status: res.status, body: parsed as any, headers: res.headers };
+  };
+  const login = await raw('POST', '/api/auth/login', { username: 'admin', password: ADMIN_PASSWORD });
+  const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
+  return {
+    app,
+    deps,
+    clock,
+    client,
+    cookie,
+    call: (method, path, body, headers) => raw(method, path, body, headers ?? { cookie }),
+    close: () => {
+      client.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Row counts of every table, to prove that a rejected request wrote nothing. */
+export async function tableCounts(client: Client): Promise<Record<string, number>> {
+  const tables = ['subnets', 'hosts', 'probes', 'host_samples', 'host_events', 'host_hourly', 'ingest_ledger', 'api_tokens'];
+  const out: Record<string, number> = {};
+  for (const t of tables) out[t] = Number((await client.execute(`SELECT count(*) AS n FROM ${t}`)).rows[0]!.n);
+  return out;
+}

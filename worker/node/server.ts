@@ -1,0 +1,79 @@
+import { serve } from '@hono/node-server';
+import { serveStatic } from '@hono/node-server/serve-static';
+import type { Server } from 'node:http';
+import { fileURLToPath } from 'node:url';
+import { eq } from 'drizzle-orm';
+import { Hono } from 'hono';
+import type { Logger } from '../../schema/log.js';
+import { probes } from '../../schema/tables/index.js';
+import type { ProbeAgent } from '../../probe/agent.js';
+import { createApp } from '../app.js';
+import { appConfig } from '../config.js';
+import type { AppDeps } from '../deps.js';
+import { duties } from '../duties.js';
+import { probeDisconnected } from '../probe-link/session.js';
+import { ensureAdmin } from '../services/auth.js';
+import { openDatabase } from './database.js';
+import type { NodeEnv } from './env.js';
+import { NodeProbeHub } from './hub.js';
+import { localProbeCredentials, startLocalProbe } from './local-probe.js';
+
+const WEB_DIR = fileURLToPath(new URL('../../web', import.meta.url));
+
+export interface RunningServer {
+  url: string;
+  deps: AppDeps;
+  generatedAdminPassword?: string;
+  localProbe: ProbeAgent | null;
+  close(): Promise<void>;
+}
+
+/** Starts the whole Node host: database, app, probe socket, duties and (unless disabled) the local probe. */
+export async function startServer(env: NodeEnv, log: Logger, processEnv: Record<string, string | undefined> = process.env): Promise<RunningServer> {
+  const { db, client } = await openDatabase(env.DATABASE_URL ?? `file:${env.DATA_DIR}/edge-ipam.db`, env.DATABASE_AUTH_TOKEN);
+  const hub = new NodeProbeHub();
+  const deps: AppDeps = { db, hub, clock: { now: Date.now }, config: appConfig(processEnv), log };
+  hub.bind(deps);
+
+  // Nobody is connected before we listen: whatever the database says, those probes' hosts are unknown.
+  for (const p of await db.select({ id: probes.id }).from(probes).where(eq(probes.connected, true))) await probeDisconnected(deps, p.id);
+
+  const admin = await ensureAdmin(deps, env.ADMIN_PASSWORD);
+  const local = env.LOCAL_PROBE ? await localProbeCredentials(deps) : null;
+  if (local) deps.config.defaultProbeId = local.id;
+
+  const root = new Hono();
+  root.route('/', createApp(deps));
+  root.use('/*', serveStatic({ root: WEB_DIR, rewriteRequestPath: (p) => p }));
+  root.get('/*', serveStatic({ path: `${WEB_DIR}/index.html` }));
+
+  const server = serve({ fetch: root.fetch, hostname: env.HOST, port: env.PORT }) as Server;
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', () => resolve());
+    server.once('error', reject);
+  });
+  hub.attach(server);
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : env.PORT;
+  const url = `http://${env.HOST.includes(':') ? `[${env.HOST}]` : env.HOST}:${port}`;
+
+  const timers = duties.map((duty) =>
+    setInterval(() => void duty.run(deps).catch((e) => log.error('duty failed', { duty: duty.name, error: String(e) })), duty.everySeconds * 1000),
+  );
+  const probeUrl = env.LOCAL_PROBE_SERVER ?? `http://${env.HOST === '0.0.0.0' || env.HOST === '::' ? '127.0.0.1' : env.HOST}:${port}`;
+  const localProbe = local ? startLocalProbe(deps, probeUrl, local.token, env.DATA_DIR) : null;
+
+  return {
+    url,
+    deps,
+    generatedAdminPassword: admin.generatedPassword,
+    localProbe,
+    async close() {
+      timers.forEach(clearInterval);
+      await localProbe?.stop();
+      await hub.close();
+      await new Promise((resolve) => server.close(resolve));
+      client.close();
+    },
+  };
+}
