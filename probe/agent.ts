@@ -15,6 +15,7 @@ export interface AgentOptions {
   token: string;
   stateDir: string;
   heartbeatMs: number;
+  reconnectMaxMs: number;
   pingWorkers: number;
   engine: SweepEngine;
   nmapAbove: number;
@@ -50,6 +51,7 @@ export class ProbeAgent {
       serverUrl: opts.serverUrl,
       token: opts.token,
       heartbeatMs: opts.heartbeatMs,
+      reconnectMaxMs: opts.reconnectMaxMs,
       log: opts.log,
       onOpen: () => this.link.send({ type: 'hello', version: PROBE_VERSION, protocol: PROTOCOL_VERSION, hostname: hostname() }),
       onClose: () => {},

@@ -7,6 +7,7 @@ export interface LinkOptions {
   serverUrl: string;
   token: string;
   heartbeatMs: number;
+  reconnectMaxMs: number;
   log: Logger;
   onMessage(msg: ServerMessage): void;
   onOpen(): void;
@@ -85,7 +86,7 @@ export class ServerLink {
       this.lastHeard = 0;
       if (wasOpen) this.opts.onClose();
       if (this.stopped) return;
-      const delay = backoffDelay(this.attempt++, Math.random());
+      const delay = backoffDelay(this.attempt++, Math.random(), 500, this.opts.reconnectMaxMs);
       log.info('link down; reconnecting', { inMs: delay, attempt: this.attempt });
       this.retryTimer = setTimeout(() => this.connect(), delay);
     });
