@@ -1,3 +1,4 @@
+-- host_samples and host_hourly are WITHOUT ROWID by hand: drizzle-kit cannot declare it.
 CREATE TABLE `api_tokens` (
 	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
 	`name` text NOT NULL,
@@ -46,17 +47,17 @@ CREATE TABLE `host_hourly` (
 	`latency_sum_ms` real NOT NULL,
 	PRIMARY KEY(`host_id`, `hour`),
 	FOREIGN KEY (`host_id`) REFERENCES `hosts`(`id`) ON UPDATE no action ON DELETE cascade
-);
+) WITHOUT ROWID;
 --> statement-breakpoint
 CREATE TABLE `host_samples` (
 	`host_id` integer NOT NULL,
 	`at` integer NOT NULL,
 	`up` integer NOT NULL,
 	`latency_ms` real,
+	PRIMARY KEY(`host_id`, `at`),
 	FOREIGN KEY (`host_id`) REFERENCES `hosts`(`id`) ON UPDATE no action ON DELETE cascade
-);
+) WITHOUT ROWID;
 --> statement-breakpoint
-CREATE INDEX `host_samples_host_at_idx` ON `host_samples` (`host_id`,`at`);--> statement-breakpoint
 CREATE TABLE `hosts` (
 	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
 	`subnet_id` integer NOT NULL,

@@ -1,7 +1,10 @@
 import { index, integer, primaryKey, real, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import { hosts } from './ipam.js';
 
-/** Append-only raw sweep results; pruned after 7 days. `latencyMs` is null when the host did not answer. */
+/**
+ * Append-only raw sweep results; pruned after 7 days. `latencyMs` is null when the host did not answer.
+ * Stored WITHOUT ROWID (see the migration): the primary key is the only index, which halves the writes per sample.
+ */
 export const hostSamples = sqliteTable(
   'host_samples',
   {
@@ -12,10 +15,10 @@ export const hostSamples = sqliteTable(
     up: integer('up', { mode: 'boolean' }).notNull(),
     latencyMs: real('latency_ms'),
   },
-  (t) => [index('host_samples_host_at_idx').on(t.hostId, t.at)],
+  (t) => [primaryKey({ columns: [t.hostId, t.at] })],
 );
 
-/** Hourly roll-up kept at ingest time, so uptime over 24 h / 7 d reads at most 168 rows per host. */
+/** Hourly roll-up kept at ingest time, so uptime over 24 h / 7 d reads at most 168 rows per host. WITHOUT ROWID. */
 export const hostHourly = sqliteTable(
   'host_hourly',
   {

@@ -8,7 +8,7 @@ import type { AppDeps } from '../deps.js';
 import { AppError } from '../errors.js';
 import { HostFieldsSchema } from '../routes/schemas.js';
 import { hostValues, type HostFields } from './hosts.js';
-import { chunks } from '../sql-values.js';
+import { chunks } from '../chunks.js';
 import { listSubnets } from './subnets.js';
 
 export const MAX_CSV_ROWS = 50_000;

@@ -5,9 +5,7 @@ import type { SweepResult } from '../../schema/protocol.js';
 import { hosts, ingestLedger, probes, subnets } from '../../schema/tables/index.js';
 import type { AppDeps } from '../deps.js';
 import { planIngest, type IngestPlan, type TrackedHost } from '../domain/ingest-plan.js';
-import { chunks, valuesList, type Literal } from '../sql-values.js';
-
-const ROWS_PER_STATEMENT = 500;
+import { chunks } from '../chunks.js';
 
 export interface IngestOutcome {
   duplicate: boolean;
@@ -47,47 +45,51 @@ async function loadTracked(deps: AppDeps, subnetId: number): Promise<TrackedHost
   }));
 }
 
-/** Rows keyed by ip are joined to hosts, so samples of hosts created in the same batch find their id. */
-function joinedInsert(head: string, select: string, rows: Literal[][], tail = ''): SQL[] {
-  return chunks(rows, ROWS_PER_STATEMENT).map(
-    (part) => sql`${sql.raw(head)} SELECT ${sql.raw(select)} FROM (VALUES ${valuesList(part)}) AS v JOIN hosts h ON h.ip = v.column1 WHERE true ${sql.raw(tail)}`,
-  );
+// Bulk rows travel as one JSON parameter read by json_each: the SQL text stays constant and tiny, so
+// SQLite compiles it cheaply, and it fits D1's limit of 100 bound parameters per statement.
+const ROWS_PER_STATEMENT = 2000;
+
+function jsonRows<T>(rows: T[], toRow: (r: T) => unknown[], statement: (json: string) => SQL): SQL[] {
+  return chunks(rows, ROWS_PER_STATEMENT).map((part) => statement(JSON.stringify(part.map(toRow))));
 }
 
 function writeStatements(subnetId: number, plan: IngestPlan, probeId: number, now: number): SQL[] {
-  const out: SQL[] = [];
-  for (const part of chunks(plan.hosts, ROWS_PER_STATEMENT)) {
-    const rows = part.map((h): Literal[] => [
-      subnetId, h.ip, h.ipKey, h.status, h.consecutiveFailures, h.latencyMs, h.firstSeenAt,
-      h.lastSeenAt, h.lastCheckedAt, h.lastChangeAt, h.timesSeen, now, now,
-    ]);
-    out.push(sql`INSERT INTO hosts (subnet_id, ip, ip_key, status, consecutive_failures, latency_ms, first_seen_at,
-      last_seen_at, last_checked_at, last_change_at, times_seen, created_at, updated_at) VALUES ${valuesList(rows)}
-      ON CONFLICT(ip) DO UPDATE SET status = excluded.status, consecutive_failures = excluded.consecutive_failures,
-      latency_ms = excluded.latency_ms, first_seen_at = excluded.first_seen_at, last_seen_at = excluded.last_seen_at,
-      last_checked_at = excluded.last_checked_at, last_change_at = excluded.last_change_at,
-      times_seen = excluded.times_seen, updated_at = excluded.updated_at`);
-  }
-  out.push(
-    ...joinedInsert(
-      'INSERT INTO host_samples (host_id, at, up, latency_ms)',
-      'h.id, v.column2, v.column3, v.column4',
-      plan.samples.map((s) => [s.ip, s.at, s.up, s.latencyMs]),
+  return [
+    ...jsonRows(
+      plan.hosts,
+      (h) => [h.ip, h.ipKey, h.status, h.consecutiveFailures, h.latencyMs, h.firstSeenAt, h.lastSeenAt, h.lastCheckedAt, h.lastChangeAt, h.timesSeen],
+      (json) => sql`INSERT INTO hosts (subnet_id, ip, ip_key, status, consecutive_failures, latency_ms, first_seen_at,
+          last_seen_at, last_checked_at, last_change_at, times_seen, created_at, updated_at)
+        SELECT ${subnetId}, value->>0, value->>1, value->>2, value->>3, value->>4, value->>5, value->>6, value->>7,
+          value->>8, value->>9, ${now}, ${now} FROM json_each(${json}) WHERE true
+        ON CONFLICT(ip) DO UPDATE SET status = excluded.status, consecutive_failures = excluded.consecutive_failures,
+          latency_ms = excluded.latency_ms, first_seen_at = excluded.first_seen_at, last_seen_at = excluded.last_seen_at,
+          last_checked_at = excluded.last_checked_at, last_change_at = excluded.last_change_at,
+          times_seen = excluded.times_seen, updated_at = excluded.updated_at`,
     ),
-    ...joinedInsert(
-      'INSERT INTO host_events (host_id, at, from_status, to_status, probe_id)',
-      'h.id, v.column2, v.column3, v.column4, v.column5',
-      plan.events.map((e) => [e.ip, e.at, e.from, e.to, probeId]),
+    // keyed by ip and joined to hosts, so rows of hosts created in this same batch find their id
+    ...jsonRows(
+      plan.samples,
+      (s) => [s.ip, s.at, s.up ? 1 : 0, s.latencyMs],
+      (json) => sql`INSERT INTO host_samples (host_id, at, up, latency_ms)
+        SELECT h.id, j.value->>1, j.value->>2, j.value->>3 FROM json_each(${json}) j JOIN hosts h ON h.ip = j.value->>0 WHERE true
+        ON CONFLICT(host_id, at) DO NOTHING`,
     ),
-    ...joinedInsert(
-      'INSERT INTO host_hourly (host_id, hour, samples, up_samples, latency_sum_ms)',
-      'h.id, v.column2, v.column3, v.column4, v.column5',
-      plan.hourly.map((b) => [b.ip, b.hour, b.samples, b.upSamples, b.latencySumMs]),
-      `ON CONFLICT(host_id, hour) DO UPDATE SET samples = samples + excluded.samples,
-       up_samples = up_samples + excluded.up_samples, latency_sum_ms = latency_sum_ms + excluded.latency_sum_ms`,
+    ...jsonRows(
+      plan.events,
+      (e) => [e.ip, e.at, e.from, e.to],
+      (json) => sql`INSERT INTO host_events (host_id, at, from_status, to_status, probe_id)
+        SELECT h.id, j.value->>1, j.value->>2, j.value->>3, ${probeId} FROM json_each(${json}) j JOIN hosts h ON h.ip = j.value->>0`,
     ),
-  );
-  return out;
+    ...jsonRows(
+      plan.hourly,
+      (b) => [b.ip, b.hour, b.samples, b.upSamples, b.latencySumMs],
+      (json) => sql`INSERT INTO host_hourly (host_id, hour, samples, up_samples, latency_sum_ms)
+        SELECT h.id, j.value->>1, j.value->>2, j.value->>3, j.value->>4 FROM json_each(${json}) j JOIN hosts h ON h.ip = j.value->>0 WHERE true
+        ON CONFLICT(host_id, hour) DO UPDATE SET samples = samples + excluded.samples,
+          up_samples = up_samples + excluded.up_samples, latency_sum_ms = latency_sum_ms + excluded.latency_sum_ms`,
+    ),
+  ];
 }
 
 /**
