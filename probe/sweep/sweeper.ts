@@ -45,7 +45,7 @@ export class Sweeper {
     const count = Number(last - first + 1n);
     if (count > this.opts.maxSweepAddresses)
       throw new SweepTooLargeError(`${cidr.cidr} has ${count} addresses; this probe sweeps at most ${this.opts.maxSweepAddresses} (MAX_SWEEP_ADDRESSES)`);
-    const useNmap = this.opts.engine === 'nmap' || (this.opts.engine === 'auto' && count > this.opts.nmapAbove);
+    const useNmap = this.opts.engine === 'nmap' || (this.opts.engine === 'auto' && count > this.opts.nmapAbove && nmapCanPing());
     return useNmap ? this.nmapSweep(cidr) : this.pingAll([...usableAddresses(cidr)]);
   }
 
@@ -88,6 +88,11 @@ export class Sweeper {
       down: [...candidates].filter((ip) => !found.has(ip)),
     };
   }
+}
+
+/** Without raw sockets nmap -sn falls back to TCP connects and misses hosts; then ping is the better engine. */
+function nmapCanPing(): boolean {
+  return process.getuid?.() === 0 || process.env.NMAP_PRIVILEGED === '1';
 }
 
 function inBlock(cidr: Cidr, text: string): boolean {
