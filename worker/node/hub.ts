@@ -18,6 +18,7 @@ export class NodeProbeHub implements ProbeHub {
   private readonly conns = new Map<number, Conn>();
   private deps!: AppDeps;
   private watchdog: NodeJS.Timeout | null = null;
+  private closing = false;
 
   /** The hub and the app depend on each other; the host wires them after both exist. */
   bind(deps: AppDeps) {
@@ -48,6 +49,8 @@ export class NodeProbeHub implements ProbeHub {
   }
 
   async close() {
+    // the next start marks every probe offline anyway; no database work after this point
+    this.closing = true;
     if (this.watchdog) clearInterval(this.watchdog);
     for (const c of this.conns.values()) c.ws.terminate();
     await Promise.allSettled([...this.conns.values()].map((c) => c.queue));
@@ -82,7 +85,7 @@ export class NodeProbeHub implements ProbeHub {
     });
     ws.on('error', (e) => this.deps.log.warn('probe socket error', { probeId: probe.id, error: e.message }));
     ws.on('close', () => {
-      if (this.conns.get(probe.id) !== conn) return; // replaced: the probe is still connected
+      if (this.closing || this.conns.get(probe.id) !== conn) return; // replaced: the probe is still connected
       this.conns.delete(probe.id);
       enqueue(() => probeDisconnected(this.deps, probe.id));
     });
