@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { DEFAULT_NMAP_ABOVE } from './sweep/sweeper.js';
 
 const schema = z.object({
   serverUrl: z.url({ protocol: /^(https?|wss?)$/, error: 'SERVER_URL / --server must be an http(s) or ws(s) URL of the control plane' }),
@@ -28,7 +29,7 @@ export function probeConfig(argv: string[], env: NodeJS.ProcessEnv): ProbeConfig
     reconnectMaxMs: env.RECONNECT_MAX_MS ?? 30_000,
     pingWorkers: env.PING_WORKERS ?? 64,
     engine: env.SWEEP_ENGINE ?? 'auto',
-    nmapAbove: env.NMAP_ABOVE ?? 1024,
+    nmapAbove: env.NMAP_ABOVE ?? DEFAULT_NMAP_ABOVE,
   });
   if (!parsed.success) throw new Error(`probe configuration: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
   return parsed.data;

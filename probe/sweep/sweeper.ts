@@ -7,6 +7,12 @@ import { pingOnce, run } from './runners.js';
 
 export type SweepEngine = 'auto' | 'ping' | 'nmap';
 
+/**
+ * Blocks with more usable addresses go to nmap under the `auto` engine. docs/BENCHMARKS.md: on a /24,
+ * one `ping` per address took ~5 s and ~6 CPU-s; nmap -sn took 0.24 s and 0.07 CPU-s, finding the same hosts.
+ */
+export const DEFAULT_NMAP_ABOVE = 64;
+
 export interface SweeperOptions {
   pingWorkers: number;
   pingTimeoutMs: number;

@@ -45,8 +45,7 @@ CREATE TABLE `host_hourly` (
 	`samples` integer NOT NULL,
 	`up_samples` integer NOT NULL,
 	`latency_sum_ms` real NOT NULL,
-	PRIMARY KEY(`host_id`, `hour`),
-	FOREIGN KEY (`host_id`) REFERENCES `hosts`(`id`) ON UPDATE no action ON DELETE cascade
+	PRIMARY KEY(`hour`, `host_id`)
 ) WITHOUT ROWID;
 --> statement-breakpoint
 CREATE TABLE `host_samples` (
@@ -54,8 +53,7 @@ CREATE TABLE `host_samples` (
 	`at` integer NOT NULL,
 	`up` integer NOT NULL,
 	`latency_ms` real,
-	PRIMARY KEY(`host_id`, `at`),
-	FOREIGN KEY (`host_id`) REFERENCES `hosts`(`id`) ON UPDATE no action ON DELETE cascade
+	PRIMARY KEY(`at`, `host_id`)
 ) WITHOUT ROWID;
 --> statement-breakpoint
 CREATE TABLE `hosts` (

@@ -3,34 +3,32 @@ import { hosts } from './ipam.js';
 
 /**
  * Append-only raw sweep results; pruned after 7 days. `latencyMs` is null when the host did not answer.
- * Stored WITHOUT ROWID (see the migration): the primary key is the only index, which halves the writes per sample.
+ * Time-major and WITHOUT ROWID (see the migration): a sweep's samples land on a few adjacent pages instead
+ * of one page per host, and pruning is a range delete at the front. No foreign key: samples of a deleted
+ * host (ids are never reused) are invisible and age out with the pruning.
  */
 export const hostSamples = sqliteTable(
   'host_samples',
   {
-    hostId: integer('host_id')
-      .notNull()
-      .references(() => hosts.id, { onDelete: 'cascade' }),
+    hostId: integer('host_id').notNull(),
     at: integer('at', { mode: 'timestamp_ms' }).notNull(),
     up: integer('up', { mode: 'boolean' }).notNull(),
     latencyMs: real('latency_ms'),
   },
-  (t) => [primaryKey({ columns: [t.hostId, t.at] })],
+  (t) => [primaryKey({ columns: [t.at, t.hostId] })],
 );
 
-/** Hourly roll-up kept at ingest time, so uptime over 24 h / 7 d reads at most 168 rows per host. WITHOUT ROWID. */
+/** Hourly roll-up kept at ingest time, so uptime over 24 h / 7 d never reads raw samples. Time-major like the samples. */
 export const hostHourly = sqliteTable(
   'host_hourly',
   {
-    hostId: integer('host_id')
-      .notNull()
-      .references(() => hosts.id, { onDelete: 'cascade' }),
+    hostId: integer('host_id').notNull(),
     hour: integer('hour', { mode: 'timestamp_ms' }).notNull(),
     samples: integer('samples').notNull(),
     upSamples: integer('up_samples').notNull(),
     latencySumMs: real('latency_sum_ms').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.hostId, t.hour] })],
+  (t) => [primaryKey({ columns: [t.hour, t.hostId] })],
 );
 
 /** State changes (up/down/unknown), with the probe that saw them. */

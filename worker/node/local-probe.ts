@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { probes } from '../../schema/tables/index.js';
 import { ProbeAgent } from '../../probe/agent.js';
+import { DEFAULT_NMAP_ABOVE } from '../../probe/sweep/sweeper.js';
 import { jsonLogger } from '../../schema/log.js';
 import { randomToken, sha256Hex } from '../crypto.js';
 import type { AppDeps } from '../deps.js';
@@ -31,7 +32,7 @@ export function startLocalProbe(deps: AppDeps, serverUrl: string, token: string,
     reconnectMaxMs: 5_000,
     pingWorkers: Number(process.env.PING_WORKERS ?? 64),
     engine: (process.env.SWEEP_ENGINE as 'auto' | 'ping' | 'nmap' | undefined) ?? 'auto',
-    nmapAbove: Number(process.env.NMAP_ABOVE ?? 1024),
+    nmapAbove: Number(process.env.NMAP_ABOVE ?? DEFAULT_NMAP_ABOVE),
     log: jsonLogger({ component: 'local-probe' }),
   });
   agent.start();

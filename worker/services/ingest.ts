@@ -73,7 +73,7 @@ function writeStatements(subnetId: number, plan: IngestPlan, probeId: number, no
       (s) => [s.ip, s.at, s.up ? 1 : 0, s.latencyMs],
       (json) => sql`INSERT INTO host_samples (host_id, at, up, latency_ms)
         SELECT h.id, j.value->>1, j.value->>2, j.value->>3 FROM json_each(${json}) j JOIN hosts h ON h.ip = j.value->>0 WHERE true
-        ON CONFLICT(host_id, at) DO NOTHING`,
+        ON CONFLICT(at, host_id) DO NOTHING`,
     ),
     ...jsonRows(
       plan.events,
@@ -86,7 +86,7 @@ function writeStatements(subnetId: number, plan: IngestPlan, probeId: number, no
       (b) => [b.ip, b.hour, b.samples, b.upSamples, b.latencySumMs],
       (json) => sql`INSERT INTO host_hourly (host_id, hour, samples, up_samples, latency_sum_ms)
         SELECT h.id, j.value->>1, j.value->>2, j.value->>3, j.value->>4 FROM json_each(${json}) j JOIN hosts h ON h.ip = j.value->>0 WHERE true
-        ON CONFLICT(host_id, hour) DO UPDATE SET samples = samples + excluded.samples,
+        ON CONFLICT(hour, host_id) DO UPDATE SET samples = samples + excluded.samples,
           up_samples = up_samples + excluded.up_samples, latency_sum_ms = latency_sum_ms + excluded.latency_sum_ms`,
     ),
   ];

@@ -1,0 +1,39 @@
+/**
+ * `npm run bench [-- sweep|ingest ...]`: runs the benchmarks and rewrites their sections of
+ * docs/BENCHMARKS.md (sections not run this time are kept as they were).
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { benchIngest } from './ingest.js';
+import { benchSweeps } from './sweep.js';
+
+const BENCHES: Record<string, () => Promise<string>> = { sweep: benchSweeps, ingest: benchIngest };
+const FILE = new URL('../docs/BENCHMARKS.md', import.meta.url);
+const HEADER = `# Benchmarks
+
+Produced by \`npm run bench\` (or \`npm run bench -- <name>\` for one section) on the development machine:
+2 cores, 24 GiB, Linux, Node 20. Every figure below was printed by that run; each section says how it was measured.
+`;
+
+function sections(text: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const part of text.split(/^(?=## )/m).filter((p) => p.startsWith('## '))) out.set(part.split('\n')[0]!, part.trimEnd());
+  return out;
+}
+
+const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+const names = wanted.length ? wanted : Object.keys(BENCHES);
+const unknown = names.filter((n) => !BENCHES[n]);
+if (unknown.length) {
+  console.error(`unknown benchmark(s): ${unknown.join(', ')}; choose from ${Object.keys(BENCHES).join(', ')}`);
+  process.exit(2);
+}
+
+const kept = sections(existsSync(FILE) ? readFileSync(FILE, 'utf8') : '');
+for (const name of names) {
+  console.error(`running ${name} …`);
+  const md = (await BENCHES[name]!()).trimEnd();
+  console.log(`${md}\n`);
+  kept.set(md.split('\n')[0]!, md);
+}
+writeFileSync(FILE, `${HEADER}\n${[...kept.values()].join('\n\n')}\n`);
+console.error(`wrote ${FILE.pathname}`);
