@@ -61,15 +61,20 @@ export class Sweeper {
   }
 
   private async nmapSweep(cidr: Cidr): Promise<Answer[]> {
-    const timeoutMs = 60_000 + Number(usableRange(cidr).last - usableRange(cidr).first) * 20;
+    const { first, last } = usableRange(cidr);
+    const timeoutMs = 60_000 + Number(last - first) * 20;
     const args = ['-sn', '-n', '-oX', '-', '-T5', '--min-rate', '5000', '--max-retries', '1', cidr.cidr];
+    // nmap reports our own addresses without a round-trip time; ping them meanwhile, off the critical path
+    const own = this.pingAll(localAddresses(cidr));
     const res = await run('nmap', args, timeoutMs);
     if (res.code !== 0) throw new Error(`nmap failed (${res.code}): ${res.stderr.trim().slice(0, 300)}`);
-    const { first, last } = usableRange(cidr);
-    return parseNmapHosts(res.stdout).filter((a) => {
-      const v = parseIp(a.ip).value;
-      return v >= first && v <= last;
-    });
+    const ownLatency = new Map((await own).map((a) => [a.ip, a.latencyMs]));
+    return parseNmapHosts(res.stdout)
+      .filter((a) => {
+        const v = parseIp(a.ip).value;
+        return v >= first && v <= last;
+      })
+      .map((a) => (a.latencyMs === null ? { ip: a.ip, latencyMs: ownLatency.get(a.ip) ?? null } : a));
   }
 
   /**
@@ -107,6 +112,14 @@ function inBlock(cidr: Cidr, text: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** This machine's addresses inside the block. */
+function localAddresses(cidr: Cidr): string[] {
+  return Object.values(networkInterfaces())
+    .flatMap((addrs) => addrs ?? [])
+    .filter((a) => inBlock(cidr, a.address))
+    .map((a) => parseIp(a.address).text);
 }
 
 /** The local interface with an address inside the block, if the probe sits on that segment. */
