@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addressCount, CidrError, ipKey, overlaps, parseCidr, parseIp, usableRange, formatIp } from './cidr.js';
+import { addressCount, CidrError, ipKey, overlaps, parseCidr, parseIp, splitCidr, usableRange, formatIp } from './cidr.js';
 
 function errorCode(fn: () => unknown): string | undefined {
   try {
@@ -90,5 +90,19 @@ describe('parseIp and ipKey', () => {
 
   it.each(['198.18.0.256', '1.2.3', '::ffff::1', 'fd00::1%eth0', ' '])('rejects %j', (t) => {
     expect(errorCode(() => parseIp(t))).toBe('invalid_ip');
+  });
+});
+
+describe('splitCidr', () => {
+  it.each([
+    ['198.18.16.0/20', 22, ['198.18.16.0/22', '198.18.20.0/22', '198.18.24.0/22', '198.18.28.0/22']],
+    ['198.18.0.0/24', 22, ['198.18.0.0/24']],
+    ['198.18.0.0/22', 22, ['198.18.0.0/22']],
+    ['198.18.0.0/21', 22, ['198.18.0.0/22', '198.18.4.0/22']],
+    ['fd00::/126', 127, ['fd00::/127', 'fd00::2/127']],
+  ])('%s in /%i pieces', (input, prefix, expected) => {
+    const pieces = splitCidr(parseCidr(input), prefix);
+    expect(pieces.map((p) => p.cidr)).toEqual(expected);
+    for (const p of pieces) expect(parseCidr(p.cidr)).toEqual(p);
   });
 });

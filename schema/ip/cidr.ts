@@ -121,3 +121,15 @@ export function* usableAddresses(c: Cidr): Generator<string> {
   const { first, last } = usableRange(c);
   for (let v = first; v <= last; v++) yield formatIp(v, c.family);
 }
+
+/** Splits a block into consecutive sub-blocks no larger than /`maxPrefix` (a /20 into four /22s). */
+export function splitCidr(c: Cidr, maxPrefix: number): Cidr[] {
+  if (c.prefix >= maxPrefix) return [c];
+  const bits = BigInt((c.family === 4 ? 32 : 128) - maxPrefix);
+  const size = 1n << bits;
+  const out: Cidr[] = [];
+  for (let first = c.first; first <= c.last; first += size) {
+    out.push({ cidr: `${formatIp(first, c.family)}/${maxPrefix}`, family: c.family, prefix: maxPrefix, first, last: first + size - 1n });
+  }
+  return out;
+}
