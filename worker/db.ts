@@ -1,3 +1,4 @@
+import type { SQL } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
 import type { BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core';
 import * as tables from '../schema/tables/index.js';
@@ -12,6 +13,19 @@ export type Schema = typeof tables;
 export type Db = BaseSQLiteDatabase<'async', unknown, Schema> & {
   batch(items: readonly [BatchItem<'sqlite'>, ...BatchItem<'sqlite'>[]]): Promise<unknown>;
 };
+
+/**
+ * A raw SQL statement that can go into `db.batch` on every driver. drizzle's `db.run(sql)` works in a
+ * libSQL batch but not in a D1 one (its D1 batch needs a prepared statement), so prepare it the same way
+ * the query builders do.
+ */
+export function batchable(db: Db, query: SQL): BatchItem<'sqlite'> {
+  const internals = db as unknown as {
+    session: { prepareQuery(q: unknown, fields: undefined, method: 'run', arrayMode: boolean): unknown };
+    dialect: { sqlToQuery(q: SQL): unknown };
+  };
+  return { _prepare: () => internals.session.prepareQuery(internals.dialect.sqlToQuery(query), undefined, 'run', false) } as unknown as BatchItem<'sqlite'>;
+}
 
 /** Runs statements atomically; a no-op for an empty list. */
 export async function runBatch(db: Db, items: BatchItem<'sqlite'>[]): Promise<void> {

@@ -3,6 +3,7 @@ import { parseCidr } from '../../schema/ip/cidr.js';
 import { decodeFrame, probeMessage, type ServerMessage } from '../../schema/protocol.js';
 import { hosts, probes, subnets } from '../../schema/tables/index.js';
 import { sha256Hex } from '../crypto.js';
+import { batchable } from '../db.js';
 import type { AppDeps } from '../deps.js';
 import { ingestBatch } from '../services/ingest.js';
 
@@ -60,7 +61,8 @@ export async function probeDisconnected(deps: AppDeps, probeId: number): Promise
   const watched = sql`${hosts.subnetId} IN (SELECT ${subnets.id} FROM ${subnets} WHERE ${subnets.probeId} = ${probeId})`;
   await deps.db.batch([
     deps.db.update(probes).set({ connected: false }).where(eq(probes.id, probeId)),
-    deps.db.run(
+    batchable(
+      deps.db,
       sql`INSERT INTO host_events (host_id, at, from_status, to_status, probe_id)
           SELECT id, ${now}, status, 'unknown', ${probeId} FROM hosts WHERE ${watched} AND status != 'unknown'`,
     ),

@@ -3,6 +3,7 @@ import type { BatchItem } from 'drizzle-orm/batch';
 import { parseCidr } from '../../schema/ip/cidr.js';
 import type { SweepResult } from '../../schema/protocol.js';
 import { hosts, ingestLedger, probes, subnets } from '../../schema/tables/index.js';
+import { batchable } from '../db.js';
 import type { AppDeps } from '../deps.js';
 import { planIngest, type IngestPlan, type TrackedHost } from '../domain/ingest-plan.js';
 import { chunks } from '../chunks.js';
@@ -138,7 +139,7 @@ export async function ingestBatch(
 
   const batch: BatchItem<'sqlite'>[] = [
     db.insert(ingestLedger).values({ probeId, batchId, samples, appliedAt: new Date(now) }),
-    ...statements.map((s) => db.run(s)),
+    ...statements.map((s) => batchable(db, s)),
     db.update(probes).set({ lastSeenAt: new Date(now) }).where(eq(probes.id, probeId)),
   ];
   try {

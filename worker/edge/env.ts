@@ -1,0 +1,21 @@
+import type { D1Database, DurableObjectNamespace, Fetcher } from '@cloudflare/workers-types';
+
+/** Bindings and variables of the Worker (wrangler.toml, secrets). */
+export interface Env {
+  DB: D1Database;
+  PROBES: DurableObjectNamespace;
+  ASSETS: Fetcher;
+  /** Optional libSQL/Turso database instead of D1. */
+  LIBSQL_URL?: string;
+  LIBSQL_AUTH_TOKEN?: string;
+  /** Password of `admin` when the user is first created (`wrangler secret put ADMIN_PASSWORD`). */
+  ADMIN_PASSWORD?: string;
+  DOWN_AFTER_FAILURES?: string;
+  HEARTBEAT_SECONDS?: string;
+  SESSION_TTL_SECONDS?: string;
+  PING_TIMEOUT_MS?: string;
+  MAX_SWEEP_ADDRESSES?: string;
+  SCAN_COALESCE_SECONDS?: string;
+  RAW_SAMPLE_RETENTION_DAYS?: string;
+  HOURLY_RETENTION_DAYS?: string;
+}

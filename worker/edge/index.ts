@@ -1,0 +1,51 @@
+import type { ExecutionContext, ScheduledController } from '@cloudflare/workers-types';
+import { PROBE_SOCKET_PATH } from '../../schema/protocol.js';
+import { createApp, type App } from '../app.js';
+import type { AppDeps } from '../deps.js';
+import { runDuties } from '../duties.js';
+import { authenticateProbe } from '../probe-link/session.js';
+import { ensureAdmin } from '../services/auth.js';
+import { edgeDeps } from './deps.js';
+import type { Env } from './env.js';
+
+export { ProbeHubObject } from './probe-object.js';
+
+// One app and one admin check per isolate, not per request.
+let cached: { env: Env; deps: AppDeps; app: App; ready: Promise<unknown> } | null = null;
+
+function host(env: Env) {
+  if (cached?.env !== env) {
+    const deps = edgeDeps(env);
+    const ready = ensureAdmin(deps, env.ADMIN_PASSWORD).then((r) => {
+      if (r.generatedPassword) deps.log.warn('created admin without ADMIN_PASSWORD; set it with `wrangler secret put ADMIN_PASSWORD` and reset the user', {});
+    });
+    cached = { env, deps, app: createApp(deps), ready };
+  }
+  return cached;
+}
+
+async function connectProbe(request: Request, env: Env, deps: AppDeps): Promise<Response> {
+  if (request.headers.get('upgrade')?.toLowerCase() !== 'websocket') return new Response('expected a WebSocket upgrade', { status: 426 });
+  const probe = await authenticateProbe(deps, request.headers.get('authorization'));
+  if (!probe) {
+    deps.log.warn('probe connection refused: bad or revoked token', {});
+    return new Response(null, { status: 401 });
+  }
+  const forwarded = new Request('https://probe/connect', request);
+  forwarded.headers.set('x-edge-ipam-probe', JSON.stringify(probe));
+  const stub = env.PROBES.get(env.PROBES.idFromName(`probe-${probe.id}`));
+  return stub.fetch(forwarded as never) as unknown as Response;
+}
+
+export default {
+  async fetch(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
+    const h = host(env);
+    await h.ready;
+    if (new URL(request.url).pathname === PROBE_SOCKET_PATH) return connectProbe(request, env, h.deps);
+    return h.app.fetch(request, env, ctx as never);
+  },
+  async scheduled(_controller: ScheduledController, env: Env, ctx: ExecutionContext): Promise<void> {
+    const h = host(env);
+    ctx.waitUntil(h.ready.then(() => runDuties(h.deps)));
+  },
+};
