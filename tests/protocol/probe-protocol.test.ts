@@ -1,24 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RawProbe, startTestServer } from '../support/server.js';
+import { RawProbe } from '../support/server.js';
+import { client, HOSTS, login, startTarget, type Target } from '../support/targets.js';
 
-let server: Awaited<ReturnType<typeof startTestServer>>;
-let cookie: string;
-const api = async (method: string, path: string, body?: unknown) => {
-  const res = await fetch(server.url + path, {
-    method,
-    headers: { cookie, ...(body ? { 'content-type': 'application/json' } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  return { status: res.status, body: res.status === 204 ? null : await res.json() };
-};
+describe.each(HOSTS)('probe protocol on the %s host', (host) => {
+let server: Target;
+let api: ReturnType<typeof client>;
 
 beforeAll(async () => {
-  server = await startTestServer({ SCAN_COALESCE_SECONDS: '5' });
-  cookie = await server.login();
-});
+  server = await startTarget(host, { SCAN_COALESCE_SECONDS: '5' });
+  api = client(server.url, await login(server.url));
+}, 90_000);
 afterAll(() => server.close());
 
-describe('probe protocol on the Node host', () => {
   it('refuses a wrong token and a revoked one', async () => {
     await expect(RawProbe.connect(server.url, 'eipp_wrong')).rejects.toThrow('HTTP 401');
     await expect(RawProbe.connect(server.url, '')).rejects.toThrow('HTTP 401');

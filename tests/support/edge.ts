@@ -1,0 +1,79 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ADMIN_PASSWORD } from './app.js';
+import { waitFor } from './wait.js';
+
+const WRANGLER = join(process.cwd(), 'node_modules/.bin/wrangler');
+const quiet = { ...process.env, WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1' };
+
+export interface EdgeServer {
+  url: string;
+  process: ChildProcess;
+  log(): string;
+  /** Runs the cron handler once (what Cloudflare does every minute). */
+  cron(): Promise<void>;
+  close(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * The Worker in workerd through `wrangler dev`, with a fresh local D1 migrated from schema/migrations.
+ * `spawnIn` lets the caller run it inside a network namespace (ip netns exec …).
+ */
+export async function startEdgeServer(
+  vars: Record<string, string> = {},
+  opts: { ip?: string; reachAt?: string; spawnIn?: (argv: string[], env: NodeJS.ProcessEnv) => ChildProcess } = {},
+): Promise<EdgeServer> {
+  const state = mkdtempSync(join(tmpdir(), 'eipam-edge-'));
+  const migrate = spawnSync(WRANGLER, ['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', state], { env: quiet, encoding: 'utf8' });
+  if (migrate.status !== 0) throw new Error(`wrangler d1 migrations apply failed: ${migrate.stderr}${migrate.stdout}`);
+  const port = opts.spawnIn ? 8787 : await freePort();
+  const argv = [WRANGLER, 'dev', '--port', String(port), '--ip', opts.ip ?? '127.0.0.1', '--persist-to', state, '--show-interactive-dev-session=false', '--test-scheduled'];
+  for (const [k, v] of Object.entries({ ADMIN_PASSWORD, ...vars })) argv.push('--var', `${k}:${v}`);
+  const child = opts.spawnIn ? opts.spawnIn(argv, quiet) : spawn(argv[0]!, argv.slice(1), { env: quiet, stdio: 'pipe', detached: true });
+  let output = '';
+  child.stdout?.on('data', (d) => (output += d));
+  child.stderr?.on('data', (d) => (output += d));
+  const url = `http://${opts.reachAt ?? '127.0.0.1'}:${port}`;
+  try {
+    await waitFor('wrangler dev', async () => (await fetch(`${url}/health`, { signal: AbortSignal.timeout(2000) })).ok, 60_000, 500);
+  } catch (e) {
+    child.kill('SIGKILL');
+    throw new Error(`${(e as Error).message}\n${output.slice(-3000)}`);
+  }
+  return {
+    url,
+    process: child,
+    log: () => output,
+    async cron() {
+      const res = await fetch(`${url}/__scheduled?cron=*+*+*+*+*`);
+      if (!res.ok) throw new Error(`scheduled handler answered ${res.status}`);
+    },
+    async close() {
+      if (child.exitCode === null && child.pid) {
+        const exited = new Promise((r) => child.once('exit', r));
+        try {
+          process.kill(opts.spawnIn ? child.pid : -child.pid, 'SIGTERM');
+        } catch {
+          /* already gone */
+        }
+        await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+        if (child.exitCode === null) child.kill('SIGKILL');
+      }
+      rmSync(state, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,55 @@
+import { ADMIN_PASSWORD } from './app.js';
+import { startEdgeServer } from './edge.js';
+import { startTestServer } from './server.js';
+
+export type HostName = 'node' | 'edge';
+export const HOSTS: HostName[] = ['node', 'edge'];
+
+/** A running control plane on one of its two hosts, reached over real HTTP and WebSocket. */
+export interface Target {
+  host: HostName;
+  url: string;
+  /** Runs the periodic duties once (Node: the duty list directly; Workers: the cron handler). */
+  cron(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startTarget(host: HostName, vars: Record<string, string> = {}): Promise<Target> {
+  if (host === 'edge') {
+    const edge = await startEdgeServer(vars);
+    return { host, url: edge.url, cron: edge.cron, close: edge.close };
+  }
+  const node = await startTestServer(vars);
+  const { runDuties } = await import('../../worker/duties.js');
+  return { host, url: node.url, cron: () => runDuties(node.deps), close: node.close };
+}
+
+export async function login(url: string): Promise<string> {
+  const res = await fetch(`${url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }),
+  });
+  if (res.status !== 200) throw new Error(`login failed: ${res.status} ${await res.text()}`);
+  return res.headers.get('set-cookie')!.split(';')[0]!;
+}
+
+/** JSON (or CSV, for a string body) requests with the session cookie. */
+export function client(url: string, cookie: string) {
+  return async (method: string, path: string, body?: unknown, headers: Record<string, string> = { cookie }) => {
+    const isText = typeof body === 'string';
+    const res = await fetch(url + path, {
+      method,
+      headers: body === undefined ? headers : { 'content-type': isText ? 'text/csv' : 'application/json', ...headers },
+      body: body === undefined ? undefined : isText ? body : JSON.stringify(body),
+    });
+    const text = await res.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : null;
+    } catch {
+      /* CSV */
+    }
+    return { status: res.status, body: parsed as any, headers: res.headers };
+  };
+}
