@@ -1,0 +1,130 @@
+/**
+ * The API contract, run against both hosts: Node with libSQL, and the Worker in workerd with D1.
+ * The same requests must get the same answers (ids, times and other volatile fields aside).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RawProbe } from '../support/server.js';
+import { client, HOSTS, login, startTarget, type Target } from '../support/targets.js';
+
+describe.each(HOSTS)('API contract on the %s host', (host) => {
+  let server: Target;
+  let api: ReturnType<typeof client>;
+
+  beforeAll(async () => {
+    server = await startTarget(host);
+    api = client(server.url, await login(server.url));
+  }, 90_000);
+  afterAll(() => server.close());
+
+  it('health is public; every other operation wants credentials', async () => {
+    expect(await api('GET', '/health', undefined, {})).toMatchObject({ status: 200, body: { ok: true } });
+    const doc = (await api('GET', '/openapi.json', undefined, {})).body;
+    for (const [path, methods] of Object.entries<Record<string, unknown>>(doc.paths)) {
+      if (path === '/api/auth/login') continue;
+      for (const method of Object.keys(methods)) {
+        const res = await api(method.toUpperCase(), path.replace(/\{id\}/g, '1'), undefined, {});
+        expect([method, path, res.status, res.body?.error?.code]).toEqual([method, path, 401, 'unauthorized']);
+      }
+    }
+    expect((await api('POST', '/api/auth/login', { username: 'admin', password: 'nope' }, {})).body.error.code).toBe('invalid_credentials');
+  });
+
+  it.each([
+    [{ cidr: '198.18.1.0/33' }, 400, 'invalid_cidr'],
+    [{ cidr: '198.18.1.7/24' }, 400, 'host_bits_set'],
+    [{ cidr: 'fd00:19::1/64' }, 400, 'host_bits_set'],
+    [{ cidr: '198.18.5.0/24', probeId: 999 }, 400, 'unknown_probe'],
+    [{ cidr: '198.18.5.0/24', sweepIntervalSeconds: 1 }, 400, 'invalid_request'],
+    [{}, 400, 'invalid_request'],
+  ])('rejects subnet %j with %i %s and writes nothing', async (body, status, code) => {
+    const before = (await api('GET', '/api/subnets')).body;
+    const res = await api('POST', '/api/subnets', body);
+    expect([res.status, res.body.error.code]).toEqual([status, code]);
+    expect((await api('GET', '/api/subnets')).body).toEqual(before);
+  });
+
+  it('creates, lists, patches and deletes subnets; duplicates and overlaps are 409', async () => {
+    const v4 = await api('POST', '/api/subnets', { cidr: '198.18.0.0/24', name: 'lab' });
+    expect(v4).toMatchObject({ status: 201, body: { cidr: '198.18.0.0/24', family: 4, size: '256', usable: '254', probeId: null } });
+    const v6 = await api('POST', '/api/subnets', { cidr: 'FD00:18::/64' });
+    expect(v6.body).toMatchObject({ cidr: 'fd00:18::/64', size: '18446744073709551616' });
+    expect((await api('POST', '/api/subnets', { cidr: '198.18.0.0/24' })).body.error.code).toBe('subnet_exists');
+    expect((await api('POST', '/api/subnets', { cidr: '198.18.0.128/25' })).body.error.code).toBe('subnet_overlap');
+    expect((await api('POST', '/api/subnets', { cidr: 'fd00:18::/48' })).status).toBe(409);
+    expect((await api('PATCH', `/api/subnets/${v4.body.id}`, { name: 'lab 2', sweepIntervalSeconds: 120 })).body).toMatchObject({ name: 'lab 2', sweepIntervalSeconds: 120 });
+    expect((await api('GET', '/api/subnets')).body.subnets.map((s: any) => s.cidr)).toEqual(['198.18.0.0/24', 'fd00:18::/64']);
+    const tmp = await api('POST', '/api/subnets', { cidr: '198.19.0.0/30' });
+    expect((await api('DELETE', `/api/subnets/${tmp.body.id}`)).status).toBe(204);
+    expect((await api('GET', `/api/subnets/${tmp.body.id}`)).status).toBe(404);
+  });
+
+  it('hosts: create, edit, collapse unused runs, refuse bad input', async () => {
+    const subnet = (await api('GET', '/api/subnets')).body.subnets.find((s: any) => s.cidr === '198.18.0.0/24');
+    const nas = await api('POST', '/api/hosts', { ip: '198.18.0.20', hostname: 'nas', tags: ['storage'] });
+    expect(nas).toMatchObject({ status: 201, body: { ip: '198.18.0.20', hostname: 'nas', hostnameSource: 'manual', status: 'unknown' } });
+    expect((await api('POST', '/api/hosts', { ip: '198.18.0.20' })).body.error.code).toBe('host_exists');
+    expect((await api('POST', '/api/hosts', { ip: '198.19.9.9' })).body.error.code).toBe('no_subnet');
+    expect((await api('POST', '/api/hosts', { ip: '198.18.0.300' })).body.error.code).toBe('invalid_ip');
+    expect((await api('PATCH', `/api/hosts/${nas.body.id}`, { tags: 'x' })).status).toBe(400);
+    expect((await api('PATCH', `/api/hosts/${nas.body.id}`, { reserved: true, reservedBy: 'ops' })).body).toMatchObject({ reserved: true, reservedBy: 'ops' });
+    const rows = (await api('GET', `/api/subnets/${subnet.id}/hosts`)).body.rows;
+    expect(rows.map((r: any) => (r.kind === 'host' ? r.ip : `${r.first}-${r.last}:${r.count}`))).toEqual([
+      '198.18.0.1-198.18.0.19:19',
+      '198.18.0.20',
+      '198.18.0.21-198.18.0.254:234',
+    ]);
+    await api('POST', '/api/hosts', { ip: 'fd00:18::10' });
+    const v6 = (await api('GET', '/api/subnets')).body.subnets.find((s: any) => s.family === 6);
+    expect((await api('GET', `/api/subnets/${v6.id}/hosts`)).body.rows.at(-1)).toEqual({ kind: 'unused', first: 'fd00:18::11', last: 'fd00:18::ffff:ffff:ffff:ffff', count: '18446744073709551599' });
+    expect((await api('GET', '/api/hosts/99999/history')).status).toBe(404);
+  });
+
+  it('CSV import is all or nothing, and export round-trips', async () => {
+    const bad = await api('POST', '/api/import/hosts', 'ip,hostname\n198.18.0.30,ok\n198.19.0.1,outside\n');
+    expect(bad.status).toBe(422);
+    expect(bad.body.error.details.rows).toEqual([{ line: 3, message: '198.19.0.1 is not inside any subnet; add the subnet first' }]);
+    expect((await api('GET', '/api/hosts/1')).status).toBe(200);
+    const good = await api('POST', '/api/import/hosts', 'ip,hostname,tags\n198.18.0.30,printer,office;print\n198.18.0.20,nas-renamed,\n');
+    expect(good.body).toEqual({ created: 1, updated: 1 });
+    const csv = (await api('GET', '/api/export/hosts.csv')).body as string;
+    expect(csv.split('\n')[0]).toBe('ip,hostname,description,tags,notes,reserved,reserved_by,reserved_note,status,last_seen_at');
+    expect(csv).toContain('198.18.0.30,printer,,office;print,,false,,,unknown,');
+    expect((await api('POST', '/api/import/subnets', 'cidr\n198.18.0.0/16\n')).body.error.details.rows[0].line).toBe(2);
+  });
+
+  it('probes: enrol, results stored exactly once, history and events, revoke', async () => {
+    const probe = (await api('POST', '/api/probes', { name: 'contract' })).body;
+    const subnet = await api('POST', '/api/subnets', { cidr: '198.18.9.0/29', probeId: probe.id });
+    const ws = await RawProbe.connect(server.url, probe.token);
+    expect((await ws.next('assignment')).subnets).toEqual([{ id: subnet.body.id, cidr: '198.18.9.0/29', intervalSeconds: 60, knownHosts: [] }]);
+    const at = Date.now() - 120_000;
+    const frame = (batchId: string, t: number, up: string[]) => ({
+      type: 'results',
+      batchId,
+      sweeps: [{ subnetId: subnet.body.id, at: t, durationMs: 3, complete: true, up: up.map((ip) => ({ ip, latencyMs: 0.25 })), down: [] }],
+    });
+    ws.send(frame('c-1', at, ['198.18.9.1', '198.18.9.2']));
+    expect(await ws.next('ack')).toEqual({ type: 'ack', batchId: 'c-1', duplicate: false, rejectedSubnets: [] });
+    ws.send(frame('c-1', at, ['198.18.9.1', '198.18.9.2']));
+    expect(await ws.next('ack')).toMatchObject({ duplicate: true });
+    ws.send(frame('c-2', at + 60_000, ['198.18.9.1']));
+    ws.send(frame('c-3', at + 120_000, ['198.18.9.1']));
+    await ws.next('ack');
+    await ws.next('ack');
+    const rows = (await api('GET', `/api/subnets/${subnet.body.id}/hosts`)).body.rows.filter((r: any) => r.kind === 'host');
+    expect(rows.map((r: any) => [r.ip, r.status, r.timesSeen, r.latencyMs])).toEqual([
+      ['198.18.9.1', 'up', 3, 0.25],
+      ['198.18.9.2', 'down', 1, 0.25],
+    ]);
+    const down = rows[1];
+    expect((await api('GET', `/api/hosts/${down.id}/events`)).body.events.map((e: any) => `${e.from}>${e.to}`)).toEqual(['up>down', 'unknown>up']);
+    expect((await api('GET', `/api/hosts/${down.id}/history?window=24h`)).body).toMatchObject({ window: '24h', samples: 3, uptimePercent: 33.33 });
+
+    expect((await api('DELETE', `/api/probes/${probe.id}`)).status).toBe(204);
+    await expect(RawProbe.connect(server.url, probe.token)).rejects.toThrow('HTTP 401');
+    const after = (await api('GET', `/api/subnets/${subnet.body.id}/hosts`)).body.rows.filter((r: any) => r.kind === 'host');
+    expect(after.map((r: any) => r.status)).toEqual(['unknown', 'unknown']);
+    expect((await api('GET', `/api/subnets/${subnet.body.id}`)).body.probeId).toBeNull();
+    ws.close();
+  });
+});
