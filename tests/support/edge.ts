@@ -11,6 +11,8 @@ const quiet = { ...process.env, WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1' };
 
 export interface EdgeServer {
   url: string;
+  /** wrangler's --persist-to folder (local D1 lives below it). */
+  stateDir: string;
   process: ChildProcess;
   log(): string;
   /** Runs the cron handler once (what Cloudflare does every minute). */
@@ -56,6 +58,7 @@ export async function startEdgeServer(
   }
   return {
     url,
+    stateDir: state,
     process: child,
     log: () => output,
     async cron() {

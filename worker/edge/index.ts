@@ -44,8 +44,9 @@ export default {
     if (new URL(request.url).pathname === PROBE_SOCKET_PATH) return connectProbe(request, env, h.deps);
     return h.app.fetch(request, env, ctx as never);
   },
-  async scheduled(_controller: ScheduledController, env: Env, ctx: ExecutionContext): Promise<void> {
+  async scheduled(_controller: ScheduledController, env: Env): Promise<void> {
     const h = host(env);
-    ctx.waitUntil(h.ready.then(() => runDuties(h.deps)));
+    await h.ready;
+    await runDuties(h.deps);
   },
 };
