@@ -3,10 +3,12 @@
  * docs/BENCHMARKS.md (sections not run this time are kept as they were).
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { benchBundle } from './bundle.js';
 import { benchIngest } from './ingest.js';
+import { benchProbes } from './probes.js';
 import { benchSweeps } from './sweep.js';
 
-const BENCHES: Record<string, () => Promise<string>> = { sweep: benchSweeps, ingest: benchIngest };
+const BENCHES: Record<string, () => Promise<string>> = { sweep: benchSweeps, ingest: benchIngest, probes: benchProbes, bundle: benchBundle };
 const FILE = new URL('../docs/BENCHMARKS.md', import.meta.url);
 const HEADER = `# Benchmarks
 
