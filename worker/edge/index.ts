@@ -16,9 +16,10 @@ let cached: { env: Env; deps: AppDeps; app: App; ready: Promise<unknown> } | nul
 function host(env: Env) {
   if (cached?.env !== env) {
     const deps = edgeDeps(env);
-    const ready = ensureAdmin(deps, env.ADMIN_PASSWORD).then((r) => {
-      if (r.generatedPassword) deps.log.warn('created admin without ADMIN_PASSWORD; set it with `wrangler secret put ADMIN_PASSWORD` and reset the user', {});
-    });
+    // A Worker has no console to print a generated password to: without the secret, no admin is created.
+    const ready = env.ADMIN_PASSWORD
+      ? ensureAdmin(deps, env.ADMIN_PASSWORD)
+      : Promise.resolve(deps.log.warn('ADMIN_PASSWORD is not set: run `wrangler secret put ADMIN_PASSWORD` to create the admin user', {}));
     cached = { env, deps, app: createApp(deps), ready };
   }
   return cached;
