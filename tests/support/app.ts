@@ -9,6 +9,7 @@ import { silentLogger } from '../../schema/log.js';
 import { openDatabase } from '../../worker/node/database.js';
 import { NodeProbeHub } from '../../worker/node/hub.js';
 import { ensureAdmin } from '../../worker/services/auth.js';
+import { caller } from './http.js';
 
 export const ADMIN_PASSWORD = 'correct horse battery';
 
@@ -42,22 +43,7 @@ export async function makeTestApp(config: Partial<AppConfig> = {}): Promise<Test
   hub.bind(deps);
   await ensureAdmin(deps, ADMIN_PASSWORD);
   const app = createApp(deps);
-  const raw = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
-    const isText = typeof body === 'string';
-    const res = await app.request(path, {
-      method,
-      headers: body === undefined ? headers : { 'content-type': isText ? 'text/csv' : 'application/json', ...headers },
-      body: body === undefined ? undefined : isText ? body : JSON.stringify(body),
-    });
-    const text = await res.text();
-    let parsed: unknown = text;
-    try {
-      parsed = text ? JSON.parse(text) : null;
-    } catch {
-      /* CSV or HTML */
-    }
-    return { status: res.status, body: parsed as any, headers: res.headers };
-  };
+  const raw = caller((path, init) => app.request(path, init));
   const login = await raw('POST', '/api/auth/login', { username: 'admin', password: ADMIN_PASSWORD });
   const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
   return {

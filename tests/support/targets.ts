@@ -1,4 +1,5 @@
 import { ADMIN_PASSWORD } from './app.js';
+import { caller } from './http.js';
 import { startEdgeServer } from './edge.js';
 import { startTestServer } from './server.js';
 
@@ -36,20 +37,5 @@ export async function login(url: string): Promise<string> {
 
 /** JSON (or CSV, for a string body) requests with the session cookie. */
 export function client(url: string, cookie: string) {
-  return async (method: string, path: string, body?: unknown, headers: Record<string, string> = { cookie }) => {
-    const isText = typeof body === 'string';
-    const res = await fetch(url + path, {
-      method,
-      headers: body === undefined ? headers : { 'content-type': isText ? 'text/csv' : 'application/json', ...headers },
-      body: body === undefined ? undefined : isText ? body : JSON.stringify(body),
-    });
-    const text = await res.text();
-    let parsed: unknown = text;
-    try {
-      parsed = text ? JSON.parse(text) : null;
-    } catch {
-      /* CSV */
-    }
-    return { status: res.status, body: parsed as any, headers: res.headers };
-  };
+  return caller((path, init) => fetch(url + path, init), { cookie });
 }
