@@ -18,7 +18,6 @@ export async function openDatabase(url: string, authToken?: string): Promise<{ d
     await client.execute('PRAGMA journal_mode = WAL');
     await client.execute('PRAGMA busy_timeout = 5000');
     await client.execute('PRAGMA synchronous = NORMAL');
-    await client.execute('PRAGMA cache_size = -131072');
   }
   await client.execute('PRAGMA foreign_keys = ON');
   const db = drizzle(client, { schema });
