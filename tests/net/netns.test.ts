@@ -105,7 +105,7 @@ describe('netns topology (/20 benchmark range, two in parallel)', () => {
   }, T);
 
   it('rejects addresses outside the test ranges', async () => {
-    await expect(createTopology({ hosts: [{ v4: '10.0.0.1' }] })).rejects.toThrow(/refusing 10\.0\.0\.1/);
+    await expect(createTopology({ hosts: [{ v4: '192.0.2.1' }] })).rejects.toThrow(/refusing 192\.0\.2\.1/);
     await expect(createTopology({ hosts: [], scanV6: '2001:db8::1/64' })).rejects.toThrow(/refusing/);
   });
 });
