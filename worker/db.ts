@@ -26,9 +26,3 @@ export function batchable(db: Db, query: SQL): BatchItem<'sqlite'> {
   };
   return { _prepare: () => internals.session.prepareQuery(internals.dialect.sqlToQuery(query), undefined, 'run', false) } as unknown as BatchItem<'sqlite'>;
 }
-
-/** Runs statements atomically; a no-op for an empty list. */
-export async function runBatch(db: Db, items: BatchItem<'sqlite'>[]): Promise<void> {
-  const [first, ...rest] = items;
-  if (first) await db.batch([first, ...rest]);
-}
