@@ -96,6 +96,7 @@ async function run(host: HostName) {
     const t0 = performance.now();
     let sent = 0;
     let rssPeak = rssIdle;
+    const intervals: NodeJS.Timeout[] = [];
     const timers = probes.map((p, i) => {
       let seq = 0;
       const send = () => {
@@ -107,15 +108,14 @@ async function run(host: HostName) {
       // spread the fleet over the period, like real probes with jitter
       const start = setTimeout(() => {
         send();
-        timers2.push(setInterval(send, PERIOD_MS));
+        intervals.push(setInterval(send, PERIOD_MS));
       }, (i * PERIOD_MS) / PROBES);
       return start;
     });
-    const timers2: NodeJS.Timeout[] = [];
     const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, treeRssMiB(pid))), 1000);
     await new Promise((r) => setTimeout(r, DURATION_MS));
     timers.forEach(clearTimeout);
-    timers2.forEach(clearInterval);
+    intervals.forEach(clearInterval);
     await waitFor('all acks', () => acked >= sent, 60_000, 100).catch(() => {});
     clearInterval(sampler);
     const seconds = (performance.now() - t0) / 1000;

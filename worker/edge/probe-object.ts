@@ -1,5 +1,6 @@
 import type { DurableObjectState, WebSocket as CfWebSocket } from '@cloudflare/workers-types';
 import type { ServerMessage } from '../../schema/protocol.js';
+import type { AppDeps } from '../deps.js';
 import { handleProbeFrame, probeConnected, probeDisconnected } from '../probe-link/session.js';
 import { edgeDeps } from './deps.js';
 import type { Env } from './env.js';
@@ -18,11 +19,17 @@ declare const WebSocketPair: { new (): { 0: CfWebSocket; 1: CfWebSocket } };
 export class ProbeHubObject {
   // Frames of one probe are handled in order (ingest relies on it); D1 calls do not hold the input gate.
   private queue: Promise<unknown> = Promise.resolve();
+  // built once per object (it lives until it hibernates), not once per frame
+  private deps: AppDeps | null = null;
 
   constructor(
     private readonly ctx: DurableObjectState,
     private readonly env: Env,
   ) {}
+
+  private appDeps(): AppDeps {
+    return (this.deps ??= edgeDeps(this.env));
+  }
 
   private open(): CfWebSocket[] {
     return this.ctx.getWebSockets().filter((ws) => ws.readyState === 1);
@@ -48,8 +55,7 @@ export class ProbeHubObject {
       const [client, server] = [pair[0], pair[1]];
       this.ctx.acceptWebSocket(server);
       server.serializeAttachment(probe);
-      const deps = edgeDeps(this.env);
-      await this.enqueue(async () => ProbeHubObject.reply(server, await probeConnected(deps, probe)));
+      await this.enqueue(async () => ProbeHubObject.reply(server, await probeConnected(this.appDeps(), probe)));
       return new Response(null, { status: 101, webSocket: client } as ResponseInit);
     }
     if (pathname === '/send') {
@@ -69,15 +75,14 @@ export class ProbeHubObject {
   async webSocketMessage(ws: CfWebSocket, message: string | ArrayBuffer): Promise<void> {
     const probe = ws.deserializeAttachment() as Attachment;
     const text = typeof message === 'string' ? message : new TextDecoder().decode(message);
-    const deps = edgeDeps(this.env);
-    await this.enqueue(async () => ProbeHubObject.reply(ws, await handleProbeFrame(deps, probe.id, text)));
+    await this.enqueue(async () => ProbeHubObject.reply(ws, await handleProbeFrame(this.appDeps(), probe.id, text)));
   }
 
   async webSocketClose(ws: CfWebSocket): Promise<void> {
     const probe = ws.deserializeAttachment() as Attachment;
     // replaced by a newer connection: the probe is still here
     if (this.open().some((other) => other !== ws)) return;
-    await this.enqueue(() => probeDisconnected(edgeDeps(this.env), probe.id));
+    await this.enqueue(() => probeDisconnected(this.appDeps(), probe.id));
   }
 
   async webSocketError(ws: CfWebSocket): Promise<void> {
