@@ -1,145 +1,83 @@
 // @ts-check
-// A first, minimal UI: log in, add subnets, watch hosts, enrol probes. No bundler: ES modules + import map.
-import { h, render } from 'preact';
+// The edge-ipam web UI: preact + htm as plain ES modules (import map in index.html), no bundler.
+import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import htm from 'htm';
-import { api, ago } from './api.js';
+import { api } from './lib/api.js';
+import { html } from './lib/html.js';
+import { useKeys } from './lib/keys.js';
+import { startLive, stopLive, useLiveState } from './lib/live.js';
+import { setQuery, useRoute } from './lib/router.js';
+import { applyContrast, savedContrast } from './lib/theme.js';
+import { Dashboard } from './pages/dashboard.js';
+import { Login } from './pages/login.js';
+import { Probes } from './pages/probes.js';
+import { SubnetView } from './pages/subnet-view.js';
+import { Subnets } from './pages/subnets.js';
 
-const html = htm.bind(h);
-
-function useHash() {
-  const [hash, setHash] = useState(location.hash);
-  useEffect(() => {
-    const on = () => setHash(location.hash);
-    addEventListener('hashchange', on);
-    return () => removeEventListener('hashchange', on);
-  }, []);
-  return hash;
+function LiveBadge() {
+  const state = useLiveState();
+  const text = state === 'live' ? 'live' : state === 'connecting' ? 'connecting…' : 'offline';
+  return html`<span class=${`live ${state}`} role="status" title="Live updates from the server">${text}</span>`;
 }
 
-function Login({ onDone }) {
-  const [error, setError] = useState('');
-  const submit = async (e) => {
-    e.preventDefault();
-    const f = new FormData(e.target);
-    try {
-      await api('POST', '/api/auth/login', { username: f.get('username'), password: f.get('password') });
-      onDone();
-    } catch (err) {
-      setError(err.message);
-    }
-  };
-  return html`<form class="inline" onSubmit=${submit} aria-label="Log in">
-    <h1>edge-ipam</h1>
-    <label>User <input name="username" autocomplete="username" value="admin" /></label>
-    <label>Password <input name="password" type="password" autocomplete="current-password" /></label>
-    <button>Log in</button>
-    ${error && html`<p class="error" role="alert">${error}</p>`}
-  </form>`;
+function Header({ me, route, onLogout }) {
+  const [contrast, setContrast] = useState(savedContrast());
+  const current = (p) => (route.path === p || (p !== '/' && route.path.startsWith(p)) ? 'page' : undefined);
+  const toggle = () => (applyContrast(!contrast), setContrast(!contrast));
+  return html`<header class="top">
+    <a class="skip" href="#main" onClick=${(e) => (e.preventDefault(), document.getElementById('main')?.focus())}>Skip to content</a>
+    <a class="brand" href="#/">edge-ipam</a>
+    <nav aria-label="Main">
+      <a href="#/" aria-current=${current('/')}>Dashboard</a>
+      <a href="#/subnets" aria-current=${current('/subnets')}>Subnets</a>
+      <a href="#/probes" aria-current=${current('/probes')}>Probes</a>
+      <a href="/docs">API</a>
+    </nav>
+    <span class="spacer"></span>
+    <${LiveBadge} />
+    <button type="button" class="ghost" aria-pressed=${contrast ? 'true' : 'false'} onClick=${toggle}>High contrast</button>
+    <span class="muted user">${me.username}</span>
+    <button type="button" class="ghost" onClick=${onLogout}>Log out</button>
+  </header>`;
 }
 
-function Subnets() {
-  const [subnets, setSubnets] = useState(/** @type {any[]} */ ([]));
-  const [error, setError] = useState('');
-  const load = () => api('GET', '/api/subnets').then((d) => setSubnets(d.subnets));
-  useEffect(() => {
-    load();
-    const t = setInterval(load, 5000);
-    return () => clearInterval(t);
-  }, []);
-  const add = async (e) => {
-    e.preventDefault();
-    const f = new FormData(e.target);
-    try {
-      await api('POST', '/api/subnets', { cidr: f.get('cidr'), name: f.get('name') || undefined });
-      setError('');
-      e.target.reset();
-      load();
-    } catch (err) {
-      setError(err.message);
-    }
-  };
-  return html`<section>
-    <h2>Subnets</h2>
-    <form class="inline" onSubmit=${add}>
-      <label>CIDR <input name="cidr" placeholder="198.18.0.0/24" required aria-describedby="cidr-error" /></label>
-      <label>Name <input name="name" /></label>
-      <button>Add subnet</button>
-      <span id="cidr-error" class="error" role="alert">${error}</span>
-    </form>
-    <table>
-      <thead><tr><th>Subnet</th><th>Name</th><th>Up</th><th>Used</th><th>Probe</th></tr></thead>
-      <tbody>${subnets.map((s) => html`<tr key=${s.id}>
-        <td><a href=${`#/subnets/${s.id}`}>${s.cidr}</a></td><td>${s.name}</td><td>${s.upCount}</td>
-        <td>${s.usedCount} / ${s.usable}</td><td>${s.probeId ?? '—'}</td></tr>`)}</tbody>
-    </table>
-  </section>`;
-}
-
-function SubnetView({ id }) {
-  const [rows, setRows] = useState(/** @type {any[] | null} */ (null));
-  const [subnet, setSubnet] = useState(/** @type {any} */ (null));
-  const [note, setNote] = useState('');
-  const load = () => Promise.all([api('GET', `/api/subnets/${id}`).then(setSubnet), api('GET', `/api/subnets/${id}/hosts`).then((d) => setRows(d.rows))]);
-  useEffect(() => {
-    load();
-    const t = setInterval(load, 3000);
-    return () => clearInterval(t);
-  }, [id]);
-  const scan = () => api('POST', `/api/subnets/${id}/scan`).then(() => setNote('Sweep requested'), (e) => setNote(e.message));
-  if (!rows || !subnet) return html`<p>Loading…</p>`;
-  return html`<section>
-    <h2>${subnet.cidr} ${subnet.name}</h2>
-    <p>${subnet.upCount} up of ${subnet.usedCount} used · <button onClick=${scan}>Scan now</button> ${note}</p>
-    <table>
-      <thead><tr><th>Address</th><th>Status</th><th>Latency</th><th>Hostname</th><th>Last seen</th></tr></thead>
-      <tbody>${rows.map((r) =>
-        r.kind === 'unused'
-          ? html`<tr class="unused" key=${r.first}><td colspan="5">${r.first === r.last ? r.first : `${r.first} – ${r.last}`} (${r.count} unused)</td></tr>`
-          : html`<tr key=${r.ip} data-ip=${r.ip}><td>${r.ip}</td><td><span class=${`pill ${r.status}`}>${r.status}</span></td>
-              <td>${r.status === 'up' && r.latencyMs != null ? `${r.latencyMs.toFixed(2)} ms` : ''}</td><td>${r.hostname ?? ''}</td><td>${ago(r.lastSeenAt)}</td></tr>`,
-      )}</tbody>
-    </table>
-  </section>`;
-}
-
-function Probes() {
-  const [probes, setProbes] = useState(/** @type {any[]} */ ([]));
-  const [created, setCreated] = useState(/** @type {any} */ (null));
-  const load = () => api('GET', '/api/probes').then((d) => setProbes(d.probes));
-  useEffect(() => void load(), []);
-  const enrol = async (e) => {
-    e.preventDefault();
-    const f = new FormData(e.target);
-    setCreated(await api('POST', '/api/probes', { name: f.get('name'), site: f.get('site') || undefined }));
-    load();
-  };
-  return html`<section>
-    <h2>Probes</h2>
-    <form class="inline" onSubmit=${enrol}>
-      <label>Name <input name="name" required /></label><label>Site <input name="site" /></label><button>Enrol probe</button>
-    </form>
-    ${created && html`<p>Token for ${created.name} (shown once):</p>
-      <code class="token">npm run probe -- --server ${location.origin} --token ${created.token}</code>`}
-    <table>
-      <thead><tr><th>Name</th><th>Site</th><th>Connected</th><th>Last seen</th><th>Version</th></tr></thead>
-      <tbody>${probes.map((p) => html`<tr key=${p.id}><td>${p.name}</td><td>${p.site}</td><td>${p.connected ? 'yes' : 'no'}</td><td>${ago(p.lastSeenAt)}</td><td>${p.version ?? ''}</td></tr>`)}</tbody>
-    </table>
-  </section>`;
+function Page({ route }) {
+  const subnet = /^\/subnets\/(\d+)$/.exec(route.path);
+  if (subnet) return html`<${SubnetView} id=${subnet[1]} query=${route.query} />`;
+  if (route.path === '/subnets') return html`<${Subnets} />`;
+  if (route.path === '/probes') return html`<${Probes} />`;
+  return html`<${Dashboard} query=${route.query} />`;
 }
 
 function App() {
   const [me, setMe] = useState(/** @type {any} */ (undefined));
-  const hash = useHash();
+  const [reason, setReason] = useState('');
+  const route = useRoute();
   const check = () => api('GET', '/api/auth/me').then(setMe, () => setMe(null));
   useEffect(() => void check(), []);
-  if (me === undefined) return html`<p>Loading…</p>`;
-  if (me === null) return html`<${Login} onDone=${check} />`;
-  const subnet = /^#\/subnets\/(\d+)/.exec(hash);
-  const logout = () => api('POST', '/api/auth/logout').then(() => setMe(null));
-  return html`<header><strong>edge-ipam</strong><nav><a href="#/">Subnets</a><a href="#/probes">Probes</a><a href="/docs">API</a></nav>
-      <button onClick=${logout}>Log out</button></header>
-    ${subnet ? html`<${SubnetView} id=${subnet[1]} />` : hash === '#/probes' ? html`<${Probes} />` : html`<${Subnets} />`}`;
+  useEffect(() => {
+    const ended = () => (setReason('Your session has ended. Log in again to continue.'), setMe(null));
+    addEventListener('session-ended', ended);
+    return () => removeEventListener('session-ended', ended);
+  }, []);
+  useEffect(() => {
+    if (!me) return stopLive();
+    startLive();
+    // end the session in the UI when the server would: the next request would be refused anyway
+    const left = me.expiresAt ? Date.parse(me.expiresAt) - Date.now() : Infinity;
+    if (left < 2 ** 31) {
+      const t = setTimeout(() => dispatchEvent(new CustomEvent('session-ended')), Math.max(0, left));
+      return () => clearTimeout(t);
+    }
+  }, [me]);
+  useKeys({ Escape: () => (route.query.get('host') ? setQuery({ host: null }) : false) });
+
+  if (me === undefined) return html`<main id="main"><p>Loading…</p></main>`;
+  if (me === null) return html`<${Login} reason=${reason} onDone=${() => (setReason(''), check())} />`;
+  const logout = () => api('POST', '/api/auth/logout').finally(() => (setReason('You have logged out.'), setMe(null)));
+  return html`<${Header} me=${me} route=${route} onLogout=${logout} />
+    <main id="main" tabindex="-1"><${Page} route=${route} /></main>`;
 }
 
+applyContrast(savedContrast());
 render(html`<${App} />`, /** @type {HTMLElement} */ (document.getElementById('app')));

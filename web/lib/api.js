@@ -1,5 +1,5 @@
 // @ts-check
-/** Calls the JSON API; throws an Error carrying the server's `code` and message. */
+/** Calls the JSON API; throws an Error carrying the server's `code`, `status` and `details`. */
 export async function api(method, path, body) {
   const res = await fetch(path, {
     method,
@@ -11,17 +11,10 @@ export async function api(method, path, body) {
   const data = await res.json().catch(() => ({}));
   if (!res.ok) {
     const err = new Error(data?.error?.message ?? `HTTP ${res.status}`);
-    Object.assign(err, { code: data?.error?.code, status: res.status });
+    Object.assign(err, { code: data?.error?.code, status: res.status, details: data?.error?.details });
+    // a 401 on anything but the login form means the session ended: the app shows the login page
+    if (res.status === 401 && path !== '/api/auth/login') dispatchEvent(new CustomEvent('session-ended'));
     throw err;
   }
   return data;
-}
-
-export function ago(iso) {
-  if (!iso) return 'never';
-  const s = Math.max(0, (Date.now() - Date.parse(iso)) / 1000);
-  if (s < 90) return `${Math.round(s)} s ago`;
-  if (s < 5400) return `${Math.round(s / 60)} m ago`;
-  if (s < 129600) return `${Math.round(s / 3600)} h ago`;
-  return `${Math.round(s / 86400)} d ago`;
 }

@@ -1,0 +1,80 @@
+// @ts-check
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { api } from '../lib/api.js';
+import { ago, latency, percent } from '../lib/format.js';
+import { html } from '../lib/html.js';
+import { useData } from '../lib/use-data.js';
+import { HostEditor } from './host-editor.js';
+import { Sparkline } from './sparkline.js';
+import { StatusPill } from './status.js';
+
+async function loadHost(id) {
+  const [host, day, week, events] = await Promise.all([
+    api('GET', `/api/hosts/${id}`),
+    api('GET', `/api/hosts/${id}/history?window=24h`),
+    api('GET', `/api/hosts/${id}/history?window=7d`),
+    api('GET', `/api/hosts/${id}/events?limit=50`),
+  ]);
+  return { host, day, week, events: events.events };
+}
+
+function CopyIp({ ip }) {
+  const [copied, setCopied] = useState(false);
+  const copy = async () => {
+    try {
+      await navigator.clipboard.writeText(ip);
+    } catch {
+      // no clipboard permission (plain http, some browsers): select the text so Ctrl+C works
+      getSelection()?.selectAllChildren(/** @type {Node} */ (document.getElementById('drawer-ip')));
+    }
+    setCopied(true);
+    setTimeout(() => setCopied(false), 1500);
+  };
+  return html`<button type="button" class="ip-copy" id="drawer-ip" onClick=${copy} title="Copy the address">${ip}</button>
+    <span role="status" class="muted">${copied ? 'Copied' : ''}</span>`;
+}
+
+/** The host drawer: uptime, latency sparkline, state changes and in-place editing. The URL carries ?host=<id>. */
+export function HostDrawer({ hostId, onClose, onChanged = () => {} }) {
+  const { data, error, reload } = useData(() => loadHost(hostId), [hostId], {
+    events: ['hosts'],
+    accept: (e) => !data || e.subnetIds.includes(data.host.subnetId),
+  });
+  const heading = useRef(/** @type {HTMLHeadingElement | null} */ (null));
+  useEffect(() => heading.current?.focus(), [hostId, !!data]);
+  const saved = () => (reload(), onChanged());
+  return html`<aside class="drawer" aria-labelledby="drawer-title">
+    <header class="drawer-head">
+      <h2 id="drawer-title" tabindex="-1" ref=${heading}>${data ? data.host.hostname || data.host.ip : 'Host'}</h2>
+      <button type="button" class="close" onClick=${onClose} aria-label="Close the host drawer (Esc)">×</button>
+    </header>
+    ${error && html`<p class="error" role="alert">${error.message}</p>`}
+    ${!data && !error && html`<p>Loading…</p>`}
+    ${data &&
+    html`<div class="drawer-body">
+      <p class="drawer-ip"><${CopyIp} ip=${data.host.ip} /> <${StatusPill} status=${data.host.status} changedAt=${data.host.lastChangeAt} />
+        ${data.host.reserved && html`<span class="badge">reserved</span>`}</p>
+      <dl class="facts">
+        <div><dt>Uptime 24 h</dt><dd>${percent(data.day.uptimePercent)}</dd></div>
+        <div><dt>Uptime 7 d</dt><dd>${percent(data.week.uptimePercent)}</dd></div>
+        <div><dt>Latency</dt><dd>${data.host.status === 'up' ? latency(data.host.latencyMs) : '—'}</dd></div>
+        <div><dt>Last seen</dt><dd>${ago(data.host.lastSeenAt)}</dd></div>
+        <div><dt>First seen</dt><dd>${ago(data.host.firstSeenAt)}</dd></div>
+        <div><dt>Last change</dt><dd>${ago(data.host.lastChangeAt)}</dd></div>
+      </dl>
+      <h3>Latency, last 2 h</h3>
+      <${Sparkline} samples=${data.day.recent} label="Latency over the last 2 hours" />
+      <h3>Details</h3>
+      <${HostEditor} host=${data.host} onSaved=${saved} />
+      <h3>State changes</h3>
+      ${data.events.length === 0
+        ? html`<p class="muted">No changes recorded.</p>`
+        : html`<ol class="changes">
+            ${data.events.map(
+              (e) => html`<li key=${e.id}><span class=${`pill ${e.to}`}>${e.to}</span> from ${e.from}
+                <time datetime=${e.at} title=${new Date(e.at).toLocaleString()}>${ago(e.at)}</time></li>`,
+            )}
+          </ol>`}
+    </div>`}
+  </aside>`;
+}

@@ -1,0 +1,50 @@
+// @ts-check
+/** Display helpers: plain values in, strings out. */
+
+/** @param {string | number | null | undefined} t ISO text or epoch seconds */
+export function toMs(t) {
+  if (t == null) return null;
+  return typeof t === 'number' ? t * 1000 : Date.parse(t);
+}
+
+/** "just now", "12 s", "4 m", "3 h", "2 d" */
+export function span(ms) {
+  const s = Math.max(0, ms / 1000);
+  if (s < 1.5) return 'just now';
+  if (s < 90) return `${Math.round(s)} s`;
+  if (s < 5400) return `${Math.round(s / 60)} m`;
+  if (s < 129600) return `${Math.round(s / 3600)} h`;
+  return `${Math.round(s / 86400)} d`;
+}
+
+/** @param {string | number | null | undefined} t */
+export function ago(t, now = Date.now()) {
+  const ms = toMs(t);
+  if (ms == null) return 'never';
+  const text = span(now - ms);
+  return text === 'just now' ? text : `${text} ago`;
+}
+
+/** @param {number | null | undefined} ms */
+export function latency(ms) {
+  if (ms == null) return '';
+  return ms < 10 ? `${ms.toFixed(2)} ms` : ms < 100 ? `${ms.toFixed(1)} ms` : `${Math.round(ms)} ms`;
+}
+
+/** @param {number | null | undefined} p */
+export function percent(p) {
+  return p == null ? '—' : `${p >= 99.995 ? 100 : p.toFixed(2)} %`;
+}
+
+/** "down 12 m ago" from a status and the time it last changed */
+export function lastChange(status, t, now = Date.now()) {
+  const ms = toMs(t);
+  return ms == null ? `${status}, never changed` : `${status} ${ago(t, now)}`;
+}
+
+/** Compact counts for big numbers: 1234 → "1,234"; IPv6 sizes arrive as decimal strings. */
+export function count(n) {
+  const s = String(n);
+  if (s.length > 15) return `2^${Math.round(Math.log2(Number(s)))}`;
+  return Number(s).toLocaleString('en');
+}

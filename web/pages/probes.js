@@ -1,0 +1,80 @@
+// @ts-check
+import { useState } from 'preact/hooks';
+import { Dot } from '../components/status.js';
+import { api } from '../lib/api.js';
+import { ago } from '../lib/format.js';
+import { html } from '../lib/html.js';
+import { useData } from '../lib/use-data.js';
+
+function CopyBlock({ label, text }) {
+  const [done, setDone] = useState(false);
+  const copy = () => navigator.clipboard?.writeText(text).then(() => (setDone(true), setTimeout(() => setDone(false), 1500)), () => {});
+  return html`<div class="copy-block"><div class="copy-head"><span>${label}</span>
+      <button type="button" onClick=${copy}>${done ? 'Copied' : 'Copy'}</button></div><pre><code>${text}</code></pre></div>`;
+}
+
+/** The once-only token, with commands ready to paste on the machine that will run the probe. */
+function Enrolled({ probe, onDismiss }) {
+  const server = location.origin;
+  const node = `git clone <this repository> edge-ipam && cd edge-ipam && npm install\nnpm run probe -- --server ${server} --token ${probe.token}`;
+  const container = `docker build -f probe/Dockerfile -t edge-ipam-probe .\ndocker run -d --name eipam-probe --network host --cap-add NET_RAW \\\n  -e SERVER_URL=${server} -e PROBE_TOKEN=${probe.token} \\\n  -v eipam-probe:/var/lib/edge-ipam-probe edge-ipam-probe`;
+  return html`<div class="enrolled" role="region" aria-label="New probe token">
+    <p><strong>${probe.name}</strong> is enrolled. Its token is shown <strong>only this once</strong>:</p>
+    <code class="token" data-token>${probe.token}</code>
+    <${CopyBlock} label="Run with Node" text=${node} />
+    <${CopyBlock} label="Run the container" text=${container} />
+    <button type="button" onClick=${onDismiss}>I have saved it</button>
+  </div>`;
+}
+
+function Revoke({ probe, onDone }) {
+  const [confirming, setConfirming] = useState(false);
+  const revoke = async () => {
+    await api('DELETE', `/api/probes/${probe.id}`);
+    onDone();
+  };
+  return confirming
+    ? html`<span class="confirm">Revoke ${probe.name}? <button type="button" class="danger" onClick=${revoke}>Revoke</button>
+        <button type="button" onClick=${() => setConfirming(false)}>Keep</button></span>`
+    : html`<button type="button" onClick=${() => setConfirming(true)} aria-label=${`Revoke ${probe.name}`}>Revoke…</button>`;
+}
+
+export function Probes() {
+  const { data, error, reload } = useData(() => api('GET', '/api/probes'), [], { events: ['probe'] });
+  const [created, setCreated] = useState(/** @type {any} */ (null));
+  const [formError, setFormError] = useState('');
+  const enrol = async (e) => {
+    e.preventDefault();
+    const form = e.currentTarget;
+    const f = new FormData(form);
+    try {
+      setCreated(await api('POST', '/api/probes', { name: f.get('name'), site: f.get('site') || undefined }));
+      setFormError('');
+      form.reset();
+      reload();
+    } catch (err) {
+      setFormError(err.message);
+    }
+  };
+  return html`<section>
+    <h1>Probes</h1>
+    <form class="inline add" onSubmit=${enrol} aria-label="Enrol a probe">
+      <div class="field"><label for="probe-name">Name</label><input id="probe-name" name="name" required aria-describedby="probe-error" /></div>
+      <div class="field"><label for="probe-site">Site</label><input id="probe-site" name="site" /></div>
+      <div class="field"><span class="label-gap" aria-hidden="true"> </span><button>Enrol probe</button></div>
+      <span id="probe-error" class="error" role="alert">${formError}</span>
+    </form>
+    ${created && html`<${Enrolled} probe=${created} onDismiss=${() => setCreated(null)} />`}
+    ${error && html`<p class="error" role="alert">${error.message}</p>`}
+    ${data &&
+    html`<div class="scroll-x"><table class="probes">
+      <thead><tr><th scope="col">Name</th><th scope="col">Site</th><th scope="col">Status</th><th scope="col">Version</th><th scope="col">Last seen</th><th scope="col">Subnets</th><th scope="col"><span class="sr-only">Actions</span></th></tr></thead>
+      <tbody>${data.probes.map(
+        (p) => html`<tr key=${p.id} data-probe=${p.name}>
+          <td>${p.name}${p.isLocal ? html` <span class="badge">local</span>` : ''}</td><td>${p.site}</td>
+          <td><${Dot} on=${p.connected} /></td><td>${p.version ?? '—'}</td><td>${ago(p.lastSeenAt)}</td><td class="num">${p.subnetCount}</td>
+          <td><${Revoke} probe=${p} onDone=${reload} /></td></tr>`,
+      )}</tbody>
+    </table></div>`}
+  </section>`;
+}

@@ -1,0 +1,131 @@
+// @ts-check
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { HostDrawer } from '../components/host-drawer.js';
+import { ScanButton } from '../components/scan-button.js';
+import { StatusPill } from '../components/status.js';
+import { api } from '../lib/api.js';
+import { ago, count, latency } from '../lib/format.js';
+import { html } from '../lib/html.js';
+import { useKeys } from '../lib/keys.js';
+import { setQuery } from '../lib/router.js';
+import { displayItems, runLabel } from '../lib/rows.js';
+import { useData } from '../lib/use-data.js';
+import { scrollRowIntoView, useVisibleRange } from '../lib/window.js';
+
+const ROW = 36; // px; every row has this height (style.css) so the visible window is plain arithmetic
+const COLS = 5;
+
+function HostRow({ item, selected, subnetId }) {
+  const h = item.host;
+  return html`<tr data-ip=${h.ip} class=${`host ${h.status}${selected ? ' selected' : ''}`} aria-current=${selected ? 'true' : undefined}
+      onClick=${() => setQuery({ host: h.id })}>
+    <td><a href=${`#/subnets/${subnetId}?host=${h.id}`} onClick=${(e) => e.stopPropagation()}>${h.ip}</a></td>
+    <td><${StatusPill} status=${h.status} changedAt=${h.lastChangeAt} /></td>
+    <td class="num">${h.status === 'up' ? latency(h.latencyMs) : ''}</td>
+    <td class="name">${h.hostname ?? ''}${h.reserved ? html` <span class="badge">reserved</span>` : ''}</td>
+    <td class="seen">${ago(h.lastSeenAt)}</td>
+  </tr>`;
+}
+
+function RunRow({ item, selected, onToggle }) {
+  return html`<tr class=${`unused${selected ? ' selected' : ''}`} aria-current=${selected ? 'true' : undefined} onClick=${() => onToggle(item)}>
+    <td colspan=${COLS}><button type="button" class="run" aria-expanded=${item.open ? 'true' : 'false'} onClick=${(e) => (e.stopPropagation(), onToggle(item))}>
+      <span aria-hidden="true">${item.open ? '▾' : '▸'}</span> ${runLabel(item.first, item.last, item.count)}</button></td>
+  </tr>`;
+}
+
+function FreeRow({ item, selected, onReserve }) {
+  return html`<tr class=${`free${selected ? ' selected' : ''}`} data-free=${item.ip}>
+    <td>${item.ip}</td><td><span class="muted">free</span></td><td></td>
+    <td colspan="2"><button type="button" class="link" onClick=${() => onReserve(item.ip)}>Reserve</button></td>
+  </tr>`;
+}
+
+async function loadTable(id) {
+  return api('GET', `/api/subnets/${id}/table`);
+}
+
+export function SubnetView({ id, query }) {
+  const hostId = query.get('host');
+  const status = query.get('status') ?? '';
+  const text = query.get('find') ?? '';
+  const { data, error, reload } = useData(() => loadTable(id), [id], { events: ['hosts'], accept: (e) => e.subnetIds.includes(Number(id)) });
+  const [expanded, setExpanded] = useState(/** @type {Map<string, { addresses: string[], next: string | null }>} */ (new Map()));
+  const [selected, setSelected] = useState(-1);
+  const [note, setNote] = useState('');
+  const table = useRef(/** @type {HTMLTableElement | null} */ (null));
+  const items = useMemo(() => (data ? displayItems(data.rows, { status, text }, expanded) : []), [data, status, text, expanded]);
+  const { start, end } = useVisibleRange(table, items.length, ROW);
+  useEffect(() => setExpanded(new Map()), [id]);
+
+  const toggle = async (item) => {
+    const next = new Map(expanded);
+    if (next.has(item.first)) next.delete(item.first);
+    else next.set(item.first, await api('GET', `/api/subnets/${id}/free?from=${encodeURIComponent(item.first)}&to=${encodeURIComponent(item.last)}&limit=256`));
+    setExpanded(next);
+  };
+  const more = async (item) => {
+    const page = await api('GET', `/api/subnets/${id}/free?from=${encodeURIComponent(item.next)}&to=${encodeURIComponent(item.last)}&limit=256`);
+    const open = expanded.get(item.first);
+    setExpanded(new Map(expanded).set(item.first, { addresses: [...(open?.addresses ?? []), ...page.addresses], next: page.next }));
+  };
+  const reserve = async (ip) => {
+    try {
+      const host = await api('POST', '/api/hosts', { ip, reserved: true });
+      setNote(`${ip} reserved`);
+      await reload();
+      setQuery({ host: host.id });
+    } catch (e) {
+      setNote(e.message);
+    }
+  };
+  const move = (delta) => {
+    const i = Math.max(0, Math.min(items.length - 1, (selected < 0 ? (delta > 0 ? -1 : items.length) : selected) + delta));
+    setSelected(i);
+    scrollRowIntoView(table.current, i, ROW);
+  };
+  const activate = () => {
+    const item = items[selected];
+    if (item?.kind === 'host') setQuery({ host: item.host.id });
+    else if (item?.kind === 'run') toggle(item);
+    else if (item?.kind === 'more') more(item);
+    else return false;
+  };
+  useKeys({ j: () => move(1), ArrowDown: () => move(1), k: () => move(-1), ArrowUp: () => move(-1), Enter: activate });
+
+  if (error) return html`<p class="error" role="alert">${error.message}</p>`;
+  if (!data) return html`<p>Loading…</p>`;
+  const s = data.subnet;
+  const filters = (changes) => setQuery(changes, { replace: true });
+  return html`<section class=${hostId ? 'with-drawer' : ''}>
+    <div class="page-head">
+      <h1>${s.cidr} <span class="muted">${s.name}</span></h1>
+      <p class="summary"><strong>${s.upCount}</strong> up of <strong>${count(s.usedCount)}</strong> used · ${count(s.usable)} usable
+        · <${ScanButton} subnet=${s} onDone=${reload} /></p>
+    </div>
+    <div class="toolbar sticky" role="search">
+      <label>Find <input type="search" value=${text} placeholder="address or hostname" onInput=${(e) => filters({ find: e.currentTarget.value })} /></label>
+      <label>Status <select value=${status} onChange=${(e) => filters({ status: e.currentTarget.value })}>
+        <option value="">all</option><option value="up">up</option><option value="down">down</option><option value="unknown">unknown</option>
+      </select></label>
+      <span class="muted keys">j/k or ↑/↓ move · Enter opens · Esc closes</span>
+      <span role="status">${note}</span>
+    </div>
+    <table class="hosts" ref=${table} aria-rowcount=${items.length}>
+      <thead><tr><th scope="col">Address</th><th scope="col">Status</th><th scope="col">Latency</th><th scope="col">Hostname</th><th scope="col">Last seen</th></tr></thead>
+      <tbody>
+        ${start > 0 && html`<tr class="spacer" aria-hidden="true" style=${`height:${start * ROW}px`}><td colspan=${COLS}></td></tr>`}
+        ${items.slice(start, end).map((item, i) => {
+          const sel = start + i === selected;
+          if (item.kind === 'host') return html`<${HostRow} key=${item.key} item=${item} selected=${sel} subnetId=${id} />`;
+          if (item.kind === 'run') return html`<${RunRow} key=${item.key} item=${item} selected=${sel} onToggle=${toggle} />`;
+          if (item.kind === 'free') return html`<${FreeRow} key=${item.key} item=${item} selected=${sel} onReserve=${reserve} />`;
+          return html`<tr key=${item.key} class="more"><td colspan=${COLS}><button type="button" class="link" onClick=${() => more(item)}>Show more free addresses from ${item.next}</button></td></tr>`;
+        })}
+        ${end < items.length && html`<tr class="spacer" aria-hidden="true" style=${`height:${(items.length - end) * ROW}px`}><td colspan=${COLS}></td></tr>`}
+      </tbody>
+    </table>
+    ${items.length === 0 && html`<p class="muted">No address matches.</p>`}
+    ${hostId && html`<${HostDrawer} hostId=${hostId} onClose=${() => setQuery({ host: null })} onChanged=${reload} />`}
+  </section>`;
+}

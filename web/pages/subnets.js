@@ -1,0 +1,101 @@
+// @ts-check
+import { useState } from 'preact/hooks';
+import { ScanButton } from '../components/scan-button.js';
+import { api } from '../lib/api.js';
+import { count } from '../lib/format.js';
+import { html } from '../lib/html.js';
+import { useData } from '../lib/use-data.js';
+
+async function loadAll() {
+  const [s, p] = await Promise.all([api('GET', '/api/subnets'), api('GET', '/api/probes')]);
+  return { subnets: s.subnets, probes: p.probes };
+}
+
+/** used / usable as a small bar; IPv6 blocks are astronomically large, so the share is computed in floating point. */
+function Utilisation({ used, usable }) {
+  const share = Number(usable) > 0 ? used / Number(usable) : 0;
+  const pct = share * 100;
+  const text = `${count(used)} / ${count(usable)}`;
+  return html`<span class="util"><span class="bar" role="img" aria-label=${`${pct < 0.01 && used > 0 ? '<0.01' : pct.toFixed(pct < 10 ? 1 : 0)} % used`}>
+    <span style=${`width:${Math.min(100, Math.max(used > 0 ? 2 : 0, pct))}%`}></span></span> ${text}</span>`;
+}
+
+const INTERVALS = [[10, '10 s'], [30, '30 s'], [60, '1 min'], [300, '5 min'], [900, '15 min'], [3600, '1 h']];
+
+function AddSubnet({ probes, onAdded }) {
+  const [errors, setErrors] = useState(/** @type {{ cidr?: string, name?: string }} */ ({}));
+  const submit = async (e) => {
+    e.preventDefault();
+    const form = e.currentTarget;
+    const f = new FormData(form);
+    const probeId = f.get('probeId');
+    try {
+      await api('POST', '/api/subnets', {
+        cidr: f.get('cidr'),
+        name: f.get('name') || undefined,
+        sweepIntervalSeconds: Number(f.get('interval')),
+        ...(probeId ? { probeId: Number(probeId) } : {}),
+      });
+      setErrors({});
+      form.reset();
+      onAdded();
+    } catch (err) {
+      // the server names the field for schema errors; CIDR problems carry their own codes
+      const field = /name/i.test(JSON.stringify(err.details ?? '')) ? 'name' : 'cidr';
+      setErrors({ [field]: err.message });
+    }
+  };
+  return html`<form class="inline add" onSubmit=${submit} aria-label="Add a subnet">
+    <div class="field"><label for="cidr">CIDR</label>
+      <input id="cidr" name="cidr" placeholder="198.18.0.0/24" required aria-describedby="cidr-error" aria-invalid=${errors.cidr ? 'true' : undefined} />
+      <span id="cidr-error" class="error" role="alert">${errors.cidr ?? ''}</span></div>
+    <div class="field"><label for="subnet-name">Name</label>
+      <input id="subnet-name" name="name" aria-describedby="name-error" />
+      <span id="name-error" class="error" role="alert">${errors.name ?? ''}</span></div>
+    <div class="field"><label for="subnet-probe">Probe</label>
+      <select id="subnet-probe" name="probeId"><option value="">default</option>
+        ${probes.map((p) => html`<option value=${p.id}>${p.name}</option>`)}</select></div>
+    <div class="field"><label for="subnet-interval">Sweep every</label>
+      <select id="subnet-interval" name="interval">${INTERVALS.map(([v, label]) => html`<option value=${v} selected=${v === 60}>${label}</option>`)}</select></div>
+    <div class="field"><span class="label-gap" aria-hidden="true"> </span><button>Add subnet</button></div>
+  </form>`;
+}
+
+function ProbeSelect({ subnet, probes, onChanged }) {
+  const [error, setError] = useState('');
+  const change = async (e) => {
+    const v = e.currentTarget.value;
+    try {
+      await api('PATCH', `/api/subnets/${subnet.id}`, { probeId: v ? Number(v) : null });
+      setError('');
+      onChanged();
+    } catch (err) {
+      setError(err.message);
+    }
+  };
+  return html`<select value=${subnet.probeId ?? ''} onChange=${change} aria-label=${`Probe for ${subnet.cidr}`}>
+      <option value="">none</option>${probes.map((p) => html`<option value=${p.id}>${p.name}${p.connected ? '' : ' (offline)'}</option>`)}
+    </select>${error && html`<span class="error" role="alert">${error}</span>`}`;
+}
+
+export function Subnets() {
+  const { data, error, reload } = useData(loadAll, [], { events: ['hosts', 'subnets', 'probe'] });
+  if (error) return html`<p class="error" role="alert">${error.message}</p>`;
+  if (!data) return html`<p>Loading…</p>`;
+  return html`<section>
+    <h1>Subnets</h1>
+    <${AddSubnet} probes=${data.probes} onAdded=${reload} />
+    ${data.subnets.length === 0
+      ? html`<p class="muted">No subnets yet: add one above, e.g. your LAN.</p>`
+      : html`<div class="scroll-x"><table class="subnets">
+      <thead><tr><th scope="col">Subnet</th><th scope="col">Name</th><th scope="col">Utilisation</th><th scope="col">Up</th><th scope="col">Probe</th><th scope="col">Sweep</th></tr></thead>
+      <tbody>${data.subnets.map(
+        (s) => html`<tr key=${s.id} data-subnet=${s.cidr}>
+          <td><a href=${`#/subnets/${s.id}`}>${s.cidr}</a></td><td>${s.name}</td>
+          <td><${Utilisation} used=${s.usedCount} usable=${s.usable} /></td><td class="num">${s.upCount}</td>
+          <td><${ProbeSelect} subnet=${s} probes=${data.probes} onChanged=${reload} /></td>
+          <td><${ScanButton} subnet=${s} onDone=${reload} /></td></tr>`,
+      )}</tbody>
+    </table></div>`}
+  </section>`;
+}
