@@ -1,14 +1,15 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { PROTOCOL_VERSION, serverMessage, type AssignedSubnet, type ServerMessage } from '../schema/protocol.js';
+import { PROTOCOL_VERSION, serverMessage, type AssignedSubnet, type ProbeMessage, type ServerMessage } from '../schema/protocol.js';
 import type { Logger } from '../schema/log.js';
 import { ServerLink } from './link.js';
+import { progressGate } from './progress.js';
 import { Spool } from './spool.js';
 import { Sweeper, type SweepEngine } from './sweep/sweeper.js';
 import { nextSweepAt } from './timing.js';
 
-export const PROBE_VERSION = '0.1.0';
+export const PROBE_VERSION = '0.2.0';
 
 export interface AgentOptions {
   serverUrl: string;
@@ -24,11 +25,19 @@ export interface AgentOptions {
 
 type Assignment = Extract<ServerMessage, { type: 'assignment' }>;
 
+/** One sweep under way, and the "scan now" jobs waiting on it (a job that arrives mid-sweep joins it). */
+interface Run {
+  finished: Promise<void>;
+  jobs: Set<string>;
+}
+
 interface Scheduled {
   subnet: AssignedSubnet;
   timer: NodeJS.Timeout | null;
-  running: Promise<void> | null;
+  running: Run | null;
 }
+
+type JobState = Extract<ProbeMessage, { type: 'job_status' }>['state'];
 
 /**
  * The probe: keeps its assignment and results on disk and sweeps on its own clock, so it goes on
@@ -72,7 +81,7 @@ export class ProbeAgent {
     this.stopped = true;
     this.link.stop();
     for (const s of this.scheduled.values()) if (s.timer) clearTimeout(s.timer);
-    await Promise.allSettled([...this.scheduled.values()].map((s) => s.running));
+    await Promise.allSettled([...this.scheduled.values()].map((s) => s.running?.finished));
   }
 
   /** Batches waiting for the server's acknowledgement. */
@@ -96,7 +105,7 @@ export class ProbeAgent {
         return;
       case 'job': {
         const s = this.scheduled.get(msg.subnetId);
-        if (!s) return void this.link.send({ type: 'job_status', jobId: msg.jobId, state: 'failed', error: `subnet ${msg.subnetId} is not assigned to this probe` });
+        if (!s) return this.jobStatus(msg.jobId, msg.subnetId, 'failed', { error: `subnet ${msg.subnetId} is not assigned to this probe` });
         void this.runSweep(s, msg.jobId);
         return;
       }
@@ -141,33 +150,48 @@ export class ProbeAgent {
     }, delay);
   }
 
-  private runSweep(s: Scheduled, jobId?: string): Promise<void> {
-    if (s.running) {
-      // a sweep of this subnet is already under way: the job shares its result
-      if (jobId) void s.running.then(() => this.link.send({ type: 'job_status', jobId, state: 'done' }));
-      return s.running;
-    }
-    if (jobId) this.link.send({ type: 'job_status', jobId, state: 'started' });
-    s.running = this.sweepOnce(s.subnet, jobId).finally(() => {
-      s.running = null;
-    });
-    return s.running;
+  private jobStatus(jobId: string, subnetId: number, state: JobState, extra: { done?: number; total?: number; error?: string } = {}) {
+    this.link.send({ type: 'job_status', jobId, subnetId, state, ...extra });
   }
 
-  private async sweepOnce(subnet: AssignedSubnet, jobId?: string) {
+  private runSweep(s: Scheduled, jobId?: string): Promise<void> {
+    if (s.running) {
+      // a sweep of this subnet is already under way: the job shares its progress and result
+      if (jobId) {
+        s.running.jobs.add(jobId);
+        this.jobStatus(jobId, s.subnet.id, 'started');
+      }
+      return s.running.finished;
+    }
+    if (jobId) this.jobStatus(jobId, s.subnet.id, 'started');
+    const run: Run = { jobs: new Set(jobId ? [jobId] : []), finished: Promise.resolve() };
+    run.finished = this.sweepOnce(s.subnet, run, jobId).finally(() => {
+      // an assignment may have replaced `s` (sharing this run) meanwhile: free both
+      for (const holder of [s, this.scheduled.get(s.subnet.id)]) if (holder?.running === run) holder.running = null;
+    });
+    s.running = run;
+    return run.finished;
+  }
+
+  private async sweepOnce(subnet: AssignedSubnet, run: Run, jobId?: string) {
     const { log } = this.opts;
+    const gate = progressGate();
+    const progress = (done: number, total: number) => {
+      if (!run.jobs.size || !gate(done, total, Date.now())) return;
+      for (const id of run.jobs) this.jobStatus(id, subnet.id, 'progress', { done, total });
+    };
     try {
-      const result = await this.sweeper.sweep(subnet, Date.now);
+      const result = await this.sweeper.sweep(subnet, Date.now, progress);
       const batch = this.spool.add([jobId ? { ...result, jobId } : result]);
       const sent = this.link.send({ type: 'results', ...batch });
       log.info('sweep done', { subnet: subnet.cidr, up: result.up.length, ms: result.durationMs, sent, spooled: this.spool.size });
-      if (jobId) this.link.send({ type: 'job_status', jobId, state: 'done' });
+      for (const id of run.jobs) this.jobStatus(id, subnet.id, 'done');
     } catch (e) {
       const error = (e as Error).message;
       const code = (e as { code?: string }).code ?? 'sweep_error';
       log.error('sweep failed', { subnet: subnet.cidr, code, error });
       this.link.send({ type: 'sweep_failed', subnetId: subnet.id, code, error, jobId });
-      if (jobId) this.link.send({ type: 'job_status', jobId, state: 'failed', error });
+      for (const id of run.jobs) this.jobStatus(id, subnet.id, 'failed', { error });
     }
   }
 

@@ -49,7 +49,12 @@ export const probeMessage = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('job_status'),
     jobId: z.string().max(64),
-    state: z.enum(['started', 'done', 'failed']),
+    /** The job's subnet, so the server can relay the status to the live feed (probes before 0.2 leave it out). */
+    subnetId: z.number().int().positive().optional(),
+    state: z.enum(['started', 'progress', 'done', 'failed']),
+    /** With `progress`: addresses probed so far, and addresses in the sweep. */
+    done: z.number().int().nonnegative().optional(),
+    total: z.number().int().nonnegative().optional(),
     error: z.string().max(2000).optional(),
   }),
   z.object({

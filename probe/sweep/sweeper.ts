@@ -26,6 +26,15 @@ export interface SweeperOptions {
 const NMAP_PIECE_PREFIX = 22;
 const NMAP_PARALLEL = 4;
 
+/** Called as a sweep goes: addresses probed so far, addresses in the sweep. Raw: the caller throttles. */
+export type SweepProgress = (done: number, total: number) => void;
+
+/** A counter that reports to `progress` as addresses are probed. */
+function progressCounter(total: number, progress: SweepProgress) {
+  let done = 0;
+  return (n = 1) => progress((done += n), total);
+}
+
 export class SweepTooLargeError extends Error {
   readonly code = 'sweep_too_large';
 }
@@ -43,36 +52,48 @@ export class Sweeper {
     Object.assign(this.opts, opts);
   }
 
-  async sweep(subnet: AssignedSubnet, now: () => number): Promise<SweepResult> {
+  async sweep(subnet: AssignedSubnet, now: () => number, progress: SweepProgress = () => {}): Promise<SweepResult> {
     const cidr = parseCidr(subnet.cidr);
     const at = now();
     const started = performance.now();
-    const partial = cidr.family === 6 ? await this.sweepV6(cidr, subnet.knownHosts) : { complete: true, up: await this.sweepV4(cidr), down: [] };
+    const partial =
+      cidr.family === 6 ? await this.sweepV6(cidr, subnet.knownHosts, progress) : { complete: true, up: await this.sweepV4(cidr, progress), down: [] };
     return { subnetId: subnet.id, at, durationMs: Math.round(performance.now() - started), ...partial };
   }
 
-  private async sweepV4(cidr: Cidr): Promise<Answer[]> {
+  private async sweepV4(cidr: Cidr, progress: SweepProgress): Promise<Answer[]> {
     const { first, last } = usableRange(cidr);
     const count = Number(last - first + 1n);
     if (count > this.opts.maxSweepAddresses)
       throw new SweepTooLargeError(`${cidr.cidr} has ${count} addresses; this probe sweeps at most ${this.opts.maxSweepAddresses} (MAX_SWEEP_ADDRESSES)`);
     const useNmap = this.opts.engine === 'nmap' || (this.opts.engine === 'auto' && count > this.opts.nmapAbove && nmapCanPing());
-    return useNmap ? this.nmapSweep(cidr) : this.pingAll([...usableAddresses(cidr)]);
+    const tick = progressCounter(count, progress);
+    return useNmap ? this.nmapSweep(cidr, tick) : this.pingAll([...usableAddresses(cidr)], tick);
   }
 
-  private async pingAll(ips: string[]): Promise<Answer[]> {
-    const results = await Promise.all(ips.map((ip) => this.limit(async () => ({ ip, ...(await pingOnce(ip, this.opts.pingTimeoutMs)) }))));
+  private async pingAll(ips: string[], tick?: () => void): Promise<Answer[]> {
+    const pingOne = async (ip: string) => {
+      const answer = { ip, ...(await pingOnce(ip, this.opts.pingTimeoutMs)) };
+      tick?.();
+      return answer;
+    };
+    const results = await Promise.all(ips.map((ip) => this.limit(() => pingOne(ip))));
     return results.filter((r) => r.alive).map(({ ip, latencyMs }) => ({ ip, latencyMs }));
   }
 
-  private async nmapSweep(cidr: Cidr): Promise<Answer[]> {
+  private async nmapSweep(cidr: Cidr, tick: (n: number) => void): Promise<Answer[]> {
     const { first, last } = usableRange(cidr);
     // nmap at a fixed rate is bound by its send and timeout rounds, not CPU: /22 pieces run side by side
     // take 0.8 s for a /20 instead of 1.9 s as one run (docs/BENCHMARKS.md)
     const pieces = splitCidr(cidr, NMAP_PIECE_PREFIX);
     // nmap reports our own addresses without a round-trip time; ping them meanwhile, off the critical path
     const own = this.pingAll(localAddresses(cidr));
-    const results = await Promise.all(pieces.map((piece) => this.nmapLimit(() => nmapPing(piece))));
+    const sweepPiece = async (piece: Cidr) => {
+      const answers = await nmapPing(piece);
+      tick(usableIn(piece, first, last));
+      return answers;
+    };
+    const results = await Promise.all(pieces.map((piece) => this.nmapLimit(() => sweepPiece(piece))));
     const ownLatency = new Map((await own).map((a) => [a.ip, a.latencyMs]));
     return results
       .flat()
@@ -87,7 +108,7 @@ export class Sweeper {
    * A /64 cannot be swept. Ping what the IPAM knows, and on attached segments ask all nodes
    * (ff02::1, from our global address so they answer from theirs) and read the neighbour table.
    */
-  private async sweepV6(cidr: Cidr, known: string[]): Promise<Omit<SweepResult, 'subnetId' | 'at' | 'durationMs'>> {
+  private async sweepV6(cidr: Cidr, known: string[], progress: SweepProgress): Promise<Omit<SweepResult, 'subnetId' | 'at' | 'durationMs'>> {
     const candidates = new Set(known.map((k) => parseIp(k).text));
     const found = new Map<string, number | null>();
     const link = attachedInterface(cidr);
@@ -98,7 +119,9 @@ export class Sweeper {
       for (const ip of parseNeighbours(neigh.stdout)) if (inBlock(cidr, ip) && ip !== link.address) candidates.add(parseIp(ip).text);
     }
     const toPing = [...candidates].filter((ip) => !found.has(ip));
-    for (const a of await this.pingAll(toPing)) found.set(a.ip, a.latencyMs);
+    const tick = progressCounter(found.size + toPing.length, progress);
+    if (found.size) tick(found.size);
+    for (const a of await this.pingAll(toPing, tick)) found.set(a.ip, a.latencyMs);
     return {
       complete: false,
       up: [...found].map(([ip, latencyMs]) => ({ ip, latencyMs })),
@@ -118,6 +141,13 @@ async function nmapPing(piece: Cidr): Promise<Answer[]> {
   const res = await run('nmap', args, 60_000 + Number(piece.last - piece.first) * 20);
   if (res.code !== 0) throw new Error(`nmap failed (${res.code}): ${res.stderr.trim().slice(0, 300)}`);
   return parseNmapHosts(res.stdout);
+}
+
+/** How many addresses of `piece` fall inside [first, last] (a piece's network and broadcast ends may not). */
+export function usableIn(piece: Cidr, first: bigint, last: bigint): number {
+  const lo = piece.first > first ? piece.first : first;
+  const hi = piece.last < last ? piece.last : last;
+  return hi >= lo ? Number(hi - lo + 1n) : 0;
 }
 
 function inBlock(cidr: Cidr, text: string): boolean {
