@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatIp, parseCidr, parseIp, usableRange } from './cidr.js';
-import { collapseUnused } from './ranges.js';
+import { collapseUnused, firstUnused } from './ranges.js';
 
 /** Renders rows compactly: "h:198.18.0.1" for used, "u:first-last:count" for gaps. */
 function render(cidr: string, usedIps: string[]): string[] {
@@ -52,5 +52,24 @@ describe('collapseUnused', () => {
     const used = ['fd00:18::1', 'fd00:18::2', 'fd00:18::ffff'].map((t) => ({ value: parseIp(t).value, item: t }));
     const rows = collapseUnused(usableRange(c), used);
     expect(rows.map((r) => r.kind)).toEqual(['unused', 'used', 'used', 'unused', 'used', 'unused']);
+  });
+});
+
+describe('firstUnused', () => {
+  it.each<[string, { first: string; last: string }, string[], number, string[]]>([
+    ['empty window', { first: '198.18.0.1', last: '198.18.0.4' }, [], 10, ['198.18.0.1', '198.18.0.2', '198.18.0.3', '198.18.0.4']],
+    ['skips used', { first: '198.18.0.1', last: '198.18.0.6' }, ['198.18.0.2', '198.18.0.3', '198.18.0.5'], 10, ['198.18.0.1', '198.18.0.4', '198.18.0.6']],
+    ['stops at the limit', { first: '198.18.0.1', last: '198.18.0.254' }, ['198.18.0.1'], 3, ['198.18.0.2', '198.18.0.3', '198.18.0.4']],
+    ['limit across gaps', { first: '198.18.0.1', last: '198.18.0.9' }, ['198.18.0.2', '198.18.0.4'], 3, ['198.18.0.1', '198.18.0.3', '198.18.0.5']],
+    ['all used', { first: '198.18.0.1', last: '198.18.0.2' }, ['198.18.0.1', '198.18.0.2'], 5, []],
+    ['limit zero', { first: '198.18.0.1', last: '198.18.0.2' }, [], 0, []],
+    ['a /64 does not enumerate', { first: 'fd00::', last: 'fd00::ffff:ffff:ffff:ffff' }, ['fd00::'], 2, ['fd00::1', 'fd00::2']],
+  ])('%s', (_name, window, used, limit, expected) => {
+    const family = window.first.includes(':') ? 6 : 4;
+    const rows = collapseUnused(
+      { first: parseIp(window.first).value, last: parseIp(window.last).value },
+      used.map((t) => ({ value: parseIp(t).value, item: t })),
+    );
+    expect(firstUnused(rows, limit).map((v) => formatIp(v, family))).toEqual(expected);
   });
 });

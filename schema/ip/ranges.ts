@@ -28,3 +28,14 @@ export function collapseUnused<T>(
   pushGap(usable.last);
   return rows;
 }
+
+/** The first `limit` unused addresses of collapsed rows, in order. Work is O(rows + limit). */
+export function firstUnused<T>(rows: ReadonlyArray<CollapsedRow<T>>, limit: number): bigint[] {
+  const out: bigint[] = [];
+  for (const r of rows) {
+    if (r.kind !== 'unused') continue;
+    for (let v = r.first; v <= r.last && out.length < limit; v++) out.push(v);
+    if (out.length >= limit) break;
+  }
+  return out;
+}

@@ -1,0 +1,87 @@
+import { and, asc, eq, gte, lte, sql } from 'drizzle-orm';
+import { CidrError, formatIp, ipKey, parseCidr, parseIp, usableRange, type Cidr } from '../../schema/ip/cidr.js';
+import { collapseUnused, firstUnused } from '../../schema/ip/ranges.js';
+import { hosts } from '../../schema/tables/index.js';
+import type { AppDeps } from '../deps.js';
+import { hostTableRow, unusedTableRow } from '../domain/table-rows.js';
+import { AppError } from '../errors.js';
+import { getSubnet, subnetView } from './subnets.js';
+
+/**
+ * The subnet view in compact rows: each host a tuple, each run of unused addresses one tuple.
+ * One query for the hosts; the block is never enumerated.
+ */
+export async function subnetTable(deps: AppDeps, subnetId: number) {
+  const subnet = await getSubnet(deps, subnetId);
+  const c = parseCidr(subnet.cidr);
+  const used = await deps.db
+    .select({
+      id: hosts.id,
+      ip: hosts.ip,
+      ipKey: hosts.ipKey,
+      status: hosts.status,
+      latencyMs: hosts.latencyMs,
+      hostname: hosts.hostname,
+      // raw milliseconds: no Date per row
+      lastSeenAt: sql<number | null>`${hosts.lastSeenAt}`,
+      lastChangeAt: sql<number | null>`${hosts.lastChangeAt}`,
+      reserved: hosts.reserved,
+    })
+    .from(hosts)
+    .where(eq(hosts.subnetId, subnetId))
+    .orderBy(asc(hosts.ipKey));
+  const rows = collapseUnused(
+    usableRange(c),
+    used.map((h) => ({ value: BigInt(`0x${h.ipKey}`), item: h })),
+  ).map((r) => (r.kind === 'used' ? hostTableRow(r.item) : unusedTableRow(formatIp(r.first, c.family), formatIp(r.last, c.family), r.count)));
+  const up = used.reduce((n, h) => n + (h.status === 'up' ? 1 : 0), 0);
+  return { subnet: subnetView(subnet, { used: used.length, up }), rows };
+}
+
+function addressIn(c: Cidr, text: string, name: 'from' | 'to'): bigint {
+  let ip;
+  try {
+    ip = parseIp(text);
+  } catch (e) {
+    if (e instanceof CidrError) throw new AppError(400, 'bad_range', `${name}: "${text}" is not an IP address`);
+    throw e;
+  }
+  if (ip.family !== c.family || ip.value < c.first || ip.value > c.last) throw new AppError(400, 'bad_range', `${name}: ${ip.text} is not inside ${c.cidr}`);
+  return ip.value;
+}
+
+/** Used addresses are read this many at a time while looking for free ones (a dense block takes a few rounds). */
+const USED_PAGE = 2048;
+
+/**
+ * Unused addresses of the subnet's usable range between `from` and `to` (inclusive), in order, at most `limit`.
+ * `next` is the first free address after the page, or null when there is none up to `to`.
+ */
+export async function freeAddresses(deps: AppDeps, subnetId: number, q: { from?: string; to?: string; limit: number }) {
+  const subnet = await getSubnet(deps, subnetId);
+  const c = parseCidr(subnet.cidr);
+  const usable = usableRange(c);
+  const from = q.from === undefined ? c.first : addressIn(c, q.from, 'from');
+  const to = q.to === undefined ? c.last : addressIn(c, q.to, 'to');
+  if (from > to) throw new AppError(400, 'bad_range', `from ${formatIp(from, c.family)} is after to ${formatIp(to, c.family)}`);
+
+  const want = q.limit + 1; // one more than the page, to know where the next one starts
+  const found: bigint[] = [];
+  const end = to < usable.last ? to : usable.last;
+  let cursor = from > usable.first ? from : usable.first;
+  while (cursor <= end && found.length < want) {
+    const page = await deps.db
+      .select({ ipKey: hosts.ipKey })
+      .from(hosts)
+      .where(and(eq(hosts.subnetId, subnetId), gte(hosts.ipKey, ipKey(cursor, c.family)), lte(hosts.ipKey, ipKey(end, c.family))))
+      .orderBy(asc(hosts.ipKey))
+      .limit(USED_PAGE);
+    const used = page.map((h) => ({ value: BigInt(`0x${h.ipKey}`), item: null }));
+    // a full page only tells us which addresses are used up to its last one
+    const windowEnd = page.length === USED_PAGE ? used.at(-1)!.value : end;
+    found.push(...firstUnused(collapseUnused({ first: cursor, last: windowEnd }, used), want - found.length));
+    cursor = windowEnd + 1n;
+  }
+  const next = found.length > q.limit ? formatIp(found[q.limit]!, c.family) : null;
+  return { addresses: found.slice(0, q.limit).map((v) => formatIp(v, c.family)), next };
+}
