@@ -7,8 +7,10 @@ import { AppError, errorBody } from './errors.js';
 import { authRoutes, loginRoutes } from './routes/auth.js';
 import { csvRoutes } from './routes/csv.js';
 import { hostRoutes } from './routes/hosts.js';
+import { liveRoutes } from './routes/live.js';
 import { probeRoutes } from './routes/probes.js';
 import { subnetRoutes } from './routes/subnets.js';
+import { summaryRoutes } from './routes/summary.js';
 
 const PUBLIC_API_PATHS = new Set(['/api/auth/login', PROBE_SOCKET_PATH]);
 
@@ -46,6 +48,8 @@ export function createApp(deps: AppDeps) {
   app.route('/', subnetRoutes(deps));
   app.route('/', hostRoutes(deps));
   app.route('/', csvRoutes(deps));
+  app.route('/', liveRoutes(deps));
+  app.route('/', summaryRoutes(deps));
   app.all('/api/*', (c) => c.json(errorBody('not_found', `no route for ${c.req.method} ${c.req.path}`), 404));
   return app;
 }

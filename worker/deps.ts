@@ -1,3 +1,4 @@
+import type { LiveEvent } from '../schema/live.js';
 import type { ServerMessage } from '../schema/protocol.js';
 import type { AppConfig } from './config.js';
 import type { Db } from './db.js';
@@ -12,6 +13,14 @@ export interface ProbeHub {
   disconnect(probeId: number, reason: string): Promise<void>;
 }
 
+/** The live feed (`GET /api/live`); each host implements it (in-process on Node, a Durable Object on Workers). */
+export interface LiveFeed {
+  /** Hands the event to every subscriber without waiting for slow ones. Use `announce`, which never throws. */
+  publish(event: LiveEvent): Promise<void>;
+  /** The text/event-stream response for one subscriber (the caller has authenticated it). */
+  connect(request: Request): Promise<Response>;
+}
+
 export interface Clock {
   now(): number;
 }
@@ -20,6 +29,7 @@ export interface Clock {
 export interface AppDeps {
   db: Db;
   hub: ProbeHub;
+  live: LiveFeed;
   clock: Clock;
   config: AppConfig;
   log: Logger;

@@ -40,7 +40,8 @@ describe('authentication', () => {
     expect(setCookie).toMatch(/HttpOnly/);
     expect(setCookie).toMatch(/SameSite=Lax/);
     const cookie = setCookie.split(';')[0]!;
-    expect((await t.call('GET', '/api/auth/me', undefined, { cookie })).body).toEqual({ username: 'admin', via: 'session' });
+    expect((await t.call('GET', '/api/auth/me', undefined, { cookie })).body).toEqual({ username: 'admin', via: 'session', expiresAt: res.body.expiresAt });
+    expect(Date.parse(res.body.expiresAt)).toBe(t.clock.now() + 3600_000);
     t.clock.advance(3601_000);
     expect((await t.call('GET', '/api/auth/me', undefined, { cookie })).status).toBe(401);
   });
@@ -60,6 +61,7 @@ describe('authentication', () => {
     expect(created.body.token).toMatch(/^eipa_/);
     const bearer = { authorization: `Bearer ${created.body.token}` };
     expect((await t.call('GET', '/api/subnets', undefined, bearer)).status).toBe(200);
+    expect((await t.call('GET', '/api/auth/me', undefined, bearer)).body).toEqual({ username: null, via: 'token', expiresAt: null });
     expect((await t.call('GET', '/api/subnets', undefined, { authorization: 'Bearer eipa_wrong' })).status).toBe(401);
     expect((await t.call('POST', '/api/tokens', { name: '' }, { cookie })).status).toBe(400);
   });

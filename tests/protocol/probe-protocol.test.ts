@@ -1,14 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LiveClient } from '../support/live.js';
 import { RawProbe } from '../support/server.js';
 import { client, HOSTS, login, startTarget, type Target } from '../support/targets.js';
 
 describe.each(HOSTS)('probe protocol on the %s host', (host) => {
 let server: Target;
 let api: ReturnType<typeof client>;
+let cookie: string;
 
 beforeAll(async () => {
   server = await startTarget(host, { SCAN_COALESCE_SECONDS: '5' });
-  api = client(server.url, await login(server.url));
+  cookie = await login(server.url);
+  api = client(server.url, cookie);
 }, 90_000);
 afterAll(() => server.close());
 
@@ -72,6 +75,47 @@ afterAll(() => server.close());
     expect((await pb.next('assignment')).subnets).toEqual([]);
     pa.close();
     pb.close();
+  });
+
+  it('streams live events: host transitions from results, scan jobs as the probe reports them, probe connect and revoke', async () => {
+    expect((await fetch(`${server.url}/api/live`)).status).toBe(401);
+    const live = await LiveClient.open((path, init) => fetch(server.url + path, init), { cookie });
+    expect(live.response.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    const hello = await live.next('hello');
+    expect(live.log[0]?.event).toBe('hello');
+    expect(Math.abs(hello.serverTime - Date.now())).toBeLessThan(60_000);
+
+    const p = (await api('POST', '/api/probes', { name: 'live' })).body;
+    const subnet = (await api('POST', '/api/subnets', { cidr: '198.18.30.0/29', probeId: p.id })).body;
+    await live.next('subnets');
+    const probe = await RawProbe.connect(server.url, p.token);
+    await probe.next('assignment');
+    expect(await live.next('probe', (d) => d.probeId === p.id)).toEqual({ probeId: p.id, connected: true });
+
+    const at = Date.now() - 1000;
+    probe.send({ type: 'results', batchId: 'live-1', sweeps: [{ subnetId: subnet.id, at, durationMs: 2, complete: true, up: [{ ip: '198.18.30.1', latencyMs: 0.5 }], down: [] }] });
+    await probe.next('ack');
+    const changed = await live.next('hosts', (d) => d.subnetIds.includes(subnet.id));
+    const hostId = (await api('GET', `/api/subnets/${subnet.id}/hosts`)).body.rows.find((r: any) => r.ip === '198.18.30.1').id;
+    expect(changed).toEqual({ subnetIds: [subnet.id], changes: [{ hostId, subnetId: subnet.id, ip: '198.18.30.1', from: 'unknown', to: 'up', at: new Date(at).toISOString() }] });
+
+    const scan = (await api('POST', `/api/subnets/${subnet.id}/scan`)).body;
+    const ofJob = (d: { jobId: string }) => d.jobId === scan.jobId;
+    expect(await live.next('job', ofJob)).toEqual({ jobId: scan.jobId, subnetId: subnet.id, probeId: p.id, state: 'queued' });
+    expect((await probe.next('job')).jobId).toBe(scan.jobId);
+    probe.send({ type: 'job_status', jobId: scan.jobId, subnetId: subnet.id, state: 'started' });
+    probe.send({ type: 'job_status', jobId: scan.jobId, subnetId: subnet.id, state: 'progress', done: 3, total: 6 });
+    expect(await live.next('job', ofJob)).toEqual({ jobId: scan.jobId, subnetId: subnet.id, probeId: p.id, state: 'started' });
+    expect(await live.next('job', ofJob)).toEqual({ jobId: scan.jobId, subnetId: subnet.id, probeId: p.id, state: 'progress', done: 3, total: 6 });
+    probe.send({ type: 'sweep_failed', subnetId: subnet.id, code: 'sweep_error', error: 'nmap failed', jobId: scan.jobId });
+    expect(await live.next('job', ofJob)).toEqual({ jobId: scan.jobId, subnetId: subnet.id, probeId: p.id, state: 'failed', error: 'nmap failed' });
+
+    expect((await api('DELETE', `/api/probes/${p.id}`)).status).toBe(204);
+    expect(await live.next('probe', (d) => d.probeId === p.id)).toEqual({ probeId: p.id, connected: false });
+    const lost = await live.next('hosts', (d) => d.changes.some((c) => c.hostId === hostId));
+    expect(lost.changes).toEqual([{ hostId, subnetId: subnet.id, ip: '198.18.30.1', from: 'up', to: 'unknown', at: expect.any(String) }]);
+    live.close();
+    probe.close();
   });
 
   it('a second connection with the same token replaces the first', async () => {

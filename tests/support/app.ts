@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Client } from '@libsql/client';
 import { createApp } from '../../worker/app.js';
+import { LiveFanout } from '../../worker/live/fanout.js';
 import { appConfig, type AppConfig } from '../../worker/config.js';
 import type { AppDeps } from '../../worker/deps.js';
 import { silentLogger } from '../../schema/log.js';
@@ -39,7 +40,8 @@ export async function makeTestApp(config: Partial<AppConfig> = {}): Promise<Test
   const { db, client } = await openDatabase(`file:${join(dir, 'test.db')}`);
   const clock = new TestClock();
   const hub = new NodeProbeHub();
-  const deps: AppDeps = { db, hub, clock, config: appConfig({}, config), log: silentLogger };
+  const live = new LiveFanout({ now: clock.now });
+  const deps: AppDeps = { db, hub, live, clock, config: appConfig({}, config), log: silentLogger };
   hub.bind(deps);
   await ensureAdmin(deps, ADMIN_PASSWORD);
   const app = createApp(deps);
@@ -54,6 +56,7 @@ export async function makeTestApp(config: Partial<AppConfig> = {}): Promise<Test
     cookie,
     call: (method, path, body, headers) => raw(method, path, body, headers ?? { cookie }),
     close: () => {
+      live.close();
       client.close();
       rmSync(dir, { recursive: true, force: true });
     },

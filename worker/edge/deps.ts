@@ -7,6 +7,7 @@ import { schema, type Db } from '../db.js';
 import type { AppDeps } from '../deps.js';
 import type { Env } from './env.js';
 import { DurableObjectProbeHub } from './hub.js';
+import { DurableObjectLiveFeed } from './live.js';
 
 /** The app's dependencies on Workers: D1 by default, libSQL/Turso over HTTP when LIBSQL_URL is set. */
 export function edgeDeps(env: Env): AppDeps {
@@ -16,6 +17,7 @@ export function edgeDeps(env: Env): AppDeps {
   return {
     db: db as unknown as Db,
     hub: new DurableObjectProbeHub(env.PROBES),
+    live: new DurableObjectLiveFeed(env.LIVE),
     clock: { now: Date.now },
     config: appConfig(env as unknown as Record<string, string | undefined>),
     log: jsonLogger({ host: 'workers' }),

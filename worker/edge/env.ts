@@ -4,6 +4,8 @@ import type { D1Database, DurableObjectNamespace, Fetcher } from '@cloudflare/wo
 export interface Env {
   DB: D1Database;
   PROBES: DurableObjectNamespace;
+  /** The singleton LiveFeedObject (GET /api/live). */
+  LIVE: DurableObjectNamespace;
   ASSETS: Fetcher;
   /** Optional libSQL/Turso database instead of D1. */
   LIBSQL_URL?: string;

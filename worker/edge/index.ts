@@ -8,6 +8,7 @@ import { ensureAdmin } from '../services/auth.js';
 import { edgeDeps } from './deps.js';
 import type { Env } from './env.js';
 
+export { LiveFeedObject } from './live-object.js';
 export { ProbeHubObject } from './probe-object.js';
 
 // One app and one admin check per isolate, not per request.

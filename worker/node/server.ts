@@ -4,6 +4,7 @@ import type { Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { eq } from 'drizzle-orm';
 import { Hono } from 'hono';
+import { compress } from 'hono/compress';
 import type { Logger } from '../../schema/log.js';
 import { probes } from '../../schema/tables/index.js';
 import type { ProbeAgent } from '../../probe/agent.js';
@@ -11,6 +12,7 @@ import { createApp } from '../app.js';
 import { appConfig } from '../config.js';
 import type { AppDeps } from '../deps.js';
 import { duties } from '../duties.js';
+import { LiveFanout } from '../live/fanout.js';
 import { probeDisconnected } from '../probe-link/session.js';
 import { ensureAdmin } from '../services/auth.js';
 import { openDatabase } from './database.js';
@@ -32,7 +34,8 @@ export interface RunningServer {
 export async function startServer(env: NodeEnv, log: Logger, processEnv: Record<string, string | undefined> = process.env): Promise<RunningServer> {
   const { db, client } = await openDatabase(env.DATABASE_URL ?? `file:${env.DATA_DIR}/edge-ipam.db`, env.DATABASE_AUTH_TOKEN);
   const hub = new NodeProbeHub();
-  const deps: AppDeps = { db, hub, clock: { now: Date.now }, config: appConfig(processEnv), log };
+  const live = new LiveFanout({ now: Date.now });
+  const deps: AppDeps = { db, hub, live, clock: { now: Date.now }, config: appConfig(processEnv), log };
   hub.bind(deps);
 
   // Nobody is connected before we listen: whatever the database says, those probes' hosts are unknown.
@@ -43,6 +46,8 @@ export async function startServer(env: NodeEnv, log: Logger, processEnv: Record<
   if (local) deps.config.defaultProbeId = local.id;
 
   const root = new Hono();
+  // gzip JSON, CSV and the UI's text files; the default filter never matches text/event-stream (the live feed)
+  root.use('*', compress({ encoding: 'gzip' }));
   root.route('/', createApp(deps));
   root.use('/*', serveStatic({ root: WEB_DIR, rewriteRequestPath: (p) => p }));
   root.get('/*', serveStatic({ path: `${WEB_DIR}/index.html` }));
@@ -71,6 +76,7 @@ export async function startServer(env: NodeEnv, log: Logger, processEnv: Record<
     async close() {
       timers.forEach(clearInterval);
       await localProbe?.stop();
+      live.close(); // open event streams would keep server.close() waiting
       await hub.close();
       await new Promise((resolve) => server.close(resolve));
       client.close();

@@ -1,10 +1,11 @@
 import { and, eq, inArray, ne, sql } from 'drizzle-orm';
 import { parseCidr } from '../../schema/ip/cidr.js';
 import { decodeFrame, probeMessage, type ServerMessage } from '../../schema/protocol.js';
-import { hosts, probes, subnets } from '../../schema/tables/index.js';
+import { hosts, probes, subnets, type HostStatus } from '../../schema/tables/index.js';
 import { sha256Hex } from '../crypto.js';
 import { batchable } from '../db.js';
 import type { AppDeps } from '../deps.js';
+import { announce } from '../live/announce.js';
 import { ingestBatch } from '../services/ingest.js';
 
 // What both hosts do with a probe's socket; they only move frames.
@@ -52,6 +53,7 @@ export async function probeConnected(deps: AppDeps, probe: { id: number; name: s
   const now = deps.clock.now();
   await deps.db.update(probes).set({ connected: true, lastSeenAt: new Date(now) }).where(eq(probes.id, probe.id));
   deps.log.info('probe connected', { probeId: probe.id, name: probe.name });
+  await announce(deps, { type: 'probe', data: { probeId: probe.id, connected: true } });
   return [{ type: 'welcome', probeId: probe.id, name: probe.name, serverTime: now }, await buildAssignment(deps, probe.id)];
 }
 
@@ -59,7 +61,12 @@ export async function probeConnected(deps: AppDeps, probe: { id: number; name: s
 export async function probeDisconnected(deps: AppDeps, probeId: number): Promise<void> {
   const now = deps.clock.now();
   const watched = sql`${hosts.subnetId} IN (SELECT ${subnets.id} FROM ${subnets} WHERE ${subnets.probeId} = ${probeId})`;
-  await deps.db.batch([
+  // the hosts about to change are read in the same atomic batch, so the live feed reports exactly those
+  const [going] = (await deps.db.batch([
+    deps.db
+      .select({ id: hosts.id, subnetId: hosts.subnetId, ip: hosts.ip, status: hosts.status })
+      .from(hosts)
+      .where(and(watched, ne(hosts.status, 'unknown'))),
     deps.db.update(probes).set({ connected: false }).where(eq(probes.id, probeId)),
     batchable(
       deps.db,
@@ -70,8 +77,14 @@ export async function probeDisconnected(deps: AppDeps, probeId: number): Promise
       .update(hosts)
       .set({ status: 'unknown', consecutiveFailures: 0, lastChangeAt: new Date(now), updatedAt: new Date(now) })
       .where(and(watched, ne(hosts.status, 'unknown'))),
-  ]);
+  ])) as [{ id: number; subnetId: number; ip: string; status: HostStatus }[], ...unknown[]];
   deps.log.info('probe disconnected', { probeId });
+  await announce(deps, { type: 'probe', data: { probeId, connected: false } });
+  if (going.length) {
+    const at = new Date(now).toISOString();
+    const changes = going.map((h) => ({ hostId: h.id, subnetId: h.subnetId, ip: h.ip, from: h.status, to: 'unknown' as const, at }));
+    await announce(deps, { type: 'hosts', data: { subnetIds: [...new Set(going.map((h) => h.subnetId))], changes } });
+  }
 }
 
 /** Handles one frame from a probe and returns the replies. Never throws for bad input. */
@@ -89,15 +102,21 @@ export async function handleProbeFrame(deps: AppDeps, probeId: number, raw: stri
     case 'hello':
       await deps.db.update(probes).set({ version: msg.version }).where(eq(probes.id, probeId));
       return [];
-    case 'job_status':
-      deps.log.info('probe job status', { probeId, jobId: msg.jobId, state: msg.state, error: msg.error });
+    case 'job_status': {
+      if (msg.state !== 'progress') deps.log.info('probe job status', { probeId, jobId: msg.jobId, state: msg.state, error: msg.error });
+      const { jobId, subnetId, state, done, total, error } = msg;
+      // older probes do not name the subnet; their job statuses are only logged
+      if (subnetId !== undefined) await announce(deps, { type: 'job', data: { jobId, subnetId, probeId, state, done, total, error } });
       return [];
+    }
     case 'sweep_failed':
       deps.log.warn('probe could not sweep a subnet', { probeId, subnetId: msg.subnetId, code: msg.code, error: msg.error });
+      if (msg.jobId) await announce(deps, { type: 'job', data: { jobId: msg.jobId, subnetId: msg.subnetId, probeId, state: 'failed', error: msg.error } });
       return [];
     case 'results': {
       const outcome = await ingestBatch(deps, probeId, msg.batchId, msg.sweeps);
       if (!outcome.duplicate) deps.log.info('results stored', { probeId, batchId: msg.batchId, samples: outcome.samples, events: outcome.events });
+      if (outcome.subnetIds.length) await announce(deps, { type: 'hosts', data: { subnetIds: outcome.subnetIds, changes: outcome.changes } });
       return [{ type: 'ack', batchId: msg.batchId, duplicate: outcome.duplicate, rejectedSubnets: outcome.rejectedSubnets }];
     }
   }

@@ -5,7 +5,11 @@ import { createApiToken, login, logout, SESSION_COOKIE } from '../services/auth.
 import { errors, json, jsonBody, router } from './common.js';
 
 const Credentials = z.object({ username: z.string().min(1).max(100), password: z.string().min(1).max(200) });
-const Me = z.object({ username: z.string().nullable(), via: z.enum(['session', 'token']) });
+const Me = z.object({
+  username: z.string().nullable(),
+  via: z.enum(['session', 'token']),
+  expiresAt: z.string().nullable().openapi({ description: 'when the session ends (ISO 8601); null for an API token' }),
+});
 
 /** Login is public; it is mounted before the auth middleware. */
 export function loginRoutes(deps: AppDeps) {
@@ -46,7 +50,7 @@ export function authRoutes(deps: AppDeps) {
       createRoute({ method: 'get', path: '/api/auth/me', tags: ['auth'], responses: { 200: json(Me, 'Who is calling'), 401: errors[401] } }),
       (c) => {
         const p = c.get('principal');
-        return c.json({ username: p.username, via: p.via }, 200);
+        return c.json({ username: p.username, via: p.via, expiresAt: p.expiresAt === null ? null : new Date(p.expiresAt).toISOString() }, 200);
       },
     )
     .openapi(

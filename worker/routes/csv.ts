@@ -2,6 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { AppDeps } from '../deps.js';
 import { AppError } from '../errors.js';
 import { exportHostsCsv, exportSubnetsCsv, importHosts, importSubnets } from '../services/csv.js';
+import { announce, hostsEdited, subnetsChanged } from '../live/announce.js';
 import { pushAssignment } from '../probe-link/session.js';
 import { errors, ErrorSchema, json, router } from './common.js';
 
@@ -39,6 +40,7 @@ export function csvRoutes(deps: AppDeps) {
       async (c) => {
         const result = await importSubnets(deps, await readCsvBody(c.req.raw));
         for (const probeId of result.probeIds) await pushAssignment(deps, probeId);
+        await announce(deps, subnetsChanged);
         return c.json({ created: result.created }, 200);
       },
     )
@@ -50,6 +52,10 @@ export function csvRoutes(deps: AppDeps) {
         request: csvBody,
         responses: { 200: json(z.object({ created: z.number(), updated: z.number() }), 'All rows imported (existing addresses updated)'), 400: errors[400], 401: errors[401], ...invalidRows },
       }),
-      async (c) => c.json(await importHosts(deps, await readCsvBody(c.req.raw)), 200),
+      async (c) => {
+        const { created, updated, subnetIds } = await importHosts(deps, await readCsvBody(c.req.raw));
+        await announce(deps, hostsEdited(subnetIds));
+        return c.json({ created, updated }, 200);
+      },
     );
 }

@@ -2,10 +2,12 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { desc, eq } from 'drizzle-orm';
 import { hostEvents, hosts, subnets } from '../../schema/tables/index.js';
 import type { AppDeps } from '../deps.js';
+import { announce, hostsEdited } from '../live/announce.js';
 import { pushAssignment } from '../probe-link/session.js';
+import { listTags, searchHosts } from '../services/host-search.js';
 import { createHost, getHost, hostEventsOf, hostHistory, hostView, updateHost } from '../services/hosts.js';
 import { errors, ErrorSchema, IdParams, json, jsonBody, router } from './common.js';
-import { EventSchema, HostFieldsSchema, HostSchema } from './schemas.js';
+import { EventSchema, HostFieldsSchema, HostSchema, HostStatusSchema } from './schemas.js';
 
 const History = z.object({
   window: z.enum(['24h', '7d']),
@@ -15,6 +17,14 @@ const History = z.object({
   recent: z.array(z.object({ at: z.string(), up: z.boolean(), latencyMs: z.number().nullable() })),
 });
 const Limit = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100) });
+const SearchQuery = z.object({
+  q: z.string().max(200).optional().openapi({ description: 'case-insensitive: address prefix, hostname substring or a whole tag' }),
+  status: HostStatusSchema.optional(),
+  subnetId: z.coerce.number().int().positive().optional(),
+  tag: z.string().min(1).max(40).optional().openapi({ description: 'exact tag' }),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  offset: z.coerce.number().int().min(0).max(10_000_000).default(0),
+});
 
 async function subnetProbe(deps: AppDeps, subnetId: number) {
   const [s] = await deps.db.select({ probeId: subnets.probeId }).from(subnets).where(eq(subnets.id, subnetId));
@@ -23,6 +33,25 @@ async function subnetProbe(deps: AppDeps, subnetId: number) {
 
 export function hostRoutes(deps: AppDeps) {
   return router()
+    .openapi(
+      createRoute({
+        method: 'get',
+        path: '/api/hosts',
+        tags: ['hosts'],
+        request: { query: SearchQuery },
+        responses: { 200: json(z.object({ total: z.number().int(), hosts: z.array(HostSchema) }), 'Matching hosts by family then address, and how many match in all'), 400: errors[400], 401: errors[401] },
+      }),
+      async (c) => c.json(await searchHosts(deps, c.req.valid('query')), 200),
+    )
+    .openapi(
+      createRoute({
+        method: 'get',
+        path: '/api/tags',
+        tags: ['hosts'],
+        responses: { 200: json(z.object({ tags: z.array(z.object({ tag: z.string(), count: z.number().int() })) }), 'Tags in use with their host counts, sorted by tag'), 401: errors[401] },
+      }),
+      async (c) => c.json({ tags: await listTags(deps) }, 200),
+    )
     .openapi(
       createRoute({
         method: 'post',
@@ -35,6 +64,7 @@ export function hostRoutes(deps: AppDeps) {
         const { ip, ...fields } = c.req.valid('json');
         const row = await createHost(deps, ip, fields);
         await pushAssignment(deps, await subnetProbe(deps, row.subnetId));
+        await announce(deps, hostsEdited([row.subnetId]));
         return c.json(hostView(row), 201);
       },
     )
@@ -50,7 +80,11 @@ export function hostRoutes(deps: AppDeps) {
         request: { params: IdParams, ...jsonBody(HostFieldsSchema.strict()) },
         responses: { 200: json(HostSchema, 'Updated'), ...errors },
       }),
-      async (c) => c.json(hostView(await updateHost(deps, c.req.valid('param').id, c.req.valid('json'))), 200),
+      async (c) => {
+        const row = await updateHost(deps, c.req.valid('param').id, c.req.valid('json'));
+        await announce(deps, hostsEdited([row.subnetId]));
+        return c.json(hostView(row), 200);
+      },
     )
     .openapi(
       createRoute({ method: 'delete', path: '/api/hosts/{id}', tags: ['hosts'], request: { params: IdParams }, responses: { 204: { description: 'Forgotten, with its history' }, ...errors } }),
@@ -58,6 +92,7 @@ export function hostRoutes(deps: AppDeps) {
         const host = await getHost(deps, c.req.valid('param').id);
         await deps.db.delete(hosts).where(eq(hosts.id, host.id));
         await pushAssignment(deps, await subnetProbe(deps, host.subnetId));
+        await announce(deps, hostsEdited([host.subnetId]));
         return c.body(null, 204);
       },
     )

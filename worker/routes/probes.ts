@@ -4,6 +4,7 @@ import { probes, subnets } from '../../schema/tables/index.js';
 import { randomToken, sha256Hex } from '../crypto.js';
 import type { AppDeps } from '../deps.js';
 import { notFound } from '../errors.js';
+import { announce, subnetsChanged } from '../live/announce.js';
 import { probeDisconnected } from '../probe-link/session.js';
 import { ProbeSchema } from './schemas.js';
 import { errors, IdParams, json, jsonBody, router } from './common.js';
@@ -77,6 +78,7 @@ export function probeRoutes(deps: AppDeps) {
         await probeDisconnected(deps, id);
         await deps.db.delete(probes).where(eq(probes.id, id));
         await deps.hub.disconnect(id, 'revoked');
+        await announce(deps, subnetsChanged); // its subnets lost their probe
         return c.body(null, 204);
       },
     );

@@ -3,14 +3,22 @@ import { eq } from 'drizzle-orm';
 import { subnets } from '../../schema/tables/index.js';
 import type { AppDeps } from '../deps.js';
 import { AppError } from '../errors.js';
+import { announce, subnetsChanged } from '../live/announce.js';
 import { pushAssignment } from '../probe-link/session.js';
 import { subnetRows } from '../services/hosts.js';
+import { freeAddresses, subnetTable } from '../services/subnet-table.js';
 import { createSubnet, getSubnet, listSubnets, subnetCounts, subnetView, updateSubnet } from '../services/subnets.js';
 import { errors, ErrorSchema, IdParams, json, jsonBody, router } from './common.js';
-import { HostSchema, SubnetFieldsSchema, SubnetSchema, UnusedRunSchema } from './schemas.js';
+import { HostSchema, HostTableRowSchema, SubnetFieldsSchema, SubnetSchema, UnusedRunSchema, UnusedTableRowSchema } from './schemas.js';
 
 const CreateSubnet = SubnetFieldsSchema.extend({ cidr: z.string().min(1).max(64).openapi({ example: '198.18.0.0/24' }) });
 const conflict = { 409: json(ErrorSchema, 'Overlaps or duplicates an existing subnet') };
+const ipQuery = (description: string) => z.string().min(1).max(64).optional().openapi({ description });
+const FreeQuery = z.object({
+  from: ipQuery('first address to consider (default: the start of the block)'),
+  to: ipQuery('last address to consider, inclusive (default: the end of the block)'),
+  limit: z.coerce.number().int().min(1).max(1024).default(256),
+});
 
 export function subnetRoutes(deps: AppDeps) {
   return router()
@@ -25,6 +33,7 @@ export function subnetRoutes(deps: AppDeps) {
       async (c) => {
         const row = await createSubnet(deps, c.req.valid('json'));
         await pushAssignment(deps, row.probeId);
+        await announce(deps, subnetsChanged);
         return c.json(subnetView(row), 201);
       },
     )
@@ -52,6 +61,7 @@ export function subnetRoutes(deps: AppDeps) {
         const { row, before } = await updateSubnet(deps, id, c.req.valid('json'));
         await pushAssignment(deps, row.probeId);
         if (before.probeId !== row.probeId) await pushAssignment(deps, before.probeId);
+        await announce(deps, subnetsChanged);
         return c.json(subnetView(row, await subnetCounts(deps, id)), 200);
       },
     )
@@ -62,6 +72,7 @@ export function subnetRoutes(deps: AppDeps) {
         const row = await getSubnet(deps, id);
         await deps.db.delete(subnets).where(eq(subnets.id, id));
         await pushAssignment(deps, row.probeId);
+        await announce(deps, subnetsChanged);
         return c.body(null, 204);
       },
     )
@@ -74,6 +85,39 @@ export function subnetRoutes(deps: AppDeps) {
         responses: { 200: json(z.object({ rows: z.array(z.union([HostSchema, UnusedRunSchema])) }), 'Used addresses in order; unused runs collapsed to one row each'), ...errors },
       }),
       async (c) => c.json({ rows: (await subnetRows(deps, c.req.valid('param').id)).rows }, 200),
+    )
+    .openapi(
+      createRoute({
+        method: 'get',
+        path: '/api/subnets/{id}/table',
+        tags: ['subnets'],
+        request: { params: IdParams },
+        responses: {
+          200: json(
+            z.object({ subnet: SubnetSchema, rows: z.array(z.union([HostTableRowSchema, UnusedTableRowSchema])) }),
+            'The subnet view in compact rows, in address order: a row is a host when its first element is a number, else a run of unused addresses',
+          ),
+          ...errors,
+        },
+      }),
+      async (c) => c.json(await subnetTable(deps, c.req.valid('param').id), 200),
+    )
+    .openapi(
+      createRoute({
+        method: 'get',
+        path: '/api/subnets/{id}/free',
+        tags: ['subnets'],
+        request: { params: IdParams, query: FreeQuery },
+        responses: {
+          200: json(
+            z.object({ addresses: z.array(z.string()), next: z.string().nullable().openapi({ description: 'where the next page starts (pass as from), or null' }) }),
+            'Usable addresses without a host record, in order',
+          ),
+          ...errors,
+          400: json(ErrorSchema, 'bad_range: from/to outside the subnet or from after to; invalid_request'),
+        },
+      }),
+      async (c) => c.json(await freeAddresses(deps, c.req.valid('param').id, c.req.valid('query')), 200),
     )
     .openapi(
       createRoute({
@@ -98,6 +142,7 @@ export function subnetRoutes(deps: AppDeps) {
         await deps.db.update(subnets).set({ lastScanRequestedAt: new Date(now) }).where(eq(subnets.id, id));
         const jobId = crypto.randomUUID();
         await deps.hub.send(row.probeId, { type: 'job', jobId, kind: 'sweep', subnetId: id });
+        await announce(deps, { type: 'job', data: { jobId, subnetId: id, probeId: row.probeId, state: 'queued' } });
         return c.json({ jobId, coalesced: false }, 202);
       },
     );

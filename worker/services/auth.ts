@@ -13,6 +13,8 @@ export interface Principal {
   userId: number | null;
   username: string | null;
   via: 'session' | 'token';
+  /** When the session ends (ms since epoch); null for API tokens, which do not expire. */
+  expiresAt: number | null;
 }
 
 /** Creates the admin user when there is none. Returns the password only when it generated one. */
@@ -46,11 +48,11 @@ export async function logout(deps: AppDeps, cookieValue: string | undefined): Pr
 
 export async function principalFromSession(deps: AppDeps, cookieValue: string): Promise<Principal | null> {
   const [row] = await deps.db
-    .select({ userId: users.id, username: users.username })
+    .select({ userId: users.id, username: users.username, expiresAt: sessions.expiresAt })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
     .where(and(eq(sessions.tokenHash, await sha256Hex(cookieValue)), gt(sessions.expiresAt, new Date(deps.clock.now()))));
-  return row ? { ...row, via: 'session' } : null;
+  return row ? { userId: row.userId, username: row.username, via: 'session', expiresAt: row.expiresAt.getTime() } : null;
 }
 
 export async function principalFromToken(deps: AppDeps, token: string): Promise<Principal | null> {
@@ -60,7 +62,7 @@ export async function principalFromToken(deps: AppDeps, token: string): Promise<
     .where(eq(apiTokens.tokenHash, await sha256Hex(token)));
   if (!row) return null;
   await deps.db.update(apiTokens).set({ lastUsedAt: new Date(deps.clock.now()) }).where(eq(apiTokens.id, row.id));
-  return { userId: row.userId, username: null, via: 'token' };
+  return { userId: row.userId, username: null, via: 'token', expiresAt: null };
 }
 
 export async function createApiToken(deps: AppDeps, name: string, userId: number | null) {

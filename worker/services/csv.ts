@@ -99,7 +99,7 @@ export async function importSubnets(deps: AppDeps, text: string): Promise<{ crea
   return { created: values.length, probeIds: [...new Set(values.flatMap((v) => (v.probeId == null ? [] : [v.probeId])))] };
 }
 
-export async function importHosts(deps: AppDeps, text: string): Promise<{ created: number; updated: number }> {
+export async function importHosts(deps: AppDeps, text: string): Promise<{ created: number; updated: number; subnetIds: number[] }> {
   const rows = readCsv(text, 'ip', [...HOST_COLUMNS, ...HOST_READONLY_COLUMNS]);
   const blocks = (await deps.db.select({ id: subnets.id, cidr: subnets.cidr }).from(subnets)).map((s) => ({ id: s.id, c: parseCidr(s.cidr) }));
   const errors: RowError[] = [];
@@ -142,7 +142,7 @@ export async function importHosts(deps: AppDeps, text: string): Promise<{ create
   });
   const [first, ...rest] = statements;
   if (first) await deps.db.batch([first, ...rest]);
-  return { created: planned.length - existing.size, updated: existing.size };
+  return { created: planned.length - existing.size, updated: existing.size, subnetIds: [...new Set(planned.map((p) => p.subnetId))] };
 }
 
 export async function exportSubnetsCsv(deps: AppDeps): Promise<string> {

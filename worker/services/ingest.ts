@@ -1,6 +1,7 @@
 import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
 import { parseCidr } from '../../schema/ip/cidr.js';
+import type { LiveHostChange } from '../../schema/live.js';
 import type { SweepResult } from '../../schema/protocol.js';
 import { hosts, ingestLedger, probes, subnets } from '../../schema/tables/index.js';
 import { batchable } from '../db.js';
@@ -13,7 +14,13 @@ export interface IngestOutcome {
   rejectedSubnets: number[];
   samples: number;
   events: number;
+  /** Subnets whose sweeps were applied. */
+  subnetIds: number[];
+  /** The state transitions the batch produced, for the live feed. */
+  changes: LiveHostChange[];
 }
+
+const DUPLICATE: IngestOutcome = { duplicate: true, rejectedSubnets: [], samples: 0, events: 0, subnetIds: [], changes: [] };
 
 function isLedgerConflict(e: unknown): boolean {
   const text = String((e as { message?: unknown })?.message ?? e) + String((e as { cause?: unknown })?.cause ?? '');
@@ -109,7 +116,7 @@ export async function ingestBatch(
     .select({ n: ingestLedger.samples })
     .from(ingestLedger)
     .where(and(eq(ingestLedger.probeId, probeId), eq(ingestLedger.batchId, batchId)));
-  if (done.length) return { duplicate: true, rejectedSubnets: [], samples: 0, events: 0 };
+  if (done.length) return DUPLICATE;
 
   const wanted = [...new Set(sweeps.map((s) => s.subnetId))];
   const owned = await db
@@ -123,7 +130,7 @@ export async function ingestBatch(
   const now = deps.clock.now();
   const statements: SQL[] = [];
   let samples = 0;
-  let events = 0;
+  const transitions: (IngestPlan['events'][number] & { subnetId: number })[] = [];
   for (const subnet of owned) {
     const plan = planIngest(
       parseCidr(subnet.cidr),
@@ -134,7 +141,7 @@ export async function ingestBatch(
     if (plan.ignored.length) deps.log.warn('probe reported addresses outside the subnet', { probeId, subnetId: subnet.id, ignored: plan.ignored.slice(0, 10) });
     statements.push(...writeStatements(subnet.id, plan, probeId, now));
     samples += plan.samples.length;
-    events += plan.events.length;
+    transitions.push(...plan.events.map((e) => ({ ...e, subnetId: subnet.id })));
   }
 
   const batch: BatchItem<'sqlite'>[] = [
@@ -145,8 +152,20 @@ export async function ingestBatch(
   try {
     await db.batch(batch as [BatchItem<'sqlite'>, ...BatchItem<'sqlite'>[]]);
   } catch (e) {
-    if (isLedgerConflict(e)) return { duplicate: true, rejectedSubnets: [], samples: 0, events: 0 };
+    if (isLedgerConflict(e)) return DUPLICATE;
     throw e;
   }
-  return { duplicate: false, rejectedSubnets, samples, events };
+  const ids = await hostIdsByIp(deps, [...new Set(transitions.map((t) => t.ip))]);
+  const changes = transitions.map((t) => ({ hostId: ids.get(t.ip) ?? 0, subnetId: t.subnetId, ip: t.ip, from: t.from, to: t.to, at: new Date(t.at).toISOString() }));
+  return { duplicate: false, rejectedSubnets, samples, events: transitions.length, subnetIds: owned.map((s) => s.id), changes };
+}
+
+/** Ids of hosts by address (new hosts get theirs in the batch); the list travels as one JSON parameter. */
+async function hostIdsByIp(deps: AppDeps, ips: string[]): Promise<Map<string, number>> {
+  if (!ips.length) return new Map();
+  const rows = await deps.db
+    .select({ id: hosts.id, ip: hosts.ip })
+    .from(hosts)
+    .where(sql`${hosts.ip} IN (SELECT value FROM json_each(${JSON.stringify(ips)}))`);
+  return new Map(rows.map((r) => [r.ip, r.id]));
 }
