@@ -106,3 +106,17 @@ describe('splitCidr', () => {
     for (const p of pieces) expect(parseCidr(p.cidr)).toEqual(p);
   });
 });
+
+describe('formatIp', () => {
+  it.each<[string, 4 | 6]>([
+    ['0.0.0.0', 4],
+    ['255.255.255.255', 4],
+    ['198.18.0.1', 4],
+    ['10.200.3.40', 4],
+    ['::', 6],
+    ['fd00:18::ffff:ffff:ffff:ffff', 6],
+    ['::ffff:198.18.0.1', 6],
+  ])('%s round-trips', (text, family) => {
+    expect(formatIp(parseIp(text).value, family)).toBe(text);
+  });
+});

@@ -55,10 +55,14 @@ export function parseIp(input: string): Ip {
 
 /** Formats an integer address back to canonical text (RFC 5952 for IPv6). */
 export function formatIp(value: bigint, family: Family): string {
-  const byteCount = family === 4 ? 4 : 16;
-  const bytes: number[] = new Array(byteCount);
+  if (family === 4) {
+    // the subnet table formats thousands of these per request
+    const n = Number(value);
+    return `${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
+  }
+  const bytes: number[] = new Array(16);
   let v = value;
-  for (let i = byteCount - 1; i >= 0; i--) {
+  for (let i = 15; i >= 0; i--) {
     bytes[i] = Number(v & 0xffn);
     v >>= 8n;
   }

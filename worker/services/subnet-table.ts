@@ -1,40 +1,49 @@
 import { and, asc, eq, gte, lte, sql } from 'drizzle-orm';
 import { CidrError, formatIp, ipKey, parseCidr, parseIp, usableRange, type Cidr } from '../../schema/ip/cidr.js';
 import { collapseUnused, firstUnused } from '../../schema/ip/ranges.js';
-import { hosts } from '../../schema/tables/index.js';
+import { hosts, type HostStatus } from '../../schema/tables/index.js';
 import type { AppDeps } from '../deps.js';
 import { hostTableRow, unusedTableRow } from '../domain/table-rows.js';
 import { AppError } from '../errors.js';
 import { getSubnet, subnetView } from './subnets.js';
 
+/** Hosts are read as JSON built by SQLite, one array per this many rows: far cheaper than a row
+ * object per host, and each value stays well under D1's 2 MB limit even with long hostnames. */
+const PART_ROWS = 2000;
+
+/** [id, ip, ipKey, status, latencyMs, hostname, lastSeenAt ms, lastChangeAt ms, reserved 0/1] */
+type RawHost = [number, string, string, HostStatus, number | null, string | null, number | null, number | null, number];
+
+async function tableHosts(deps: AppDeps, subnetId: number): Promise<RawHost[]> {
+  const parts = await deps.db.all<{ part: string }>(sql`
+    SELECT json_group_array(json_array(id, ip, ip_key, status, latency_ms, hostname, last_seen_at, last_change_at, reserved)) AS part
+    FROM (SELECT *, (row_number() OVER (ORDER BY ip_key) - 1) / ${PART_ROWS} AS n FROM ${hosts} WHERE subnet_id = ${subnetId})
+    GROUP BY n ORDER BY n`);
+  const rows = parts.flatMap((p) => JSON.parse(p.part) as RawHost[]);
+  // json_group_array does not promise to keep the subquery's order
+  for (let i = 1; i < rows.length; i++) {
+    if (rows[i - 1]![2] > rows[i]![2]) return rows.sort((a, b) => (a[2] < b[2] ? -1 : 1));
+  }
+  return rows;
+}
+
 /**
  * The subnet view in compact rows: each host a tuple, each run of unused addresses one tuple.
- * One query for the hosts; the block is never enumerated.
+ * The block is never enumerated.
  */
 export async function subnetTable(deps: AppDeps, subnetId: number) {
   const subnet = await getSubnet(deps, subnetId);
   const c = parseCidr(subnet.cidr);
-  const used = await deps.db
-    .select({
-      id: hosts.id,
-      ip: hosts.ip,
-      ipKey: hosts.ipKey,
-      status: hosts.status,
-      latencyMs: hosts.latencyMs,
-      hostname: hosts.hostname,
-      // raw milliseconds: no Date per row
-      lastSeenAt: sql<number | null>`${hosts.lastSeenAt}`,
-      lastChangeAt: sql<number | null>`${hosts.lastChangeAt}`,
-      reserved: hosts.reserved,
-    })
-    .from(hosts)
-    .where(eq(hosts.subnetId, subnetId))
-    .orderBy(asc(hosts.ipKey));
+  const used = await tableHosts(deps, subnetId);
   const rows = collapseUnused(
     usableRange(c),
-    used.map((h) => ({ value: BigInt(`0x${h.ipKey}`), item: h })),
-  ).map((r) => (r.kind === 'used' ? hostTableRow(r.item) : unusedTableRow(formatIp(r.first, c.family), formatIp(r.last, c.family), r.count)));
-  const up = used.reduce((n, h) => n + (h.status === 'up' ? 1 : 0), 0);
+    used.map((h) => ({ value: BigInt(`0x${h[2]}`), item: h })),
+  ).map((r) => {
+    if (r.kind === 'unused') return unusedTableRow(formatIp(r.first, c.family), formatIp(r.last, c.family), r.count);
+    const [id, ip, , status, latencyMs, hostname, lastSeenAt, lastChangeAt, reserved] = r.item;
+    return hostTableRow({ id, ip, status, latencyMs, hostname, lastSeenAt, lastChangeAt, reserved: reserved === 1 });
+  });
+  const up = used.reduce((n, h) => n + (h[3] === 'up' ? 1 : 0), 0);
   return { subnet: subnetView(subnet, { used: used.length, up }), rows };
 }
 

@@ -1,0 +1,106 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatIp, parseCidr, parseIp, usableRange } from '../../schema/ip/cidr.js';
+import { handleProbeFrame } from '../../worker/probe-link/session.js';
+import { makeTestApp, type TestApp } from '../support/app.js';
+
+let t: TestApp;
+let probeId: number;
+
+/** A seeded generator, so a failure can be reproduced. */
+function random(seed: number) {
+  return () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+}
+
+async function sweep(subnetId: number, batchId: string, up: string[], rnd: () => number) {
+  const frame = { type: 'results', batchId, sweeps: [{ subnetId, at: t.clock.now(), durationMs: 900, complete: true, up: up.map((ip) => ({ ip, latencyMs: rnd() * 40 })), down: [] }] };
+  const [ack] = await handleProbeFrame(t.deps, probeId, JSON.stringify(frame));
+  expect(ack).toMatchObject({ type: 'ack', duplicate: false });
+}
+
+beforeAll(async () => {
+  t = await makeTestApp({ downAfterFailures: 1 });
+  probeId = (await t.call('POST', '/api/probes', { name: 'p' })).body.id;
+});
+afterAll(() => t.close());
+
+describe('a /16 with 5,000 hosts spread at random', () => {
+  const cidr = parseCidr('198.18.0.0/16');
+  const usable = usableRange(cidr);
+  let subnetId: number;
+  let used: bigint[];
+
+  beforeAll(async () => {
+    subnetId = (await t.call('POST', '/api/subnets', { cidr: cidr.cidr, probeId })).body.id;
+    const rnd = random(7);
+    const picked = new Set<bigint>();
+    while (picked.size < 5000) picked.add(usable.first + BigInt(Math.floor(rnd() * 65_534)));
+    used = [...picked].sort((a, b) => (a < b ? -1 : 1));
+    const ips = used.map((v) => formatIp(v, 4));
+    await sweep(subnetId, 'r-1', ips, rnd);
+    t.clock.advance(60_000);
+    await sweep(subnetId, 'r-2', ips.filter((_, i) => i % 10), rnd); // every tenth goes down
+    // hosts found by a probe have no name; a few got one by hand (each costs its length plus 2 bytes)
+    await t.call('POST', '/api/import/hosts', `ip,hostname\n${ips.filter((_, i) => i % 25 === 0).map((ip, i) => `${ip},host-${i}.lab.example`).join('\n')}\n`);
+  }, 60_000);
+
+  it('answers the table in under 100 ms and 500 KB', async () => {
+    const get = async () => {
+      const started = performance.now();
+      const res = await t.app.request(`/api/subnets/${subnetId}/table`, { headers: { cookie: t.cookie } });
+      const text = await res.text();
+      return { ms: performance.now() - started, text };
+    };
+    await get(); // warm-up
+    const runs = [];
+    for (let i = 0; i < 7; i++) runs.push(await get());
+    const median = runs.map((r) => r.ms).sort((a, b) => a - b)[3]!;
+    const bytes = new TextEncoder().encode(runs[0]!.text).length;
+    console.log(`subnet table of a /16 with 5,000 hosts: ${bytes} bytes, median ${median.toFixed(1)} ms`);
+    expect(bytes).toBeLessThan(500_000);
+    expect(median).toBeLessThan(100);
+
+    const body = JSON.parse(runs[0]!.text);
+    const hostRows = body.rows.filter((r: unknown[]) => typeof r[0] === 'number');
+    expect(hostRows.length).toBe(5000);
+    expect(body.subnet).toMatchObject({ usedCount: 5000, upCount: 4500 });
+    const unused = body.rows.filter((r: unknown[]) => typeof r[0] === 'string').reduce((n: number, r: [string, string, number]) => n + r[2], 0);
+    expect(unused + 5000).toBe(65_534);
+    const first = hostRows[0];
+    expect(first).toEqual([expect.any(Number), formatIp(used[0]!, 4), 'down', expect.any(Number), 'host-0.lab.example', expect.any(Number), expect.any(Number), 0]);
+    expect(Number.isInteger(first[3] * 100) || Math.abs(first[3] * 100 - Math.round(first[3] * 100)) < 1e-9).toBe(true);
+    expect(first[5]).toBe(Math.floor((t.clock.now() - 60_000) / 1000));
+  });
+
+  it('pages through every free address, skipping the hosts', async () => {
+    const seen: string[] = [];
+    let from: string | null = formatIp(cidr.first, 4);
+    let pages = 0;
+    while (from) {
+      const res = await t.call('GET', `/api/subnets/${subnetId}/free?from=${from}&limit=1024`);
+      expect(res.status).toBe(200);
+      seen.push(...res.body.addresses);
+      from = res.body.next;
+      pages++;
+    }
+    expect(pages).toBe(Math.ceil((65_534 - 5000) / 1024));
+    expect(seen.length).toBe(65_534 - 5000);
+    const usedSet = new Set(used);
+    let previous = -1n;
+    for (const ip of seen) {
+      const v = parseIp(ip).value;
+      expect(v > previous && !usedSet.has(v)).toBe(true);
+      previous = v;
+    }
+  });
+});
+
+describe('free addresses after a dense run longer than one read of used addresses', () => {
+  it('skips 3,000 consecutive hosts', async () => {
+    const subnetId = (await t.call('POST', '/api/subnets', { cidr: '198.19.0.0/20', probeId })).body.id;
+    const ips = Array.from({ length: 3000 }, (_, i) => formatIp(parseIp('198.19.0.1').value + BigInt(i), 4));
+    await sweep(subnetId, 'd-1', ips, random(1));
+    expect((await t.call('GET', `/api/subnets/${subnetId}/free?limit=2`)).body).toEqual({ addresses: ['198.19.11.185', '198.19.11.186'], next: '198.19.11.187' });
+    expect((await t.call('GET', `/api/subnets/${subnetId}/free?from=198.19.4.0&to=198.19.11.185`)).body).toEqual({ addresses: ['198.19.11.185'], next: null });
+    expect((await t.call('GET', `/api/subnets/${subnetId}/free?to=198.19.11.184`)).body).toEqual({ addresses: [], next: null });
+  });
+});
