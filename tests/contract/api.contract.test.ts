@@ -127,4 +127,94 @@ describe.each(HOSTS)('API contract on the %s host', (host) => {
     expect((await api('GET', `/api/subnets/${subnet.body.id}`)).body.probeId).toBeNull();
     ws.close();
   });
+  it('summary, host search and tags agree with the records', async () => {
+    const s = (await api('POST', '/api/subnets', { cidr: '198.18.40.0/28', name: 'compact' })).body;
+    await api('POST', '/api/subnets', { cidr: 'fd00:40::/64' });
+    const web1 = (await api('POST', '/api/hosts', { ip: '198.18.40.3', hostname: 'Web-1', tags: ['web', 'prod'] })).body;
+    await api('POST', '/api/hosts', { ip: '198.18.40.4', tags: ['db_1'], reserved: true });
+    await api('POST', '/api/hosts', { ip: '198.18.40.9', hostname: 'web-2', tags: ['web'] });
+    await api('POST', '/api/hosts', { ip: 'fd00:40::5', tags: ['web'] });
+
+    const all = (await api('GET', '/api/hosts?limit=500')).body;
+    const summary = (await api('GET', '/api/summary')).body;
+    const count = (status: string) => all.hosts.filter((h: any) => h.status === status).length;
+    expect(summary).toEqual({
+      hosts: { total: all.total, up: count('up'), down: count('down'), unknown: count('unknown') },
+      subnets: { total: (await api('GET', '/api/subnets')).body.subnets.length },
+      probes: { total: (await api('GET', '/api/probes')).body.probes.length, connected: 0 },
+    });
+    // IPv4 before IPv6, each in address order
+    const ips = all.hosts.map((h: any) => h.ip);
+    expect(ips.findIndex((ip: string) => ip.includes(':'))).toBeGreaterThan(ips.lastIndexOf('198.18.40.9'));
+
+    const search = async (query: string) => {
+      const res = await api('GET', `/api/hosts?${query}`);
+      return res.status === 200 ? [res.body.total, res.body.hosts.map((h: any) => h.ip)] : [res.status, res.body.error.code];
+    };
+    expect(await search('q=web')).toEqual([3, ['198.18.40.3', '198.18.40.9', 'fd00:40::5']]);
+    expect(await search('q=WEB-1')).toEqual([1, ['198.18.40.3']]);
+    expect(await search('q=198.18.40.')).toEqual([3, ['198.18.40.3', '198.18.40.4', '198.18.40.9']]);
+    expect(await search('q=FD00:40:')).toEqual([1, ['fd00:40::5']]);
+    expect(await search('q=db%5F1')).toEqual([1, ['198.18.40.4']]);
+    expect(await search('q=db%251')).toEqual([0, []]);
+    expect(await search('tag=web')).toEqual([3, ['198.18.40.3', '198.18.40.9', 'fd00:40::5']]);
+    expect(await search('tag=Web')).toEqual([0, []]);
+    expect(await search(`subnetId=${s.id}&status=unknown&limit=2&offset=1`)).toEqual([3, ['198.18.40.4', '198.18.40.9']]);
+    expect(await search(`subnetId=${s.id}&status=up`)).toEqual([0, []]);
+    expect((await api('GET', '/api/hosts?q=web-1')).body.hosts).toEqual([web1]);
+    for (const bad of ['status=sideways', 'limit=0', 'limit=501', 'offset=-1', 'subnetId=x']) expect(await search(bad)).toEqual([400, 'invalid_request']);
+
+    const tags = (await api('GET', '/api/tags')).body.tags;
+    expect(tags.map((t: any) => t.tag)).toEqual([...tags.map((t: any) => t.tag)].sort());
+    expect(tags.filter((t: any) => ['web', 'prod', 'db_1'].includes(t.tag))).toEqual([
+      { tag: 'db_1', count: 1 },
+      { tag: 'prod', count: 1 },
+      { tag: 'web', count: 3 },
+    ]);
+  });
+
+  it('the compact subnet table and free addresses', async () => {
+    const subnets = (await api('GET', '/api/subnets')).body.subnets;
+    const v4 = subnets.find((x: any) => x.cidr === '198.18.40.0/28');
+    const v6 = subnets.find((x: any) => x.cidr === 'fd00:40::/64');
+    const ids = Object.fromEntries((await api('GET', `/api/hosts?subnetId=${v4.id}`)).body.hosts.map((h: any) => [h.ip, h.id]));
+    const table = (await api('GET', `/api/subnets/${v4.id}/table`)).body;
+    expect(table.subnet).toMatchObject({ id: v4.id, cidr: '198.18.40.0/28', usedCount: 3, upCount: 0 });
+    expect(table.rows).toEqual([
+      ['198.18.40.1', '198.18.40.2', 2],
+      [ids['198.18.40.3'], '198.18.40.3', 'unknown', null, 'Web-1', null, null, 0],
+      [ids['198.18.40.4'], '198.18.40.4', 'unknown', null, null, null, null, 1],
+      ['198.18.40.5', '198.18.40.8', 4],
+      [ids['198.18.40.9'], '198.18.40.9', 'unknown', null, 'web-2', null, null, 0],
+      ['198.18.40.10', '198.18.40.14', 5],
+    ]);
+    const v6rows = (await api('GET', `/api/subnets/${v6.id}/table`)).body.rows;
+    expect(v6rows[0]).toEqual(['fd00:40::', 'fd00:40::4', 5]);
+    expect(v6rows[2]).toEqual(['fd00:40::6', 'fd00:40::ffff:ffff:ffff:ffff', '18446744073709551610']);
+    expect((await api('GET', '/api/subnets/99999/table')).status).toBe(404);
+
+    const free = async (id: number, query = '') => {
+      const res = await api('GET', `/api/subnets/${id}/free${query}`);
+      return res.status === 200 ? res.body : [res.status, res.body.error.code];
+    };
+    expect(await free(v4.id)).toEqual({ addresses: ['198.18.40.1', '198.18.40.2', '198.18.40.5', '198.18.40.6', '198.18.40.7', '198.18.40.8', '198.18.40.10', '198.18.40.11', '198.18.40.12', '198.18.40.13', '198.18.40.14'], next: null });
+    expect(await free(v4.id, '?limit=3')).toEqual({ addresses: ['198.18.40.1', '198.18.40.2', '198.18.40.5'], next: '198.18.40.6' });
+    expect(await free(v4.id, '?from=198.18.40.6&limit=3')).toEqual({ addresses: ['198.18.40.6', '198.18.40.7', '198.18.40.8'], next: '198.18.40.10' });
+    expect(await free(v4.id, '?from=198.18.40.0&to=198.18.40.3')).toEqual({ addresses: ['198.18.40.1', '198.18.40.2'], next: null });
+    expect(await free(v4.id, '?from=198.18.40.12&to=198.18.40.15')).toEqual({ addresses: ['198.18.40.12', '198.18.40.13', '198.18.40.14'], next: null });
+    expect(await free(v4.id, '?from=198.18.40.3&to=198.18.40.4')).toEqual({ addresses: [], next: null });
+    expect(await free(v6.id, '?limit=2')).toEqual({ addresses: ['fd00:40::', 'fd00:40::1'], next: 'fd00:40::2' });
+    expect(await free(v6.id, '?from=fd00:40::4&limit=2')).toEqual({ addresses: ['fd00:40::4', 'fd00:40::6'], next: 'fd00:40::7' });
+    for (const bad of ['?from=198.18.41.1', '?to=198.18.40.16', '?from=198.18.40.9&to=198.18.40.3', '?from=nonsense', '?from=fd00:40::1']) {
+      expect(await free(v4.id, bad)).toEqual([400, 'bad_range']);
+    }
+    expect(await free(v4.id, '?limit=1025')).toEqual([400, 'invalid_request']);
+    expect(await free(99999)).toEqual([404, 'not_found']);
+  });
+
+  it('/api/auth/me says when the session ends', async () => {
+    const me = (await api('GET', '/api/auth/me')).body;
+    expect(me).toMatchObject({ username: 'admin', via: 'session' });
+    expect(Date.parse(me.expiresAt)).toBeGreaterThan(Date.now());
+  });
 });
