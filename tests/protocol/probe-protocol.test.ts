@@ -1,4 +1,9 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ProbeAgent } from '../../probe/agent.js';
+import { silentLogger } from '../../schema/log.js';
 import { LiveClient } from '../support/live.js';
 import { RawProbe } from '../support/server.js';
 import { client, HOSTS, login, startTarget, type Target } from '../support/targets.js';
@@ -116,6 +121,37 @@ afterAll(() => server.close());
     expect(lost.changes).toEqual([{ hostId, subnetId: subnet.id, ip: '198.18.30.1', from: 'up', to: 'unknown', at: expect.any(String) }]);
     live.close();
     probe.close();
+  });
+
+  it('a real probe reports a scan as started, progress and done (sweeping loopback only)', async () => {
+    const p = (await api('POST', '/api/probes', { name: 'agent' })).body;
+    const subnet = (await api('POST', '/api/subnets', { cidr: '127.0.0.0/29', probeId: p.id, sweepIntervalSeconds: 3600 })).body;
+    const live = await LiveClient.open((path, init) => fetch(server.url + path, init), { cookie });
+    const stateDir = mkdtempSync(join(tmpdir(), 'eipam-agent-'));
+    const agent = new ProbeAgent({ serverUrl: server.url, token: p.token, stateDir, heartbeatMs: 15_000, reconnectMaxMs: 1000, pingWorkers: 2, engine: 'ping', nmapAbove: 64, log: silentLogger });
+    try {
+      agent.start();
+      // the first scheduled sweep finds 127.0.0.1-6
+      const found = await live.next('hosts', (d) => d.subnetIds.includes(subnet.id) && d.changes.length > 0, 15_000);
+      expect(found.changes.map((c) => `${c.ip} ${c.from}>${c.to}`)).toEqual([1, 2, 3, 4, 5, 6].map((n) => `127.0.0.${n} unknown>up`));
+
+      const { jobId } = (await api('POST', `/api/subnets/${subnet.id}/scan`)).body;
+      const states: string[] = [];
+      let last;
+      do {
+        last = await live.next('job', (d) => d.jobId === jobId, 10_000);
+        states.push(last.state === 'progress' ? `${last.done}/${last.total}` : last.state);
+      } while (last.state !== 'done' && last.state !== 'failed');
+      expect(states[0]).toBe('queued');
+      expect(states[1]).toBe('started');
+      expect(states.at(-2)).toBe('6/6');
+      expect(states.at(-1)).toBe('done');
+      expect(await live.next('hosts', (d) => d.subnetIds.includes(subnet.id), 10_000)).toEqual({ subnetIds: [subnet.id], changes: [] });
+    } finally {
+      await agent.stop();
+      live.close();
+      rmSync(stateDir, { recursive: true, force: true });
+    }
   });
 
   it('a second connection with the same token replaces the first', async () => {
