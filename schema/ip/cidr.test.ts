@@ -115,7 +115,6 @@ describe('formatIp', () => {
     ['10.200.3.40', 4],
     ['::', 6],
     ['fd00:18::ffff:ffff:ffff:ffff', 6],
-    ['::ffff:198.18.0.1', 6],
   ])('%s round-trips', (text, family) => {
     expect(formatIp(parseIp(text).value, family)).toBe(text);
   });
