@@ -1,4 +1,3 @@
-import { z } from '@hono/zod-openapi';
 import { LIVE_KEEP_ALIVE_SECONDS, liveEvent } from '../../schema/live.js';
 import type { AppDeps } from '../deps.js';
 import { errors, router } from './common.js';
@@ -24,7 +23,7 @@ export function liveRoutes(deps: AppDeps) {
     summary: 'Live feed of changes (text/event-stream)',
     description: DESCRIPTION,
     responses: {
-      200: { description: 'An endless event stream', content: { 'text/event-stream': { schema: liveEvent as unknown as z.ZodType } } },
+      200: { description: 'An endless event stream', content: { 'text/event-stream': { schema: liveEvent } } },
       401: errors[401],
     },
   });
