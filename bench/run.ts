@@ -7,8 +7,9 @@ import { benchBundle } from './bundle.js';
 import { benchIngest } from './ingest.js';
 import { benchProbes } from './probes.js';
 import { benchSweeps } from './sweep.js';
+import { benchUi } from './ui.js';
 
-const BENCHES: Record<string, () => Promise<string>> = { sweep: benchSweeps, ingest: benchIngest, probes: benchProbes, bundle: benchBundle };
+const BENCHES: Record<string, () => Promise<string>> = { sweep: benchSweeps, ingest: benchIngest, probes: benchProbes, bundle: benchBundle, ui: benchUi };
 const FILE = new URL('../docs/BENCHMARKS.md', import.meta.url);
 const HEADER = `# Benchmarks
 

@@ -33,10 +33,11 @@ describe('first run', () => {
     const page = await browser.newPage();
     await page.goto(server.url);
     await page.fill('input[name=password]', 'wrong password');
-    await page.click('text=Log in');
+    await page.click('button:has-text("Log in")');
     await page.waitForSelector('text=wrong username or password');
     await page.fill('input[name=password]', server.generatedAdminPassword!);
-    await page.click('text=Log in');
+    await page.click('button:has-text("Log in")');
+    await page.click('nav >> text=Subnets');
     await page.waitForSelector('text=Add subnet');
 
     await page.fill('input[name=cidr]', '127.0.0.3/29');
@@ -44,6 +45,7 @@ describe('first run', () => {
     await page.waitForSelector('#cidr-error:has-text("did you mean 127.0.0.0/29")');
     await page.fill('input[name=cidr]', '127.0.0.0/29');
     await page.fill('input[name=name]', 'loopback');
+    await page.selectOption('#subnet-interval', '10');
     await page.click('text=Add subnet');
     await page.click('text=127.0.0.0/29');
 

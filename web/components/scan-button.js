@@ -41,7 +41,7 @@ export function ScanButton({ subnet, onDone = () => {} }) {
   const pending = !!job;
   const label = subnet.cidr;
   return html`<span class="scan">
-    <button type="button" onClick=${scan} disabled=${pending} aria-label=${`Scan ${label} now`}>${pending ? 'Scanning…' : 'Scan now'}</button>
+    <button type="button" class="scan-now" onClick=${scan} disabled=${pending}>${pending ? 'Scanning…' : 'Scan now'}<span class="sr-only"> ${label}</span></button>
     <span class="scan-state" role="status">
       ${job && job.total
         ? html`<progress max=${job.total} value=${job.done ?? 0} aria-label=${`Sweep of ${label}`}></progress> ${job.done ?? 0} / ${job.total}`

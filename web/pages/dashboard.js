@@ -37,7 +37,7 @@ function hostHref(query, id) {
 function Counts({ summary }) {
   const h = summary.hosts;
   const card = (status, n, label) =>
-    html`<a class=${`card ${status}`} href=${`#/?status=${status}`} aria-label=${`${n} ${label}: show them`}><strong>${n}</strong><span>${label}</span></a>`;
+    html`<a class=${`card ${status}`} href=${`#/?status=${status}`} title=${`Show the ${label} hosts`}><strong>${n}</strong><span>${label}</span></a>`;
   return html`<div class="cards">
     ${card('up', h.up, 'alive')}${card('down', h.down, 'down')}${card('unknown', h.unknown, 'unknown')}
     <a class="card" href="#/subnets"><strong>${h.total}</strong><span>hosts in ${summary.subnets.total} subnets</span></a>
