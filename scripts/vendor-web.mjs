@@ -1,6 +1,6 @@
 // Copies the browser libraries the UI imports from node_modules into web/vendor/, so the UI and
 // /docs work with no internet and no bundler. Runs on `npm install` (postinstall).
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -15,4 +15,7 @@ const files = {
 const out = join(root, 'web', 'vendor');
 mkdirSync(out, { recursive: true });
 for (const [from, to] of Object.entries(files)) copyFileSync(join(root, 'node_modules', from), join(out, to));
-console.log(`vendored ${Object.keys(files).length} browser files into web/vendor/`);
+// ipaddr.js ships as CommonJS only: give it a module object and export what it puts there
+const ipaddr = readFileSync(join(root, 'node_modules', 'ipaddr.js/lib/ipaddr.js'), 'utf8');
+writeFileSync(join(out, 'ipaddr.mjs'), `const module = { exports: {} };\n${ipaddr}\nexport default module.exports;\n`);
+console.log(`vendored ${Object.keys(files).length + 1} browser files into web/vendor/`);

@@ -1,7 +1,7 @@
 // @ts-check
 // The edge-ipam web UI: preact + htm as plain ES modules (import map in index.html), no bundler.
 import { render } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from './lib/api.js';
 import { html } from './lib/html.js';
 import { useKeys } from './lib/keys.js';
@@ -55,8 +55,11 @@ function App() {
   const route = useRoute();
   const check = () => api('GET', '/api/auth/me').then(setMe, () => setMe(null));
   useEffect(() => void check(), []);
+  const known = useRef(me);
+  known.current = me;
   useEffect(() => {
-    const ended = () => (setReason('Your session has ended. Log in again to continue.'), setMe(null));
+    // a first visit without a session is no "ended" session: just the login page
+    const ended = () => (setReason(known.current ? 'Your session has ended. Log in again to continue.' : ''), setMe(null));
     addEventListener('session-ended', ended);
     return () => removeEventListener('session-ended', ended);
   }, []);
@@ -72,10 +75,10 @@ function App() {
   }, [me]);
   useKeys({ Escape: () => (route.query.get('host') ? setQuery({ host: null }) : false) });
 
-  if (me === undefined) return html`<main id="main"><p>Loading…</p></main>`;
   if (me === null) return html`<${Login} reason=${reason} onDone=${() => (setReason(''), check())} />`;
   const logout = () => api('POST', '/api/auth/logout').finally(() => (setReason('You have logged out.'), setMe(null)));
-  return html`<${Header} me=${me} route=${route} onLogout=${logout} />
+  // the page loads its data while the session is being checked (no round trip wasted); a 401 shows the login
+  return html`${me ? html`<${Header} me=${me} route=${route} onLogout=${logout} />` : html`<header class="top"><span class="brand">edge-ipam</span></header>`}
     <main id="main" tabindex="-1"><${Page} route=${route} /></main>`;
 }
 

@@ -43,32 +43,19 @@ describe('a /16 with 5,000 hosts spread at random', () => {
     await t.call('POST', '/api/import/hosts', `ip,hostname\n${ips.filter((_, i) => i % 25 === 0).map((ip, i) => `${ip},host-${i}.lab.example`).join('\n')}\n`);
   }, 60_000);
 
-  it('answers the table in under 100 ms and 500 KB', async () => {
-    const get = async () => {
-      const started = performance.now();
-      const res = await t.app.request(`/api/subnets/${subnetId}/table`, { headers: { cookie: t.cookie } });
-      const text = await res.text();
-      return { ms: performance.now() - started, text };
-    };
-    await get(); // warm-up
-    const runs = [];
-    for (let i = 0; i < 7; i++) runs.push(await get());
-    const median = runs.map((r) => r.ms).sort((a, b) => a - b)[3]!;
-    const bytes = new TextEncoder().encode(runs[0]!.text).length;
-    console.log(`subnet table of a /16 with 5,000 hosts: ${bytes} bytes, median ${median.toFixed(1)} ms`);
-    expect(bytes).toBeLessThan(500_000);
-    expect(median).toBeLessThan(100);
-
-    const body = JSON.parse(runs[0]!.text);
-    const hostRows = body.rows.filter((r: unknown[]) => typeof r[0] === 'number');
-    expect(hostRows.length).toBe(5000);
+  // speed is measured by `npm run bench -- ui`; this checks the shape and that the size grows with the hosts only
+  it('answers a compact table: the usable range and one tuple per host, well under 500 KB', async () => {
+    const res = await t.app.request(`/api/subnets/${subnetId}/table`, { headers: { cookie: t.cookie } });
+    const text = await res.text();
+    expect(new TextEncoder().encode(text).length).toBeLessThan(350_000);
+    const body = JSON.parse(text);
+    expect(body.range).toEqual(['198.18.0.1', '198.18.255.254']);
+    expect(body.now).toBe(Math.floor(t.clock.now() / 1000));
+    expect(body.hosts.map((h: unknown[]) => h[1])).toEqual(used.map((v) => formatIp(v, 4)));
     expect(body.subnet).toMatchObject({ usedCount: 5000, upCount: 4500 });
-    const unused = body.rows.filter((r: unknown[]) => typeof r[0] === 'string').reduce((n: number, r: [string, string, number]) => n + r[2], 0);
-    expect(unused + 5000).toBe(65_534);
-    const first = hostRows[0];
-    expect(first).toEqual([expect.any(Number), formatIp(used[0]!, 4), 'down', expect.any(Number), 'host-0.lab.example', expect.any(Number), expect.any(Number), 0]);
-    expect(Number.isInteger(first[3] * 100) || Math.abs(first[3] * 100 - Math.round(first[3] * 100)) < 1e-9).toBe(true);
-    expect(first[5]).toBe(Math.floor((t.clock.now() - 60_000) / 1000));
+    const first = body.hosts[0];
+    expect(first).toEqual([expect.any(Number), formatIp(used[0]!, 4), 'down', expect.any(Number), 'host-0.lab.example', 60, 0, 0]);
+    expect(Math.abs(first[3] * 100 - Math.round(first[3] * 100))).toBeLessThan(1e-9);
   });
 
   it('pages through every free address, skipping the hosts', async () => {

@@ -22,10 +22,13 @@ export function Sparkline({ samples, width = 280, height = 48, label }) {
     } else pen = false;
   }
   const misses = samples.filter((s) => !s.up);
+  // few samples: draw each answer as a dot too, so a lone answer between misses is visible
+  const answered = samples.filter((s) => s.up && s.latencyMs != null);
   const summary = `${label}: ${values.length} answers, ${misses.length} missed, max ${max.toFixed(2)} ms`;
   return html`<figure class="spark">
     <svg width=${width} height=${height} viewBox=${`0 0 ${width} ${height}`} role="img" aria-label=${summary}>
       <path d=${d} fill="none" stroke="currentColor" stroke-width="1.5" />
+      ${answered.length <= 60 && answered.map((s) => html`<circle cx=${x(s.at)} cy=${y(/** @type {number} */ (s.latencyMs))} r="2" fill="currentColor" />`)}
       ${misses.map((s) => html`<rect class="miss" x=${x(s.at) - 1} y=${height - 6} width="2" height="6" />`)}
     </svg>
     <figcaption>${summary}</figcaption>

@@ -7,6 +7,21 @@ export async function api(method, path, body) {
     body: body === undefined ? undefined : JSON.stringify(body),
     credentials: 'same-origin',
   });
+  return read(res, path);
+}
+
+/**
+ * A GET that index.html may already have started while the modules loaded (window.__prefetch); taken once,
+ * so later reloads fetch afresh.
+ */
+export function prefetched(path) {
+  const early = /** @type {any} */ (window).__prefetch;
+  if (early?.path !== path) return api('GET', path);
+  delete (/** @type {any} */ (window).__prefetch);
+  return early.response.then((res) => read(res, path));
+}
+
+async function read(res, path) {
   if (res.status === 204) return null;
   const data = await res.json().catch(() => ({}));
   if (!res.ok) {

@@ -40,7 +40,7 @@ function Counts({ summary }) {
     html`<a class=${`card ${status}`} href=${`#/?status=${status}`} title=${`Show the ${label} hosts`}><strong>${n}</strong><span>${label}</span></a>`;
   return html`<div class="cards">
     ${card('up', h.up, 'alive')}${card('down', h.down, 'down')}${card('unknown', h.unknown, 'unknown')}
-    <a class="card" href="#/subnets"><strong>${h.total}</strong><span>hosts in ${summary.subnets.total} subnets</span></a>
+    <a class="card" href="#/subnets"><strong>${h.total}</strong><span>hosts in ${summary.subnets.total} ${summary.subnets.total === 1 ? 'subnet' : 'subnets'}</span></a>
   </div>`;
 }
 
@@ -101,7 +101,7 @@ export function Dashboard({ query }) {
             )}</ol>`}
         <h2>Probes</h2>
         <ul class="probe-list">${data.probes.map(
-          (p) => html`<li key=${p.id}><span>${p.name}</span> <${Dot} on=${p.connected} /> <span class="muted">${p.subnetCount} subnets, seen ${ago(p.lastSeenAt)}</span></li>`,
+          (p) => html`<li key=${p.id}><span>${p.name}</span> <${Dot} on=${p.connected} /> <span class="muted">${p.subnetCount} ${p.subnetCount === 1 ? 'subnet' : 'subnets'}, seen ${ago(p.lastSeenAt)}</span></li>`,
         )}</ul>
         ${data.probes.length === 0 && html`<p class="muted">No probes: <a href="#/probes">enrol one</a>.</p>`}
       </div>

@@ -3,17 +3,18 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { HostDrawer } from '../components/host-drawer.js';
 import { ScanButton } from '../components/scan-button.js';
 import { StatusPill } from '../components/status.js';
-import { api } from '../lib/api.js';
+import { api, prefetched } from '../lib/api.js';
 import { ago, count, latency } from '../lib/format.js';
 import { html } from '../lib/html.js';
 import { useKeys } from '../lib/keys.js';
 import { setQuery } from '../lib/router.js';
-import { displayItems, runLabel } from '../lib/rows.js';
+import { collapse, displayItems, runLabel } from '../lib/rows.js';
 import { useData } from '../lib/use-data.js';
 import { scrollRowIntoView, useVisibleRange } from '../lib/window.js';
 
 const ROW = 36; // px; every row has this height (style.css) so the visible window is plain arithmetic
 const COLS = 5;
+const FREE_PAGE = 256;
 
 function HostRow({ item, selected, subnetId }) {
   const h = item.host;
@@ -42,7 +43,7 @@ function FreeRow({ item, selected, onReserve }) {
 }
 
 async function loadTable(id) {
-  return api('GET', `/api/subnets/${id}/table`);
+  return prefetched(`/api/subnets/${id}/table`);
 }
 
 export function SubnetView({ id, query }) {
@@ -50,25 +51,23 @@ export function SubnetView({ id, query }) {
   const status = query.get('status') ?? '';
   const text = query.get('find') ?? '';
   const { data, error, reload } = useData(() => loadTable(id), [id], { events: ['hosts'], accept: (e) => e.subnetIds.includes(Number(id)) });
-  const [expanded, setExpanded] = useState(/** @type {Map<string, { addresses: string[], next: string | null }>} */ (new Map()));
+  const [expanded, setExpanded] = useState(/** @type {Map<string, number>} run's first address → free addresses shown */ (new Map()));
   const [selected, setSelected] = useState(-1);
   const [note, setNote] = useState('');
   const table = useRef(/** @type {HTMLTableElement | null} */ (null));
-  const items = useMemo(() => (data ? displayItems(data.rows, { status, text }, expanded) : []), [data, status, text, expanded]);
+  const rows = useMemo(() => (data ? collapse(data) : []), [data]);
+  const items = useMemo(() => displayItems(rows, { status, text }, expanded), [rows, status, text, expanded]);
   const { start, end } = useVisibleRange(table, items.length, ROW);
   useEffect(() => setExpanded(new Map()), [id]);
 
-  const toggle = async (item) => {
+  // a run is unused by definition: its addresses are listed here, a page at a time, with no round trip
+  const toggle = (item) => {
     const next = new Map(expanded);
     if (next.has(item.first)) next.delete(item.first);
-    else next.set(item.first, await api('GET', `/api/subnets/${id}/free?from=${encodeURIComponent(item.first)}&to=${encodeURIComponent(item.last)}&limit=256`));
+    else next.set(item.first, FREE_PAGE);
     setExpanded(next);
   };
-  const more = async (item) => {
-    const page = await api('GET', `/api/subnets/${id}/free?from=${encodeURIComponent(item.next)}&to=${encodeURIComponent(item.last)}&limit=256`);
-    const open = expanded.get(item.first);
-    setExpanded(new Map(expanded).set(item.first, { addresses: [...(open?.addresses ?? []), ...page.addresses], next: page.next }));
-  };
+  const more = (item) => setExpanded(new Map(expanded).set(item.first, item.shown + FREE_PAGE));
   const reserve = async (ip) => {
     try {
       const host = await api('POST', '/api/hosts', { ip, reserved: true });
@@ -120,7 +119,7 @@ export function SubnetView({ id, query }) {
           if (item.kind === 'host') return html`<${HostRow} key=${item.key} item=${item} selected=${sel} subnetId=${id} />`;
           if (item.kind === 'run') return html`<${RunRow} key=${item.key} item=${item} selected=${sel} onToggle=${toggle} />`;
           if (item.kind === 'free') return html`<${FreeRow} key=${item.key} item=${item} selected=${sel} onReserve=${reserve} />`;
-          return html`<tr key=${item.key} class="more"><td colspan=${COLS}><button type="button" class="link" onClick=${() => more(item)}>Show more free addresses from ${item.next}</button></td></tr>`;
+          return html`<tr key=${item.key} class="more"><td colspan=${COLS}><button type="button" class="link" onClick=${() => more(item)}>Show ${FREE_PAGE} more (${item.shown.toLocaleString('en')} of ${BigInt(item.count).toLocaleString('en')} shown)</button></td></tr>`;
         })}
         ${end < items.length && html`<tr class="spacer" aria-hidden="true" style=${`height:${(items.length - end) * ROW}px`}><td colspan=${COLS}></td></tr>`}
       </tbody>

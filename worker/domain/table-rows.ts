@@ -1,9 +1,7 @@
 import type { HostStatus } from '../../schema/tables/index.js';
 
-/** `[id, ip, status, latencyMs, hostname, lastSeenAt (epoch s), lastChangeAt (epoch s), flags]` */
+/** `[id, ip, status, latencyMs, hostname, seen (s before now), changed (s before now), flags]` */
 export type HostTableRow = [number, string, HostStatus, number | null, string | null, number | null, number | null, number];
-/** `[first, last, count]`; count is a number up to 2^53, a decimal string beyond (IPv6 runs). */
-export type UnusedTableRow = [string, string, number | string];
 
 /** Bits of a host row's `flags`. */
 export const HOST_FLAGS = { reserved: 1 } as const;
@@ -20,15 +18,13 @@ export interface TableHost {
   reserved: boolean;
 }
 
-const seconds = (ms: number | null) => (ms === null ? null : Math.floor(ms / 1000));
+/** Whole seconds between a past moment and `nowMs` (never negative: clocks of probes drift). */
+const age = (ms: number | null, nowMs: number) => (ms === null ? null : Math.max(0, Math.floor((nowMs - ms) / 1000)));
 
-// Compact rows for the subnet table: a /16 with thousands of hosts stays a few hundred KB.
-export function hostTableRow(h: TableHost): HostTableRow {
+// Compact rows for the subnet table: times are ages in seconds (3–6 digits instead of 10), no field names,
+// no rows for unused runs (the client collapses them between neighbours): a /16 with 5,000 hosts stays small.
+export function hostTableRow(h: TableHost, nowMs: number): HostTableRow {
   const latency = h.latencyMs === null ? null : Math.round(h.latencyMs * 100) / 100;
   const flags = h.reserved ? HOST_FLAGS.reserved : 0;
-  return [h.id, h.ip, h.status, latency, h.hostname, seconds(h.lastSeenAt), seconds(h.lastChangeAt), flags];
-}
-
-export function unusedTableRow(first: string, last: string, count: bigint): UnusedTableRow {
-  return [first, last, count <= BigInt(Number.MAX_SAFE_INTEGER) + 1n ? Number(count) : count.toString()];
+  return [h.id, h.ip, h.status, latency, h.hostname, age(h.lastSeenAt, nowMs), age(h.lastChangeAt, nowMs), flags];
 }

@@ -55,15 +55,11 @@ export const HostTableRowSchema = z
     HostStatusSchema,
     z.number().nullable().openapi({ description: 'latency in ms, 2 decimals' }),
     z.string().nullable().openapi({ description: 'hostname' }),
-    z.number().int().nullable().openapi({ description: 'last seen, epoch seconds' }),
-    z.number().int().nullable().openapi({ description: 'last state change, epoch seconds' }),
+    z.number().int().nullable().openapi({ description: 'last seen, seconds before `now`' }),
+    z.number().int().nullable().openapi({ description: 'last state change, seconds before `now`' }),
     z.number().int().openapi({ description: 'flags: bit 0 = reserved' }),
   ])
-  .openapi('HostTableRow', { description: '[id, ip, status, latencyMs, hostname, lastSeenAt, lastChangeAt, flags]' });
-
-export const UnusedTableRowSchema = z
-  .tuple([z.string(), z.string(), z.union([z.number().int(), z.string()])])
-  .openapi('UnusedTableRow', { description: '[first, last, count]: count is a number up to 2^53, else a decimal string' });
+  .openapi('HostTableRow', { description: '[id, ip, status, latencyMs, hostname, seenAgo, changedAgo, flags]' });
 
 export const EventSchema = z
   .object({ id: z.number().int(), at: z.string(), from: HostStatusSchema, to: HostStatusSchema, probeId: z.number().int().nullable() })

@@ -9,7 +9,7 @@ import { subnetRows } from '../services/hosts.js';
 import { freeAddresses, subnetTable } from '../services/subnet-table.js';
 import { createSubnet, getSubnet, listSubnets, subnetCounts, subnetView, updateSubnet } from '../services/subnets.js';
 import { errors, ErrorSchema, IdParams, json, jsonBody, router } from './common.js';
-import { HostSchema, HostTableRowSchema, SubnetFieldsSchema, SubnetSchema, UnusedRunSchema, UnusedTableRowSchema } from './schemas.js';
+import { HostSchema, HostTableRowSchema, SubnetFieldsSchema, SubnetSchema, UnusedRunSchema } from './schemas.js';
 
 const CreateSubnet = SubnetFieldsSchema.extend({ cidr: z.string().min(1).max(64).openapi({ example: '198.18.0.0/24' }) });
 const conflict = { 409: json(ErrorSchema, 'Overlaps or duplicates an existing subnet') };
@@ -94,8 +94,13 @@ export function subnetRoutes(deps: AppDeps) {
         request: { params: IdParams },
         responses: {
           200: json(
-            z.object({ subnet: SubnetSchema, rows: z.array(z.union([HostTableRowSchema, UnusedTableRowSchema])) }),
-            'The subnet view in compact rows, in address order: a row is a host when its first element is a number, else a run of unused addresses',
+            z.object({
+              subnet: SubnetSchema,
+              now: z.number().int().openapi({ description: 'server time, epoch seconds; host ages count back from it' }),
+              range: z.tuple([z.string(), z.string()]).openapi({ description: 'first and last usable address' }),
+              hosts: z.array(HostTableRowSchema),
+            }),
+            'The subnet view in compact form: the usable range and a tuple per host in address order; unused runs are the gaps between them',
           ),
           ...errors,
         },

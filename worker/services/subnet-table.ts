@@ -3,7 +3,7 @@ import { CidrError, formatIp, ipKey, parseCidr, parseIp, usableRange, type Cidr 
 import { collapseUnused, firstUnused } from '../../schema/ip/ranges.js';
 import { hosts, type HostStatus } from '../../schema/tables/index.js';
 import type { AppDeps } from '../deps.js';
-import { hostTableRow, unusedTableRow } from '../domain/table-rows.js';
+import { hostTableRow } from '../domain/table-rows.js';
 import { AppError } from '../errors.js';
 import { getSubnet, subnetView } from './subnets.js';
 
@@ -28,23 +28,26 @@ async function tableHosts(deps: AppDeps, subnetId: number): Promise<RawHost[]> {
 }
 
 /**
- * The subnet view in compact rows: each host a tuple, each run of unused addresses one tuple.
- * The block is never enumerated.
+ * The subnet view in compact form: the usable range and one tuple per host, in address order. Runs of unused
+ * addresses are the gaps between neighbours (and the range's ends); the client collapses them, so the answer
+ * grows with the hosts only. The block is never enumerated.
  */
 export async function subnetTable(deps: AppDeps, subnetId: number) {
   const subnet = await getSubnet(deps, subnetId);
   const c = parseCidr(subnet.cidr);
+  const range = usableRange(c);
   const used = await tableHosts(deps, subnetId);
-  const rows = collapseUnused(
-    usableRange(c),
-    used.map((h) => ({ value: BigInt(`0x${h[2]}`), item: h })),
-  ).map((r) => {
-    if (r.kind === 'unused') return unusedTableRow(formatIp(r.first, c.family), formatIp(r.last, c.family), r.count);
-    const [id, ip, , status, latencyMs, hostname, lastSeenAt, lastChangeAt, reserved] = r.item;
-    return hostTableRow({ id, ip, status, latencyMs, hostname, lastSeenAt, lastChangeAt, reserved: reserved === 1 });
-  });
+  const now = deps.clock.now();
+  const rows = used.map(([id, ip, , status, latencyMs, hostname, lastSeenAt, lastChangeAt, reserved]) =>
+    hostTableRow({ id, ip, status, latencyMs, hostname, lastSeenAt, lastChangeAt, reserved: reserved === 1 }, now),
+  );
   const up = used.reduce((n, h) => n + (h[3] === 'up' ? 1 : 0), 0);
-  return { subnet: subnetView(subnet, { used: used.length, up }), rows };
+  return {
+    subnet: subnetView(subnet, { used: used.length, up }),
+    now: Math.floor(now / 1000),
+    range: [formatIp(range.first, c.family), formatIp(range.last, c.family)] as [string, string],
+    hosts: rows,
+  };
 }
 
 function addressIn(c: Cidr, text: string, name: 'from' | 'to'): bigint {
