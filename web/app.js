@@ -59,7 +59,12 @@ function App() {
   known.current = me;
   useEffect(() => {
     // a first visit without a session is no "ended" session: just the login page
-    const ended = () => (setReason(known.current ? 'Your session has ended. Log in again to continue.' : ''), setMe(null));
+    // (late 401s of requests started before the end must not wipe the reason either)
+    const ended = () => {
+      if (known.current) setReason('Your session has ended. Log in again to continue.');
+      known.current = null;
+      setMe(null);
+    };
     addEventListener('session-ended', ended);
     return () => removeEventListener('session-ended', ended);
   }, []);

@@ -170,6 +170,8 @@ describe('the dashboard, live, in Chromium', () => {
     await page.keyboard.press('Escape');
     await waitFor('drawer closed', async () => (await page.locator('.drawer').count()) === 0, 5000);
     expect(page.url()).not.toContain('host=');
+    // focus returns to the host's row, so the keyboard user is where they were
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('198.18.0.11');
     await page.keyboard.press('j'); // 198.18.0.1
     await page.keyboard.press('j'); // the run .2 – .9
     await page.keyboard.press('j'); // 198.18.0.10
@@ -234,12 +236,28 @@ describe('the dashboard, live, in Chromium', () => {
     expect(runs.at(-1)).toMatch(/^▸ fd00:18::\w+ – fd00:18::ffff:ffff:ffff:ffff \([\d,]+ unused\)$/);
   }, 60_000);
 
-  it('when the session ends the next action lands on the login page with the reason', async () => {
+  it('reserves a free address from an expanded run', async () => {
+    await page.click('nav >> text=Subnets');
+    await page.click('text=198.18.0.0/24');
+    await page.click('button.run:has-text("198.18.0.41")');
+    await page.click('tr[data-free="198.18.0.41"] button:has-text("Reserve")');
+    await page.waitForSelector('.drawer .badge:has-text("reserved")');
+    expect(page.url()).toMatch(/host=\d+$/);
+    expect(await page.isChecked('.drawer input[name=reserved]')).toBe(true);
+    await page.waitForSelector('tr[data-ip="198.18.0.41"] .badge:has-text("reserved")');
+    expect(await page.locator('tr[data-free="198.18.0.41"]').count()).toBe(0);
+    await page.keyboard.press('Escape');
+  });
+
+  it('when the session ends, the next request lands on the login page with the reason; logging in returns there', async () => {
     await context.clearCookies();
-    await page.click('nav >> text=Probes');
-    await page.waitForSelector('.notice:has-text("Your session has ended")');
+    // the next request (this navigation, or a live reload that may come first) is refused: the login page says why
+    await page.evaluate(() => (location.hash = '#/probes'));
+    await page.waitForSelector('.notice:has-text("Your session has ended")', { timeout: 10_000 }).catch(async (e) => {
+      throw new Error(`${e.message}\nurl ${page.url()}\npage: ${(await page.textContent('body'))?.slice(0, 500)}`);
+    });
     await page.fill('#password', ADMIN_PASSWORD);
     await page.click('button:has-text("Log in")');
     await page.waitForSelector('h1:has-text("Probes")');
-  });
+  }, 30_000);
 });

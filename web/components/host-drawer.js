@@ -42,6 +42,14 @@ export function HostDrawer({ hostId, onClose, onChanged = () => {} }) {
   });
   const heading = useRef(/** @type {HTMLHeadingElement | null} */ (null));
   useEffect(() => heading.current?.focus(), [hostId, !!data]);
+  // on close, keyboard focus goes back to the host's row (or the page), not to the top of the document
+  useEffect(
+    () => () => {
+      const row = /** @type {HTMLElement | null} */ (document.querySelector(`a[href$="host=${hostId}"]`));
+      (row ?? document.getElementById('main'))?.focus({ preventScroll: true });
+    },
+    [hostId],
+  );
   const saved = () => (reload(), onChanged());
   return html`<aside class="drawer" aria-labelledby="drawer-title">
     <header class="drawer-head">

@@ -20,6 +20,7 @@ function dispatch(type, data) {
 }
 
 const TYPES = ['hello', 'hosts', 'job', 'probe', 'subnets'];
+let greeted = false;
 
 export function startLive() {
   if (source) return;
@@ -33,6 +34,11 @@ export function startLive() {
     } else setState('connecting');
   };
   for (const t of TYPES) source.addEventListener(t, (e) => dispatch(t, JSON.parse(/** @type {MessageEvent} */ (e).data)));
+  // events are not replayed: after a reconnect, whatever the page shows may be stale
+  source.addEventListener('hello', () => {
+    if (greeted) dispatch('reconnected', {});
+    greeted = true;
+  });
 }
 
 export function stopLive() {

@@ -33,6 +33,7 @@ export function useData(load, deps, { events = [], accept = () => true, pollMs =
       timer = setTimeout(reload, debounceMs);
     };
     const offs = events.map((t) => subscribe(t, (e) => acceptRef.current(e) && soon()));
+    offs.push(subscribe('reconnected', soon));
     const poll = setInterval(() => document.visibilityState === 'visible' && reload(), pollMs);
     return () => {
       clearTimeout(timer);

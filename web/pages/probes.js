@@ -16,8 +16,8 @@ function CopyBlock({ label, text }) {
 /** The once-only token, with commands ready to paste on the machine that will run the probe. */
 function Enrolled({ probe, onDismiss }) {
   const server = location.origin;
-  const node = `git clone <this repository> edge-ipam && cd edge-ipam && npm install\nnpm run probe -- --server ${server} --token ${probe.token}`;
-  const container = `docker build -f probe/Dockerfile -t edge-ipam-probe .\ndocker run -d --name eipam-probe --network host --cap-add NET_RAW \\\n  -e SERVER_URL=${server} -e PROBE_TOKEN=${probe.token} \\\n  -v eipam-probe:/var/lib/edge-ipam-probe edge-ipam-probe`;
+  const node = `# on the probe's machine, in a copy of edge-ipam (Node 20+, ping and nmap installed)\nnpm install\nnpm run probe -- --server ${server} --token ${probe.token}`;
+  const container = `# in a copy of edge-ipam\ndocker build -f probe/Dockerfile -t edge-ipam-probe .\ndocker run -d --name eipam-probe --network host --cap-add NET_RAW \\\n  -e SERVER_URL=${server} -e PROBE_TOKEN=${probe.token} \\\n  -v eipam-probe:/var/lib/edge-ipam-probe edge-ipam-probe`;
   return html`<div class="enrolled" role="region" aria-label="New probe token">
     <p><strong>${probe.name}</strong> is enrolled. Its token is shown <strong>only this once</strong>:</p>
     <code class="token" data-token>${probe.token}</code>
