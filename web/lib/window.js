@@ -1,5 +1,5 @@
 // @ts-check
-import { useEffect, useState } from 'preact/hooks';
+import { useLayoutEffect, useState } from 'preact/hooks';
 
 /**
  * Which rows of a long fixed-height table are on screen (plus a margin): only those are rendered, so a /16
@@ -7,7 +7,8 @@ import { useEffect, useState } from 'preact/hooks';
  */
 export function useVisibleRange(ref, count, rowHeight, overscan = 20) {
   const [range, setRange] = useState({ start: 0, end: Math.min(count, 60) });
-  useEffect(() => {
+  // measured before the browser paints: the first frame with data already shows its rows
+  useLayoutEffect(() => {
     let frame = 0;
     const measure = () => {
       frame = 0;
