@@ -70,6 +70,7 @@ export async function benchUi(): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'eipam-bench-ui-'));
   const server = await startServer({ HOST: '127.0.0.1', PORT: 0, DATA_DIR: dir, ADMIN_PASSWORD: 'bench-password', LOCAL_PROBE: false }, silentLogger, {});
   const browser = await launchChromium();
+  let seeding = true; // the in-process server only seeds the data; measuring happens against a server process
   try {
     const login = await fetch(`${server.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: 'bench-password' }) });
     const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
@@ -93,6 +94,7 @@ export async function benchUi(): Promise<string> {
     }
     ws.close();
     await server.close();
+    seeding = false;
 
     // measured against the server as its own process, as it runs for real (not sharing an event loop with Playwright)
     const url = await startServerProcess(dir);
@@ -198,7 +200,7 @@ height; spacer rows stand in for the rest), so a /16 paints like a /24.
 `;
   } finally {
     await browser.close();
-    await server.close(); // idempotent: already closed once seeded
+    if (seeding) await server.close();
     stopServerProcess();
     rmSync(dir, { recursive: true, force: true });
   }

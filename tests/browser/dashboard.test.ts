@@ -38,6 +38,15 @@ async function checkPage(name: string) {
   await screenshots(page, name);
 }
 
+/** Fills the Subnets page's add form for the lab probe, sweeping every 10 s, and submits it. */
+async function addSubnet(cidr: string, name = '') {
+  await page.fill('#cidr', cidr);
+  await page.fill('#subnet-name', name);
+  await page.selectOption('#subnet-probe', { label: 'lab-probe' });
+  await page.selectOption('#subnet-interval', '10');
+  await page.click('button:has-text("Add subnet")');
+}
+
 const pills = (status: string) => page.locator(`tr[data-ip] .pill.${status}`);
 
 beforeAll(async () => {
@@ -107,11 +116,7 @@ describe('the dashboard, live, in Chromium', () => {
     await page.click('button:has-text("Add subnet")');
     await page.waitForSelector('#cidr-error:has-text("did you mean 198.18.0.0/24")');
     expect(await page.getAttribute('#cidr', 'aria-invalid')).toBe('true');
-    await page.fill('#cidr', '198.18.0.0/24');
-    await page.fill('#subnet-name', 'lab');
-    await page.selectOption('#subnet-probe', { label: 'lab-probe' });
-    await page.selectOption('#subnet-interval', '10');
-    await page.click('button:has-text("Add subnet")');
+    await addSubnet('198.18.0.0/24', 'lab');
     await page.waitForSelector('tr[data-subnet="198.18.0.0/24"]');
     await page.waitForSelector('tr[data-subnet="198.18.0.0/24"] .util:has-text("5 / 254")', { timeout: 30_000 });
     await checkPage('subnets');
@@ -226,10 +231,7 @@ describe('the dashboard, live, in Chromium', () => {
 
   it('an IPv6 /64 shows its hosts and collapsed unused ranges', async () => {
     await page.click('nav >> text=Subnets');
-    await page.fill('#cidr', 'fd00:18::/64');
-    await page.selectOption('#subnet-probe', { label: 'lab-probe' });
-    await page.selectOption('#subnet-interval', '10');
-    await page.click('button:has-text("Add subnet")');
+    await addSubnet('fd00:18::/64');
     await page.click('text=fd00:18::/64');
     await page.waitForSelector('tr[data-ip="fd00:18::10"] .pill.up', { timeout: 40_000 });
     const runs = await page.$$eval('tr.unused', (trs) => trs.map((tr) => tr.textContent!.trim()));

@@ -4,6 +4,7 @@ import ipaddr from 'ipaddr.js';
 const DOTTED_QUAD = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
 
 const quadValue = (q) => ((+q[1] << 24) >>> 0) + (+q[2] << 16) + (+q[3] << 8) + +q[4];
+const quadText = (n) => `${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
 
 /** An address as a BigInt, so IPv4 and IPv6 gaps are plain arithmetic. */
 export function toBig(text) {
@@ -18,10 +19,7 @@ export function toBig(text) {
 
 /** The address text for a BigInt: dotted quad, or RFC 5952 for IPv6 (the server's form). */
 export function fromBig(value, family) {
-  if (family === 4) {
-    const n = Number(value);
-    return `${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
-  }
+  if (family === 4) return quadText(Number(value));
   const bytes = new Array(16);
   for (let i = 15; i >= 0; i--, value >>= 8n) bytes[i] = Number(value & 255n);
   return ipaddr.fromByteArray(bytes).toString();
@@ -38,7 +36,7 @@ export const IPV4 = {
     const quad = DOTTED_QUAD.exec(text);
     return quad ? quadValue(quad) : Number(toBig(text).value);
   },
-  format: (n) => `${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`,
+  format: quadText,
 };
 export const IPV6 = {
   family: 6,
