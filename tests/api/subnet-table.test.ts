@@ -91,3 +91,14 @@ describe('free addresses after a dense run longer than one read of used addresse
     expect((await t.call('GET', `/api/subnets/${subnetId}/free?to=198.19.11.184`)).body).toEqual({ addresses: [], next: null });
   });
 });
+
+describe('the table read in pages of 2,000 hosts', () => {
+  it('lists a subnet whose hosts fill whole pages exactly, each host once and in order', async () => {
+    const subnetId = (await t.call('POST', '/api/subnets', { cidr: '198.19.16.0/20', probeId })).body.id;
+    const ips = Array.from({ length: 4000 }, (_, i) => formatIp(parseIp('198.19.16.1').value + BigInt(i), 4));
+    await sweep(subnetId, 'w-1', [...ips].reverse(), random(2));
+    const body = (await t.call('GET', `/api/subnets/${subnetId}/table`)).body;
+    expect(body.hosts.map((h: unknown[]) => h[1])).toEqual(ips);
+    expect(body.subnet).toMatchObject({ usedCount: 4000, upCount: 4000 });
+  });
+});

@@ -7,19 +7,25 @@ import { hostTableRow } from '../domain/table-rows.js';
 import { AppError } from '../errors.js';
 import { getSubnet, subnetView } from './subnets.js';
 
-/** Hosts are read as JSON built by SQLite, one array per this many rows: far cheaper than a row
- * object per host, and each value stays well under D1's 2 MB limit even with long hostnames. */
+/** Hosts are read as JSON built by SQLite, this many rows per query: far cheaper than a row object per host,
+ * and each value stays well under D1's 2 MB limit even with long hostnames. */
 const PART_ROWS = 2000;
 
 /** [id, ip, ipKey, status, latencyMs, hostname, lastSeenAt ms, lastChangeAt ms, reserved 0/1] */
 type RawHost = [number, string, string, HostStatus, number | null, string | null, number | null, number | null, number];
 
 async function tableHosts(deps: AppDeps, subnetId: number): Promise<RawHost[]> {
-  const parts = await deps.db.all<{ part: string }>(sql`
-    SELECT json_group_array(json_array(id, ip, ip_key, status, latency_ms, hostname, last_seen_at, last_change_at, reserved)) AS part
-    FROM (SELECT *, (row_number() OVER (ORDER BY ip_key) - 1) / ${PART_ROWS} AS n FROM ${hosts} WHERE subnet_id = ${subnetId})
-    GROUP BY n ORDER BY n`);
-  const rows = parts.flatMap((p) => JSON.parse(p.part) as RawHost[]);
+  const rows: RawHost[] = [];
+  // pages follow the (subnet_id, ip_key) index from the last key read: no sort, no window over the whole subnet
+  for (let after = '';;) {
+    const [page] = await deps.db.all<{ part: string; n: number; last: string | null }>(sql`
+      SELECT json_group_array(json_array(id, ip, ip_key, status, latency_ms, hostname, last_seen_at, last_change_at, reserved)) AS part,
+        count(*) AS n, max(ip_key) AS last
+      FROM (SELECT * FROM ${hosts} WHERE subnet_id = ${subnetId} AND ip_key > ${after} ORDER BY ip_key LIMIT ${PART_ROWS})`);
+    for (const h of JSON.parse(page!.part) as RawHost[]) rows.push(h);
+    if (page!.n < PART_ROWS || page!.last === null) break;
+    after = page!.last;
+  }
   // json_group_array does not promise to keep the subquery's order
   for (let i = 1; i < rows.length; i++) {
     if (rows[i - 1]![2] > rows[i]![2]) return rows.sort((a, b) => (a[2] < b[2] ? -1 : 1));
