@@ -1,5 +1,4 @@
 import { serve } from '@hono/node-server';
-import { serveStatic } from '@hono/node-server/serve-static';
 import type { Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { eq } from 'drizzle-orm';
@@ -19,6 +18,7 @@ import { openDatabase } from './database.js';
 import type { NodeEnv } from './env.js';
 import { NodeProbeHub } from './hub.js';
 import { localProbeCredentials, startLocalProbe } from './local-probe.js';
+import { WebAssets } from './web-assets.js';
 
 const WEB_DIR = fileURLToPath(new URL('../../web', import.meta.url));
 
@@ -46,11 +46,17 @@ export async function startServer(env: NodeEnv, log: Logger, processEnv: Record<
   if (local) deps.config.defaultProbeId = local.id;
 
   const root = new Hono();
-  // gzip JSON, CSV and the UI's text files; the default filter never matches text/event-stream (the live feed)
+  // gzip JSON and CSV (the UI's files come gzipped already); the default filter never matches text/event-stream (the live feed)
+  // how long the app took for each answer, for the browser's devtools and `npm run bench -- ui` (Server-Timing)
+  root.use('*', async (c, next) => {
+    const started = performance.now();
+    await next();
+    c.res.headers.set('server-timing', `app;dur=${(performance.now() - started).toFixed(1)}`);
+  });
   root.use('*', compress({ encoding: 'gzip' }));
   root.route('/', createApp(deps));
-  root.use('/*', serveStatic({ root: WEB_DIR, rewriteRequestPath: (p) => p }));
-  root.get('/*', serveStatic({ path: `${WEB_DIR}/index.html` }));
+  const web = new WebAssets(WEB_DIR);
+  root.get('/*', (c) => web.serve(c));
 
   const server = serve({ fetch: root.fetch, hostname: env.HOST, port: env.PORT }) as Server;
   await new Promise<void>((resolve, reject) => {
