@@ -25,6 +25,7 @@ class HostItem {
   constructor(tuple, now) {
     this.tuple = tuple;
     this.now = now;
+    this._host = undefined; // every field set here: objects of one shape stay fast
   }
   get kind() {
     return 'host';
@@ -44,6 +45,8 @@ class RunItem {
     this.hi = hi;
     this.ip = ip;
     this.open = open;
+    this._first = undefined;
+    this._last = undefined;
   }
   get kind() {
     return 'run';
@@ -90,7 +93,8 @@ export function runAddresses(row, limit) {
 
 /**
  * A filter keeps hosts only; with no filter, runs stay and an expanded run lists its first `shown` free
- * addresses (expanded: run's first address → shown), with a "more" row when the run has more.
+ * addresses (expanded: the run's first address as a value of its family's arithmetic, `row.lo` → shown), with a
+ * "more" row when the run has more.
  */
 export function displayItems(rows, { status = '', text = '' } = {}, expanded = new Map()) {
   const needle = text.trim().toLowerCase();
@@ -103,12 +107,12 @@ export function displayItems(rows, { status = '', text = '' } = {}, expanded = n
       if (needle && !h.ip.toLowerCase().startsWith(needle) && !(h.hostname ?? '').toLowerCase().includes(needle)) continue;
       items.push(row);
     } else if (!filtering) {
-      const shown = expanded.size > 0 ? expanded.get(row.first) : undefined;
+      const shown = expanded.size > 0 ? expanded.get(row.lo) : undefined;
       items.push(shown ? row.opened() : row);
       if (shown) {
         const addresses = runAddresses(row, shown);
         for (const ip of addresses) items.push({ kind: 'free', key: `f${ip}`, ip });
-        if (BigInt(row.count) > BigInt(addresses.length)) items.push({ kind: 'more', key: `m${row.first}`, first: row.first, shown: addresses.length, count: row.count });
+        if (BigInt(row.count) > BigInt(addresses.length)) items.push({ kind: 'more', key: `m${row.first}`, lo: row.lo, shown: addresses.length, count: row.count });
       }
     }
   }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 // the browser UI is plain ES modules (no bundler, no types); these tables test its pure helpers
+import { IPV4 } from './ip.js';
 import { collapse, displayItems, hostOf, runAddresses, runLabel } from './rows.js';
 
 const NOW = 1_800_000_000;
@@ -40,12 +41,12 @@ describe('subnet view rows', () => {
   });
 
   it('an expanded run lists its first free addresses and a "more" row', () => {
-    const items = displayItems(rows, {}, new Map([['198.18.0.11', 2]]));
+    const items = displayItems(rows, {}, new Map([[IPV4.parse('198.18.0.11'), 2]]));
     expect(keys(items)).toEqual(['h1', 'r198.18.0.2', 'h2', 'r198.18.0.11', 'f198.18.0.11', 'f198.18.0.12', 'm198.18.0.11']);
     expect(items[3]).toMatchObject({ open: true, count: '244' });
     expect(items[6]).toMatchObject({ shown: 2, count: '244' });
     // fully shown: no "more" row
-    expect(keys(displayItems(rows, {}, new Map([['198.18.0.2', 8]]))).slice(1, 11)).toEqual(['r198.18.0.2', ...[2, 3, 4, 5, 6, 7, 8, 9].map((n) => `f198.18.0.${n}`), 'h2']);
+    expect(keys(displayItems(rows, {}, new Map([[IPV4.parse('198.18.0.2'), 8]]))).slice(1, 11)).toEqual(['r198.18.0.2', ...[2, 3, 4, 5, 6, 7, 8, 9].map((n) => `f198.18.0.${n}`), 'h2']);
   });
 
   it('lists the addresses of an IPv6 run across a word boundary, and never more than asked', () => {

@@ -53,7 +53,7 @@ export function SubnetView({ id, query }) {
   const status = query.get('status') ?? '';
   const text = query.get('find') ?? '';
   const { data, error, reload } = useData(() => loadTable(id), [id], { events: ['hosts'], accept: (e) => e.subnetIds.includes(Number(id)) });
-  const [expanded, setExpanded] = useState(/** @type {Map<string, number>} run's first address → free addresses shown */ (new Map()));
+  const [expanded, setExpanded] = useState(/** @type {Map<number | bigint, number>} run's first address (value) → free addresses shown */ (new Map()));
   const [selected, setSelected] = useState(-1);
   const [note, setNote] = useState('');
   const table = useRef(/** @type {HTMLTableElement | null} */ (null));
@@ -65,11 +65,11 @@ export function SubnetView({ id, query }) {
   // a run is unused by definition: its addresses are listed here, a page at a time, with no round trip
   const toggle = (item) => {
     const next = new Map(expanded);
-    if (next.has(item.first)) next.delete(item.first);
-    else next.set(item.first, FREE_PAGE);
+    if (next.has(item.lo)) next.delete(item.lo);
+    else next.set(item.lo, FREE_PAGE);
     setExpanded(next);
   };
-  const more = (item) => setExpanded(new Map(expanded).set(item.first, item.shown + FREE_PAGE));
+  const more = (item) => setExpanded(new Map(expanded).set(item.lo, item.shown + FREE_PAGE));
   const reserve = async (ip) => {
     try {
       const host = await api('POST', '/api/hosts', { ip, reserved: true });
