@@ -23,12 +23,10 @@ export function hostOf(row, now) {
  */
 class HostItem {
   constructor(tuple, now) {
+    this.kind = 'host';
     this.tuple = tuple;
     this.now = now;
     this._host = undefined; // every field set here: objects of one shape stay fast
-  }
-  get kind() {
-    return 'host';
   }
   get key() {
     return `h${this.tuple[0]}`;
@@ -41,15 +39,13 @@ class HostItem {
 /** A run of unused addresses; `lo`/`hi` are values in the family's arithmetic, for listing its addresses. */
 class RunItem {
   constructor(lo, hi, ip, open = false) {
+    this.kind = 'run';
     this.lo = lo;
     this.hi = hi;
     this.ip = ip;
     this.open = open;
     this._first = undefined;
     this._last = undefined;
-  }
-  get kind() {
-    return 'run';
   }
   get key() {
     return `r${this.first}`;
@@ -99,12 +95,13 @@ export function runAddresses(row, limit) {
 export function displayItems(rows, { status = '', text = '' } = {}, expanded = new Map()) {
   const needle = text.trim().toLowerCase();
   const filtering = status !== '' || needle !== '';
+  if (!filtering && expanded.size === 0) return rows; // the first paint of every subnet view
   const items = [];
   for (const row of rows) {
     if (row.kind === 'host') {
-      const h = row.host;
-      if (status && h.status !== status) continue;
-      if (needle && !h.ip.toLowerCase().startsWith(needle) && !(h.hostname ?? '').toLowerCase().includes(needle)) continue;
+      const [, ip, hostStatus, , hostname] = row.tuple;
+      if (status && hostStatus !== status) continue;
+      if (needle && !ip.toLowerCase().startsWith(needle) && !(hostname ?? '').toLowerCase().includes(needle)) continue;
       items.push(row);
     } else if (!filtering) {
       const shown = expanded.size > 0 ? expanded.get(row.lo) : undefined;
