@@ -176,7 +176,7 @@ describe('the dashboard, live, in Chromium', () => {
     await waitFor('drawer closed', async () => (await page.locator('.drawer').count()) === 0, 5000);
     expect(page.url()).not.toContain('host=');
     // focus returns to the host's row, so the keyboard user is where they were
-    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('198.18.0.11');
+    await waitFor('focus back on the row', async () => (await page.evaluate(() => document.activeElement?.textContent)) === '198.18.0.11', 2000);
     await page.keyboard.press('j'); // 198.18.0.1
     await page.keyboard.press('j'); // the run .2 – .9
     await page.keyboard.press('j'); // 198.18.0.10

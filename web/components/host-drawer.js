@@ -45,8 +45,13 @@ export function HostDrawer({ hostId, onClose, onChanged = () => {} }) {
   // on close, keyboard focus goes back to the host's row (or the page), not to the top of the document
   useEffect(
     () => () => {
-      const row = /** @type {HTMLElement | null} */ (document.querySelector(`a[href$="host=${hostId}"]`));
-      (row ?? document.getElementById('main'))?.focus({ preventScroll: true });
+      const restore = () => {
+        const row = /** @type {HTMLElement | null} */ (document.querySelector(`a[href$="host=${hostId}"]`));
+        (row ?? document.getElementById('main'))?.focus({ preventScroll: true });
+      };
+      restore();
+      // the drawer's own removal in the same frame can leave focus on <body>: check once more after it
+      requestAnimationFrame(() => document.activeElement === document.body && restore());
     },
     [hostId],
   );
