@@ -148,9 +148,10 @@ export async function benchProbes(): Promise<string> {
     `The offered load is ${PROBES / (PERIOD_MS / 1000)} batches/s; a host that keeps up stores all of them with a short ack time.`,
     '',
     '`wrangler dev` runs every Durable Object and the local D1 inside one workerd process on this 2-core machine, so the',
-    'Workers row measures the emulator more than Cloudflare, and it moves from run to run. Since the live feed (and its',
-    'second Durable Object class) arrived it has run lower: 99.3 batches/s before, 44.6–85.3 over the runs of 2026-11-26',
-    '(bisected to that change; taking the publishing out did not bring it back, taking the class binding out did once).',
+    'Workers row measures the emulator more than Cloudflare, and it moves from run to run. An A/B on 2026-11-26, the Workers',
+    'half only, alternating the commit before the live feed and the current code: 70.6, 89.6, 70.1, 86.0 batches/s before;',
+    '68.3, 66.6, 76.3, 62.2 now. The live feed costs each batch one Durable Object round trip (its hosts event); the',
+    '99.3 batches/s recorded before it arrived is not reproduced by that older commit on this machine today either.',
   ].join('\n');
 }
 
