@@ -42,9 +42,12 @@ describe('the UI files on the Node host', () => {
       expect(res.headers.get('cache-control')).toBe('no-cache');
       const etag = res.headers.get('etag')!;
       expect(etag).toMatch(/^"[\w-]{12}"$/);
-      const again = await app.request(path, { headers: { 'if-none-match': etag } });
-      expect(again.status).toBe(304);
-      expect(await again.text()).toBe('');
+      for (const tags of [etag, `"other", W/${etag}`]) {
+        const again = await app.request(path, { headers: { 'if-none-match': tags } });
+        expect(again.status).toBe(304);
+        expect(await again.text()).toBe('');
+      }
+      expect((await app.request(path, { headers: { 'if-none-match': '"other"' } })).status).toBe(200);
     }
   });
 

@@ -92,7 +92,8 @@ export class WebAssets {
 
 function respond(c: Context, a: Asset, cacheControl: string): Response {
   const headers: Record<string, string> = { 'cache-control': cacheControl, etag: a.etag, vary: 'accept-encoding' };
-  if (c.req.header('if-none-match') === a.etag) return new Response(null, { status: 304, headers });
+  const known = (c.req.header('if-none-match') ?? '').split(',').map((tag) => tag.trim().replace(/^W\//, ''));
+  if (known.includes(a.etag)) return new Response(null, { status: 304, headers });
   headers['content-type'] = a.type;
   let body = a.body;
   if (COMPRESSIBLE.test(a.type) && a.body.length > 512 && /\bgzip\b/.test(c.req.header('accept-encoding') ?? '')) {
