@@ -121,7 +121,7 @@ describe('the dashboard, live, in Chromium', () => {
     await page.waitForSelector('tr[data-subnet="198.18.0.0/24"] .util:has-text("5 / 254")', { timeout: 30_000 });
     await checkPage('subnets');
 
-    await page.click('text=198.18.0.0/24');
+    await page.click('tr[data-subnet="198.18.0.0/24"] a');
     await waitFor('five hosts up', async () => (await pills('up').count()) === LIVE_V4.length, 30_000);
     expect(await page.$$eval('tr[data-ip]', (trs) => trs.map((tr) => tr.getAttribute('data-ip')))).toEqual(LIVE_V4);
     for (const cell of await page.$$eval('tr[data-ip] td:nth-child(3)', (tds) => tds.map((td) => td.textContent))) expect(cell).toMatch(/^\d+\.\d\d ms$/);
@@ -232,7 +232,7 @@ describe('the dashboard, live, in Chromium', () => {
   it('an IPv6 /64 shows its hosts and collapsed unused ranges', async () => {
     await page.click('nav >> text=Subnets');
     await addSubnet('fd00:18::/64');
-    await page.click('text=fd00:18::/64');
+    await page.click('tr[data-subnet="fd00:18::/64"] a');
     await page.waitForSelector('tr[data-ip="fd00:18::10"] .pill.up', { timeout: 40_000 });
     const runs = await page.$$eval('tr.unused', (trs) => trs.map((tr) => tr.textContent!.trim()));
     expect(runs.at(-1)).toMatch(/^▸ fd00:18::\w+ – fd00:18::ffff:ffff:ffff:ffff \([\d,]+ unused\)$/);
@@ -240,7 +240,7 @@ describe('the dashboard, live, in Chromium', () => {
 
   it('reserves a free address from an expanded run', async () => {
     await page.click('nav >> text=Subnets');
-    await page.click('text=198.18.0.0/24');
+    await page.click('tr[data-subnet="198.18.0.0/24"] a');
     await page.click('button.run:has-text("198.18.0.41")');
     await page.click('tr[data-free="198.18.0.41"] button:has-text("Reserve")');
     await page.waitForSelector('.drawer .badge:has-text("reserved")');

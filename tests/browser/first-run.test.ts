@@ -44,10 +44,13 @@ describe('first run', () => {
     await page.click('text=Add subnet');
     await page.waitForSelector('#cidr-error:has-text("did you mean 127.0.0.0/29")');
     await page.fill('input[name=cidr]', '127.0.0.0/29');
+    // the message goes as soon as the field is edited
+    await page.waitForSelector('#cidr-error:empty', { state: 'attached' });
+    expect(await page.getAttribute('#cidr', 'aria-invalid')).toBeNull();
     await page.fill('input[name=name]', 'loopback');
     await page.selectOption('#subnet-interval', '10');
     await page.click('text=Add subnet');
-    await page.click('text=127.0.0.0/29');
+    await page.click('tr[data-subnet="127.0.0.0/29"] a');
 
     // the local probe sweeps within seconds; the view refreshes by itself
     await page.waitForFunction(() => document.querySelectorAll('.pill.up').length === 6, null, { timeout: 30_000 });

@@ -47,10 +47,12 @@ function AddSubnet({ probes, onAdded }) {
   };
   return html`<form class="inline add" onSubmit=${submit} aria-label="Add a subnet">
     <div class="field"><label for="cidr">CIDR</label>
-      <input id="cidr" name="cidr" placeholder="198.18.0.0/24" required aria-describedby="cidr-error" aria-invalid=${errors.cidr ? 'true' : undefined} />
+      <input id="cidr" name="cidr" placeholder="198.18.0.0/24" required aria-describedby="cidr-error" aria-invalid=${errors.cidr ? 'true' : undefined}
+        onInput=${() => errors.cidr && setErrors({ ...errors, cidr: undefined })} />
       <span id="cidr-error" class="error" role="alert">${errors.cidr ?? ''}</span></div>
     <div class="field"><label for="subnet-name">Name</label>
-      <input id="subnet-name" name="name" aria-describedby="name-error" />
+      <input id="subnet-name" name="name" aria-describedby="name-error" aria-invalid=${errors.name ? 'true' : undefined}
+        onInput=${() => errors.name && setErrors({ ...errors, name: undefined })} />
       <span id="name-error" class="error" role="alert">${errors.name ?? ''}</span></div>
     <div class="field"><label for="subnet-probe">Probe</label>
       <select id="subnet-probe" name="probeId"><option value="">default</option>
