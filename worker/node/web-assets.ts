@@ -6,10 +6,10 @@ import type { Context } from 'hono';
 import { versionedIndex } from './versioned-index.js';
 
 /**
- * The web UI's files for the Node host, held in memory with their gzip form made once: a page load asks for ~30
- * small files at once, and reading and compressing each per request (serveStatic + compress) took 20–50 ms apiece
- * under that burst. Files asked for at their content address (`?v=<hash>`, as the rewritten index.html does) may
- * be cached for good; anything else is revalidated by ETag (304).
+ * The web UI's files for the Node host, held in memory with their gzip form made once: a first visit asks for ~30
+ * small files at once, and reading and compressing each per request (serveStatic + compress) queued them behind
+ * each other and behind the data on one event loop. Files asked for at their content address (`?v=<hash>`, as the
+ * rewritten index.html does) may be cached for good; anything else is revalidated by ETag (304).
  */
 interface Asset {
   body: Buffer;
