@@ -46,13 +46,13 @@ export async function startServer(env: NodeEnv, log: Logger, processEnv: Record<
   if (local) deps.config.defaultProbeId = local.id;
 
   const root = new Hono();
-  // gzip JSON and CSV (the UI's files come gzipped already); the default filter never matches text/event-stream (the live feed)
   // how long the app took for each answer, for the browser's devtools and `npm run bench -- ui` (Server-Timing)
   root.use('*', async (c, next) => {
     const started = performance.now();
     await next();
     c.res.headers.set('server-timing', `app;dur=${(performance.now() - started).toFixed(1)}`);
   });
+  // gzip JSON and CSV (the UI's files come gzipped already); the default filter never matches text/event-stream (the live feed)
   root.use('*', compress({ encoding: 'gzip' }));
   root.route('/', createApp(deps));
   const web = new WebAssets(WEB_DIR);

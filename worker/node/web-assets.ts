@@ -17,8 +17,7 @@ interface Asset {
   version: string;
   etag: string;
   mtimeMs: number;
-  size: number;
-  gzipped?: Buffer | null;
+  gzipped?: Buffer;
 }
 
 const TYPES: Record<string, string> = {
@@ -37,11 +36,11 @@ const COMPRESSIBLE = /^(text\/|application\/json|image\/svg)/;
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 const REVALIDATE = 'no-cache';
 
-const hashOf = (body: Buffer | string) => createHash('sha256').update(body).digest('base64url').slice(0, 12);
+const hashOf = (body: Buffer) => createHash('sha256').update(body).digest('base64url').slice(0, 12);
 
-function asset(body: Buffer, type: string, mtimeMs = 0, size = body.length): Asset {
+function asset(body: Buffer, type: string, mtimeMs = 0): Asset {
   const version = hashOf(body);
-  return { body, type, version, etag: `"${version}"`, mtimeMs, size };
+  return { body, type, version, etag: `"${version}"`, mtimeMs };
 }
 
 export class WebAssets {
@@ -63,8 +62,8 @@ export class WebAssets {
       const path = `/${rel.split(sep).join('/')}`;
       present.add(path);
       const known = this.files.get(path);
-      if (known && known.mtimeMs === st.mtimeMs && known.size === st.size) continue;
-      this.files.set(path, asset(readFileSync(file), TYPES[extname(path)]!, st.mtimeMs, st.size));
+      if (known && known.mtimeMs === st.mtimeMs && known.body.length === st.size) continue;
+      this.files.set(path, asset(readFileSync(file), TYPES[extname(path)]!, st.mtimeMs));
       changed = true;
     }
     for (const path of this.files.keys()) if (!present.has(path)) (this.files.delete(path), (changed = true));

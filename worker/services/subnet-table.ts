@@ -14,17 +14,20 @@ const PART_ROWS = 2000;
 /** [id, ip, ipKey, status, latencyMs, hostname, lastSeenAt ms, lastChangeAt ms, reserved 0/1] */
 type RawHost = [number, string, string, HostStatus, number | null, string | null, number | null, number | null, number];
 
+/** One page of hosts as SQLite's JSON text, with its row count and last key (where the next page starts). */
+type HostPage = { part: string; n: number; last: string | null };
+
 async function tableHosts(deps: AppDeps, subnetId: number): Promise<RawHost[]> {
   const rows: RawHost[] = [];
   // pages follow the (subnet_id, ip_key) index from the last key read: no sort, no window over the whole subnet
   for (let after = '';;) {
-    const [page] = await deps.db.all<{ part: string; n: number; last: string | null }>(sql`
+    const [{ part, n, last }] = (await deps.db.all<HostPage>(sql`
       SELECT json_group_array(json_array(id, ip, ip_key, status, latency_ms, hostname, last_seen_at, last_change_at, reserved)) AS part,
         count(*) AS n, max(ip_key) AS last
-      FROM (SELECT * FROM ${hosts} WHERE subnet_id = ${subnetId} AND ip_key > ${after} ORDER BY ip_key LIMIT ${PART_ROWS})`);
-    for (const h of JSON.parse(page!.part) as RawHost[]) rows.push(h);
-    if (page!.n < PART_ROWS || page!.last === null) break;
-    after = page!.last;
+      FROM (SELECT * FROM ${hosts} WHERE subnet_id = ${subnetId} AND ip_key > ${after} ORDER BY ip_key LIMIT ${PART_ROWS})`)) as [HostPage]; // an aggregate without GROUP BY answers one row
+    for (const h of JSON.parse(part) as RawHost[]) rows.push(h);
+    if (n < PART_ROWS || last === null) break;
+    after = last;
   }
   // json_group_array does not promise to keep the subquery's order
   for (let i = 1; i < rows.length; i++) {
