@@ -33,7 +33,7 @@ export async function benchIngest(): Promise<string> {
     const login = await fetch(`${server.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: 'bench-password' }) });
     const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
     const post = async (path: string, body: unknown) =>
-      (await fetch(server.url + path, { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: JSON.stringify(body) })).json() as Promise<any>;
+      (await fetch(server.url + path, { method: 'POST', headers: { cookie, origin: server.url, 'content-type': 'application/json' }, body: JSON.stringify(body) })).json() as Promise<any>;
     const probe = await post('/api/probes', { name: 'bench' });
     const subnet = await post('/api/subnets', { cidr: '198.18.0.0/20', probeId: probe.id });
     const ws = await RawProbe.connect(server.url, probe.token);

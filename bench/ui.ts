@@ -76,7 +76,7 @@ export async function benchUi(): Promise<string> {
     const login = await fetch(`${server.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: 'bench-password' }) });
     const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
     const call = async (method: string, path: string, body?: unknown, type = 'application/json') => {
-      const res = await fetch(server.url + path, { method, headers: { cookie, 'content-type': type }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+      const res = await fetch(server.url + path, { method, headers: { cookie, origin: server.url, 'content-type': type }, body: typeof body === 'string' ? body : JSON.stringify(body) });
       if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
       return res.json() as Promise<any>;
     };

@@ -1,9 +1,12 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { HTTPException } from 'hono/http-exception';
 import { PROBE_SOCKET_PATH } from '../schema/protocol.js';
-import { requireAuth, type AppEnv } from './auth-middleware.js';
+import { requireAuth, requireSameOrigin, type AppEnv } from './auth-middleware.js';
 import type { AppDeps } from './deps.js';
 import { AppError, errorBody } from './errors.js';
+import { limitBodies } from './http/body-limits.js';
+import { securityHeaders } from './http/security-headers.js';
+import { auditRoutes } from './routes/audit.js';
 import { authRoutes, loginRoutes } from './routes/auth.js';
 import { csvRoutes } from './routes/csv.js';
 import { hostRoutes } from './routes/hosts.js';
@@ -11,13 +14,18 @@ import { liveRoutes } from './routes/live.js';
 import { probeRoutes } from './routes/probes.js';
 import { subnetRoutes } from './routes/subnets.js';
 import { summaryRoutes } from './routes/summary.js';
+import { tokenRoutes } from './routes/tokens.js';
+import { userRoutes } from './routes/users.js';
 
-const PUBLIC_API_PATHS = new Set(['/api/auth/login', PROBE_SOCKET_PATH]);
+const LOGIN_PATH = '/api/auth/login';
+const PUBLIC_API_PATHS = new Set([LOGIN_PATH, PROBE_SOCKET_PATH]);
 
+// no inline script: the page's CSP allows scripts from this origin only
 const DOCS_HTML = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>edge-ipam API</title>
 <link rel="stylesheet" href="/vendor/swagger-ui.css"></head><body><div id="ui"></div>
 <script src="/vendor/swagger-ui-bundle.js"></script>
-<script>SwaggerUIBundle({ url: '/openapi.json', dom_id: '#ui' });</script></body></html>`;
+<script src="/docs/init.js"></script></body></html>`;
+const DOCS_INIT = `SwaggerUIBundle({ url: '/openapi.json', dom_id: '#ui' });`;
 
 /** The control plane: the same app on every host; the host passes in its database, probe hub, clock and config. */
 export function createApp(deps: AppDeps) {
@@ -30,8 +38,13 @@ export function createApp(deps: AppDeps) {
     return c.json(errorBody('internal', 'internal error'), 500);
   });
 
+  app.use('*', securityHeaders(deps.config.publicUrl));
+  app.use('/api/*', limitBodies);
+  app.use('/api/*', requireSameOrigin(deps, LOGIN_PATH));
+
   app.get('/health', (c) => c.json({ ok: true }));
   app.get('/docs', (c) => c.html(DOCS_HTML));
+  app.get('/docs/init.js', (c) => c.body(DOCS_INIT, 200, { 'content-type': 'text/javascript; charset=utf-8' }));
   app.doc('/openapi.json', {
     openapi: '3.0.3',
     info: { title: 'edge-ipam', version: '0.1.0', description: 'IP address management with live host monitoring' },
@@ -44,6 +57,9 @@ export function createApp(deps: AppDeps) {
   const auth = requireAuth(deps);
   app.use('/api/*', async (c, next) => (PUBLIC_API_PATHS.has(c.req.path) ? next() : auth(c, next)));
   app.route('/', authRoutes(deps));
+  app.route('/', userRoutes(deps));
+  app.route('/', tokenRoutes(deps));
+  app.route('/', auditRoutes(deps));
   app.route('/', probeRoutes(deps));
   app.route('/', subnetRoutes(deps));
   app.route('/', hostRoutes(deps));

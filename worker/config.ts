@@ -16,6 +16,20 @@ export const appConfigSchema = z.object({
   defaultProbeId: z.number().int().positive().nullable().default(null),
   rawSampleRetentionDays: z.coerce.number().min(1).default(7),
   hourlyRetentionDays: z.coerce.number().min(7).default(400),
+  /** The dashboard's address as its users reach it (e.g. https://ipam.example.net): its origin is the only one
+   * cookie-authenticated changes are accepted from, and an https URL makes the cookie Secure and turns on HSTS. */
+  publicUrl: z.url({ protocol: /^https?$/ }).optional(),
+  /** Client address from the last X-Forwarded-For entry (set when a reverse proxy sits in front of the Node host). */
+  trustProxy: z
+    .enum(['0', '1', 'true', 'false'])
+    .default('0')
+    .transform((v) => v === '1' || v === 'true'),
+  /** Failed logins allowed per username before the back-off starts (it doubles per failure from 1 s to 15 min). */
+  loginFreeAttempts: z.coerce.number().int().min(1).max(1000).default(5),
+  /** The same per client address (higher: several people may share one address). */
+  loginFreeAttemptsPerAddress: z.coerce.number().int().min(1).max(10_000).default(20),
+  loginBlockBaseSeconds: z.coerce.number().min(0.1).max(3600).default(1),
+  loginBlockMaxSeconds: z.coerce.number().min(1).max(86_400).default(900),
 });
 export type AppConfig = z.infer<typeof appConfigSchema>;
 
@@ -30,6 +44,12 @@ export function appConfig(env: Record<string, string | undefined>, overrides: Pa
     scanCoalesceSeconds: env.SCAN_COALESCE_SECONDS,
     rawSampleRetentionDays: env.RAW_SAMPLE_RETENTION_DAYS,
     hourlyRetentionDays: env.HOURLY_RETENTION_DAYS,
+    publicUrl: env.PUBLIC_URL || undefined,
+    trustProxy: env.TRUST_PROXY || undefined,
+    loginFreeAttempts: env.LOGIN_FREE_ATTEMPTS,
+    loginFreeAttemptsPerAddress: env.LOGIN_FREE_ATTEMPTS_PER_ADDRESS,
+    loginBlockBaseSeconds: env.LOGIN_BLOCK_BASE_SECONDS,
+    loginBlockMaxSeconds: env.LOGIN_BLOCK_MAX_SECONDS,
     ...overrides,
   });
 }

@@ -33,4 +33,6 @@ export interface AppDeps {
   clock: Clock;
   config: AppConfig;
   log: Logger;
+  /** The client's address for throttling and the audit log (Node: the socket or, behind a proxy, X-Forwarded-For; Workers: CF-Connecting-IP). */
+  clientAddress(request: Request, hostEnv: unknown): string | null;
 }

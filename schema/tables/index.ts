@@ -2,3 +2,4 @@ export * from './auth.js';
 export * from './history.js';
 export * from './ipam.js';
 export * from './probes.js';
+export * from './audit.js';

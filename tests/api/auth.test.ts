@@ -34,13 +34,14 @@ describe('authentication', () => {
     expect((await t.call('POST', '/api/auth/login', { username: 'admin' }, {})).status).toBe(400);
   });
 
-  it('sets an HttpOnly SameSite session cookie that expires', async () => {
+  it('sets an HttpOnly SameSite=Strict session cookie that expires', async () => {
     const res = await t.call('POST', '/api/auth/login', { username: 'admin', password: ADMIN_PASSWORD }, {});
     const setCookie = res.headers.get('set-cookie')!;
     expect(setCookie).toMatch(/HttpOnly/);
-    expect(setCookie).toMatch(/SameSite=Lax/);
+    expect(setCookie).toMatch(/SameSite=Strict/);
+    expect(setCookie).not.toMatch(/Secure/); // plain http, no https PUBLIC_URL
     const cookie = setCookie.split(';')[0]!;
-    expect((await t.call('GET', '/api/auth/me', undefined, { cookie })).body).toEqual({ username: 'admin', via: 'session', expiresAt: res.body.expiresAt });
+    expect((await t.call('GET', '/api/auth/me', undefined, { cookie })).body).toEqual({ userId: 1, username: 'admin', role: 'admin', via: 'session', expiresAt: res.body.expiresAt });
     expect(Date.parse(res.body.expiresAt)).toBe(t.clock.now() + 3600_000);
     t.clock.advance(3601_000);
     expect((await t.call('GET', '/api/auth/me', undefined, { cookie })).status).toBe(401);
@@ -61,7 +62,7 @@ describe('authentication', () => {
     expect(created.body.token).toMatch(/^eipa_/);
     const bearer = { authorization: `Bearer ${created.body.token}` };
     expect((await t.call('GET', '/api/subnets', undefined, bearer)).status).toBe(200);
-    expect((await t.call('GET', '/api/auth/me', undefined, bearer)).body).toEqual({ username: null, via: 'token', expiresAt: null });
+    expect((await t.call('GET', '/api/auth/me', undefined, bearer)).body).toEqual({ userId: 1, username: 'admin', role: 'editor', via: 'token', expiresAt: null });
     expect((await t.call('GET', '/api/subnets', undefined, { authorization: 'Bearer eipa_wrong' })).status).toBe(401);
     expect((await t.call('POST', '/api/tokens', { name: '' }, { cookie })).status).toBe(400);
   });

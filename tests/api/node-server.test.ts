@@ -23,7 +23,7 @@ function rawGet(path: string, headers: Record<string, string>): Promise<{ status
 beforeAll(async () => {
   server = await startTestServer();
   cookie = await server.login();
-  for (let i = 0; i < 30; i++) await fetch(`${server.url}/api/subnets`, { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: JSON.stringify({ cidr: `198.18.${i}.0/24`, name: `lab ${i}` }) });
+  for (let i = 0; i < 30; i++) await fetch(`${server.url}/api/subnets`, { method: 'POST', headers: { cookie, origin: server.url, 'content-type': 'application/json' }, body: JSON.stringify({ cidr: `198.18.${i}.0/24`, name: `lab ${i}` }) });
 });
 afterAll(() => server.close());
 
@@ -44,7 +44,7 @@ describe('the Node host', () => {
     expect(live.response.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
     await live.next('hello', undefined, 1000);
     const started = Date.now();
-    await fetch(`${server.url}/api/subnets`, { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: JSON.stringify({ cidr: '198.18.200.0/24' }) });
+    await fetch(`${server.url}/api/subnets`, { method: 'POST', headers: { cookie, origin: server.url, 'content-type': 'application/json' }, body: JSON.stringify({ cidr: '198.18.200.0/24' }) });
     await live.next('subnets', undefined, 1000);
     expect(Date.now() - started).toBeLessThan(500);
     live.close();

@@ -46,7 +46,7 @@ describe('subnets', () => {
   });
 
   it('rejects a body that is not JSON', async () => {
-    const res = await t.app.request('/api/subnets', { method: 'POST', headers: { cookie: t.cookie, 'content-type': 'application/json' }, body: '{nope' });
+    const res = await t.app.request('/api/subnets', { method: 'POST', headers: { cookie: t.cookie, origin: 'http://localhost', 'content-type': 'application/json' }, body: '{nope' });
     expect(res.status).toBe(400);
   });
 

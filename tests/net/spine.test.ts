@@ -63,7 +63,7 @@ describe.each(CONTROL_PLANE_HOSTS)('real network, real probe, %s host', (host) =
   async function api(method: string, path: string, body?: unknown) {
     const res = await fetch(base + path, {
       method,
-      headers: { cookie, ...(body ? { 'content-type': 'application/json' } : {}) },
+      headers: { cookie, origin: base, ...(body ? { 'content-type': 'application/json' } : {}) },
       body: body ? JSON.stringify(body) : undefined,
       signal: AbortSignal.timeout(5000),
     });

@@ -41,11 +41,13 @@ export async function makeTestApp(config: Partial<AppConfig> = {}): Promise<Test
   const clock = new TestClock();
   const hub = new NodeProbeHub();
   const live = new LiveFanout({ now: clock.now });
-  const deps: AppDeps = { db, hub, live, clock, config: appConfig({}, config), log: silentLogger };
+  // app.request() has no socket: the suites name the client with a header of their own
+  const clientAddress = (req: Request) => req.headers.get('x-test-client') ?? '192.0.2.1';
+  const deps: AppDeps = { db, hub, live, clock, config: appConfig({}, config), log: silentLogger, clientAddress };
   hub.bind(deps);
   await ensureAdmin(deps, ADMIN_PASSWORD);
   const app = createApp(deps);
-  const raw = caller((path, init) => app.request(path, init));
+  const raw = caller((path, init) => app.request(path, init), {}, 'http://localhost');
   const login = await raw('POST', '/api/auth/login', { username: 'admin', password: ADMIN_PASSWORD });
   const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
   return {

@@ -8,12 +8,14 @@ export interface CallResult {
  * Request helper shared by the suites: a string body goes as text/csv, anything else as JSON;
  * the answer is parsed as JSON when it is JSON (CSV and HTML stay text).
  */
-export function caller(send: (path: string, init: RequestInit) => Promise<Response> | Response, defaultHeaders: Record<string, string> = {}) {
+export function caller(send: (path: string, init: RequestInit) => Promise<Response> | Response, defaultHeaders: Record<string, string> = {}, origin?: string) {
   return async (method: string, path: string, body?: unknown, headers: Record<string, string> = defaultHeaders): Promise<CallResult> => {
     const isText = typeof body === 'string';
+    // a browser names its origin on every change; the server refuses cookie-authenticated changes without it
+    const withOrigin = origin && headers.cookie && !('origin' in headers) ? { origin, ...headers } : headers;
     const res = await send(path, {
       method,
-      headers: body === undefined ? headers : { 'content-type': isText ? 'text/csv' : 'application/json', ...headers },
+      headers: body === undefined ? withOrigin : { 'content-type': isText ? 'text/csv' : 'application/json', ...withOrigin },
       body: body === undefined ? undefined : isText ? body : JSON.stringify(body),
     });
     const text = await res.text();

@@ -37,5 +37,5 @@ export async function login(url: string): Promise<string> {
 
 /** JSON (or CSV, for a string body) requests with the session cookie. */
 export function client(url: string, cookie: string) {
-  return caller((path, init) => fetch(url + path, init), { cookie });
+  return caller((path, init) => fetch(url + path, init), { cookie }, url);
 }

@@ -3,6 +3,7 @@ import { drizzle as drizzleD1 } from 'drizzle-orm/d1';
 import { drizzle as drizzleLibsql } from 'drizzle-orm/libsql';
 import { jsonLogger } from '../../schema/log.js';
 import { appConfig } from '../config.js';
+import { edgeClientAddress } from '../http/client-address.js';
 import { schema, type Db } from '../db.js';
 import type { AppDeps } from '../deps.js';
 import type { Env } from './env.js';
@@ -21,5 +22,6 @@ export function edgeDeps(env: Env): AppDeps {
     clock: { now: Date.now },
     config: appConfig(env as unknown as Record<string, string | undefined>),
     log: jsonLogger({ host: 'workers' }),
+    clientAddress: edgeClientAddress,
   };
 }

@@ -13,6 +13,7 @@ import type { AppDeps } from '../deps.js';
 import { duties } from '../duties.js';
 import { LiveFanout } from '../live/fanout.js';
 import { probeDisconnected } from '../probe-link/session.js';
+import { nodeClientAddress } from '../http/client-address.js';
 import { ensureAdmin } from '../services/auth.js';
 import { openDatabase } from './database.js';
 import type { NodeEnv } from './env.js';
@@ -35,7 +36,8 @@ export async function startServer(env: NodeEnv, log: Logger, processEnv: Record<
   const { db, client } = await openDatabase(env.DATABASE_URL ?? `file:${env.DATA_DIR}/edge-ipam.db`, env.DATABASE_AUTH_TOKEN);
   const hub = new NodeProbeHub();
   const live = new LiveFanout({ now: Date.now });
-  const deps: AppDeps = { db, hub, live, clock: { now: Date.now }, config: appConfig(processEnv), log };
+  const config = appConfig(processEnv);
+  const deps: AppDeps = { db, hub, live, clock: { now: Date.now }, config, log, clientAddress: nodeClientAddress(config.trustProxy) };
   hub.bind(deps);
 
   // Nobody is connected before we listen: whatever the database says, those probes' hosts are unknown.

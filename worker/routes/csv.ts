@@ -1,10 +1,10 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import type { AppDeps } from '../deps.js';
 import { AppError } from '../errors.js';
 import { exportHostsCsv, exportSubnetsCsv, importHosts, importSubnets } from '../services/csv.js';
 import { announce, hostsEdited, subnetsChanged } from '../live/announce.js';
 import { pushAssignment } from '../probe-link/session.js';
-import { errors, ErrorSchema, json, router } from './common.js';
+import { errors, ErrorSchema, json, router, secured } from './common.js';
 
 const MAX_CSV_BYTES = 8 * 1024 * 1024;
 const csvResponse = (description: string) => ({ content: { 'text/csv': { schema: z.string() } }, description });
@@ -22,15 +22,15 @@ async function readCsvBody(req: Request): Promise<string> {
 export function csvRoutes(deps: AppDeps) {
   return router()
     .openapi(
-      createRoute({ method: 'get', path: '/api/export/subnets.csv', tags: ['csv'], responses: { 200: csvResponse('Every subnet'), 401: errors[401] } }),
+      secured(deps, { role: 'viewer' }, { method: 'get', path: '/api/export/subnets.csv', tags: ['csv'], responses: { 200: csvResponse('Every subnet'), 401: errors[401] } }),
       async (c) => c.body(await exportSubnetsCsv(deps), 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': 'attachment; filename="subnets.csv"' }),
     )
     .openapi(
-      createRoute({ method: 'get', path: '/api/export/hosts.csv', tags: ['csv'], responses: { 200: csvResponse('Every host record'), 401: errors[401] } }),
+      secured(deps, { role: 'viewer' }, { method: 'get', path: '/api/export/hosts.csv', tags: ['csv'], responses: { 200: csvResponse('Every host record'), 401: errors[401] } }),
       async (c) => c.body(await exportHostsCsv(deps), 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': 'attachment; filename="hosts.csv"' }),
     )
     .openapi(
-      createRoute({
+      secured(deps, { role: 'editor', audit: 'import.subnets' }, {
         method: 'post',
         path: '/api/import/subnets',
         tags: ['csv'],
@@ -45,7 +45,7 @@ export function csvRoutes(deps: AppDeps) {
       },
     )
     .openapi(
-      createRoute({
+      secured(deps, { role: 'editor', audit: 'import.hosts' }, {
         method: 'post',
         path: '/api/import/hosts',
         tags: ['csv'],

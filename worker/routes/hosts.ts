@@ -1,4 +1,4 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { desc, eq } from 'drizzle-orm';
 import { hostEvents, hosts, subnets } from '../../schema/tables/index.js';
 import type { AppDeps } from '../deps.js';
@@ -6,7 +6,7 @@ import { announce, hostsEdited } from '../live/announce.js';
 import { pushAssignment } from '../probe-link/session.js';
 import { listTags, searchHosts } from '../services/host-search.js';
 import { createHost, getHost, hostEventsOf, hostHistory, hostView, updateHost } from '../services/hosts.js';
-import { errors, ErrorSchema, IdParams, json, jsonBody, router } from './common.js';
+import { errors, ErrorSchema, IdParams, json, jsonBody, router, secured } from './common.js';
 import { EventSchema, HostFieldsSchema, HostSchema, HostStatusSchema } from './schemas.js';
 
 const History = z.object({
@@ -34,7 +34,7 @@ async function subnetProbe(deps: AppDeps, subnetId: number) {
 export function hostRoutes(deps: AppDeps) {
   return router()
     .openapi(
-      createRoute({
+      secured(deps, { role: 'viewer' }, {
         method: 'get',
         path: '/api/hosts',
         tags: ['hosts'],
@@ -44,7 +44,7 @@ export function hostRoutes(deps: AppDeps) {
       async (c) => c.json(await searchHosts(deps, c.req.valid('query')), 200),
     )
     .openapi(
-      createRoute({
+      secured(deps, { role: 'viewer' }, {
         method: 'get',
         path: '/api/tags',
         tags: ['hosts'],
@@ -53,7 +53,7 @@ export function hostRoutes(deps: AppDeps) {
       async (c) => c.json({ tags: await listTags(deps) }, 200),
     )
     .openapi(
-      createRoute({
+      secured(deps, { role: 'editor', audit: 'host.create' }, {
         method: 'post',
         path: '/api/hosts',
         tags: ['hosts'],
@@ -69,11 +69,11 @@ export function hostRoutes(deps: AppDeps) {
       },
     )
     .openapi(
-      createRoute({ method: 'get', path: '/api/hosts/{id}', tags: ['hosts'], request: { params: IdParams }, responses: { 200: json(HostSchema, 'One host'), ...errors } }),
+      secured(deps, { role: 'viewer' }, { method: 'get', path: '/api/hosts/{id}', tags: ['hosts'], request: { params: IdParams }, responses: { 200: json(HostSchema, 'One host'), ...errors } }),
       async (c) => c.json(hostView(await getHost(deps, c.req.valid('param').id)), 200),
     )
     .openapi(
-      createRoute({
+      secured(deps, { role: 'editor', audit: 'host.update' }, {
         method: 'patch',
         path: '/api/hosts/{id}',
         tags: ['hosts'],
@@ -87,7 +87,7 @@ export function hostRoutes(deps: AppDeps) {
       },
     )
     .openapi(
-      createRoute({ method: 'delete', path: '/api/hosts/{id}', tags: ['hosts'], request: { params: IdParams }, responses: { 204: { description: 'Forgotten, with its history' }, ...errors } }),
+      secured(deps, { role: 'editor', audit: 'host.delete' }, { method: 'delete', path: '/api/hosts/{id}', tags: ['hosts'], request: { params: IdParams }, responses: { 204: { description: 'Forgotten, with its history' }, ...errors } }),
       async (c) => {
         const host = await getHost(deps, c.req.valid('param').id);
         await deps.db.delete(hosts).where(eq(hosts.id, host.id));
@@ -97,7 +97,7 @@ export function hostRoutes(deps: AppDeps) {
       },
     )
     .openapi(
-      createRoute({
+      secured(deps, { role: 'viewer' }, {
         method: 'get',
         path: '/api/hosts/{id}/events',
         tags: ['hosts'],
@@ -107,7 +107,7 @@ export function hostRoutes(deps: AppDeps) {
       async (c) => c.json({ events: await hostEventsOf(deps, c.req.valid('param').id, c.req.valid('query').limit) }, 200),
     )
     .openapi(
-      createRoute({
+      secured(deps, { role: 'viewer' }, {
         method: 'get',
         path: '/api/hosts/{id}/history',
         tags: ['hosts'],
@@ -117,7 +117,7 @@ export function hostRoutes(deps: AppDeps) {
       async (c) => c.json(await hostHistory(deps, c.req.valid('param').id, c.req.valid('query').window), 200),
     )
     .openapi(
-      createRoute({
+      secured(deps, { role: 'viewer' }, {
         method: 'get',
         path: '/api/events',
         tags: ['hosts'],

@@ -1,6 +1,7 @@
 import { LIVE_KEEP_ALIVE_SECONDS, liveEvent } from '../../schema/live.js';
 import type { AppDeps } from '../deps.js';
-import { errors, router } from './common.js';
+import { requireRole } from '../auth-middleware.js';
+import { errors, ROLE_EXTENSION, router } from './common.js';
 
 const DESCRIPTION = `Server-Sent Events. Each message is \`event: <type>\` and \`data: <JSON>\` (the \`type\` and \`data\` of a LiveEvent).
 The first is \`hello\` \`{serverTime}\`; a \`: keep-alive\` comment follows every ${LIVE_KEEP_ALIVE_SECONDS} s of silence.
@@ -26,7 +27,8 @@ export function liveRoutes(deps: AppDeps) {
       200: { description: 'An endless event stream', content: { 'text/event-stream': { schema: liveEvent } } },
       401: errors[401],
     },
+    [ROLE_EXTENSION]: 'viewer',
   });
-  r.get('/api/live', (c) => deps.live.connect(c.req.raw));
+  r.get('/api/live', requireRole('viewer'), (c) => deps.live.connect(c.req.raw));
   return r;
 }

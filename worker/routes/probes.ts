@@ -1,4 +1,4 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { eq, sql } from 'drizzle-orm';
 import { probes, subnets } from '../../schema/tables/index.js';
 import { randomToken, sha256Hex } from '../crypto.js';
@@ -7,7 +7,7 @@ import { notFound } from '../errors.js';
 import { announce, subnetsChanged } from '../live/announce.js';
 import { probeDisconnected } from '../probe-link/session.js';
 import { ProbeSchema } from './schemas.js';
-import { errors, IdParams, json, jsonBody, router } from './common.js';
+import { errors, IdParams, json, jsonBody, router, secured } from './common.js';
 
 /** Enrols a probe and returns its token, which is stored only as a hash. */
 export async function enrollProbe(deps: AppDeps, name: string, site = '', isLocal = false) {
@@ -22,7 +22,7 @@ export async function enrollProbe(deps: AppDeps, name: string, site = '', isLoca
 export function probeRoutes(deps: AppDeps) {
   return router()
     .openapi(
-      createRoute({
+      secured(deps, { role: 'admin', audit: 'probe.create' }, {
         method: 'post',
         path: '/api/probes',
         tags: ['probes'],
@@ -39,7 +39,7 @@ export function probeRoutes(deps: AppDeps) {
       },
     )
     .openapi(
-      createRoute({ method: 'get', path: '/api/probes', tags: ['probes'], responses: { 200: json(z.object({ probes: z.array(ProbeSchema) }), 'All probes'), 401: errors[401] } }),
+      secured(deps, { role: 'viewer' }, { method: 'get', path: '/api/probes', tags: ['probes'], responses: { 200: json(z.object({ probes: z.array(ProbeSchema) }), 'All probes'), 401: errors[401] } }),
       async (c) => {
         const rows = await deps.db
           .select({ p: probes, subnetCount: sql<number>`(SELECT count(*) FROM ${subnets} WHERE ${subnets.probeId} = ${probes.id})` })
@@ -64,7 +64,7 @@ export function probeRoutes(deps: AppDeps) {
       },
     )
     .openapi(
-      createRoute({
+      secured(deps, { role: 'admin', audit: 'probe.revoke' }, {
         method: 'delete',
         path: '/api/probes/{id}',
         tags: ['probes'],

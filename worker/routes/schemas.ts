@@ -1,4 +1,15 @@
 import { z } from '@hono/zod-openapi';
+import { ROLES } from '../../schema/tables/index.js';
+
+// NUL cut names short on the way back, and other control characters hide text in the UI and in exports.
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+const CONTROL_EXCEPT_NEWLINES = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
+/** One line of text: no control characters at all. */
+export const line = (max: number) => z.string().max(max).refine((v) => !CONTROL.test(v), 'control characters are not allowed');
+/** Free text (notes, descriptions): tabs and line breaks, but no other control characters. */
+export const prose = (max: number) => z.string().max(max).refine((v) => !CONTROL_EXCEPT_NEWLINES.test(v), 'control characters other than tab and line breaks are not allowed');
+
+export const RoleSchema = z.enum(ROLES).openapi({ description: 'viewer: read only; editor: IPAM data, scans, probes; admin: also users and tokens' });
 
 export const SubnetSchema = z
   .object({
@@ -79,22 +90,22 @@ export const ProbeSchema = z
   })
   .openapi('Probe');
 
-const tag = z.string().trim().min(1).max(40).regex(/^[^,;]+$/, 'tags cannot contain , or ;');
+const tag = line(40).trim().min(1).regex(/^[^,;]+$/, 'tags cannot contain , or ;');
 
 /** Editable host fields, shared by create, PATCH and CSV import. */
 export const HostFieldsSchema = z.object({
-  hostname: z.string().trim().max(253).nullable().optional(),
-  description: z.string().max(2000).optional(),
+  hostname: line(253).trim().nullable().optional(),
+  description: prose(2000).optional(),
   tags: z.array(tag).max(50).optional(),
-  notes: z.string().max(10_000).optional(),
+  notes: prose(10_000).optional(),
   reserved: z.boolean().optional(),
-  reservedBy: z.string().max(200).nullable().optional(),
-  reservedNote: z.string().max(2000).nullable().optional(),
+  reservedBy: line(200).nullable().optional(),
+  reservedNote: prose(2000).nullable().optional(),
 });
 
 export const SubnetFieldsSchema = z.object({
-  name: z.string().trim().max(200).optional(),
-  notes: z.string().max(10_000).optional(),
+  name: line(200).trim().optional(),
+  notes: prose(10_000).optional(),
   probeId: z.number().int().positive().nullable().optional(),
   sweepIntervalSeconds: z.number().int().min(10).max(86_400).optional(),
 });

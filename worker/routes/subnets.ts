@@ -1,4 +1,4 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { eq } from 'drizzle-orm';
 import { subnets } from '../../schema/tables/index.js';
 import type { AppDeps } from '../deps.js';
@@ -8,7 +8,7 @@ import { pushAssignment } from '../probe-link/session.js';
 import { subnetRows } from '../services/hosts.js';
 import { freeAddresses, subnetTable } from '../services/subnet-table.js';
 import { createSubnet, getSubnet, listSubnets, subnetCounts, subnetView, updateSubnet } from '../services/subnets.js';
-import { errors, ErrorSchema, IdParams, json, jsonBody, router } from './common.js';
+import { errors, ErrorSchema, IdParams, json, jsonBody, router, secured } from './common.js';
 import { HostSchema, HostTableRowSchema, SubnetFieldsSchema, SubnetSchema, UnusedRunSchema } from './schemas.js';
 
 const CreateSubnet = SubnetFieldsSchema.extend({ cidr: z.string().min(1).max(64).openapi({ example: '198.18.0.0/24' }) });
@@ -23,7 +23,7 @@ const FreeQuery = z.object({
 export function subnetRoutes(deps: AppDeps) {
   return router()
     .openapi(
-      createRoute({
+      secured(deps, { role: 'editor', audit: 'subnet.create' }, {
         method: 'post',
         path: '/api/subnets',
         tags: ['subnets'],
@@ -38,18 +38,18 @@ export function subnetRoutes(deps: AppDeps) {
       },
     )
     .openapi(
-      createRoute({ method: 'get', path: '/api/subnets', tags: ['subnets'], responses: { 200: json(z.object({ subnets: z.array(SubnetSchema) }), 'All subnets in address order'), 401: errors[401] } }),
+      secured(deps, { role: 'viewer' }, { method: 'get', path: '/api/subnets', tags: ['subnets'], responses: { 200: json(z.object({ subnets: z.array(SubnetSchema) }), 'All subnets in address order'), 401: errors[401] } }),
       async (c) => c.json({ subnets: await listSubnets(deps) }, 200),
     )
     .openapi(
-      createRoute({ method: 'get', path: '/api/subnets/{id}', tags: ['subnets'], request: { params: IdParams }, responses: { 200: json(SubnetSchema, 'One subnet'), ...errors } }),
+      secured(deps, { role: 'viewer' }, { method: 'get', path: '/api/subnets/{id}', tags: ['subnets'], request: { params: IdParams }, responses: { 200: json(SubnetSchema, 'One subnet'), ...errors } }),
       async (c) => {
         const { id } = c.req.valid('param');
         return c.json(subnetView(await getSubnet(deps, id), await subnetCounts(deps, id)), 200);
       },
     )
     .openapi(
-      createRoute({
+      secured(deps, { role: 'editor', audit: 'subnet.update' }, {
         method: 'patch',
         path: '/api/subnets/{id}',
         tags: ['subnets'],
@@ -66,7 +66,7 @@ export function subnetRoutes(deps: AppDeps) {
       },
     )
     .openapi(
-      createRoute({ method: 'delete', path: '/api/subnets/{id}', tags: ['subnets'], request: { params: IdParams }, responses: { 204: { description: 'Deleted with its hosts and history' }, ...errors } }),
+      secured(deps, { role: 'editor', audit: 'subnet.delete' }, { method: 'delete', path: '/api/subnets/{id}', tags: ['subnets'], request: { params: IdParams }, responses: { 204: { description: 'Deleted with its hosts and history' }, ...errors } }),
       async (c) => {
         const { id } = c.req.valid('param');
         const row = await getSubnet(deps, id);
@@ -77,7 +77,7 @@ export function subnetRoutes(deps: AppDeps) {
       },
     )
     .openapi(
-      createRoute({
+      secured(deps, { role: 'viewer' }, {
         method: 'get',
         path: '/api/subnets/{id}/hosts',
         tags: ['subnets'],
@@ -87,7 +87,7 @@ export function subnetRoutes(deps: AppDeps) {
       async (c) => c.json({ rows: (await subnetRows(deps, c.req.valid('param').id)).rows }, 200),
     )
     .openapi(
-      createRoute({
+      secured(deps, { role: 'viewer' }, {
         method: 'get',
         path: '/api/subnets/{id}/table',
         tags: ['subnets'],
@@ -108,7 +108,7 @@ export function subnetRoutes(deps: AppDeps) {
       async (c) => c.json(await subnetTable(deps, c.req.valid('param').id), 200),
     )
     .openapi(
-      createRoute({
+      secured(deps, { role: 'viewer' }, {
         method: 'get',
         path: '/api/subnets/{id}/free',
         tags: ['subnets'],
@@ -125,7 +125,7 @@ export function subnetRoutes(deps: AppDeps) {
       async (c) => c.json(await freeAddresses(deps, c.req.valid('param').id, c.req.valid('query')), 200),
     )
     .openapi(
-      createRoute({
+      secured(deps, { role: 'editor', audit: 'subnet.scan' }, {
         method: 'post',
         path: '/api/subnets/{id}/scan',
         tags: ['subnets'],

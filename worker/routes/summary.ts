@@ -1,7 +1,7 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import type { AppDeps } from '../deps.js';
 import { summary } from '../services/summary.js';
-import { errors, json, router } from './common.js';
+import { errors, json, router, secured } from './common.js';
 
 const Summary = z
   .object({
@@ -13,7 +13,7 @@ const Summary = z
 
 export function summaryRoutes(deps: AppDeps) {
   return router().openapi(
-    createRoute({ method: 'get', path: '/api/summary', tags: ['hosts'], responses: { 200: json(Summary, 'Counts for the dashboard'), 401: errors[401] } }),
+    secured(deps, { role: 'viewer' }, { method: 'get', path: '/api/summary', tags: ['hosts'], responses: { 200: json(Summary, 'Counts for the dashboard'), 401: errors[401] } }),
     async (c) => c.json(await summary(deps), 200),
   );
 }
