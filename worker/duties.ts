@@ -5,7 +5,7 @@ import { probeDisconnected } from './probe-link/session.js';
 
 const DAY_MS = 86_400_000;
 
-/** A periodic job. Both hosts run this one list: Node on timers, Workers from the cron trigger. */
+/** A periodic job. Both hosts run this one list: Node on a timer per duty, Workers from the minutely cron trigger (`dueDuties`). */
 export interface Duty {
   name: string;
   everySeconds: number;
@@ -48,6 +48,25 @@ export const pruneHistory: Duty = {
 };
 
 export const duties: Duty[] = [offlineProbes, pruneHistory];
+
+/** How often the Workers cron trigger fires (wrangler.toml `crons = ["* * * * *"]`). */
+export const CRON_TICK_SECONDS = 60;
+
+/**
+ * Whether a duty that runs every `everySeconds` is due at the cron tick scheduled for `at` (epoch ms): when a
+ * multiple of its period falls in (at - tick, at]. So a 3600 s duty runs at the first tick of each hour and a
+ * duty as frequent as the tick (or more) at every tick. The scheduled time, not the time the handler starts,
+ * so a late tick keeps its place.
+ */
+export function isDue(everySeconds: number, at: number, tickSeconds = CRON_TICK_SECONDS): boolean {
+  const period = everySeconds * 1000;
+  return Math.floor(at / period) !== Math.floor((at - tickSeconds * 1000) / period);
+}
+
+/** The duties due at the cron tick scheduled for `at`. */
+export function dueDuties(at: number, list: Duty[] = duties, tickSeconds = CRON_TICK_SECONDS): Duty[] {
+  return list.filter((d) => isDue(d.everySeconds, at, tickSeconds));
+}
 
 /** Runs every duty, logging (not throwing) failures so one broken duty does not stop the rest. */
 export async function runDuties(deps: AppDeps, list: Duty[] = duties): Promise<void> {

@@ -31,17 +31,23 @@ async function freePort(): Promise<number> {
   });
 }
 
+/** Applies schema/migrations to the local D1 kept in `stateDir` (wrangler's --persist-to). */
+export function migrateLocalD1(stateDir: string): void {
+  const migrate = spawnSync(WRANGLER, ['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', stateDir], { env: quiet, encoding: 'utf8' });
+  if (migrate.status !== 0) throw new Error(`wrangler d1 migrations apply failed: ${migrate.stderr}${migrate.stdout}`);
+}
+
 /**
- * The Worker in workerd through `wrangler dev`, with a fresh local D1 migrated from schema/migrations.
+ * The Worker in workerd through `wrangler dev`, with a fresh local D1 migrated from schema/migrations
+ * (`migrate: false` leaves it empty, as a deploy that skipped the migrations would).
  * `spawnIn` lets the caller run it inside a network namespace (ip netns exec …).
  */
 export async function startEdgeServer(
   vars: Record<string, string> = {},
-  opts: { ip?: string; reachAt?: string; spawnIn?: (argv: string[], env: NodeJS.ProcessEnv) => ChildProcess } = {},
+  opts: { ip?: string; reachAt?: string; migrate?: boolean; spawnIn?: (argv: string[], env: NodeJS.ProcessEnv) => ChildProcess } = {},
 ): Promise<EdgeServer> {
   const state = mkdtempSync(join(tmpdir(), 'eipam-edge-'));
-  const migrate = spawnSync(WRANGLER, ['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', state], { env: quiet, encoding: 'utf8' });
-  if (migrate.status !== 0) throw new Error(`wrangler d1 migrations apply failed: ${migrate.stderr}${migrate.stdout}`);
+  if (opts.migrate !== false) migrateLocalD1(state);
   const port = opts.spawnIn ? 8787 : await freePort();
   const argv = [WRANGLER, 'dev', '--port', String(port), '--ip', opts.ip ?? '127.0.0.1', '--persist-to', state, '--show-interactive-dev-session=false', '--test-scheduled'];
   for (const [k, v] of Object.entries({ ADMIN_PASSWORD, ...vars })) argv.push('--var', `${k}:${v}`);
@@ -51,7 +57,8 @@ export async function startEdgeServer(
   child.stderr?.on('data', (d) => (output += d));
   const url = `http://${opts.reachAt ?? '127.0.0.1'}:${port}`;
   try {
-    await waitFor('wrangler dev', async () => (await fetch(`${url}/health`, { signal: AbortSignal.timeout(2000) })).ok, 60_000, 500);
+    // without migrations any answer will do: the Worker is up, its database is not
+    await waitFor('wrangler dev', async () => (await fetch(`${url}/health`, { signal: AbortSignal.timeout(2000) })).ok || opts.migrate === false, 60_000, 500);
   } catch (e) {
     child.kill('SIGKILL');
     throw new Error(`${(e as Error).message}\n${output.slice(-3000)}`);

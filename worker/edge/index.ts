@@ -2,7 +2,8 @@ import type { ExecutionContext, ScheduledController } from '@cloudflare/workers-
 import { PROBE_SOCKET_PATH } from '../../schema/protocol.js';
 import { createApp, type App } from '../app.js';
 import type { AppDeps } from '../deps.js';
-import { runDuties } from '../duties.js';
+import { dueDuties, runDuties } from '../duties.js';
+import { errorBody } from '../errors.js';
 import { authenticateProbe } from '../probe-link/session.js';
 import { ensureAdmin } from '../services/auth.js';
 import { edgeDeps } from './deps.js';
@@ -11,19 +12,38 @@ import type { Env } from './env.js';
 export { LiveFeedObject } from './live-object.js';
 export { ProbeHubObject } from './probe-object.js';
 
-// One app and one admin check per isolate, not per request.
-let cached: { env: Env; deps: AppDeps; app: App; ready: Promise<unknown> } | null = null;
+interface Host {
+  env: Env;
+  deps: AppDeps;
+  app: App;
+  /** The admin check: settled once per isolate, or null until it has succeeded (a failure is retried by the next request). */
+  ready: Promise<unknown> | null;
+}
 
-function host(env: Env) {
+// One app and one admin check per isolate, not per request.
+let cached: Host | null = null;
+
+function adminCheck(env: Env, deps: AppDeps): Promise<unknown> {
+  // A Worker has no console to print a generated password to: without the secret, no admin is created.
+  if (env.ADMIN_PASSWORD) return ensureAdmin(deps, env.ADMIN_PASSWORD);
+  deps.log.warn('ADMIN_PASSWORD is not set: run `wrangler secret put ADMIN_PASSWORD` to create the admin user', {});
+  return Promise.resolve();
+}
+
+async function host(env: Env): Promise<Host> {
   if (cached?.env !== env) {
     const deps = edgeDeps(env);
-    // A Worker has no console to print a generated password to: without the secret, no admin is created.
-    const ready = env.ADMIN_PASSWORD
-      ? ensureAdmin(deps, env.ADMIN_PASSWORD)
-      : Promise.resolve(deps.log.warn('ADMIN_PASSWORD is not set: run `wrangler secret put ADMIN_PASSWORD` to create the admin user', {}));
-    cached = { env, deps, app: createApp(deps), ready };
+    cached = { env, deps, app: createApp(deps), ready: null };
   }
-  return cached;
+  const h = cached;
+  // Concurrent requests share one attempt; a rejected one is forgotten, so e.g. a D1 migrated after the
+  // isolate started is picked up by the next request instead of failing every request of this isolate.
+  h.ready ??= adminCheck(env, h.deps).catch((e: unknown) => {
+    h.ready = null;
+    throw e;
+  });
+  await h.ready;
+  return h;
 }
 
 async function connectProbe(request: Request, env: Env, deps: AppDeps): Promise<Response> {
@@ -41,14 +61,20 @@ async function connectProbe(request: Request, env: Env, deps: AppDeps): Promise<
 
 export default {
   async fetch(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
-    const h = host(env);
-    await h.ready;
+    let h: Host;
+    try {
+      h = await host(env);
+    } catch (e) {
+      if (cached) cached.deps.log.error('startup check failed; the next request retries it', { error: String(e) });
+      else console.error('startup failed', e);
+      return Response.json(errorBody('not_ready', 'the server could not reach its database (is it migrated?); try again shortly'), { status: 503, headers: { 'retry-after': '5' } });
+    }
     if (new URL(request.url).pathname === PROBE_SOCKET_PATH) return connectProbe(request, env, h.deps);
     return h.app.fetch(request, env, ctx as never);
   },
-  async scheduled(_controller: ScheduledController, env: Env): Promise<void> {
-    const h = host(env);
-    await h.ready;
-    await runDuties(h.deps);
+  async scheduled(controller: ScheduledController, env: Env): Promise<void> {
+    const h = await host(env);
+    // The cron fires every minute; each duty runs on the ticks that cross its own period (Node: a timer per duty).
+    await runDuties(h.deps, dueDuties(controller.scheduledTime));
   },
 };
