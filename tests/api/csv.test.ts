@@ -1,3 +1,4 @@
+import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTestApp, tableCounts, type TestApp } from '../support/app.js';
 
@@ -56,6 +57,35 @@ describe('CSV import and export', () => {
   ])('rejects a malformed file %j', async (csv, status, code) => {
     const res = await t.call('POST', '/api/import/subnets', csv);
     expect([res.status, res.body.error.code]).toEqual([status, code]);
+  });
+
+  it('exports cells a spreadsheet would run as formulas with a leading quote, and imports them back as they were', async () => {
+    const fields = { hostname: '=cmd|calc', description: '+1 555', tags: ['@SUM(A1)', 'ok'], notes: '\tindented', reserved: true, reservedBy: '-bob', reservedNote: "\rnote" };
+    const created = await t.call('POST', '/api/hosts', { ip: '198.18.0.40', ...fields });
+    expect(created.status).toBe(201);
+    const quoted = await t.call('POST', '/api/hosts', { ip: '198.18.0.41', description: "'=already quoted", notes: "'plain quote" });
+    expect(quoted.status).toBe(201);
+    await t.call('POST', '/api/subnets', { cidr: '198.18.77.0/24', name: '=HYPERLINK("http://x")', notes: '@risk' });
+
+    const csv = (await t.call('GET', '/api/export/hosts.csv')).body as string;
+    const rows = parse(csv, { columns: true }) as Record<string, string>[];
+    expect(rows.find((r) => r.ip === '198.18.0.40')).toMatchObject({
+      hostname: "'=cmd|calc",
+      description: "'+1 555",
+      tags: "'@SUM(A1);ok",
+      notes: "'\tindented",
+      reserved_by: "'-bob",
+      reserved_note: "'\rnote",
+    });
+    expect(rows.find((r) => r.ip === '198.18.0.41')).toMatchObject({ description: "''=already quoted", notes: "'plain quote" });
+    expect(csv).toContain(`\n198.18.0.40,'=cmd|calc,'+1 555,'@SUM(A1);ok,'\tindented,true,'-bob,"'\rnote",`);
+    const subnetsCsv = (await t.call('GET', '/api/export/subnets.csv')).body as string;
+    expect(subnetsCsv).toContain(`198.18.77.0/24,"'=HYPERLINK(""http://x"")",'@risk,`);
+
+    // imported again, every value is what it was
+    expect((await t.call('POST', '/api/import/hosts', csv)).status).toBe(200);
+    expect((await t.call('GET', `/api/hosts/${created.body.id}`)).body).toMatchObject(fields);
+    expect((await t.call('GET', `/api/hosts/${quoted.body.id}`)).body).toMatchObject({ description: "'=already quoted", notes: "'plain quote" });
   });
 
   it('wants text/csv', async () => {

@@ -9,6 +9,7 @@ import { AppError } from '../errors.js';
 import { HostFieldsSchema } from '../routes/schemas.js';
 import { hostValues, type HostFields } from './hosts.js';
 import { chunks } from '../chunks.js';
+import { protectCell, unprotectCell } from '../domain/csv-cells.js';
 import { listSubnets } from './subnets.js';
 
 export const MAX_CSV_ROWS = 50_000;
@@ -36,7 +37,17 @@ function readCsv(text: string, required: string, known: readonly string[]) {
   const unknown = columns.filter((c) => !known.includes(c));
   if (unknown.length) throw new AppError(400, 'csv_unknown_column', `unknown column(s): ${unknown.join(', ')}; expected ${known.join(', ')}`);
   if (records.length > MAX_CSV_ROWS) throw new AppError(413, 'csv_too_large', `at most ${MAX_CSV_ROWS} rows per import`);
-  return records.map((r) => ({ line: r.info.lines, row: r.record }));
+  return records.map((r) => ({ line: r.info.lines, row: unprotected(r.record) }));
+}
+
+function unprotected(record: Record<string, string>): Record<string, string> {
+  for (const key of Object.keys(record)) record[key] = unprotectCell(record[key]!);
+  return record;
+}
+
+/** Text cells as a spreadsheet may open them safely (numbers are left alone). */
+function safeCells(row: (string | number)[]): (string | number)[] {
+  return row.map((v) => (typeof v === 'string' ? protectCell(v) : v));
 }
 
 function rejectIfErrors(errors: RowError[], total: number) {
@@ -148,7 +159,7 @@ export async function importHosts(deps: AppDeps, text: string): Promise<{ create
 export async function exportSubnetsCsv(deps: AppDeps): Promise<string> {
   const rows = await listSubnets(deps);
   return stringify(
-    rows.map((s) => [s.cidr, s.name, s.notes, s.probeId ?? '', s.sweepIntervalSeconds]),
+    rows.map((s) => safeCells([s.cidr, s.name, s.notes, s.probeId ?? '', s.sweepIntervalSeconds])),
     { header: true, columns: [...SUBNET_COLUMNS] },
   );
 }
@@ -156,7 +167,7 @@ export async function exportSubnetsCsv(deps: AppDeps): Promise<string> {
 export async function exportHostsCsv(deps: AppDeps): Promise<string> {
   const rows = await deps.db.select().from(hosts).orderBy(hosts.ipKey);
   return stringify(
-    rows.map((h) => [h.ip, h.hostname ?? '', h.description, h.tags.join(';'), h.notes, h.reserved ? 'true' : 'false', h.reservedBy ?? '', h.reservedNote ?? '', h.status, h.lastSeenAt?.toISOString() ?? '']),
+    rows.map((h) => safeCells([h.ip, h.hostname ?? '', h.description, h.tags.join(';'), h.notes, h.reserved ? 'true' : 'false', h.reservedBy ?? '', h.reservedNote ?? '', h.status, h.lastSeenAt?.toISOString() ?? ''])),
     { header: true, columns: [...HOST_COLUMNS, ...HOST_READONLY_COLUMNS] },
   );
 }
