@@ -88,6 +88,29 @@ describe('CSV import and export', () => {
     expect((await t.call('GET', `/api/hosts/${quoted.body.id}`)).body).toMatchObject({ description: "'=already quoted", notes: "'plain quote" });
   });
 
+  it('refuses a file over 8 MiB by its bytes, not its characters, and writes nothing', async () => {
+    const LIMIT = 8 * 1024 * 1024;
+    // "€" is 3 bytes in UTF-8 and one character: such a file has a third as many characters as bytes
+    const ofBytes = (n: number) => {
+      const head = 'ip,notes\n198.18.0.60,';
+      const euros = Math.floor((n - head.length) / 3);
+      return head + '€'.repeat(euros) + 'x'.repeat(n - head.length - euros * 3);
+    };
+    const before = await tableCounts(t.client);
+    const over = ofBytes(LIMIT + 1);
+    expect([Buffer.byteLength(over), over.length < LIMIT / 2]).toEqual([LIMIT + 1, true]);
+    const refused = await t.call('POST', '/api/import/hosts', over);
+    expect([refused.status, refused.body.error.code]).toEqual([413, 'body_too_large']);
+    expect(await tableCounts(t.client)).toEqual(before);
+
+    const at = ofBytes(LIMIT);
+    expect(Buffer.byteLength(at)).toBe(LIMIT);
+    const read = await t.call('POST', '/api/import/hosts', at);
+    // past the size check: the one row is read and refused for its notes
+    expect([read.status, read.body.error.code, read.body.error.details.rows[0].line]).toEqual([422, 'csv_invalid', 2]);
+    expect(await tableCounts(t.client)).toEqual(before);
+  });
+
   it('wants text/csv', async () => {
     const res = await t.call('POST', '/api/import/subnets', { cidr: '198.18.9.0/24' });
     expect(res.status).toBe(400);
