@@ -33,7 +33,8 @@ export function createApp(deps: AppDeps) {
 
   app.onError((err, c) => {
     if (err instanceof AppError) return c.json(errorBody(err.code, err.message, err.details), err.status);
-    if (err instanceof HTTPException) return c.json(errorBody('http_error', err.message), err.status);
+    // Hono's own 400s (a body that is not JSON) keep the code the app's validation uses
+    if (err instanceof HTTPException) return c.json(errorBody(err.status === 400 ? 'invalid_request' : 'http_error', err.message), err.status);
     deps.log.error('unhandled error', { path: c.req.path, error: String(err), stack: (err as Error).stack });
     return c.json(errorBody('internal', 'internal error'), 500);
   });

@@ -25,11 +25,11 @@ export async function startTarget(host: HostName, vars: Record<string, string> =
   return { host, url: node.url, cron: () => runDuties(node.deps), close: node.close };
 }
 
-export async function login(url: string): Promise<string> {
+export async function login(url: string, username = 'admin', password = ADMIN_PASSWORD): Promise<string> {
   const res = await fetch(`${url}/api/auth/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }),
+    body: JSON.stringify({ username, password }),
   });
   if (res.status !== 200) throw new Error(`login failed: ${res.status} ${await res.text()}`);
   return res.headers.get('set-cookie')!.split(';')[0]!;

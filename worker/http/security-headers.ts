@@ -1,15 +1,10 @@
 import type { MiddlewareHandler } from 'hono';
 
-/**
- * The one inline script of web/index.html (it starts the subnet view's data request before the modules
- * load) is allowed by its hash; web/_headers carries the same policy for the Workers static assets, and
- * tests/web/security-headers.test.ts keeps the three in step.
- */
-export const INLINE_SCRIPT_HASHES = ["'sha256-PLACEHOLDER'"];
-
-export const CONTENT_SECURITY_POLICY = [
+/** The page's policy; `inlineScripts` are the hashes (`'sha256-…'`) of the inline scripts it may run. */
+export function contentSecurityPolicy(inlineScripts: string[] = []): string {
+  return [
   "default-src 'self'",
-  `script-src 'self' ${INLINE_SCRIPT_HASHES.join(' ')}`,
+  ['script-src', "'self'", ...inlineScripts].join(' '),
   // preact sets style attributes and Swagger UI injects <style>; no script can run from either
   "style-src 'self' 'unsafe-inline'",
   "img-src 'self' data:",
@@ -18,14 +13,20 @@ export const CONTENT_SECURITY_POLICY = [
   "base-uri 'none'",
   "form-action 'self'",
   "frame-ancestors 'none'",
-].join('; ');
+  ].join('; ');
+}
+
+/** Every inline <script> of a page (web/index.html has two: the import map, and the start of the subnet view's data request). */
+export function inlineScripts(html: string): string[] {
+  return [...html.matchAll(/<script(?:\s+type="[^"]*")?>([\s\S]*?)<\/script>/g)].map((m) => m[1]!);
+}
 
 export const HSTS = 'max-age=31536000; includeSubDomains';
 
 /** Headers every answer carries, on both hosts (static files on Workers get them from web/_headers). */
 export function securityHeaderValues(https: boolean): Record<string, string> {
   return {
-    'content-security-policy': CONTENT_SECURITY_POLICY,
+    'content-security-policy': contentSecurityPolicy(),
     'x-frame-options': 'DENY',
     'x-content-type-options': 'nosniff',
     'referrer-policy': 'same-origin',
@@ -35,12 +36,29 @@ export function securityHeaderValues(https: boolean): Record<string, string> {
   };
 }
 
-/** Sets the headers after the handler, so every answer gets them (errors and 404s too). */
+/**
+ * Sets the headers after the handler, so every answer gets them (errors and 404s too). A page that carries
+ * its own policy (the Node host's index.html, with the hashes of its inline scripts) keeps it.
+ */
 export function securityHeaders(publicUrl: string | undefined): MiddlewareHandler {
   const publicHttps = publicUrl?.startsWith('https:') ?? false;
   return async (c, next) => {
     await next();
     const https = publicHttps || new URL(c.req.url).protocol === 'https:';
-    for (const [k, v] of Object.entries(securityHeaderValues(https))) c.res.headers.set(k, v);
+    const missing = Object.entries(securityHeaderValues(https)).filter(([k]) => !c.res.headers.has(k));
+    if (!missing.length) return;
+    // a response fetched from elsewhere (the live feed's Durable Object on Workers) has immutable headers
+    const res = Object.isFrozen(c.res.headers) || !headersWritable(c.res) ? new Response(c.res.body, c.res) : c.res;
+    for (const [k, v] of missing) res.headers.set(k, v);
+    c.res = res;
   };
+}
+
+function headersWritable(res: Response): boolean {
+  try {
+    res.headers.set('x-content-type-options', 'nosniff');
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -3,6 +3,8 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname, join, sep } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { Context } from 'hono';
+import { contentSecurityPolicy, inlineScripts } from '../http/security-headers.js';
+import { scriptHash } from '../http/static-headers.js';
 import { versionedIndex } from './versioned-index.js';
 
 /**
@@ -18,6 +20,8 @@ interface Asset {
   etag: string;
   mtimeMs: number;
   gzipped?: Buffer;
+  /** The page's own Content-Security-Policy (index.html: with the hashes of its inline scripts). */
+  csp?: string;
 }
 
 const TYPES: Record<string, string> = {
@@ -74,7 +78,9 @@ export class WebAssets {
     const page = this.files.get('/index.html');
     if (!page) throw new Error(`the web UI is missing: no index.html in ${this.root}`);
     const versions = new Map([...this.files].filter(([path]) => path !== '/index.html').map(([path, a]) => [path, a.version]));
-    return asset(Buffer.from(versionedIndex(page.body.toString('utf8'), versions)), page.type);
+    const html = versionedIndex(page.body.toString('utf8'), versions);
+    // the rewritten import map changes with the files, so its hash is taken here, not written down
+    return { ...asset(Buffer.from(html), page.type), csp: contentSecurityPolicy(inlineScripts(html).map(scriptHash)) };
   }
 
   /** Answers a GET for the UI: a file, or the app's page for any other path (its routes live in the hash). */
@@ -91,6 +97,8 @@ export class WebAssets {
 
 function respond(c: Context, a: Asset, cacheControl: string): Response {
   const headers: Record<string, string> = { 'cache-control': cacheControl, etag: a.etag, vary: 'accept-encoding' };
+  // on a 304 too: the browser replaces the stored page's headers with these
+  if (a.csp) headers['content-security-policy'] = a.csp;
   const known = (c.req.header('if-none-match') ?? '').split(',').map((tag) => tag.trim().replace(/^W\//, ''));
   if (known.includes(a.etag)) return new Response(null, { status: 304, headers });
   headers['content-type'] = a.type;
