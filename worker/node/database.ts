@@ -1,19 +1,53 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createClient, type Client } from '@libsql/client';
 import { drizzle } from 'drizzle-orm/libsql';
 import { migrate } from 'drizzle-orm/libsql/migrator';
 import { schema, type Db } from '../db.js';
+import type { NodeEnv } from './env.js';
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL('../../schema/migrations', import.meta.url));
+/** drizzle's bookkeeping table: present in every database this app has migrated. */
+export const MIGRATIONS_TABLE = '__drizzle_migrations';
+export const DATABASE_FILE = 'edge-ipam.db';
+
+/** The database URL the Node host uses: DATABASE_URL, else the file in DATA_DIR (the server, backup and restore agree on it). */
+export function databaseUrl(env: Pick<NodeEnv, 'DATA_DIR' | 'DATABASE_URL'>): string {
+  return env.DATABASE_URL ?? `file:${join(env.DATA_DIR, DATABASE_FILE)}`;
+}
+
+/** The path of a `file:` URL's database, or null for a remote one (`libsql://`, `https://`). */
+export function localDatabasePath(url: string): string | null {
+  if (!url.startsWith('file:')) return null;
+  const rest = url.slice('file:'.length).split('?')[0]!;
+  if (rest === ':memory:') return null;
+  return rest.startsWith('//') ? fileURLToPath(url.split('?')[0]!) : rest;
+}
+
+/** The database's side files: SQLite creates them next to it in WAL mode. */
+export const sideFiles = (path: string) => [`${path}-wal`, `${path}-shm`];
+
+/**
+ * Creates the database file (and any missing folders) private to this user: it holds password and token
+ * hashes. SQLite gives -wal/-shm the database file's mode when it creates them, so they follow; the chmods
+ * make the modes independent of the umask and tighten files left by an older version.
+ */
+export function preparePrivateFile(path: string): void {
+  const created = mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  if (created) chmodSync(dirname(path), 0o700);
+  closeSync(openSync(path, 'a', 0o600));
+  for (const f of [path, ...sideFiles(path)]) if (existsSync(f)) chmodSync(f, 0o600);
+}
 
 /** Opens (creating if needed) a libSQL database — `file:` locally, `libsql://` for Turso — and migrates it. */
 export async function openDatabase(url: string, authToken?: string): Promise<{ db: Db; client: Client }> {
-  if (url.startsWith('file:')) mkdirSync(dirname(url.slice('file:'.length)), { recursive: true });
+  const local = url.startsWith('file:');
+  const path = localDatabasePath(url);
+  if (path) preparePrivateFile(path);
   // One connection for a file: PRAGMAs are per connection, and the app never holds interactive transactions.
-  const client = createClient({ url, authToken, concurrency: url.startsWith('file:') ? 1 : undefined });
-  if (url.startsWith('file:')) {
+  const client = createClient({ url, authToken, concurrency: local ? 1 : undefined });
+  if (local) {
     // WAL lets the UI read while ingest writes; foreign keys are off by default in SQLite.
     await client.execute('PRAGMA journal_mode = WAL');
     await client.execute('PRAGMA busy_timeout = 5000');
@@ -22,5 +56,6 @@ export async function openDatabase(url: string, authToken?: string): Promise<{ d
   await client.execute('PRAGMA foreign_keys = ON');
   const db = drizzle(client, { schema });
   await migrate(db, { migrationsFolder: MIGRATIONS_DIR });
+  if (path) for (const f of sideFiles(path)) if (existsSync(f)) chmodSync(f, 0o600);
   return { db: db as unknown as Db, client };
 }
