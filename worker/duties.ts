@@ -1,7 +1,8 @@
 import { and, eq, lt } from 'drizzle-orm';
-import { hostEvents, hostHourly, hostSamples, ingestLedger, probes, sessions } from '../schema/tables/index.js';
+import { auditLog, hostEvents, hostHourly, hostSamples, ingestLedger, probes, sessions } from '../schema/tables/index.js';
 import type { AppDeps } from './deps.js';
 import { probeDisconnected } from './probe-link/session.js';
+import { pruneLoginThrottle } from './services/login-throttle.js';
 
 const DAY_MS = 86_400_000;
 
@@ -30,7 +31,7 @@ export const offlineProbes: Duty = {
   },
 };
 
-/** Raw samples live a week (the hourly roll-up keeps uptime for longer); spent ledger rows and sessions go too. */
+/** Raw samples live a week (the hourly roll-up keeps uptime for longer); spent ledger rows, sessions, old audit rows and forgotten login failures go too. */
 export const pruneHistory: Duty = {
   name: 'prune-history',
   everySeconds: 3600,
@@ -43,6 +44,9 @@ export const pruneHistory: Duty = {
       // a probe re-sends a batch within days at most; keep the ledger a month
       deps.db.delete(ingestLedger).where(lt(ingestLedger.appliedAt, new Date(now - 30 * DAY_MS))),
       deps.db.delete(sessions).where(lt(sessions.expiresAt, new Date(now))),
+      // the audit log is kept as long as the history it explains
+      deps.db.delete(auditLog).where(lt(auditLog.at, new Date(now - deps.config.hourlyRetentionDays * DAY_MS))),
+      pruneLoginThrottle(deps, now),
     ]);
   },
 };

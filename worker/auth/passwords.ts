@@ -1,4 +1,5 @@
 import bcrypt from 'bcryptjs';
+import pLimit from 'p-limit';
 
 // PBKDF2-SHA256 through Web Crypto: native code in both Node (run on libuv's thread pool, so a login never
 // blocks the event loop) and workerd. 100,000 iterations is the most workerd accepts.
@@ -8,7 +9,15 @@ const PREFIX = 'pbkdf2-sha256';
 const b64 = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes));
 const unb64 = (text: string) => Uint8Array.from(atob(text), (ch) => ch.charCodeAt(0));
 
-async function derive(password: string, salt: Uint8Array<ArrayBuffer>, iterations: number): Promise<Uint8Array> {
+// One hash at a time: a burst of logins then queues here instead of taking every core from the event loop
+// (16 at once on 2 cores stalled it ~780 ms in gaps; tests/api/access.test.ts). A login's hash costs ~30 ms.
+const hashing = pLimit(1);
+
+function derive(password: string, salt: Uint8Array<ArrayBuffer>, iterations: number): Promise<Uint8Array> {
+  return hashing(() => deriveNow(password, salt, iterations));
+}
+
+async function deriveNow(password: string, salt: Uint8Array<ArrayBuffer>, iterations: number): Promise<Uint8Array> {
   const key = await crypto.subtle.importKey('raw', new TextEncoder().encode(password), 'PBKDF2', false, ['deriveBits']);
   return new Uint8Array(await crypto.subtle.deriveBits({ name: 'PBKDF2', hash: 'SHA-256', salt, iterations }, key, 256));
 }
