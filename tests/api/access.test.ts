@@ -185,3 +185,61 @@ describe('scans', () => {
     }
   });
 });
+
+describe('upgrading from before roles', () => {
+  it('the admin stays admin, old tokens become editor tokens, a bcrypt password still logs in and is rehashed', async () => {
+    const { cpSync, readFileSync, writeFileSync } = await import('node:fs');
+    const { drizzle } = await import('drizzle-orm/libsql');
+    const { migrate } = await import('drizzle-orm/libsql/migrator');
+    const { createClient } = await import('@libsql/client');
+    const { MIGRATIONS_DIR } = await import('../../worker/node/database.js');
+    const bcrypt = (await import('bcryptjs')).default;
+    const dir = mkdtempSync(join(tmpdir(), 'eipam-upgrade-'));
+    try {
+      // the database as 0.1 left it: the first migration only, one admin with a bcrypt hash, one token
+      const old = join(dir, 'migrations-0.1');
+      cpSync(MIGRATIONS_DIR, old, { recursive: true });
+      const journal = JSON.parse(readFileSync(join(old, 'meta/_journal.json'), 'utf8'));
+      writeFileSync(join(old, 'meta/_journal.json'), JSON.stringify({ ...journal, entries: journal.entries.slice(0, 1) }));
+      const url = `file:${join(dir, 'db')}`;
+      const client = createClient({ url });
+      await migrate(drizzle(client), { migrationsFolder: old });
+      await client.execute({ sql: 'INSERT INTO users (username, password_hash, created_at) VALUES (?, ?, ?)', args: ['admin', await bcrypt.hash('old admin password', 4), Date.now()] });
+      await client.execute({ sql: 'INSERT INTO api_tokens (name, token_hash, user_id, created_at) VALUES (?, ?, 1, ?)', args: ['old', 'x'.repeat(64), Date.now()] });
+      client.close();
+
+      const { db, client: upgraded } = await openDatabase(url);
+      expect((await upgraded.execute('SELECT role FROM users')).rows.map((r) => r.role)).toEqual(['admin']);
+      expect((await upgraded.execute('SELECT role, created_by FROM api_tokens')).rows.map((r) => [r.role, r.created_by])).toEqual([['editor', 1]]);
+      const deps: AppDeps = { db, hub: new NodeProbeHub(), live: new LiveFanout({ now: Date.now }), clock: { now: Date.now }, config: appConfig({}), log: silentLogger, clientAddress: () => null };
+      const app = createApp(deps);
+      const call = caller((p, init) => app.request(p, init));
+      expect((await call('POST', '/api/auth/login', { username: 'admin', password: 'old admin password' })).body).toMatchObject({ username: 'admin', role: 'admin' });
+      expect(String((await upgraded.execute('SELECT password_hash FROM users')).rows[0]!.password_hash)).toMatch(/^pbkdf2-sha256\$100000\$/);
+      expect((await call('POST', '/api/auth/login', { username: 'admin', password: 'old admin password' })).status).toBe(200);
+      upgraded.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('API tokens', () => {
+  it('write lastUsedAt at most once a minute', async () => {
+    const t = await makeTestApp();
+    const token = (await t.call('POST', '/api/tokens', { name: 'touch' })).body;
+    const use = () => t.call('GET', '/api/summary', undefined, { authorization: `Bearer ${token.token}` });
+    const lastUsed = async () => (await t.call('GET', '/api/tokens')).body.tokens.find((x: any) => x.id === token.id).lastUsedAt;
+    expect(await lastUsed()).toBeNull();
+    await use();
+    const first = await lastUsed();
+    expect(first).toBe(new Date(t.clock.now()).toISOString());
+    t.clock.advance(59_000);
+    await use();
+    expect(await lastUsed()).toBe(first);
+    t.clock.advance(1_000);
+    await use();
+    expect(await lastUsed()).toBe(new Date(t.clock.now()).toISOString());
+    t.close();
+  });
+});
