@@ -7,12 +7,18 @@ import { html } from './lib/html.js';
 import { useKeys } from './lib/keys.js';
 import { startLive, stopLive, useLiveState } from './lib/live.js';
 import { setQuery, useRoute } from './lib/router.js';
+import { allows } from './lib/roles.js';
+import { Session, useSession } from './lib/session.js';
 import { applyContrast, savedContrast } from './lib/theme.js';
+import { Account } from './pages/account.js';
+import { Audit } from './pages/audit.js';
 import { Dashboard } from './pages/dashboard.js';
 import { Login } from './pages/login.js';
 import { Probes } from './pages/probes.js';
 import { SubnetView } from './pages/subnet-view.js';
 import { Subnets } from './pages/subnets.js';
+import { Tokens } from './pages/tokens.js';
+import { Users } from './pages/users.js';
 
 function LiveBadge() {
   const state = useLiveState();
@@ -24,6 +30,7 @@ function Header({ me, route, onLogout }) {
   const [contrast, setContrast] = useState(savedContrast());
   const current = (p) => (route.path === p || (p !== '/' && route.path.startsWith(p)) ? 'page' : undefined);
   const toggle = () => (applyContrast(!contrast), setContrast(!contrast));
+  const admin = allows(me.role, 'admin');
   return html`<header class="top">
     <a class="skip" href="#main" onClick=${(e) => (e.preventDefault(), document.getElementById('main')?.focus())}>Skip to content</a>
     <a class="brand" href="#/">edge-ipam</a>
@@ -31,14 +38,25 @@ function Header({ me, route, onLogout }) {
       <a href="#/" aria-current=${current('/')}>Dashboard</a>
       <a href="#/subnets" aria-current=${current('/subnets')}>Subnets</a>
       <a href="#/probes" aria-current=${current('/probes')}>Probes</a>
+      <a href="#/tokens" aria-current=${current('/tokens')}>Tokens</a>
+      ${admin && html`<a href="#/users" aria-current=${current('/users')}>Users</a><a href="#/audit" aria-current=${current('/audit')}>Audit</a>`}
       <a href="/docs">API</a>
     </nav>
     <span class="spacer"></span>
     <${LiveBadge} />
     <button type="button" class="ghost" aria-pressed=${contrast ? 'true' : 'false'} onClick=${toggle}>High contrast</button>
-    <span class="muted user">${me.username}</span>
+    <span class="user"><a href="#/account" aria-current=${current('/account')} title="Your account"><span class="sr-only">Account: </span>${me.username}</a>
+      <span class="badge" data-role=${me.role} title="Your role">${me.role}</span></span>
     <button type="button" class="ghost" onClick=${onLogout}>Log out</button>
   </header>`;
+}
+
+/** A page for admins only: nothing is asked of the server until the role is known to allow it. */
+function AdminOnly({ page }) {
+  const { me } = useSession();
+  if (!me) return html`<p>Loading…</p>`;
+  if (!allows(me.role, 'admin')) return html`<p class="notice">Only an admin can open this page; you are ${me.role === 'editor' ? 'an' : 'a'} ${me.role}.</p>`;
+  return page;
 }
 
 function Page({ route }) {
@@ -46,12 +64,17 @@ function Page({ route }) {
   if (subnet) return html`<${SubnetView} id=${subnet[1]} query=${route.query} />`;
   if (route.path === '/subnets') return html`<${Subnets} />`;
   if (route.path === '/probes') return html`<${Probes} />`;
+  if (route.path === '/tokens') return html`<${Tokens} />`;
+  if (route.path === '/account') return html`<${Account} />`;
+  if (route.path === '/users') return html`<${AdminOnly} page=${html`<${Users} />`} />`;
+  if (route.path === '/audit') return html`<${AdminOnly} page=${html`<${Audit} query=${route.query} />`} />`;
   return html`<${Dashboard} query=${route.query} />`;
 }
 
 function App() {
   const [me, setMe] = useState(/** @type {any} */ (undefined));
   const [reason, setReason] = useState('');
+  const [lastUser, setLastUser] = useState('admin');
   const route = useRoute();
   const check = () => api('GET', '/api/auth/me').then(setMe, () => setMe(null));
   useEffect(() => void check(), []);
@@ -80,11 +103,20 @@ function App() {
   }, [me]);
   useKeys({ Escape: () => (route.query.get('host') ? setQuery({ host: null }) : false) });
 
-  if (me === null) return html`<${Login} reason=${reason} onDone=${() => (setReason(''), check())} />`;
-  const logout = () => api('POST', '/api/auth/logout').finally(() => (setReason('You have logged out.'), setMe(null)));
+  if (me === null) return html`<${Login} reason=${reason} username=${lastUser} onDone=${() => (setReason(''), check())} />`;
+  // the server has ended the session (logout, own password changed): the login page, with why
+  const signedOut = (why) => {
+    if (me) setLastUser(me.username);
+    known.current = null;
+    setReason(why);
+    setMe(null);
+  };
+  const logout = () => api('POST', '/api/auth/logout').finally(() => signedOut('You have logged out.'));
   // the page loads its data while the session is being checked (no round trip wasted); a 401 shows the login
-  return html`${me ? html`<${Header} me=${me} route=${route} onLogout=${logout} />` : html`<header class="top"><span class="brand">edge-ipam</span></header>`}
-    <main id="main" tabindex="-1"><${Page} route=${route} /></main>`;
+  return html`<${Session.Provider} value=${{ me, recheck: check, signedOut }}>
+    ${me ? html`<${Header} me=${me} route=${route} onLogout=${logout} />` : html`<header class="top"><span class="brand">edge-ipam</span></header>`}
+    <main id="main" tabindex="-1"><${Page} route=${route} /></main>
+  </${Session.Provider}>`;
 }
 
 applyContrast(savedContrast());

@@ -3,6 +3,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../lib/api.js';
 import { ago, latency, percent } from '../lib/format.js';
 import { html } from '../lib/html.js';
+import { useCan } from '../lib/session.js';
 import { useData } from '../lib/use-data.js';
 import { HostEditor } from './host-editor.js';
 import { Sparkline } from './sparkline.js';
@@ -34,6 +35,16 @@ function CopyIp({ ip }) {
     <span role="status" class="muted">${copied ? 'Copied' : ''}</span>`;
 }
 
+/** What a viewer sees in place of the editor: the same fields, read only. */
+function HostDetails({ host }) {
+  const row = (label, value) => html`<div><dt>${label}</dt><dd>${value || html`<span class="muted">—</span>`}</dd></div>`;
+  return html`<dl class="details">
+    ${row('Hostname', host.hostname)}${row('Description', host.description)}
+    ${row('Tags', host.tags.length ? host.tags.map((t) => html`<span class="chip">${t}</span>`) : '')}${row('Notes', host.notes)}
+    ${row('Reserved', host.reserved ? (host.reservedBy ? `yes, by ${host.reservedBy}` : 'yes') : 'no')}
+  </dl>`;
+}
+
 /** The host drawer: uptime, latency sparkline, state changes and in-place editing. The URL carries ?host=<id>. */
 export function HostDrawer({ hostId, onClose, onChanged = () => {} }) {
   const { data, error, reload } = useData(() => loadHost(hostId), [hostId], {
@@ -56,6 +67,7 @@ export function HostDrawer({ hostId, onClose, onChanged = () => {} }) {
     [hostId],
   );
   const saved = () => (reload(), onChanged());
+  const edit = useCan('editor');
   return html`<aside class="drawer" aria-labelledby="drawer-title">
     <header class="drawer-head">
       <h2 id="drawer-title" tabindex="-1" ref=${heading}>${data ? data.host.hostname || data.host.ip : 'Host'}</h2>
@@ -78,7 +90,7 @@ export function HostDrawer({ hostId, onClose, onChanged = () => {} }) {
       <h3>Latency, last 2 h</h3>
       <${Sparkline} samples=${data.day.recent} label="Latency over the last 2 hours" />
       <h3>Details</h3>
-      <${HostEditor} host=${data.host} onSaved=${saved} />
+      ${edit ? html`<${HostEditor} host=${data.host} onSaved=${saved} />` : html`<${HostDetails} host=${data.host} />`}
       <h3>State changes</h3>
       ${data.events.length === 0
         ? html`<p class="muted">No changes recorded.</p>`

@@ -61,3 +61,29 @@ export function count(n) {
   if (s.length > 15) return `2^${Math.round(Math.log2(Number(s)))}`;
   return grouped(s);
 }
+
+const pad = (n) => String(n).padStart(2, '0');
+
+/** A day in local time as a date input holds it: "2026-12-01". */
+export function localDay(ms) {
+  const d = new Date(ms);
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
+/** A moment (ISO text or epoch seconds, as toMs) in local time, to the minute: "2026-12-01 09:05"; '' for none. */
+export function stamp(t) {
+  const ms = toMs(t);
+  if (ms == null || Number.isNaN(ms)) return '';
+  const d = new Date(ms);
+  return `${localDay(ms)} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+/** A date input's "YYYY-MM-DD" → epoch ms of that local day's first (or, with end, last) millisecond; null when not a date. */
+export function dayBound(text, end = false) {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text ?? '');
+  if (!m) return null;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]) - 1, Number(m[3])];
+  const first = new Date(y, mo, d);
+  if (first.getMonth() !== mo || first.getDate() !== d) return null;
+  return end ? new Date(y, mo, d + 1).getTime() - 1 : first.getTime();
+}

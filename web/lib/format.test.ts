@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 // the browser UI is plain ES modules (no bundler, no types); these tables test its pure helpers
-import { ago, count, grouped, lastChange, latency, percent, span } from './format.js';
+import { ago, count, dayBound, grouped, lastChange, latency, localDay, percent, span, stamp } from './format.js';
 
 const NOW = Date.parse('2026-11-26T12:00:00Z');
 
@@ -58,4 +58,28 @@ describe('display formats', () => {
     expect(grouped(n)).toBe(text);
     expect(grouped(n)).toBe(BigInt(n).toLocaleString('en'));
   });
+});
+
+describe('local dates', () => {
+  const at = (...a: [number, number, number, number?, number?, number?, number?]) => new Date(...a).getTime();
+  it.each([
+    [new Date(at(2026, 11, 1, 9, 5)).toISOString(), '2026-12-01 09:05'],
+    [at(2026, 11, 1, 9, 5) / 1000, '2026-12-01 09:05'],
+    [new Date(at(2026, 0, 9, 23, 59, 30)).toISOString(), '2026-01-09 23:59'],
+    [null, ''],
+    ['not a time', ''],
+  ])('stamp(%s) = %s', (t, text) => expect(stamp(t)).toBe(text));
+
+  it('localDay gives what a date input holds', () => expect(localDay(at(2026, 2, 7, 18))).toBe('2026-03-07'));
+
+  it.each([
+    ['2026-12-01', false, at(2026, 11, 1)],
+    ['2026-12-01', true, at(2026, 11, 2) - 1],
+    ['2026-12-31', true, at(2027, 0, 1) - 1],
+    ['2026-02-29', false, null],
+    ['2026-13-01', false, null],
+    ['12/01/2026', false, null],
+    ['', false, null],
+    [null, false, null],
+  ])('dayBound(%s, end %s)', (text, end, ms) => expect(dayBound(text, end)).toBe(ms));
 });

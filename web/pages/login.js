@@ -3,7 +3,7 @@ import { useState } from 'preact/hooks';
 import { api } from '../lib/api.js';
 import { html } from '../lib/html.js';
 
-export function Login({ onDone, reason }) {
+export function Login({ onDone, reason, username = 'admin' }) {
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
   const submit = async (e) => {
@@ -23,7 +23,7 @@ export function Login({ onDone, reason }) {
     <form onSubmit=${submit} aria-labelledby="login-title">
       <h1 id="login-title">edge-ipam</h1>
       ${reason && html`<p class="notice" role="status">${reason}</p>`}
-      <div class="field"><label for="username">User</label><input id="username" name="username" autocomplete="username" value="admin" required /></div>
+      <div class="field"><label for="username">User</label><input id="username" name="username" autocomplete="username" defaultValue=${username} required /></div>
       <div class="field"><label for="password">Password</label>
         <input id="password" name="password" type="password" autocomplete="current-password" required aria-describedby="login-error" /></div>
       <button disabled=${busy}>Log in</button>

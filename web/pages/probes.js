@@ -1,17 +1,13 @@
 // @ts-check
 import { useState } from 'preact/hooks';
+import { ConfirmButton } from '../components/confirm.js';
+import { CopyBlock } from '../components/copy.js';
 import { Dot } from '../components/status.js';
 import { api } from '../lib/api.js';
 import { ago } from '../lib/format.js';
 import { html } from '../lib/html.js';
+import { useCan } from '../lib/session.js';
 import { useData } from '../lib/use-data.js';
-
-function CopyBlock({ label, text }) {
-  const [done, setDone] = useState(false);
-  const copy = () => navigator.clipboard?.writeText(text).then(() => (setDone(true), setTimeout(() => setDone(false), 1500)), () => {});
-  return html`<div class="copy-block"><div class="copy-head"><span>${label}</span>
-      <button type="button" onClick=${copy}>${done ? 'Copied' : 'Copy'}</button></div><pre><code>${text}</code></pre></div>`;
-}
 
 /** The once-only token, with commands ready to paste on the machine that will run the probe. */
 function Enrolled({ probe, onDismiss }) {
@@ -27,22 +23,11 @@ function Enrolled({ probe, onDismiss }) {
   </div>`;
 }
 
-function Revoke({ probe, onDone }) {
-  const [confirming, setConfirming] = useState(false);
-  const revoke = async () => {
-    await api('DELETE', `/api/probes/${probe.id}`);
-    onDone();
-  };
-  return confirming
-    ? html`<span class="confirm">Revoke ${probe.name}? <button type="button" class="danger" onClick=${revoke}>Revoke</button>
-        <button type="button" onClick=${() => setConfirming(false)}>Keep</button></span>`
-    : html`<button type="button" onClick=${() => setConfirming(true)} aria-label=${`Revoke ${probe.name}`}>Revoke…</button>`;
-}
-
 export function Probes() {
   const { data, error, reload } = useData(() => api('GET', '/api/probes'), [], { events: ['probe'] });
   const [created, setCreated] = useState(/** @type {any} */ (null));
   const [formError, setFormError] = useState('');
+  const admin = useCan('admin');
   const enrol = async (e) => {
     e.preventDefault();
     const form = e.currentTarget;
@@ -58,22 +43,24 @@ export function Probes() {
   };
   return html`<section>
     <h1>Probes</h1>
-    <form class="inline add" onSubmit=${enrol} aria-label="Enrol a probe">
+    ${admin &&
+    html`<form class="inline add" onSubmit=${enrol} aria-label="Enrol a probe">
       <div class="field"><label for="probe-name">Name</label><input id="probe-name" name="name" required aria-describedby="probe-error" /></div>
       <div class="field"><label for="probe-site">Site</label><input id="probe-site" name="site" /></div>
       <div class="field"><span class="label-gap" aria-hidden="true"> </span><button>Enrol probe</button></div>
       <span id="probe-error" class="error" role="alert">${formError}</span>
-    </form>
+    </form>`}
     ${created && html`<${Enrolled} probe=${created} onDismiss=${() => setCreated(null)} />`}
     ${error && html`<p class="error" role="alert">${error.message}</p>`}
     ${data &&
     html`<div class="scroll-x"><table class="probes">
-      <thead><tr><th scope="col">Name</th><th scope="col">Site</th><th scope="col">Status</th><th scope="col">Version</th><th scope="col">Last seen</th><th scope="col">Subnets</th><th scope="col"><span class="sr-only">Actions</span></th></tr></thead>
+      <thead><tr><th scope="col">Name</th><th scope="col">Site</th><th scope="col">Status</th><th scope="col">Version</th><th scope="col">Last seen</th><th scope="col">Subnets</th>${admin && html`<th scope="col"><span class="sr-only">Actions</span></th>`}</tr></thead>
       <tbody>${data.probes.map(
         (p) => html`<tr key=${p.id} data-probe=${p.name}>
           <td>${p.name}${p.isLocal ? html` <span class="badge">local</span>` : ''}</td><td>${p.site}</td>
           <td><${Dot} on=${p.connected} /></td><td>${p.version ?? '—'}</td><td>${ago(p.lastSeenAt)}</td><td class="num">${p.subnetCount}</td>
-          <td><${Revoke} probe=${p} onDone=${reload} /></td></tr>`,
+          ${admin && html`<td><${ConfirmButton} label="Revoke…" name=${p.name} question=${`Revoke ${p.name}?`} action="Revoke"
+            onConfirm=${() => api('DELETE', `/api/probes/${p.id}`).then(reload)} /></td>`}</tr>`,
       )}</tbody>
     </table></div>`}
   </section>`;

@@ -9,6 +9,7 @@ import { html } from '../lib/html.js';
 import { useKeys } from '../lib/keys.js';
 import { setQuery } from '../lib/router.js';
 import { collapse, displayItems, runLabel } from '../lib/rows.js';
+import { useCan } from '../lib/session.js';
 import { useData } from '../lib/use-data.js';
 import { scrollRowIntoView, useVisibleRange } from '../lib/window.js';
 
@@ -35,10 +36,11 @@ function RunRow({ item, selected, onToggle }) {
   </tr>`;
 }
 
+/** A free address; `onReserve` is null for a viewer, who may not reserve. */
 function FreeRow({ item, selected, onReserve }) {
   return html`<tr class=${`free${selected ? ' selected' : ''}`} data-free=${item.ip}>
     <td>${item.ip}</td><td><span class="muted">free</span></td><td></td>
-    <td colspan="2"><button type="button" class="link" onClick=${() => onReserve(item.ip)}>Reserve</button></td>
+    <td colspan="2">${onReserve && html`<button type="button" class="link" onClick=${() => onReserve(item.ip)}>Reserve</button>`}</td>
   </tr>`;
 }
 
@@ -57,6 +59,7 @@ export function SubnetView({ id, query }) {
   const [selected, setSelected] = useState(-1);
   const [note, setNote] = useState('');
   const table = useRef(/** @type {HTMLTableElement | null} */ (null));
+  const edit = useCan('editor');
   const rows = useMemo(() => (data ? collapse(data) : []), [data]);
   const items = useMemo(() => displayItems(rows, { status, text }, expanded), [rows, status, text, expanded]);
   const { start, end } = useVisibleRange(table, items.length, ROW);
@@ -102,7 +105,7 @@ export function SubnetView({ id, query }) {
     <div class="page-head">
       <h1>${s.cidr} <span class="muted">${s.name}</span></h1>
       <p class="summary"><strong>${s.upCount}</strong> up of <strong>${count(s.usedCount)}</strong> used · ${count(s.usable)} usable
-        · <${ScanButton} subnet=${s} onDone=${reload} /></p>
+        ${edit && html`· <${ScanButton} subnet=${s} onDone=${reload} />`}</p>
     </div>
     <div class="toolbar sticky" role="search">
       <label>Find <input type="search" value=${text} placeholder="address or hostname" onInput=${(e) => filters({ find: e.currentTarget.value })} /></label>
@@ -120,7 +123,7 @@ export function SubnetView({ id, query }) {
           const sel = start + i === selected;
           if (item.kind === 'host') return html`<${HostRow} key=${item.key} item=${item} selected=${sel} subnetId=${id} />`;
           if (item.kind === 'run') return html`<${RunRow} key=${item.key} item=${item} selected=${sel} onToggle=${toggle} />`;
-          if (item.kind === 'free') return html`<${FreeRow} key=${item.key} item=${item} selected=${sel} onReserve=${reserve} />`;
+          if (item.kind === 'free') return html`<${FreeRow} key=${item.key} item=${item} selected=${sel} onReserve=${edit ? reserve : null} />`;
           return html`<tr key=${item.key} class="more"><td colspan=${COLS}><button type="button" class="link" onClick=${() => more(item)}>Show ${FREE_PAGE} more (${grouped(item.shown)} of ${grouped(item.count)} shown)</button></td></tr>`;
         })}
         ${end < items.length && html`<tr class="spacer" aria-hidden="true" style=${`height:${(items.length - end) * ROW}px`}><td colspan=${COLS}></td></tr>`}

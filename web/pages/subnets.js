@@ -4,6 +4,7 @@ import { ScanButton } from '../components/scan-button.js';
 import { api } from '../lib/api.js';
 import { count } from '../lib/format.js';
 import { html } from '../lib/html.js';
+import { useCan } from '../lib/session.js';
 import { useData } from '../lib/use-data.js';
 
 async function loadAll() {
@@ -80,23 +81,26 @@ function ProbeSelect({ subnet, probes, onChanged }) {
     </select>${error && html`<span class="error" role="alert">${error}</span>`}`;
 }
 
+const probeName = (probes, id) => probes.find((p) => p.id === id)?.name ?? 'none';
+
 export function Subnets() {
   const { data, error, reload } = useData(loadAll, [], { events: ['hosts', 'subnets', 'probe'] });
+  const edit = useCan('editor');
   if (error) return html`<p class="error" role="alert">${error.message}</p>`;
   if (!data) return html`<p>Loading…</p>`;
   return html`<section>
     <h1>Subnets</h1>
-    <${AddSubnet} probes=${data.probes} onAdded=${reload} />
+    ${edit && html`<${AddSubnet} probes=${data.probes} onAdded=${reload} />`}
     ${data.subnets.length === 0
-      ? html`<p class="muted">No subnets yet: add one above, e.g. your LAN.</p>`
+      ? html`<p class="muted">${edit ? 'No subnets yet: add one above, e.g. your LAN.' : 'No subnets yet.'}</p>`
       : html`<div class="scroll-x"><table class="subnets">
-      <thead><tr><th scope="col">Subnet</th><th scope="col">Name</th><th scope="col">Utilisation</th><th scope="col">Up</th><th scope="col">Probe</th><th scope="col">Sweep</th></tr></thead>
+      <thead><tr><th scope="col">Subnet</th><th scope="col">Name</th><th scope="col">Utilisation</th><th scope="col">Up</th><th scope="col">Probe</th>${edit && html`<th scope="col">Sweep</th>`}</tr></thead>
       <tbody>${data.subnets.map(
         (s) => html`<tr key=${s.id} data-subnet=${s.cidr}>
           <td><a href=${`#/subnets/${s.id}`}>${s.cidr}</a></td><td>${s.name}</td>
           <td><${Utilisation} used=${s.usedCount} usable=${s.usable} /></td><td class="num">${s.upCount}</td>
-          <td><${ProbeSelect} subnet=${s} probes=${data.probes} onChanged=${reload} /></td>
-          <td><${ScanButton} subnet=${s} onDone=${reload} /></td></tr>`,
+          <td>${edit ? html`<${ProbeSelect} subnet=${s} probes=${data.probes} onChanged=${reload} />` : probeName(data.probes, s.probeId)}</td>
+          ${edit && html`<td><${ScanButton} subnet=${s} onDone=${reload} /></td>`}</tr>`,
       )}</tbody>
     </table></div>`}
   </section>`;
