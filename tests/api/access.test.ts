@@ -12,7 +12,7 @@ import { LiveFanout } from '../../worker/live/fanout.js';
 import { openDatabase } from '../../worker/node/database.js';
 import { NodeProbeHub } from '../../worker/node/hub.js';
 import { ensureAdmin } from '../../worker/services/auth.js';
-import { ADMIN_PASSWORD, makeTestApp, TestClock, type TestApp } from '../support/app.js';
+import { ADMIN_PASSWORD, makeTestApp, tableCounts, TestClock, type TestApp } from '../support/app.js';
 import { caller } from '../support/http.js';
 import { RawProbe, startTestServer } from '../support/server.js';
 
@@ -241,5 +241,34 @@ describe('API tokens', () => {
     await use();
     expect(await lastUsed()).toBe(new Date(t.clock.now()).toISOString());
     t.close();
+  });
+});
+
+describe('data hygiene', () => {
+  it.each([
+    ['POST', '/api/subnets', { cidr: '198.18.95.0/24', name: 'lab\u0000hidden' }],
+    ['POST', '/api/subnets', { cidr: '198.18.95.0/24', notes: 'bell\u0007' }],
+    ['POST', '/api/hosts', { ip: '198.18.94.1', hostname: 'a\u001bb' }],
+    ['POST', '/api/hosts', { ip: '198.18.94.1', tags: ['ok', 'b\u0000d'] }],
+    ['POST', '/api/hosts', { ip: '198.18.94.1', notes: 'x\u0000' }],
+    ['POST', '/api/hosts', { ip: '198.18.94.1', reservedBy: 'line\nbreak' }],
+    ['POST', '/api/probes', { name: 'p\u0085' }],
+    ['POST', '/api/tokens', { name: 't\u0000' }],
+    ['POST', '/api/users', { username: 'u\u0000', password: 'long enough pw', role: 'viewer' }],
+  ])('%s %s %j: 400 and nothing written', async (method, path, body) => {
+    const h = await makeTestApp();
+    await h.call('POST', '/api/subnets', { cidr: '198.18.94.0/24' });
+    const before = await tableCounts(h.client);
+    const res = await h.call(method, path, body);
+    expect([res.status, res.body.error.code]).toEqual([400, 'invalid_request']);
+    expect(await tableCounts(h.client)).toEqual(before);
+    h.close();
+  });
+
+  it('notes keep tabs and line breaks', async () => {
+    const h = await makeTestApp();
+    await h.call('POST', '/api/subnets', { cidr: '198.18.94.0/24' });
+    expect((await h.call('POST', '/api/hosts', { ip: '198.18.94.2', notes: 'a\tb\r\nc' })).body.notes).toBe('a\tb\r\nc');
+    h.close();
   });
 });

@@ -6,7 +6,7 @@ import type { AppDeps } from '../deps.js';
 import { notFound } from '../errors.js';
 import { announce, subnetsChanged } from '../live/announce.js';
 import { probeDisconnected } from '../probe-link/session.js';
-import { ProbeSchema } from './schemas.js';
+import { line, ProbeSchema } from './schemas.js';
 import { errors, IdParams, json, jsonBody, router, secured } from './common.js';
 
 /** Enrols a probe and returns its token, which is stored only as a hash. */
@@ -26,7 +26,7 @@ export function probeRoutes(deps: AppDeps) {
         method: 'post',
         path: '/api/probes',
         tags: ['probes'],
-        request: jsonBody(z.object({ name: z.string().trim().min(1).max(100), site: z.string().trim().max(200).optional() })),
+        request: jsonBody(z.object({ name: line(100).trim().min(1), site: line(200).trim().optional() })),
         responses: {
           201: json(z.object({ id: z.number(), name: z.string(), site: z.string(), token: z.string() }), 'Enrolled; the token is shown only this once'),
           400: errors[400],
