@@ -8,15 +8,21 @@ import { schema, type Db } from '../db.js';
 import type { AppDeps } from '../deps.js';
 import type { Env } from './env.js';
 import { DurableObjectProbeHub } from './hub.js';
+import { foreignKeysFetch } from './libsql-foreign-keys.js';
 import { DurableObjectLiveFeed } from './live.js';
 
-/** The app's dependencies on Workers: D1 by default, libSQL/Turso over HTTP when LIBSQL_URL is set. */
-export function edgeDeps(env: Env): AppDeps {
+/** The Worker's database: D1 by default, libSQL/Turso over HTTP (with foreign keys on in every stream) when LIBSQL_URL is set. */
+export function edgeDatabase(env: Pick<Env, 'DB' | 'LIBSQL_URL' | 'LIBSQL_AUTH_TOKEN'>): Db {
   const db = env.LIBSQL_URL
-    ? drizzleLibsql(createClient({ url: env.LIBSQL_URL, authToken: env.LIBSQL_AUTH_TOKEN }), { schema })
+    ? drizzleLibsql(createClient({ url: env.LIBSQL_URL, authToken: env.LIBSQL_AUTH_TOKEN, fetch: foreignKeysFetch() }), { schema })
     : drizzleD1(env.DB as never, { schema });
+  return db as unknown as Db;
+}
+
+/** The app's dependencies on Workers. */
+export function edgeDeps(env: Env): AppDeps {
   return {
-    db: db as unknown as Db,
+    db: edgeDatabase(env),
     hub: new DurableObjectProbeHub(env.PROBES),
     live: new DurableObjectLiveFeed(env.LIVE),
     clock: { now: Date.now },
