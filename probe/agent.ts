@@ -1,10 +1,12 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { parseCidr } from '../schema/ip/cidr.js';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { PROTOCOL_VERSION, serverMessage, type AssignedSubnet, type ProbeMessage, type ServerMessage } from '../schema/protocol.js';
 import type { Logger } from '../schema/log.js';
 import { ServerLink } from './link.js';
 import { progressGate } from './progress.js';
+import { splitSweep } from './split.js';
 import { Spool } from './spool.js';
 import { Sweeper, type SweepEngine } from './sweep/sweeper.js';
 import { nextSweepAt } from './timing.js';
@@ -93,15 +95,18 @@ export class ProbeAgent {
     switch (msg.type) {
       case 'welcome':
         this.opts.log.info('welcomed by control plane', { probeId: msg.probeId, name: msg.name });
-        for (const batch of this.spool.pending()) this.link.send({ type: 'results', ...batch });
+        for (const batch of this.spool.pending(Date.now())) this.link.send({ type: 'results', ...batch });
         return;
       case 'assignment':
         this.saveAssignment(msg);
         this.applyAssignment(msg);
         return;
       case 'ack':
+        // acknowledged, refused or not: the server will never take this batch again
         this.spool.ack(msg.batchId);
         if (msg.rejectedSubnets.length) this.opts.log.warn('server refused results for subnets not assigned to this probe', { subnets: msg.rejectedSubnets });
+        if (msg.rejectedSweeps?.length) this.opts.log.warn('server refused sweeps', { batchId: msg.batchId, sweeps: msg.rejectedSweeps });
+        if (msg.refused) this.opts.log.error('server refused a results batch', { batchId: msg.batchId, ...msg.refused });
         return;
       case 'job': {
         const s = this.scheduled.get(msg.subnetId);
@@ -182,9 +187,11 @@ export class ProbeAgent {
     };
     try {
       const result = await this.sweeper.sweep(subnet, Date.now, progress);
-      const batch = this.spool.add([jobId ? { ...result, jobId } : result]);
-      const sent = this.link.send({ type: 'results', ...batch });
-      log.info('sweep done', { subnet: subnet.cidr, up: result.up.length, ms: result.durationMs, sent, spooled: this.spool.size });
+      // a big block goes as several batches, each within what the server writes at once (MAX_FRAME_SAMPLES)
+      const parts = splitSweep(jobId ? { ...result, jobId } : result, parseCidr(subnet.cidr));
+      let sent = 0;
+      for (const part of parts) if (this.link.send({ type: 'results', ...this.spool.add([part]) })) sent++;
+      log.info('sweep done', { subnet: subnet.cidr, up: result.up.length, ms: result.durationMs, batches: parts.length, sent, spooled: this.spool.size });
       for (const id of run.jobs) this.jobStatus(id, subnet.id, 'done');
     } catch (e) {
       const error = (e as Error).message;

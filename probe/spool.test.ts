@@ -2,9 +2,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Spool } from './spool.js';
+import { SPOOL_MAX_AGE_MS } from '../schema/protocol.js';
+import { isExpired, Spool } from './spool.js';
 
-const sweep = (subnetId: number) => ({ subnetId, at: 1, durationMs: 1, complete: true, up: [], down: [] });
+const sweep = (subnetId: number, at = Date.now()) => ({ subnetId, at, durationMs: 1, complete: true, up: [], down: [] });
 const dirs: string[] = [];
 const tmp = () => {
   const d = mkdtempSync(join(tmpdir(), 'eipam-spool-'));
@@ -46,5 +47,27 @@ describe('Spool', () => {
     writeFileSync(join(dir, 'spool', '99.json'), '{"batchId":');
     expect(s.pending().map((b) => b.sweeps[0]!.subnetId)).toEqual([2, 3]);
     expect(s.size).toBe(2);
+  });
+
+  it('deletes batches older than the server accepts instead of re-sending them', () => {
+    const dir = tmp();
+    const now = Date.UTC(2026, 10, 26);
+    const s = new Spool(dir);
+    s.add([sweep(1, now - SPOOL_MAX_AGE_MS - 1)]);
+    const fresh = s.add([sweep(2, now - SPOOL_MAX_AGE_MS - 1), sweep(3, now - 1000)]);
+    expect(s.pending(now).map((b) => b.batchId)).toEqual([fresh.batchId]);
+    expect(s.size).toBe(1);
+  });
+});
+
+describe('isExpired', () => {
+  const now = Date.UTC(2026, 10, 26);
+  it.each<[string, number[], boolean]>([
+    ['just now', [now], false],
+    ['exactly the maximum age', [now - SPOOL_MAX_AGE_MS], false],
+    ['older than the maximum age', [now - SPOOL_MAX_AGE_MS - 1], true],
+    ['one fresh sweep keeps the batch', [now - SPOOL_MAX_AGE_MS - 1, now - 5], false],
+  ])('%s', (_name, ats, expected) => {
+    expect(isExpired({ batchId: 'e-1', sweeps: ats.map((at) => sweep(1, at)) }, now)).toBe(expected);
   });
 });

@@ -1,11 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { SweepResult } from '../schema/protocol.js';
+import { SPOOL_MAX_AGE_MS, type SweepResult } from '../schema/protocol.js';
 
 export interface SpooledBatch {
   batchId: string;
   sweeps: SweepResult[];
+}
+
+/** A batch whose newest sweep is older than SPOOL_MAX_AGE_MS: the server would refuse it, so it is not kept. */
+export function isExpired(batch: SpooledBatch, now: number): boolean {
+  return Math.max(...batch.sweeps.map((s) => s.at)) < now - SPOOL_MAX_AGE_MS;
 }
 
 function writeAtomic(path: string, text: string) {
@@ -52,14 +57,20 @@ export class Spool {
     return batch;
   }
 
-  pending(): SpooledBatch[] {
+  /** Batches to (re)send, oldest first; those past SPOOL_MAX_AGE_MS at `now` are deleted instead. */
+  pending(now = Date.now()): SpooledBatch[] {
     return this.files().flatMap((f) => {
+      let batch: SpooledBatch;
       try {
-        return [JSON.parse(readFileSync(join(this.dir, f), 'utf8')) as SpooledBatch];
+        batch = JSON.parse(readFileSync(join(this.dir, f), 'utf8')) as SpooledBatch;
+        if (!batch.sweeps.length) throw new Error('empty batch');
       } catch {
         rmSync(join(this.dir, f), { force: true }); // a torn write from a crash: nothing to resend
         return [];
       }
+      if (!isExpired(batch, now)) return [batch];
+      rmSync(join(this.dir, f), { force: true });
+      return [];
     });
   }
 

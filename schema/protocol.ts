@@ -10,6 +10,24 @@ export const PROBE_SOCKET_PATH = '/api/probes/connect';
 
 const ipText = z.string().min(2).max(64);
 
+const DAY_MS = 86_400_000;
+/** A probe keeps an unacknowledged batch this long; the server refuses sweeps older than this. */
+export const SPOOL_MAX_AGE_MS = 7 * DAY_MS;
+/** Clock skew tolerated for a sweep time ahead of the server's clock. */
+export const MAX_FUTURE_SKEW_MS = 5 * 60_000;
+/** Round trips above this are not a measurement: the sweep carrying one is refused. */
+export const MAX_LATENCY_MS = 60_000;
+/**
+ * Samples one results frame may make the server write (answers, silent known hosts of complete sweeps, listed
+ * silent addresses). A batch is one atomic write, and on Node's synchronous libSQL driver it holds the event loop:
+ * 1,000 new hosts take 25–30 ms warm, 50–70 ms cold (docs/ARCHITECTURE.md, "Probe protocol"). Probes split larger
+ * sweeps into parts (`probe/split.ts`).
+ */
+export const MAX_FRAME_SAMPLES = 1_000;
+export const MAX_SWEEPS_PER_FRAME = 16;
+/** Longest frame (characters) the server parses; MAX_FRAME_SAMPLES IPv6 answers are ~75 K. */
+export const MAX_FRAME_LENGTH = 256 * 1024;
+
 export const assignedSubnet = z.object({
   id: z.number().int().positive(),
   cidr: z.string(),
@@ -30,6 +48,11 @@ export const sweepResult = z.object({
   /** Addresses probed without an answer (only needed when `complete` is false). */
   down: z.array(ipText),
   jobId: z.string().max(64).optional(),
+  /**
+   * First and last address this sweep (or part of a sweep) covers; without it, the subnet's usable range.
+   * With `complete`, every address in the range was probed; answers outside it are ignored.
+   */
+  range: z.tuple([ipText, ipText]).optional(),
 });
 export type SweepResult = z.infer<typeof sweepResult>;
 
@@ -44,7 +67,18 @@ export const probeMessage = z.discriminatedUnion('type', [
     type: z.literal('results'),
     /** Unique per probe for ever: "<spool epoch>-<sequence>". The server applies each id once. */
     batchId: z.string().min(1).max(80),
-    sweeps: z.array(sweepResult).min(1).max(64),
+    sweeps: z
+      .array(sweepResult)
+      .min(1)
+      .max(MAX_SWEEPS_PER_FRAME)
+      .superRefine((sweeps, ctx) => {
+        const seen = new Set<string>();
+        for (const s of sweeps) {
+          const key = `${s.subnetId}@${s.at}`;
+          if (seen.has(key)) ctx.addIssue({ code: 'custom', message: `two sweeps of subnet ${s.subnetId} at ${s.at}` });
+          seen.add(key);
+        }
+      }),
   }),
   z.object({
     type: z.literal('job_status'),
@@ -81,12 +115,19 @@ export const serverMessage = z.discriminatedUnion('type', [
     duplicate: z.boolean(),
     /** Subnets whose results were refused because they are not assigned to this probe. */
     rejectedSubnets: z.array(z.number().int()),
+    /** Sweeps of its own subnets the server refused (present when there are any); `reason`: a SweepRejection. */
+    rejectedSweeps: z.array(z.object({ subnetId: z.number().int(), at: z.number(), reason: z.string() })).optional(),
+    /** The whole batch was refused and nothing of it stored (e.g. `too_many_samples`); the probe drops it. */
+    refused: z.object({ code: z.string(), message: z.string() }).optional(),
   }),
   z.object({ type: z.literal('job'), jobId: z.string(), kind: z.literal('sweep'), subnetId: z.number().int() }),
   z.object({ type: z.literal('error'), code: z.string(), message: z.string() }),
   z.object({ type: z.literal('pong') }),
 ]);
 export type ServerMessage = z.infer<typeof serverMessage>;
+
+/** Why the server refused one sweep: too old for the spool, ahead of its clock, absurd latency, range not in the subnet. */
+export type SweepRejection = 'too_old' | 'in_future' | 'bad_latency' | 'bad_range';
 
 /** Parses a raw frame; never throws. */
 export function decodeFrame<T>(
