@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatIp, parseCidr, parseIp, usableRange } from '../../schema/ip/cidr.js';
+import { splitSweep } from '../../probe/split.js';
 import { handleProbeFrame } from '../../worker/probe-link/session.js';
 import { makeTestApp, type TestApp } from '../support/app.js';
 
@@ -12,9 +13,13 @@ function random(seed: number) {
 }
 
 async function sweep(subnetId: number, batchId: string, up: string[], rnd: () => number) {
-  const frame = { type: 'results', batchId, sweeps: [{ subnetId, at: t.clock.now(), durationMs: 900, complete: true, up: up.map((ip) => ({ ip, latencyMs: rnd() * 40 })), down: [] }] };
-  const [ack] = await handleProbeFrame(t.deps, probeId, JSON.stringify(frame));
-  expect(ack).toMatchObject({ type: 'ack', duplicate: false });
+  const whole = { subnetId, at: t.clock.now(), durationMs: 900, complete: true, up: up.map((ip) => ({ ip, latencyMs: rnd() * 40 })), down: [] };
+  // as a probe sends it: in parts within the server's bound on samples per batch
+  const parts = splitSweep(whole, parseCidr((await t.call('GET', `/api/subnets/${subnetId}`)).body.cidr));
+  for (const [i, part] of parts.entries()) {
+    const [ack] = await handleProbeFrame(t.deps, probeId, JSON.stringify({ type: 'results', batchId: `${batchId}.${i}`, sweeps: [part] }));
+    expect(ack).toEqual({ type: 'ack', batchId: `${batchId}.${i}`, duplicate: false, rejectedSubnets: [] });
+  }
 }
 
 beforeAll(async () => {

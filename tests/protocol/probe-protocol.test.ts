@@ -3,6 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProbeAgent } from '../../probe/agent.js';
+import { splitSweep } from '../../probe/split.js';
+import { parseCidr, usableAddresses } from '../../schema/ip/cidr.js';
+import { MAX_SWEEPS_PER_FRAME } from '../../schema/protocol.js';
 import { silentLogger } from '../../schema/log.js';
 import { LiveClient } from '../support/live.js';
 import { RawProbe } from '../support/server.js';
@@ -119,6 +122,79 @@ afterAll(() => server.close());
     expect(await live.next('probe', (d) => d.probeId === p.id)).toEqual({ probeId: p.id, connected: false });
     const lost = await live.next('hosts', (d) => d.changes.some((c) => c.hostId === hostId));
     expect(lost.changes).toEqual([{ hostId, subnetId: subnet.id, ip: '198.18.30.1', from: 'up', to: 'unknown', at: expect.any(String) }]);
+    live.close();
+    probe.close();
+  });
+
+  it('refuses what a probe must not send: stale or future sweeps, absurd latencies, network and broadcast hosts, other probes’ jobs, oversized batches', async () => {
+    const a = (await api('POST', '/api/probes', { name: 'hostile' })).body;
+    const b = (await api('POST', '/api/probes', { name: 'bystander' })).body;
+    const mine = (await api('POST', '/api/subnets', { cidr: '198.18.40.0/24', probeId: a.id })).body.id;
+    const theirs = (await api('POST', '/api/subnets', { cidr: '198.18.41.0/24', probeId: b.id })).body.id;
+    const big = (await api('POST', '/api/subnets', { cidr: '198.18.44.0/22', probeId: a.id })).body.id;
+    const reserved = (await api('POST', '/api/hosts', { ip: '198.18.40.200', reserved: true })).body;
+    const live = await LiveClient.open((path, init) => fetch(server.url + path, init), { cookie });
+    await live.next('hello');
+    const probe = await RawProbe.connect(server.url, a.token);
+    await probe.next('assignment');
+    const sweep = (subnetId: number, at: number, up: string[], latencyMs = 1) => ({ subnetId, at, durationMs: 1, complete: true, up: up.map((ip) => ({ ip, latencyMs })), down: [] });
+    const hostIps = async (id: number) => (await api('GET', `/api/subnets/${id}/hosts`)).body.rows.filter((r: any) => r.kind === 'host').map((r: any) => r.ip);
+    const now = Date.now();
+
+    probe.send({
+      type: 'results',
+      batchId: 'hostile-1',
+      sweeps: [
+        sweep(mine, Date.UTC(2099, 0, 1), ['198.18.40.1']),
+        sweep(mine, 0, ['198.18.40.2']),
+        sweep(mine, now - 2000, ['198.18.40.3'], 1e300),
+        sweep(mine, now - 1000, ['198.18.40.0', '198.18.40.4', '198.18.40.255']),
+      ],
+    });
+    expect(await probe.next('ack')).toEqual({
+      type: 'ack',
+      batchId: 'hostile-1',
+      duplicate: false,
+      rejectedSubnets: [],
+      rejectedSweeps: [
+        { subnetId: mine, at: Date.UTC(2099, 0, 1), reason: 'in_future' },
+        { subnetId: mine, at: 0, reason: 'too_old' },
+        { subnetId: mine, at: now - 2000, reason: 'bad_latency' },
+      ],
+    });
+    expect(await hostIps(mine)).toEqual(['198.18.40.4', '198.18.40.200']);
+
+    // a reserved address that never answered stays unknown however many sweeps miss it
+    probe.send({ type: 'results', batchId: 'hostile-2', sweeps: [sweep(mine, now - 500, ['198.18.40.4']), sweep(mine, now, ['198.18.40.4'])] });
+    await probe.next('ack');
+    expect((await api('GET', `/api/hosts/${reserved.id}`)).body.status).toBe('unknown');
+
+    // job reports for another probe's subnet never reach the live feed
+    probe.send({ type: 'job_status', jobId: 'fake', subnetId: theirs, state: 'failed', error: 'spoofed' });
+    probe.send({ type: 'sweep_failed', subnetId: theirs, code: 'x', error: 'spoofed', jobId: 'fake' });
+    probe.send({ type: 'job_status', jobId: 'real', subnetId: mine, state: 'started' });
+    expect(await live.next('job')).toEqual({ jobId: 'real', subnetId: mine, probeId: a.id, state: 'started' });
+
+    // more samples than one batch may write: refused whole; the probe's split of the same sweep goes through
+    const cidr = parseCidr('198.18.44.0/22');
+    const all = [...usableAddresses(cidr)];
+    probe.send({ type: 'results', batchId: 'hostile-3', sweeps: [sweep(big, now, all)] });
+    expect(await probe.next('ack')).toMatchObject({ batchId: 'hostile-3', refused: { code: 'too_many_samples' } });
+    expect(await hostIps(big)).toEqual([]);
+    const parts = splitSweep(sweep(big, now, all), cidr);
+    expect(parts.length).toBeGreaterThan(1);
+    for (const [i, part] of parts.entries()) {
+      probe.send({ type: 'results', batchId: `split-${i}`, sweeps: [part] });
+      expect(await probe.next('ack')).toEqual({ type: 'ack', batchId: `split-${i}`, duplicate: false, rejectedSubnets: [] });
+    }
+    expect((await hostIps(big)).length).toBe(all.length);
+
+    // too many sweeps in one frame, or two of one subnet at one time: malformed
+    probe.send({ type: 'results', batchId: 'hostile-4', sweeps: Array.from({ length: MAX_SWEEPS_PER_FRAME + 1 }, (_, k) => sweep(mine, now - k, [])) });
+    expect(await probe.next('error')).toMatchObject({ code: 'bad_message' });
+    probe.send({ type: 'results', batchId: 'hostile-5', sweeps: [sweep(mine, now, []), sweep(mine, now, ['198.18.40.9'])] });
+    expect(await probe.next('error')).toMatchObject({ code: 'bad_message' });
+    expect(live.log.filter((m) => m.event === 'job' && m.data.jobId === 'fake')).toEqual([]);
     live.close();
     probe.close();
   });

@@ -1,7 +1,9 @@
-import { contains, ipKey, parseIp, type Cidr } from '../../schema/ip/cidr.js';
+import { ipKey, type Cidr, type Ip } from '../../schema/ip/cidr.js';
 import type { SweepResult } from '../../schema/protocol.js';
 import type { HostStatus } from '../../schema/tables/index.js';
+import { parseIpFast } from './ip-text.js';
 import { nextState, type Observation } from './state.js';
+import { sweepSpan, type Span } from './sweep-checks.js';
 
 const HOUR_MS = 3_600_000;
 
@@ -25,23 +27,24 @@ export interface IngestPlan {
   samples: { ip: string; at: number; up: boolean; latencyMs: number | null }[];
   events: { ip: string; at: number; from: HostStatus; to: HostStatus }[];
   hourly: { ip: string; hour: number; samples: number; upSamples: number; latencySumMs: number }[];
-  /** Reported addresses that are not valid addresses of the subnet. */
+  /** Reported addresses that are not usable addresses of the subnet inside the sweep's range. */
   ignored: string[];
 }
 
-function canonicalIn(cidr: Cidr, text: string): string | null {
+/** The address if it is a usable one inside the span (so never an IPv4 network or broadcast address), else null. */
+function addressIn(cidr: Cidr, span: Span, text: string): Ip | null {
   try {
-    const ip = parseIp(text);
-    return contains(cidr, ip) ? ip.text : null;
+    const ip = parseIpFast(text);
+    return ip.family === cidr.family && ip.value >= span.first && ip.value <= span.last ? ip : null;
   } catch {
     return null;
   }
 }
 
-function newHost(ip: string, cidr: Cidr): TrackedHost {
+function newHost(ip: Ip): TrackedHost {
   return {
-    ip,
-    ipKey: ipKey(parseIp(ip).value, cidr.family),
+    ip: ip.text,
+    ipKey: ipKey(ip.value, ip.family),
     status: 'unknown',
     consecutiveFailures: 0,
     latencyMs: null,
@@ -54,8 +57,11 @@ function newHost(ip: string, cidr: Cidr): TrackedHost {
 }
 
 /**
- * Applies sweeps of one subnet, oldest first, to the hosts the database holds for it.
- * Only answering addresses create rows; silent addresses without a row stay absent.
+ * Applies sweeps of one subnet, oldest first, to the hosts the database holds for it. `current` must hold
+ * every host inside the span of each complete sweep and every address the incomplete ones list; it may hold
+ * more. A complete sweep marks silent only the hosts inside its span (its `range`, or the usable range).
+ * Only answering addresses create rows; silent addresses without a row stay absent. A sweep whose range is not
+ * the subnet's is skipped (ingest refuses it before planning).
  */
 export function planIngest(
   cidr: Cidr,
@@ -68,14 +74,15 @@ export function planIngest(
   const plan: IngestPlan = { hosts: [], samples: [], events: [], hourly: [], ignored: [] };
   const hourly = new Map<string, IngestPlan['hourly'][number]>();
 
-  const observe = (ip: string, at: number, seen: Observation, latencyMs: number | null) => {
+  const observe = (address: Ip | string, at: number, seen: Observation, latencyMs: number | null) => {
+    const ip = typeof address === 'string' ? address : address.text;
     let host = state.get(ip);
     if (!host) {
-      if (seen !== 'answered') return;
-      host = newHost(ip, cidr);
+      if (seen !== 'answered' || typeof address === 'string') return;
+      host = newHost(address);
       state.set(ip, host);
     }
-    const next = nextState(host, seen, downAfter);
+    const next = nextState({ ...host, everAnswered: host.timesSeen > 0 }, seen, downAfter);
     if (next.status !== host.status) {
       plan.events.push({ ip, at, from: host.status, to: next.status });
       host.lastChangeAt = at;
@@ -104,16 +111,18 @@ export function planIngest(
   };
 
   for (const sweep of [...sweeps].sort((a, b) => a.at - b.at)) {
-    const answered = new Map<string, number | null>();
+    const span = sweepSpan(cidr, sweep);
+    if (!span) continue;
+    const answered = new Map<string, { ip: Ip; latencyMs: number | null }>();
     for (const u of sweep.up) {
-      const ip = canonicalIn(cidr, u.ip);
-      if (ip) answered.set(ip, u.latencyMs);
+      const ip = addressIn(cidr, span, u.ip);
+      if (ip) answered.set(ip.text, { ip, latencyMs: u.latencyMs });
       else plan.ignored.push(u.ip);
     }
-    for (const [ip, latency] of answered) observe(ip, sweep.at, 'answered', latency);
+    for (const { ip, latencyMs } of answered.values()) observe(ip, sweep.at, 'answered', latencyMs);
     const silent = sweep.complete
-      ? [...state.keys()].filter((ip) => !answered.has(ip))
-      : sweep.down.map((t) => canonicalIn(cidr, t) ?? (plan.ignored.push(t), null)).filter((ip): ip is string => !!ip);
+      ? [...state.values()].filter((h) => h.ipKey >= span.firstKey && h.ipKey <= span.lastKey && !answered.has(h.ip)).map((h) => h.ip)
+      : new Set(sweep.down.map((t) => addressIn(cidr, span, t)?.text ?? (plan.ignored.push(t), null)).filter((ip): ip is string => !!ip));
     for (const ip of silent) if (!answered.has(ip)) observe(ip, sweep.at, 'silent', null);
   }
 

@@ -1,12 +1,14 @@
 import { and, eq, inArray, ne, sql } from 'drizzle-orm';
 import { parseCidr } from '../../schema/ip/cidr.js';
-import { decodeFrame, probeMessage, type ServerMessage } from '../../schema/protocol.js';
+import type { LogFields, Logger } from '../../schema/log.js';
+import { decodeFrame, MAX_FRAME_LENGTH, probeMessage, type ServerMessage } from '../../schema/protocol.js';
 import { hosts, probes, subnets, type HostStatus } from '../../schema/tables/index.js';
 import { sha256Hex } from '../crypto.js';
 import { batchable } from '../db.js';
 import type { AppDeps } from '../deps.js';
+import { LogGates } from '../domain/log-gate.js';
 import { announce } from '../live/announce.js';
-import { ingestBatch } from '../services/ingest.js';
+import { ingestBatch, type IngestOutcome } from '../services/ingest.js';
 
 // What both hosts do with a probe's socket; they only move frames.
 
@@ -87,11 +89,53 @@ export async function probeDisconnected(deps: AppDeps, probeId: number): Promise
   }
 }
 
+// A probe can send frames as fast as the socket carries them: what it gets wrong is logged at most once per
+// probe and kind every 10 s, with the count held back. Gates live as long as the host's logger.
+const gates = new WeakMap<Logger, LogGates>();
+type WarnKind = 'malformed' | 'foreign_subnet' | 'rejected_results' | `sweep_failed:${number}`;
+
+function gatedWarn(deps: AppDeps, probeId: number, kind: WarnKind, msg: string, fields: LogFields) {
+  let g = gates.get(deps.log);
+  if (!g) gates.set(deps.log, (g = new LogGates(10_000)));
+  const { emit, suppressed } = g.pass(`${probeId}:${kind}`, deps.clock.now());
+  if (emit) deps.log.warn(msg, { probeId, ...fields, ...(suppressed ? { suppressed } : {}) });
+}
+
+async function ownsSubnet(deps: AppDeps, probeId: number, subnetId: number): Promise<boolean> {
+  const [row] = await deps.db
+    .select({ id: subnets.id })
+    .from(subnets)
+    .where(and(eq(subnets.id, subnetId), eq(subnets.probeId, probeId)));
+  return !!row;
+}
+
+function logRejections(deps: AppDeps, probeId: number, batchId: string, o: IngestOutcome) {
+  const problems = {
+    ...(o.refused ? { refused: o.refused.code, message: o.refused.message } : {}),
+    ...(o.rejectedSubnets.length ? { rejectedSubnets: o.rejectedSubnets } : {}),
+    ...(o.rejectedSweeps.length ? { rejectedSweeps: o.rejectedSweeps.slice(0, 10) } : {}),
+    ...(o.ignored.length ? { ignored: o.ignored } : {}),
+  };
+  if (Object.keys(problems).length) gatedWarn(deps, probeId, 'rejected_results', 'probe results refused in part or whole', { batchId, ...problems });
+}
+
+function ackOf(batchId: string, o: IngestOutcome): ServerMessage {
+  return {
+    type: 'ack',
+    batchId,
+    duplicate: o.duplicate,
+    rejectedSubnets: o.rejectedSubnets,
+    ...(o.rejectedSweeps.length ? { rejectedSweeps: o.rejectedSweeps } : {}),
+    ...(o.refused ? { refused: o.refused } : {}),
+  };
+}
+
 /** Handles one frame from a probe and returns the replies. Never throws for bad input. */
 export async function handleProbeFrame(deps: AppDeps, probeId: number, raw: string): Promise<ServerMessage[]> {
-  const decoded = decodeFrame(probeMessage, raw);
+  // parsing is the one cost paid before the schema has bounded anything
+  const decoded = raw.length > MAX_FRAME_LENGTH ? { ok: false as const, error: `frame longer than ${MAX_FRAME_LENGTH} characters` } : decodeFrame(probeMessage, raw);
   if (!decoded.ok) {
-    deps.log.warn('malformed probe message rejected', { probeId, error: decoded.error });
+    gatedWarn(deps, probeId, 'malformed', 'malformed probe message rejected', { error: decoded.error });
     return [{ type: 'error', code: 'bad_message', message: decoded.error }];
   }
   const msg = decoded.message;
@@ -103,21 +147,30 @@ export async function handleProbeFrame(deps: AppDeps, probeId: number, raw: stri
       await deps.db.update(probes).set({ version: msg.version }).where(eq(probes.id, probeId));
       return [];
     case 'job_status': {
-      if (msg.state !== 'progress') deps.log.info('probe job status', { probeId, jobId: msg.jobId, state: msg.state, error: msg.error });
       const { jobId, subnetId, state, done, total, error } = msg;
       // older probes do not name the subnet; their job statuses are only logged
+      if (subnetId !== undefined && !(await ownsSubnet(deps, probeId, subnetId))) {
+        gatedWarn(deps, probeId, 'foreign_subnet', 'probe reported a job of a subnet not assigned to it; dropped', { jobId, subnetId, state });
+        return [];
+      }
+      if (state !== 'progress') deps.log.info('probe job status', { probeId, jobId, state, error });
       if (subnetId !== undefined) await announce(deps, { type: 'job', data: { jobId, subnetId, probeId, state, done, total, error } });
       return [];
     }
     case 'sweep_failed':
-      deps.log.warn('probe could not sweep a subnet', { probeId, subnetId: msg.subnetId, code: msg.code, error: msg.error });
+      if (!(await ownsSubnet(deps, probeId, msg.subnetId))) {
+        gatedWarn(deps, probeId, 'foreign_subnet', 'probe reported a failed sweep of a subnet not assigned to it; dropped', { subnetId: msg.subnetId, jobId: msg.jobId });
+        return [];
+      }
+      gatedWarn(deps, probeId, `sweep_failed:${msg.subnetId}`, 'probe could not sweep a subnet', { subnetId: msg.subnetId, code: msg.code, error: msg.error });
       if (msg.jobId) await announce(deps, { type: 'job', data: { jobId: msg.jobId, subnetId: msg.subnetId, probeId, state: 'failed', error: msg.error } });
       return [];
     case 'results': {
       const outcome = await ingestBatch(deps, probeId, msg.batchId, msg.sweeps);
-      if (!outcome.duplicate) deps.log.info('results stored', { probeId, batchId: msg.batchId, samples: outcome.samples, events: outcome.events });
+      logRejections(deps, probeId, msg.batchId, outcome);
+      if (!outcome.duplicate && !outcome.refused) deps.log.info('results stored', { probeId, batchId: msg.batchId, samples: outcome.samples, events: outcome.events });
       if (outcome.subnetIds.length) await announce(deps, { type: 'hosts', data: { subnetIds: outcome.subnetIds, changes: outcome.changes } });
-      return [{ type: 'ack', batchId: msg.batchId, duplicate: outcome.duplicate, rejectedSubnets: outcome.rejectedSubnets }];
+      return [ackOf(msg.batchId, outcome)];
     }
   }
 }
