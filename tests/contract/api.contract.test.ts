@@ -216,4 +216,18 @@ describe.each(HOSTS)('API contract on the %s host', (host) => {
     expect(me).toMatchObject({ username: 'admin', via: 'session' });
     expect(Date.parse(me.expiresAt)).toBeGreaterThan(Date.now());
   });
+
+  // CSV and defects (issue 9)
+  it('CSV: 1,000 host rows import, then import again as updates (one lookup, not 500 bound parameters)', async () => {
+    const subnet = (await api('POST', '/api/subnets', { cidr: '198.18.204.0/22', name: 'csv-bulk' })).body;
+    const rows = Array.from({ length: 1000 }, (_, i) => `198.18.${204 + ((i + 1) >> 8)}.${(i + 1) & 255},bulk-${i},,bulk,,`);
+    const csv = `ip,hostname,description,tags,notes,reserved\n${rows.join('\n')}\n`;
+    expect(await api('POST', '/api/import/hosts', csv)).toMatchObject({ status: 200, body: { created: 1000, updated: 0 } });
+    expect(await api('POST', '/api/import/hosts', csv.replaceAll(',bulk,', ',bulk;again,'))).toMatchObject({ status: 200, body: { created: 0, updated: 1000 } });
+    expect((await api('GET', `/api/subnets/${subnet.id}`)).body).toMatchObject({ usedCount: 1000 });
+    expect((await api('GET', `/api/hosts?subnetId=${subnet.id}&tag=again&limit=1`)).body.total).toBe(1000);
+    const exported = ((await api('GET', '/api/export/hosts.csv')).body as string).split('\n').filter((l) => l.includes(',bulk-'));
+    expect(exported.length).toBe(1000);
+    expect(exported[0]).toBe('198.18.204.1,bulk-0,,bulk;again,,false,,,unknown,');
+  });
 });

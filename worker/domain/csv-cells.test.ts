@@ -1,5 +1,6 @@
+import { stringify } from 'csv-stringify/sync';
 import { describe, expect, it } from 'vitest';
-import { protectCell, unprotectCell } from './csv-cells.js';
+import { csvLine, protectCell, unprotectCell } from './csv-cells.js';
 
 describe('protectCell', () => {
   it.each([
@@ -44,5 +45,18 @@ describe('unprotectCell', () => {
   it('gives back every value export wrote', () => {
     const values = ['=cmd|calc', "'=x", "''@y", '-', '+', "'", "'a", 'plain', '', '\t', "'\r"];
     for (const v of values) expect(unprotectCell(protectCell(v))).toBe(v);
+  });
+});
+
+describe('csvLine', () => {
+  it.each<(string | number)[][]>([
+    [['a', 'b', 'c']],
+    [['', '', '']],
+    [['floor 1, east', 'say "hi"', 'two\nlines', 'cr\rhere', 'crlf\r\n']],
+    [["'\tindented", "'=x", 'tab\tinside', ' padded ', 'ümlaut €']],
+    [[60, 0, -1.5, 'x']],
+    [['"', ',', '""']],
+  ])('%j is what csv-stringify writes', (cells) => {
+    expect(csvLine(cells)).toBe(stringify([cells]));
   });
 });

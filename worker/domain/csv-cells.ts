@@ -20,3 +20,16 @@ export function protectCell(value: string): string {
 export function unprotectCell(cell: string): string {
   return cell.startsWith("'") && FORMULA_START.test(cell) ? cell.slice(1) : cell;
 }
+
+const NEEDS_QUOTES = /[",\r\n]/;
+
+/** One CSV record and its line break, as csv-stringify writes it (RFC 4180 quoting), at a fraction of the cost. */
+export function csvLine(cells: ReadonlyArray<string | number>): string {
+  let line = '';
+  for (let i = 0; i < cells.length; i++) {
+    const v = String(cells[i]);
+    if (i) line += ',';
+    line += NEEDS_QUOTES.test(v) ? `"${v.replaceAll('"', '""')}"` : v;
+  }
+  return line + '\n';
+}

@@ -10,22 +10,24 @@ const csvResponse = (description: string) => ({ content: { 'text/csv': { schema:
 const csvBody = { body: { content: { 'text/csv': { schema: z.string() } }, required: true } };
 const invalidRows = { 422: json(ErrorSchema, 'Some rows are invalid (details.rows lists line and message); nothing was written') };
 
-/** The body's size was checked in bytes by limitBodies (worker/http/body-limits.ts) before it is read. */
-async function readCsvBody(req: Request): Promise<string> {
+/** The body, read as it streams in; its size is checked in bytes by limitBodies (worker/http/body-limits.ts). */
+function csvBodyOf(req: Request): ReadableStream<Uint8Array> | null {
   const type = req.headers.get('content-type') ?? '';
   if (!/^(text\/csv|text\/plain|application\/csv)/i.test(type)) throw new AppError(400, 'unsupported_media_type', 'send the file as text/csv');
-  return req.text();
+  return req.body;
 }
+
+const csvHeaders = (file: string) => ({ 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${file}"` });
 
 export function csvRoutes(deps: AppDeps) {
   return router()
     .openapi(
       secured(deps, { role: 'viewer' }, { method: 'get', path: '/api/export/subnets.csv', tags: ['csv'], responses: { 200: csvResponse('Every subnet'), 401: errors[401] } }),
-      async (c) => c.body(await exportSubnetsCsv(deps), 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': 'attachment; filename="subnets.csv"' }),
+      async (c) => c.body(exportSubnetsCsv(deps), 200, csvHeaders('subnets.csv')),
     )
     .openapi(
       secured(deps, { role: 'viewer' }, { method: 'get', path: '/api/export/hosts.csv', tags: ['csv'], responses: { 200: csvResponse('Every host record'), 401: errors[401] } }),
-      async (c) => c.body(await exportHostsCsv(deps), 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': 'attachment; filename="hosts.csv"' }),
+      async (c) => c.body(exportHostsCsv(deps), 200, csvHeaders('hosts.csv')),
     )
     .openapi(
       secured(deps, { role: 'editor', audit: 'import.subnets' }, {
@@ -36,7 +38,7 @@ export function csvRoutes(deps: AppDeps) {
         responses: { 200: json(z.object({ created: z.number() }), 'All rows imported'), 400: errors[400], 401: errors[401], ...invalidRows },
       }),
       async (c) => {
-        const result = await importSubnets(deps, await readCsvBody(c.req.raw));
+        const result = await importSubnets(deps, csvBodyOf(c.req.raw));
         for (const probeId of result.probeIds) await pushAssignment(deps, probeId);
         await announce(deps, subnetsChanged);
         return c.json({ created: result.created }, 200);
@@ -51,7 +53,7 @@ export function csvRoutes(deps: AppDeps) {
         responses: { 200: json(z.object({ created: z.number(), updated: z.number() }), 'All rows imported (existing addresses updated)'), 400: errors[400], 401: errors[401], ...invalidRows },
       }),
       async (c) => {
-        const { created, updated, subnetIds } = await importHosts(deps, await readCsvBody(c.req.raw));
+        const { created, updated, subnetIds } = await importHosts(deps, csvBodyOf(c.req.raw));
         await announce(deps, hostsEdited(subnetIds));
         return c.json({ created, updated }, 200);
       },

@@ -1,58 +1,49 @@
-import { parse } from 'csv-parse/sync';
-import { stringify } from 'csv-stringify/sync';
-import { eq, inArray } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
-import { contains, ipKey, overlaps, parseCidr, parseIp, type Cidr, type Ip } from '../../schema/ip/cidr.js';
+import { ipKey, parseCidr, parseIp, type Cidr, type Ip } from '../../schema/ip/cidr.js';
 import { hosts, probes, subnets } from '../../schema/tables/index.js';
+import { batchable } from '../db.js';
 import type { AppDeps } from '../deps.js';
+import { BlockIndex, overlapsWithin, type Block } from '../domain/block-index.js';
 import { AppError } from '../errors.js';
 import { HostFieldsSchema } from '../routes/schemas.js';
-import { hostValues, type HostFields } from './hosts.js';
-import { chunks } from '../chunks.js';
-import { protectCell, unprotectCell } from '../domain/csv-cells.js';
-import { listSubnets } from './subnets.js';
+import { yieldToEventLoop } from '../yield.js';
+import { inTurns, readCsvRows } from './csv-read.js';
+import { jsonArrays } from './json-rows.js';
 
-export const MAX_CSV_ROWS = 50_000;
+export { MAX_CSV_ROWS } from './csv-read.js';
+export { exportHostsCsv, exportSubnetsCsv } from './csv-export.js';
 
 export interface RowError {
   line: number;
   message: string;
 }
 
-const SUBNET_COLUMNS = ['cidr', 'name', 'notes', 'probe_id', 'sweep_interval_seconds'] as const;
-const HOST_COLUMNS = ['ip', 'hostname', 'description', 'tags', 'notes', 'reserved', 'reserved_by', 'reserved_note'] as const;
+export const SUBNET_COLUMNS = ['cidr', 'name', 'notes', 'probe_id', 'sweep_interval_seconds'] as const;
+export const HOST_COLUMNS = ['ip', 'hostname', 'description', 'tags', 'notes', 'reserved', 'reserved_by', 'reserved_note'] as const;
 /** Exported for reading; ignored on import so an export can be edited and imported again. */
-const HOST_READONLY_COLUMNS = ['status', 'last_seen_at'] as const;
-
-function readCsv(text: string, required: string, known: readonly string[]) {
-  let records: { record: Record<string, string>; info: { lines: number } }[];
-  try {
-    records = parse(text, { columns: (h: string[]) => h.map((c) => c.trim().toLowerCase()), skip_empty_lines: true, trim: true, info: true, bom: true });
-  } catch (e) {
-    throw new AppError(400, 'csv_unreadable', `the CSV could not be read: ${(e as Error).message}`);
-  }
-  const columns = Object.keys(records[0]?.record ?? {});
-  if (!records.length) throw new AppError(400, 'csv_empty', 'the CSV has no data rows');
-  if (!columns.includes(required)) throw new AppError(400, 'csv_missing_column', `the CSV needs a "${required}" column`);
-  const unknown = columns.filter((c) => !known.includes(c));
-  if (unknown.length) throw new AppError(400, 'csv_unknown_column', `unknown column(s): ${unknown.join(', ')}; expected ${known.join(', ')}`);
-  if (records.length > MAX_CSV_ROWS) throw new AppError(413, 'csv_too_large', `at most ${MAX_CSV_ROWS} rows per import`);
-  return records.map((r) => ({ line: r.info.lines, row: unprotected(r.record) }));
-}
-
-function unprotected(record: Record<string, string>): Record<string, string> {
-  for (const key of Object.keys(record)) record[key] = unprotectCell(record[key]!);
-  return record;
-}
-
-/** Text cells as a spreadsheet may open them safely (numbers are left alone). */
-function safeCells(row: (string | number)[]): (string | number)[] {
-  return row.map((v) => (typeof v === 'string' ? protectCell(v) : v));
-}
+export const HOST_READONLY_COLUMNS = ['status', 'last_seen_at'] as const;
+// the existing-host lookup's JSON list of addresses: ~40 bytes an address, far below D1's 2 MB per value
+const LOOKUP_PER_QUERY = 5000;
 
 function rejectIfErrors(errors: RowError[], total: number) {
-  if (errors.length)
+  if (errors.length) {
+    errors.sort((a, b) => a.line - b.line);
     throw new AppError(422, 'csv_invalid', `${errors.length} of ${total} rows are invalid; nothing was imported`, { rows: errors.slice(0, 500) });
+  }
+}
+
+/** The batch's statements; a UNIQUE violation means another request wrote the same row meanwhile. */
+async function writeAll(deps: AppDeps, statements: SQL[], conflict: AppError) {
+  const [first, ...rest] = statements.map((s) => batchable(deps.db, s));
+  if (!first) return;
+  try {
+    await deps.db.batch([first, ...rest]);
+  } catch (e) {
+    const text = String((e as { message?: unknown })?.message ?? e) + String((e as { cause?: unknown })?.cause ?? '');
+    if (/UNIQUE constraint failed/i.test(text)) throw conflict;
+    throw e;
+  }
 }
 
 const opt = (v: string | undefined) => (v === undefined || v === '' ? undefined : v);
@@ -69,59 +60,85 @@ function issueText(e: z.ZodError) {
   return e.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
 }
 
-/** Validates every row first; writes all of them in one atomic batch, or nothing. */
-export async function importSubnets(deps: AppDeps, text: string): Promise<{ created: number; probeIds: number[] }> {
-  const rows = readCsv(text, 'cidr', SUBNET_COLUMNS);
+const blockOf = <T>(c: Cidr, item: T): Block<T> => ({ family: c.family, first: c.first, last: c.last, item });
+
+async function storedBlocks(deps: AppDeps) {
+  const rows = await deps.db.select({ id: subnets.id, cidr: subnets.cidr }).from(subnets);
+  return new BlockIndex(rows.map((s) => { const c = parseCidr(s.cidr); return blockOf(c, { id: s.id, cidr: c }); }));
+}
+
+/**
+ * Validates every row first, in turns of ROWS_PER_TURN rows; then writes them all in one atomic batch of
+ * few statements (a JSON parameter of up to 2,000 rows each), or nothing.
+ */
+export async function importSubnets(deps: AppDeps, body: ReadableStream<Uint8Array> | null): Promise<{ created: number; probeIds: number[] }> {
+  const rows = await readCsvRows(body, 'cidr', SUBNET_COLUMNS);
   const errors: RowError[] = [];
-  const existing = (await deps.db.select({ cidr: subnets.cidr }).from(subnets)).map((s) => parseCidr(s.cidr));
+  const existing = await storedBlocks(deps);
   const probeIds = new Set((await deps.db.select({ id: probes.id }).from(probes)).map((p) => p.id));
-  const accepted: { c: Cidr; line: number }[] = [];
-  const values = [];
-  const now = new Date(deps.clock.now());
-  for (const { line, row } of rows) {
+  const accepted: { c: Cidr; line: number; json: string; probeId: number | null }[] = [];
+  await inTurns(rows, ({ line, row }) => {
     try {
       const c = parseCidr(row.cidr ?? '');
-      const clash = [...existing, ...accepted.map((a) => a.c)].find((o) => overlaps(o, c));
-      if (clash) throw new Error(`${c.cidr} overlaps ${clash.cidr}`);
+      const clash = existing.overlapping(c.family, c.first, c.last);
+      if (clash) throw new Error(`${c.cidr} overlaps ${clash.cidr.cidr}`);
       const probeId = opt(row.probe_id) === undefined ? deps.config.defaultProbeId : Number(row.probe_id);
       if (probeId !== null && !probeIds.has(probeId)) throw new Error(`probe ${row.probe_id} does not exist`);
       const interval = opt(row.sweep_interval_seconds) === undefined ? 60 : Number(row.sweep_interval_seconds);
       if (!Number.isInteger(interval) || interval < 10 || interval > 86_400) throw new Error('sweep_interval_seconds must be a whole number from 10 to 86400');
-      accepted.push({ c, line });
-      values.push({
-        cidr: c.cidr,
-        family: c.family,
-        rangeStart: ipKey(c.first, c.family),
-        rangeEnd: ipKey(c.last, c.family),
-        name: (row.name ?? '').slice(0, 200),
-        notes: row.notes ?? '',
-        probeId,
-        sweepIntervalSeconds: interval,
-        createdAt: now,
-        updatedAt: now,
-      });
+      const values = [c.cidr, c.family, ipKey(c.first, c.family), ipKey(c.last, c.family), (row.name ?? '').slice(0, 200), row.notes ?? '', probeId, interval];
+      accepted.push({ c, line, json: JSON.stringify(values), probeId });
     } catch (e) {
       errors.push({ line, message: (e as Error).message });
     }
+  });
+  for (const [later, earlier] of overlapsWithin(accepted.map((a) => blockOf(a.c, a)), (a) => a.line)) {
+    errors.push({ line: later.line, message: `${later.c.cidr} overlaps ${earlier.c.cidr} (line ${earlier.line})` });
   }
   rejectIfErrors(errors, rows.length);
-  const [first, ...rest] = values.map((v) => deps.db.insert(subnets).values(v));
-  if (first) await deps.db.batch([first, ...rest]);
-  return { created: values.length, probeIds: [...new Set(values.flatMap((v) => (v.probeId == null ? [] : [v.probeId])))] };
+  await yieldToEventLoop();
+  const now = deps.clock.now();
+  const statements = jsonArrays(accepted.map((a) => a.json)).map(
+    (json) => sql`INSERT INTO subnets (cidr, family, range_start, range_end, name, notes, probe_id, sweep_interval_seconds, created_at, updated_at)
+      SELECT value->>0, value->>1, value->>2, value->>3, value->>4, value->>5, value->>6, value->>7, ${now}, ${now} FROM json_each(${json})`,
+  );
+  await writeAll(deps, statements, new AppError(409, 'subnet_exists', 'a subnet in the file was created by someone else meanwhile; nothing was imported'));
+  return { created: accepted.length, probeIds: [...new Set(accepted.flatMap((a) => (a.probeId == null ? [] : [a.probeId])))] };
 }
 
-export async function importHosts(deps: AppDeps, text: string): Promise<{ created: number; updated: number; subnetIds: number[] }> {
-  const rows = readCsv(text, 'ip', [...HOST_COLUMNS, ...HOST_READONLY_COLUMNS]);
-  const blocks = (await deps.db.select({ id: subnets.id, cidr: subnets.cidr }).from(subnets)).map((s) => ({ id: s.id, c: parseCidr(s.cidr) }));
+interface PlannedHost {
+  ip: Ip;
+  subnetId: number;
+  /** [hostname, description, tags, notes, reserved, reservedBy, reservedNote] as JSON, null where the row leaves it alone. */
+  fields: string;
+}
+
+/** Ids of the hosts at these addresses (the list travels as JSON, a few thousand per query). */
+async function hostIdsByIp(deps: AppDeps, ips: string[]): Promise<Map<string, number>> {
+  const found = new Map<string, number>();
+  for (let i = 0; i < ips.length; i += LOOKUP_PER_QUERY) {
+    const list = JSON.stringify(ips.slice(i, i + LOOKUP_PER_QUERY));
+    const rows = await deps.db.select({ id: hosts.id, ip: hosts.ip }).from(hosts).where(sql`${hosts.ip} IN (SELECT value FROM json_each(${list}))`);
+    for (const r of rows) found.set(r.ip, r.id);
+    await yieldToEventLoop();
+  }
+  return found;
+}
+
+const nul = <T>(v: T | undefined) => (v === undefined ? null : v);
+
+export async function importHosts(deps: AppDeps, body: ReadableStream<Uint8Array> | null): Promise<{ created: number; updated: number; subnetIds: number[] }> {
+  const rows = await readCsvRows(body, 'ip', [...HOST_COLUMNS, ...HOST_READONLY_COLUMNS]);
+  const blocks = await storedBlocks(deps);
   const errors: RowError[] = [];
   const seen = new Set<string>();
-  const planned: { ip: Ip; subnetId: number; fields: HostFields }[] = [];
-  for (const { line, row } of rows) {
+  const planned: PlannedHost[] = [];
+  await inTurns(rows, ({ line, row }) => {
     try {
       const ip = parseIp(row.ip ?? '');
       if (seen.has(ip.text)) throw new Error(`${ip.text} appears twice in the file`);
       seen.add(ip.text);
-      const block = blocks.find((b) => contains(b.c, ip));
+      const block = blocks.find(ip.family, ip.value);
       if (!block) throw new Error(`${ip.text} is not inside any subnet; add the subnet first`);
       const parsed = HostFieldsSchema.safeParse({
         hostname: opt(row.hostname),
@@ -133,41 +150,43 @@ export async function importHosts(deps: AppDeps, text: string): Promise<{ create
         reservedNote: opt(row.reserved_note),
       });
       if (!parsed.success) throw new Error(issueText(parsed.error));
-      planned.push({ ip, subnetId: block.id, fields: parsed.data });
+      const f = parsed.data;
+      const tags = f.tags === undefined ? null : JSON.stringify(f.tags);
+      const fields = JSON.stringify([f.hostname || null, nul(f.description), tags, nul(f.notes), nul(f.reserved), f.reservedBy || null, f.reservedNote || null]).slice(1, -1);
+      planned.push({ ip, subnetId: block.id, fields });
     } catch (e) {
       errors.push({ line, message: (e as Error).message });
     }
-  }
-  rejectIfErrors(errors, rows.length);
-  const existing = new Map<string, number>();
-  for (const part of chunks(planned, 500)) {
-    const found = await deps.db.select({ id: hosts.id, ip: hosts.ip }).from(hosts).where(inArray(hosts.ip, part.map((p) => p.ip.text)));
-    for (const h of found) existing.set(h.ip, h.id);
-  }
-  const now = new Date(deps.clock.now());
-  const statements = planned.map((p) => {
-    const id = existing.get(p.ip.text);
-    if (id === undefined) return deps.db.insert(hosts).values(hostValues(p.subnetId, p.ip, p.fields, 'import', now));
-    const hostname = p.fields.hostname === undefined ? {} : { hostname: p.fields.hostname, hostnameSource: 'import' as const };
-    return deps.db.update(hosts).set({ ...p.fields, ...hostname, updatedAt: now }).where(eq(hosts.id, id));
   });
-  const [first, ...rest] = statements;
-  if (first) await deps.db.batch([first, ...rest]);
-  return { created: planned.length - existing.size, updated: existing.size, subnetIds: [...new Set(planned.map((p) => p.subnetId))] };
-}
+  rejectIfErrors(errors, rows.length);
 
-export async function exportSubnetsCsv(deps: AppDeps): Promise<string> {
-  const rows = await listSubnets(deps);
-  return stringify(
-    rows.map((s) => safeCells([s.cidr, s.name, s.notes, s.probeId ?? '', s.sweepIntervalSeconds])),
-    { header: true, columns: [...SUBNET_COLUMNS] },
-  );
-}
-
-export async function exportHostsCsv(deps: AppDeps): Promise<string> {
-  const rows = await deps.db.select().from(hosts).orderBy(hosts.ipKey);
-  return stringify(
-    rows.map((h) => safeCells([h.ip, h.hostname ?? '', h.description, h.tags.join(';'), h.notes, h.reserved ? 'true' : 'false', h.reservedBy ?? '', h.reservedNote ?? '', h.status, h.lastSeenAt?.toISOString() ?? ''])),
-    { header: true, columns: [...HOST_COLUMNS, ...HOST_READONLY_COLUMNS] },
-  );
+  const existing = await hostIdsByIp(deps, planned.map((p) => p.ip.text));
+  const inserts: string[] = [];
+  const updates: string[] = [];
+  await inTurns(planned, (p) => {
+    const id = existing.get(p.ip.text);
+    if (id === undefined) inserts.push(`[${p.subnetId},${JSON.stringify(p.ip.text)},"${ipKey(p.ip.value, p.ip.family)}",${p.fields}]`);
+    else updates.push(`[${id},${p.fields}]`);
+  });
+  const now = deps.clock.now();
+  // a field the row leaves empty (null here) keeps its stored value, or the column's default for a new host
+  const statements = [
+    ...jsonArrays(inserts).map(
+      (json) => sql`INSERT INTO hosts (subnet_id, ip, ip_key, hostname, hostname_source, description, tags, notes, reserved, reserved_by, reserved_note, created_at, updated_at)
+        SELECT value->>0, value->>1, value->>2, value->>3, CASE WHEN value->>3 IS NULL THEN NULL ELSE 'import' END, coalesce(value->>4, ''),
+          coalesce(value->>5, '[]'), coalesce(value->>6, ''), coalesce(value->>7, 0), value->>8, value->>9, ${now}, ${now} FROM json_each(${json})`,
+    ),
+    ...jsonArrays(updates).map(
+      (json) => sql`UPDATE hosts SET hostname = coalesce(j.value->>1, hosts.hostname),
+          hostname_source = CASE WHEN j.value->>1 IS NULL THEN hosts.hostname_source ELSE 'import' END,
+          description = coalesce(j.value->>2, hosts.description), tags = coalesce(j.value->>3, hosts.tags),
+          notes = coalesce(j.value->>4, hosts.notes), reserved = coalesce(j.value->>5, hosts.reserved),
+          reserved_by = coalesce(j.value->>6, hosts.reserved_by), reserved_note = coalesce(j.value->>7, hosts.reserved_note),
+          updated_at = ${now}
+        FROM json_each(${json}) AS j WHERE hosts.id = j.value->>0`,
+    ),
+  ];
+  await yieldToEventLoop();
+  await writeAll(deps, statements, new AppError(409, 'host_exists', 'an address in the file got a host record meanwhile; nothing was imported, import the file again'));
+  return { created: inserts.length, updated: updates.length, subnetIds: [...new Set(planned.map((p) => p.subnetId))] };
 }
