@@ -3,7 +3,7 @@ import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTestApp, tableCounts, type TestApp } from '../support/app.js';
 import { caller } from '../support/http.js';
-import { startTestServer } from '../support/server.js';
+import { RawProbe, startTestServer } from '../support/server.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -128,6 +128,20 @@ describe('CSV import on the running Node host', () => {
     api = caller((path, init) => fetch(server.url + path, init), { cookie: await server.login() }, server.url);
   });
   afterAll(() => server.close());
+
+  it('sends the probe its new assignment after a host import into its IPv6 subnet', async () => {
+    const probe = (await api('POST', '/api/probes', { name: 'v6-probe' })).body;
+    const subnet = (await api('POST', '/api/subnets', { cidr: 'fd00:30::/64', probeId: probe.id })).body;
+    const ws = await RawProbe.connect(server.url, probe.token);
+    try {
+      expect((await ws.next('assignment')).subnets).toEqual([{ id: subnet.id, cidr: 'fd00:30::/64', intervalSeconds: 60, knownHosts: [] }]);
+      expect((await api('POST', '/api/import/hosts', 'ip,hostname\nfd00:30::6,b\nfd00:30::5,a\n')).body).toEqual({ created: 2, updated: 0 });
+      const pushed = await ws.next('assignment');
+      expect(pushed.subnets.map((s) => [s.id, [...s.knownHosts].sort()])).toEqual([[subnet.id, ['fd00:30::5', 'fd00:30::6']]]);
+    } finally {
+      ws.close();
+    }
+  });
 
   it('keeps answering other requests while it reads, checks and writes 50,000 rows', async () => {
     await api('POST', '/api/subnets', { cidr: '198.19.0.0/16' });

@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import type { AppDeps } from '../deps.js';
 import { AppError } from '../errors.js';
-import { exportHostsCsv, exportSubnetsCsv, importHosts, importSubnets } from '../services/csv.js';
+import { exportHostsCsv, exportSubnetsCsv, importHosts, importSubnets, probesOfSubnets } from '../services/csv.js';
 import { announce, hostsEdited, subnetsChanged } from '../live/announce.js';
 import { pushAssignment } from '../probe-link/session.js';
 import { errors, ErrorSchema, json, router, secured } from './common.js';
@@ -54,6 +54,8 @@ export function csvRoutes(deps: AppDeps) {
       }),
       async (c) => {
         const { created, updated, subnetIds } = await importHosts(deps, csvBodyOf(c.req.raw));
+        // IPv6 sweeps probe the known hosts: their probes need the new list
+        for (const probeId of await probesOfSubnets(deps, subnetIds)) await pushAssignment(deps, probeId);
         await announce(deps, hostsEdited(subnetIds));
         return c.json({ created, updated }, 200);
       },

@@ -1,4 +1,4 @@
-import { sql, type SQL } from 'drizzle-orm';
+import { and, isNotNull, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { ipKey, parseCidr, parseIp, type Cidr, type Ip } from '../../schema/ip/cidr.js';
 import { hosts, probes, subnets } from '../../schema/tables/index.js';
@@ -189,4 +189,14 @@ export async function importHosts(deps: AppDeps, body: ReadableStream<Uint8Array
   await yieldToEventLoop();
   await writeAll(deps, statements, new AppError(409, 'host_exists', 'an address in the file got a host record meanwhile; nothing was imported, import the file again'));
   return { created: inserts.length, updated: updates.length, subnetIds: [...new Set(planned.map((p) => p.subnetId))] };
+}
+
+/** The probes sweeping these subnets: they get a new assignment after an import (IPv6 sweeps list the known hosts). */
+export async function probesOfSubnets(deps: AppDeps, subnetIds: number[]): Promise<number[]> {
+  if (!subnetIds.length) return [];
+  const rows = await deps.db
+    .selectDistinct({ probeId: subnets.probeId })
+    .from(subnets)
+    .where(and(isNotNull(subnets.probeId), sql`${subnets.id} IN (SELECT value FROM json_each(${JSON.stringify(subnetIds)}))`));
+  return rows.map((r) => r.probeId!);
 }
