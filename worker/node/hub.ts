@@ -19,6 +19,8 @@ export class NodeProbeHub implements ProbeHub {
   private deps!: AppDeps;
   private watchdog: NodeJS.Timeout | null = null;
   private closing = false;
+  /** Every connection's queue, replaced or closed ones included: close() waits for them before the database goes. */
+  private readonly queues = new Set<Promise<void>>();
 
   /** The hub and the app depend on each other; the host wires them after both exist. */
   bind(deps: AppDeps) {
@@ -53,7 +55,8 @@ export class NodeProbeHub implements ProbeHub {
     this.closing = true;
     if (this.watchdog) clearInterval(this.watchdog);
     for (const c of this.conns.values()) c.ws.terminate();
-    await Promise.allSettled([...this.conns.values()].map((c) => c.queue));
+    // including a socket that closed just before, whose probeDisconnected() may still be writing
+    await Promise.allSettled([...this.queues]);
     this.wss.close();
   }
 
@@ -76,7 +79,10 @@ export class NodeProbeHub implements ProbeHub {
     if (previous) previous.ws.close(4000, 'replaced by a newer connection');
     const reply = (msgs: ServerMessage[]) => msgs.forEach((m) => ws.readyState === WebSocket.OPEN && ws.send(JSON.stringify(m)));
     const enqueue = (work: () => Promise<void>) => {
-      conn.queue = conn.queue.then(work).catch((e) => this.deps.log.error('probe frame failed', { probeId: probe.id, error: String(e) }));
+      const next = conn.queue.then(work).catch((e) => this.deps.log.error('probe frame failed', { probeId: probe.id, error: String(e) }));
+      conn.queue = next;
+      this.queues.add(next);
+      void next.finally(() => this.queues.delete(next));
     };
     enqueue(async () => reply(await probeConnected(this.deps, probe)));
     ws.on('message', (data) => {
