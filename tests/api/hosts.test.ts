@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AppError } from '../../worker/errors.js';
+import { createHost } from '../../worker/services/hosts.js';
 import { makeTestApp, tableCounts, type TestApp } from '../support/app.js';
 
 let t: TestApp;
@@ -52,6 +54,28 @@ describe('hosts', () => {
     }
     expect((await t.call('PATCH', '/api/hosts/999', { notes: 'x' })).status).toBe(404);
     expect((await t.call('GET', `/api/hosts/${hostId}/history?window=1y`)).status).toBe(400);
+  });
+
+  it('two creations of the same address at once: one 201, the other 409 host_exists', async () => {
+    for (const ip of ['198.18.0.120', '198.18.0.121', '198.18.0.122']) {
+      const answers = await Promise.all([1, 2, 3].map((n) => t.call('POST', '/api/hosts', { ip, hostname: `race-${n}` })));
+      const created = answers.find((a) => a.status === 201)!;
+      expect(answers.map((a) => a.status).sort()).toEqual([201, 409, 409]);
+      for (const lost of answers.filter((a) => a.status === 409)) expect(lost.body.error).toMatchObject({ code: 'host_exists', details: { hostId: created.body.id } });
+    }
+  });
+
+  it('creations that all found the address free: the insert that loses is host_exists, not a database error', async () => {
+    // called together, each checks before any inserts, so the database's UNIQUE index decides
+    const outcomes = await Promise.allSettled([1, 2, 3].map((n) => createHost(t.deps, '198.18.0.130', { hostname: `race-${n}` })));
+    const won = outcomes.filter((o) => o.status === 'fulfilled');
+    expect(won.length).toBe(1);
+    const id = (won[0] as PromiseFulfilledResult<{ id: number }>).value.id;
+    for (const o of outcomes.filter((o) => o.status === 'rejected')) {
+      const e = (o as PromiseRejectedResult).reason;
+      expect(e).toBeInstanceOf(AppError);
+      expect(e).toMatchObject({ status: 409, code: 'host_exists', details: { hostId: id } });
+    }
   });
 
   it('DELETE forgets a host', async () => {

@@ -230,4 +230,14 @@ describe.each(HOSTS)('API contract on the %s host', (host) => {
     expect(exported.length).toBe(1000);
     expect(exported[0]).toBe('198.18.204.1,bulk-0,,bulk;again,,false,,,unknown,');
   });
+
+  it('the same host created by several requests at once: one 201, the others 409 host_exists', async () => {
+    await api('POST', '/api/subnets', { cidr: '198.18.208.0/28', name: 'race' });
+    for (const ip of ['198.18.208.1', '198.18.208.2', '198.18.208.3']) {
+      const answers = await Promise.all([1, 2, 3, 4].map((n) => api('POST', '/api/hosts', { ip, hostname: `race-${n}` })));
+      expect(answers.map((a) => a.status).sort()).toEqual([201, 409, 409, 409]);
+      const created = answers.find((a) => a.status === 201)!;
+      for (const lost of answers.filter((a) => a.status === 409)) expect(lost.body.error).toMatchObject({ code: 'host_exists', details: { hostId: created.body.id } });
+    }
+  });
 });

@@ -89,12 +89,27 @@ export async function newHostValues(deps: AppDeps, ipText: string, fields: HostF
   return hostValues(subnet.id, ip, fields, source, new Date(deps.clock.now()));
 }
 
+function isHostIpConflict(e: unknown): boolean {
+  const text = String((e as { message?: unknown })?.message ?? e) + String((e as { cause?: unknown })?.cause ?? '');
+  return /UNIQUE constraint failed: hosts\.ip/i.test(text);
+}
+
 export async function createHost(deps: AppDeps, ip: string, fields: HostFields): Promise<HostRow> {
   const values = await newHostValues(deps, ip, fields, 'manual');
-  const [existing] = await deps.db.select({ id: hosts.id }).from(hosts).where(eq(hosts.ip, values.ip));
-  if (existing) throw new AppError(409, 'host_exists', `${values.ip} already has a host record (id ${existing.id})`, { hostId: existing.id });
-  const [row] = await deps.db.insert(hosts).values(values).returning();
-  return row!;
+  const exists = async () => {
+    const [existing] = await deps.db.select({ id: hosts.id }).from(hosts).where(eq(hosts.ip, values.ip));
+    return existing && new AppError(409, 'host_exists', `${values.ip} already has a host record (id ${existing.id})`, { hostId: existing.id });
+  };
+  const known = await exists();
+  if (known) throw known;
+  try {
+    const [row] = await deps.db.insert(hosts).values(values).returning();
+    return row!;
+  } catch (e) {
+    // another request created it between our check and our insert: the UNIQUE index decided
+    if (isHostIpConflict(e)) throw (await exists()) ?? e;
+    throw e;
+  }
 }
 
 export async function updateHost(deps: AppDeps, id: number, fields: HostFields): Promise<HostRow> {
