@@ -10,6 +10,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { splitSweep } from '../probe/split.js';
 import { formatIp, parseCidr, parseIp } from '../schema/ip/cidr.js';
 import { silentLogger } from '../schema/log.js';
 import { startServer } from '../worker/node/server.js';
@@ -90,8 +91,12 @@ export async function benchUi(): Promise<string> {
     await ws.next('assignment');
     const up = ips.filter((_, i) => i % 10 !== 0).map((ip, i) => ({ ip, latencyMs: 0.2 + (i % 40) / 7 }));
     for (let s = 0; s < 3; s++) {
-      ws.send({ type: 'results', batchId: `ui-${s}`, sweeps: [{ subnetId: subnet.id, at: Date.now() - (3 - s) * 60_000, durationMs: 900, complete: true, up, down: [] }] });
-      await ws.next('ack', 30_000);
+      // in the parts the probe sends (a batch makes at most MAX_FRAME_SAMPLES samples)
+      const parts = splitSweep({ subnetId: subnet.id, at: Date.now() - (3 - s) * 60_000, durationMs: 900, complete: true, up, down: [] }, parseCidr(CIDR));
+      for (const [k, part] of parts.entries()) {
+        ws.send({ type: 'results', batchId: `ui-${s}-${k}`, sweeps: [part] });
+        await ws.next('ack', 30_000);
+      }
     }
     ws.close();
     await server.close();

@@ -1,5 +1,6 @@
 import { and, eq, lt } from 'drizzle-orm';
 import { auditLog, hostEvents, hostHourly, hostSamples, ingestLedger, probes, sessions } from '../schema/tables/index.js';
+import { SPOOL_MAX_AGE_MS } from '../schema/protocol.js';
 import type { AppDeps } from './deps.js';
 import { probeDisconnected } from './probe-link/session.js';
 import { pruneLoginThrottle } from './services/login-throttle.js';
@@ -41,8 +42,8 @@ export const pruneHistory: Duty = {
       deps.db.delete(hostSamples).where(lt(hostSamples.at, new Date(now - deps.config.rawSampleRetentionDays * DAY_MS))),
       deps.db.delete(hostHourly).where(lt(hostHourly.hour, new Date(now - deps.config.hourlyRetentionDays * DAY_MS))),
       deps.db.delete(hostEvents).where(lt(hostEvents.at, new Date(now - deps.config.hourlyRetentionDays * DAY_MS))),
-      // a probe re-sends a batch within days at most; keep the ledger a month
-      deps.db.delete(ingestLedger).where(lt(ingestLedger.appliedAt, new Date(now - 30 * DAY_MS))),
+      // a probe's spool gives up on a batch after SPOOL_MAX_AGE_MS: a day more and no re-send can come
+      deps.db.delete(ingestLedger).where(lt(ingestLedger.appliedAt, new Date(now - SPOOL_MAX_AGE_MS - DAY_MS))),
       deps.db.delete(sessions).where(lt(sessions.expiresAt, new Date(now))),
       // the audit log is kept as long as the history it explains
       deps.db.delete(auditLog).where(lt(auditLog.at, new Date(now - deps.config.hourlyRetentionDays * DAY_MS))),

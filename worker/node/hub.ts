@@ -1,7 +1,7 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
-import { PROBE_SOCKET_PATH, type ServerMessage } from '../../schema/protocol.js';
+import { MAX_FRAME_LENGTH, PROBE_SOCKET_PATH, type ServerMessage } from '../../schema/protocol.js';
 import type { AppDeps, ProbeHub } from '../deps.js';
 import { authenticateProbe, handleProbeFrame, probeConnected, probeDisconnected } from '../probe-link/session.js';
 
@@ -14,7 +14,8 @@ interface Conn {
 
 /** The Node host's probe hub: a `ws` server on the same HTTP server, one socket per probe. */
 export class NodeProbeHub implements ProbeHub {
-  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 16 * 1024 * 1024 });
+  // the session refuses frames over MAX_FRAME_LENGTH characters; ws drops the socket on a bigger one (UTF-8: up to 4 bytes a character) before buffering it
+  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 4 * MAX_FRAME_LENGTH });
   private readonly conns = new Map<number, Conn>();
   private deps!: AppDeps;
   private watchdog: NodeJS.Timeout | null = null;
