@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NodeProbeHub } from '../../worker/node/hub.js';
 import { makeTestApp, tableCounts, type TestApp } from '../support/app.js';
 
 let t: TestApp;
@@ -72,6 +73,31 @@ describe('subnets', () => {
     const res = await t.call('POST', `/api/subnets/${s.body.id}/scan`);
     expect(res.status).toBe(409);
     expect(res.body.error.code).toBe('probe_offline');
+  });
+});
+
+describe('scan now, when the probe goes away between the check and the send', () => {
+  // the real hub, with no socket, except that its connection check still says yes: the moment a probe
+  // drops after isConnected answered (on Workers the check and the send are two calls to its object)
+  class ProbeJustLeft extends NodeProbeHub {
+    override async isConnected() {
+      return true;
+    }
+  }
+
+  it('answers 409 probe_offline and does not record a scan', async () => {
+    const probe = await t.call('POST', '/api/probes', { name: 'leaving' });
+    const s = await t.call('POST', '/api/subnets', { cidr: '198.19.2.0/24', probeId: probe.body.id });
+    const hub = t.deps.hub;
+    t.deps.hub = new ProbeJustLeft();
+    try {
+      const res = await t.call('POST', `/api/subnets/${s.body.id}/scan`);
+      expect([res.status, res.body.error?.code]).toEqual([409, 'probe_offline']);
+    } finally {
+      t.deps.hub = hub;
+    }
+    const stored = await t.client.execute({ sql: 'SELECT last_scan_requested_at AS at FROM subnets WHERE id = ?', args: [s.body.id] });
+    expect(stored.rows[0]!.at).toBeNull();
   });
 });
 

@@ -240,4 +240,20 @@ describe.each(HOSTS)('API contract on the %s host', (host) => {
       for (const lost of answers.filter((a) => a.status === 409)) expect(lost.body.error).toMatchObject({ code: 'host_exists', details: { hostId: created.body.id } });
     }
   });
+
+  it('scan now goes to a connected probe, and is 409 probe_offline once it has gone', async () => {
+    const probe = (await api('POST', '/api/probes', { name: 'scanner' })).body;
+    const subnet = (await api('POST', '/api/subnets', { cidr: '198.18.209.0/29', probeId: probe.id })).body;
+    const ws = await RawProbe.connect(server.url, probe.token);
+    await ws.next('assignment');
+    const queued = await api('POST', `/api/subnets/${subnet.id}/scan`);
+    expect(queued).toMatchObject({ status: 202, body: { coalesced: false } });
+    expect(await ws.next('job')).toEqual({ type: 'job', jobId: queued.body.jobId, kind: 'sweep', subnetId: subnet.id });
+    ws.close();
+    const connected = async () => (await api('GET', '/api/probes')).body.probes.find((p: any) => p.id === probe.id).connected;
+    for (let i = 0; i < 100 && (await connected()); i++) await new Promise((r) => setTimeout(r, 100));
+    const offline = await api('POST', `/api/subnets/${subnet.id}/scan`);
+    expect([offline.status, offline.body.error?.code]).toEqual([409, 'probe_offline']);
+    await api('DELETE', `/api/probes/${probe.id}`);
+  });
 });

@@ -144,9 +144,12 @@ export function subnetRoutes(deps: AppDeps) {
         const now = deps.clock.now();
         const last = row.lastScanRequestedAt?.getTime() ?? 0;
         if (now - last < deps.config.scanCoalesceSeconds * 1000) return c.json({ jobId: null, coalesced: true }, 202);
-        await deps.db.update(subnets).set({ lastScanRequestedAt: new Date(now) }).where(eq(subnets.id, id));
         const jobId = crypto.randomUUID();
-        await deps.hub.send(row.probeId, { type: 'job', jobId, kind: 'sweep', subnetId: id });
+        // the probe can go between the check and the send (on Workers they are two calls to its object)
+        if (!(await deps.hub.send(row.probeId, { type: 'job', jobId, kind: 'sweep', subnetId: id }))) {
+          throw new AppError(409, 'probe_offline', `probe ${row.probeId} is not connected`);
+        }
+        await deps.db.update(subnets).set({ lastScanRequestedAt: new Date(now) }).where(eq(subnets.id, id));
         await announce(deps, { type: 'job', data: { jobId, subnetId: id, probeId: row.probeId, state: 'queued' } });
         return c.json({ jobId, coalesced: false }, 202);
       },
