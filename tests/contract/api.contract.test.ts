@@ -256,4 +256,28 @@ describe.each(HOSTS)('API contract on the %s host', (host) => {
     expect([offline.status, offline.body.error?.code]).toEqual([409, 'probe_offline']);
     await api('DELETE', `/api/probes/${probe.id}`);
   });
+
+  it('the app page answers navigations to any path; a missing script, style or image is 404', async () => {
+    const navigate = { 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'document', accept: 'text/html,application/xhtml+xml,*/*;q=0.8' };
+    const subresource = { 'sec-fetch-mode': 'no-cors', 'sec-fetch-dest': 'script', accept: '*/*' };
+    // node:http, not fetch: fetch sets Sec-Fetch-Mode itself (cors), as a browser's fetch() does
+    const { get: httpGet } = await import('node:http');
+    const get = (path: string, headers: Record<string, string>) =>
+      new Promise<unknown[]>((resolve, reject) => {
+        httpGet(server.url + path, { headers }, (res) => {
+          let text = '';
+          res.setEncoding('utf8').on('data', (d) => (text += d));
+          res.on('end', () => resolve([path, res.statusCode, res.headers['content-type']?.split(';')[0], text.includes('<script type="importmap">')]));
+        }).on('error', reject);
+      });
+    for (const path of ['/nope.js', '/lib/missing.js', '/favicon.ico', '/subnets/3']) {
+      expect(await get(path, subresource)).toEqual([path, 404, 'text/plain', false]);
+      expect(await get(path, {})).toEqual([path, 404, 'text/plain', false]);
+    }
+    for (const path of ['/', '/subnets/3', '/nope']) expect(await get(path, navigate)).toEqual([path, 200, 'text/html', true]);
+    expect(await get('/', {})).toEqual(['/', 200, 'text/html', true]);
+    expect(await get('/lib/api.js', subresource)).toEqual(['/lib/api.js', 200, 'text/javascript', false]);
+    // what the Worker answers stays its own, navigation or not
+    expect(await get('/openapi.json', navigate)).toEqual(['/openapi.json', 200, 'application/json', false]);
+  });
 });

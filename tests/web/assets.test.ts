@@ -60,13 +60,39 @@ describe('the UI files on the Node host', () => {
     expect(gunzipSync(zipped).toString()).toBe(plain);
   });
 
-  it('answers the app page for routes and unknown paths, and does not serve the UI helpers\u2019 unit tests', async () => {
-    for (const path of ['/', '/index.html', '/subnets/3', '/lib/rows.test.ts']) {
-      const res = await app.request(path);
-      expect(res.status).toBe(200);
-      expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
-      expect(await res.text()).toContain('<script type="importmap">');
+  it('answers the app page at / and, for a navigation, at any path; never the UI helpers\u2019 unit tests', async () => {
+    const navigations: Record<string, string>[] = [
+      { 'sec-fetch-mode': 'navigate', accept: 'text/html,application/xhtml+xml,*/*;q=0.8' },
+      { accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8' }, // no Fetch Metadata
+    ];
+    const page = async (path: string, headers: Record<string, string>) => {
+      const res = await app.request(path, { headers });
+      return [res.status, res.headers.get('content-type'), (await res.text()).includes('<script type="importmap">')];
+    };
+    for (const path of ['/', '/index.html']) expect(await page(path, {})).toEqual([200, 'text/html; charset=utf-8', true]);
+    for (const path of ['/subnets/3', '/nope', '/lib/rows.test.ts']) {
+      for (const headers of navigations) expect(await page(path, headers)).toEqual([200, 'text/html; charset=utf-8', true]);
     }
+    const fallback = await app.request('/subnets/3', { headers: navigations[0] });
+    expect(fallback.headers.get('vary')).toBe('accept-encoding, accept, sec-fetch-mode');
+  });
+
+  it('answers 404 for a missing file that is not a navigation: a script, a style, an image, a fetch', async () => {
+    const requests: Record<string, string>[] = [
+      {},
+      { 'sec-fetch-mode': 'no-cors', 'sec-fetch-dest': 'script', accept: '*/*' },
+      { 'sec-fetch-mode': 'cors', 'sec-fetch-dest': 'script', accept: '*/*' }, // a module import
+      { 'sec-fetch-mode': 'no-cors', 'sec-fetch-dest': 'image', accept: 'image/avif,image/webp,*/*' },
+      { accept: 'text/css,*/*;q=0.1' },
+    ];
+    for (const path of ['/nope.js', '/lib/missing.js', '/favicon.ico', '/lib/rows.test.ts', '/subnets/3']) {
+      for (const headers of requests) {
+        const res = await app.request(path, { headers });
+        expect([path, res.status, res.headers.get('content-type'), await res.text()]).toEqual([path, 404, 'text/plain; charset=utf-8', 'not found']);
+        expect(res.headers.get('vary')).toBe('accept, sec-fetch-mode');
+      }
+    }
+    expect((await app.request('/lib/api.js', { headers: requests[1] })).status).toBe(200);
   });
 });
 

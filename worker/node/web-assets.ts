@@ -5,6 +5,7 @@ import { gzipSync } from 'node:zlib';
 import type { Context } from 'hono';
 import { contentSecurityPolicy, inlineScripts } from '../http/security-headers.js';
 import { scriptHash } from '../http/static-headers.js';
+import { isNavigation, NAVIGATION_VARY } from '../http/navigation.js';
 import { versionedIndex } from './versioned-index.js';
 
 /**
@@ -83,15 +84,23 @@ export class WebAssets {
     return { ...asset(Buffer.from(html), page.type), csp: contentSecurityPolicy(inlineScripts(html).map(scriptHash)) };
   }
 
-  /** Answers a GET for the UI: a file, or the app's page for any other path (its routes live in the hash). */
+  /** Answers a GET for the UI: a file; the app's page at / and, for a navigation, at any other path (its routes live in the hash); else 404. */
   serve(c: Context): Response {
     const path = c.req.path;
-    const file = path === '/index.html' ? undefined : this.files.get(path);
+    const page = path === '/' || path === '/index.html';
+    let file = page ? undefined : this.files.get(path);
     if (!file) {
-      this.refresh();
-      return respond(c, this.index!, REVALIDATE);
+      this.refresh(); // the page's addresses stay current; a file added since the last look is found
+      file = page ? undefined : this.files.get(path);
     }
-    return respond(c, file, c.req.query('v') === file.version ? IMMUTABLE : REVALIDATE);
+    if (file) return respond(c, file, c.req.query('v') === file.version ? IMMUTABLE : REVALIDATE);
+    if (page) return respond(c, this.index!, REVALIDATE);
+    if (!isNavigation(c.req.raw.headers)) {
+      return new Response('not found', { status: 404, headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': REVALIDATE, vary: NAVIGATION_VARY } });
+    }
+    const res = respond(c, this.index!, REVALIDATE);
+    res.headers.set('vary', `accept-encoding, ${NAVIGATION_VARY}`);
+    return res;
   }
 }
 
