@@ -3,13 +3,14 @@
  * docs/BENCHMARKS.md (sections not run this time are kept as they were).
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { benchAbuse } from './abuse.js';
 import { benchBundle } from './bundle.js';
 import { benchIngest } from './ingest.js';
 import { benchProbes } from './probes.js';
 import { benchSweeps } from './sweep.js';
 import { benchUi } from './ui.js';
 
-const BENCHES: Record<string, () => Promise<string>> = { sweep: benchSweeps, ingest: benchIngest, probes: benchProbes, bundle: benchBundle, ui: benchUi };
+const BENCHES: Record<string, () => Promise<string>> = { sweep: benchSweeps, ingest: benchIngest, probes: benchProbes, bundle: benchBundle, ui: benchUi, abuse: benchAbuse };
 const FILE = new URL('../docs/BENCHMARKS.md', import.meta.url);
 const HEADER = `# Benchmarks
 
