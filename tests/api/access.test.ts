@@ -273,3 +273,15 @@ describe('data hygiene', () => {
     h.close();
   });
 });
+
+describe('CSV subnet import', () => {
+  it('applies the API rules to names and notes: control characters and overlong names are row errors', async () => {
+    const h = await makeTestApp();
+    const before = await tableCounts(h.client);
+    const res = await h.call('POST', '/api/import/subnets', `cidr,name,notes\n198.18.96.0/24,ok,fine\n198.18.97.0/24,"bad\u0007name",\n198.18.98.0/24,${'n'.repeat(201)},\n`);
+    expect(res.status).toBe(422);
+    expect(res.body.error.details.rows.map((r: any) => r.line)).toEqual([3, 4]);
+    expect(await tableCounts(h.client)).toEqual(before);
+    h.close();
+  });
+});

@@ -7,6 +7,7 @@ import { errorBody } from '../errors.js';
 import { authenticateProbe } from '../probe-link/session.js';
 import { ensureAdmin } from '../services/auth.js';
 import { edgeDeps } from './deps.js';
+import { spaFallback } from './spa-fallback.js';
 import type { Env } from './env.js';
 
 export { LiveFeedObject } from './live-object.js';
@@ -70,7 +71,8 @@ export default {
       return Response.json(errorBody('not_ready', 'the server could not reach its database (is it migrated?); try again shortly'), { status: 503, headers: { 'retry-after': '5' } });
     }
     if (new URL(request.url).pathname === PROBE_SOCKET_PATH) return connectProbe(request, env, h.deps);
-    return h.app.fetch(request, env, ctx as never);
+    // a navigation to a path without a file gets the app's page; a missing script or image stays a 404
+    return spaFallback(request, await h.app.fetch(request, env, ctx as never), env.ASSETS);
   },
   async scheduled(controller: ScheduledController, env: Env): Promise<void> {
     const h = await host(env);

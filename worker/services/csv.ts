@@ -6,7 +6,7 @@ import { batchable } from '../db.js';
 import type { AppDeps } from '../deps.js';
 import { BlockIndex, overlapsWithin, type Block } from '../domain/block-index.js';
 import { AppError } from '../errors.js';
-import { HostFieldsSchema } from '../routes/schemas.js';
+import { HostFieldsSchema, SubnetFieldsSchema } from '../routes/schemas.js';
 import { yieldToEventLoop } from '../yield.js';
 import { inTurns, readCsvRows } from './csv-read.js';
 import { jsonArrays } from './json-rows.js';
@@ -71,6 +71,8 @@ async function storedBlocks(deps: AppDeps) {
  * Validates every row first, in turns of ROWS_PER_TURN rows; then writes them all in one atomic batch of
  * few statements (a JSON parameter of up to 2,000 rows each), or nothing.
  */
+const SubnetTextSchema = SubnetFieldsSchema.pick({ name: true, notes: true }).required();
+
 export async function importSubnets(deps: AppDeps, body: ReadableStream<Uint8Array> | null): Promise<{ created: number; probeIds: number[] }> {
   const rows = await readCsvRows(body, 'cidr', SUBNET_COLUMNS);
   const errors: RowError[] = [];
@@ -86,7 +88,10 @@ export async function importSubnets(deps: AppDeps, body: ReadableStream<Uint8Arr
       if (probeId !== null && !probeIds.has(probeId)) throw new Error(`probe ${row.probe_id} does not exist`);
       const interval = opt(row.sweep_interval_seconds) === undefined ? 60 : Number(row.sweep_interval_seconds);
       if (!Number.isInteger(interval) || interval < 10 || interval > 86_400) throw new Error('sweep_interval_seconds must be a whole number from 10 to 86400');
-      const values = [c.cidr, c.family, ipKey(c.first, c.family), ipKey(c.last, c.family), (row.name ?? '').slice(0, 200), row.notes ?? '', probeId, interval];
+      // the same rules as the JSON API: length, and no control characters
+      const text = SubnetTextSchema.safeParse({ name: row.name ?? '', notes: row.notes ?? '' });
+      if (!text.success) throw new Error(issueText(text.error));
+      const values = [c.cidr, c.family, ipKey(c.first, c.family), ipKey(c.last, c.family), text.data.name, text.data.notes, probeId, interval];
       accepted.push({ c, line, json: JSON.stringify(values), probeId });
     } catch (e) {
       errors.push({ line, message: (e as Error).message });
