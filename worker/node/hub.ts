@@ -3,6 +3,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
 import { MAX_FRAME_LENGTH, PROBE_SOCKET_PATH, type ServerMessage } from '../../schema/protocol.js';
 import type { AppDeps, ProbeHub } from '../deps.js';
+import { yieldToEventLoop } from '../yield.js';
 import { authenticateProbe, handleProbeFrame, probeConnected, probeDisconnected } from '../probe-link/session.js';
 
 interface Conn {
@@ -80,7 +81,9 @@ export class NodeProbeHub implements ProbeHub {
     if (previous) previous.ws.close(4000, 'replaced by a newer connection');
     const reply = (msgs: ServerMessage[]) => msgs.forEach((m) => ws.readyState === WebSocket.OPEN && ws.send(JSON.stringify(m)));
     const enqueue = (work: () => Promise<void>) => {
-      const next = conn.queue.then(work).catch((e) => this.deps.log.error('probe frame failed', { probeId: probe.id, error: String(e) }));
+      // a turn of the event loop between frames: queued frames would otherwise run back to back in one
+      // (the file driver's awaits resolve at once), holding /health for all of them (abuse bench, case 3a)
+      const next = conn.queue.then(yieldToEventLoop).then(work).catch((e) => this.deps.log.error('probe frame failed', { probeId: probe.id, error: String(e) }));
       conn.queue = next;
       this.queues.add(next);
       void next.finally(() => this.queues.delete(next));
