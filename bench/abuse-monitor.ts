@@ -6,8 +6,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { openSync, readFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { Worker } from 'node:worker_threads';
+import { freePort } from '../tests/support/edge.js';
 
 export const ADMIN_PASSWORD = 'bench-password';
 
@@ -15,14 +15,6 @@ export interface ServerProcess {
   url: string;
   pid: number;
   stop(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  const srv = createServer().listen(0, '127.0.0.1');
-  await once(srv, 'listening');
-  const port = (srv.address() as AddressInfo).port;
-  srv.close();
-  return port;
 }
 
 const running = new Set<ChildProcess>();

@@ -6,7 +6,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -17,6 +16,7 @@ import { startServer } from '../worker/node/server.js';
 import type { Page } from 'playwright-core';
 import { launchChromium } from '../tests/support/browser.js';
 import { RawProbe } from '../tests/support/server.js';
+import { freePort } from '../tests/support/edge.js';
 
 const CIDR = '198.18.0.0/16';
 const USED = 5000;
@@ -40,14 +40,6 @@ const ms = (x: number) => x.toFixed(1);
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
 
 let child: ChildProcess | null = null;
-
-async function freePort(): Promise<number> {
-  const srv = createServer().listen(0, '127.0.0.1');
-  await once(srv, 'listening');
-  const port = (srv.address() as AddressInfo).port;
-  srv.close();
-  return port;
-}
 
 async function startServerProcess(dataDir: string): Promise<string> {
   const port = await freePort();
