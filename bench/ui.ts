@@ -4,7 +4,6 @@
  * view's API answer (size, time) and, in Debian's Chromium, the first render and the expansion of an unused run.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
