@@ -1,13 +1,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Client } from '@libsql/client';
 import { createApp } from '../../worker/app.js';
 import { LiveFanout } from '../../worker/live/fanout.js';
 import { appConfig, type AppConfig } from '../../worker/config.js';
 import type { AppDeps } from '../../worker/deps.js';
 import { silentLogger } from '../../schema/log.js';
 import { openDatabase } from '../../worker/node/database.js';
+import type { DbClient } from '../../worker/node/db-proxy.js';
 import { NodeProbeHub } from '../../worker/node/hub.js';
 import { ensureAdmin } from '../../worker/services/auth.js';
 import { caller } from './http.js';
@@ -27,7 +27,7 @@ export interface TestApp {
   app: ReturnType<typeof createApp>;
   deps: AppDeps;
   clock: TestClock;
-  client: Client;
+  client: DbClient;
   cookie: string;
   /** JSON request as the logged-in admin (or with the given headers). */
   call(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any; headers: Headers }>;
@@ -66,7 +66,7 @@ export async function makeTestApp(config: Partial<AppConfig> = {}): Promise<Test
 }
 
 /** Row counts of every table, to prove that a rejected request wrote nothing. */
-export async function tableCounts(client: Client): Promise<Record<string, number>> {
+export async function tableCounts(client: DbClient): Promise<Record<string, number>> {
   const tables = ['subnets', 'hosts', 'probes', 'host_samples', 'host_events', 'host_hourly', 'ingest_ledger', 'api_tokens'];
   const out: Record<string, number> = {};
   for (const t of tables) out[t] = Number((await client.execute(`SELECT count(*) AS n FROM ${t}`)).rows[0]!.n);

@@ -1,10 +1,11 @@
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createClient, type Client } from '@libsql/client';
+import { createClient } from '@libsql/client';
 import { drizzle } from 'drizzle-orm/libsql';
 import { migrate } from 'drizzle-orm/libsql/migrator';
 import { schema, type Db } from '../db.js';
+import { DbThread, threadClient, threadDb, type DbClient } from './db-proxy.js';
 import type { NodeEnv } from './env.js';
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL('../../schema/migrations', import.meta.url));
@@ -40,8 +41,12 @@ export function preparePrivateFile(path: string): void {
   for (const f of [path, ...sideFiles(path)]) if (existsSync(f)) chmodSync(f, 0o600);
 }
 
-/** Opens (creating if needed) a libSQL database — `file:` locally, `libsql://` for Turso — and migrates it. */
-export async function openDatabase(url: string, authToken?: string): Promise<{ db: Db; client: Client }> {
+/**
+ * Opens (creating if needed) a libSQL database — `file:` locally, `libsql://` for Turso — and migrates it.
+ * A file's statements run synchronously in libSQL's local driver, so after migrating (at start-up, on this
+ * thread) the file is served by a database thread (worker/node/db-thread.ts) and the event loop never runs SQLite.
+ */
+export async function openDatabase(url: string, authToken?: string): Promise<{ db: Db; client: DbClient }> {
   const local = url.startsWith('file:');
   const path = localDatabasePath(url);
   if (path) preparePrivateFile(path);
@@ -54,8 +59,24 @@ export async function openDatabase(url: string, authToken?: string): Promise<{ d
     await client.execute('PRAGMA synchronous = NORMAL');
   }
   await client.execute('PRAGMA foreign_keys = ON');
-  const db = drizzle(client, { schema });
-  await migrate(db, { migrationsFolder: MIGRATIONS_DIR });
+  const direct = drizzle(client, { schema });
+  try {
+    await migrate(direct, { migrationsFolder: MIGRATIONS_DIR });
+  } catch (e) {
+    client.close();
+    throw e;
+  }
   if (path) for (const f of sideFiles(path)) if (existsSync(f)) chmodSync(f, 0o600);
-  return { db: db as unknown as Db, client };
+  // remote I/O is async already; `file::memory:` lives in this connection only
+  if (!path) return { db: direct as unknown as Db, client };
+  client.close();
+  const thread = new DbThread(url);
+  const threadClientApi = threadClient(thread);
+  try {
+    await threadClientApi.execute('SELECT 1'); // the thread opened the file and set its PRAGMAs
+  } catch (e) {
+    await thread.close();
+    throw e;
+  }
+  return { db: threadDb(thread), client: threadClientApi };
 }

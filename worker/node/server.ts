@@ -89,7 +89,7 @@ export async function startServer(env: NodeEnv, log: Logger, processEnv: Record<
       live.close(); // open event streams would keep server.close() waiting
       await hub.close();
       await new Promise((resolve) => server.close(resolve));
-      client.close();
+      await client.close();
       dataLock.release();
     },
   };

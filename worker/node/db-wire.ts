@@ -1,0 +1,31 @@
+/** Messages between the main thread (worker/node/db-proxy.ts) and the database thread (worker/node/db-thread.ts). */
+
+export interface WireStatement {
+  sql: string;
+  params: unknown[] | Record<string, unknown>;
+}
+
+export type ThreadRequest =
+  | ({ id: number; kind: 'query' } & WireStatement)
+  | { id: number; kind: 'batch'; statements: WireStatement[] }
+  | { id: number; kind: 'close' };
+
+/** One statement's outcome: rows as arrays of values in column order. */
+export interface ThreadResult {
+  columns: string[];
+  rows: unknown[][];
+  rowsAffected: number;
+  lastInsertRowid: bigint | undefined;
+}
+
+/** A libSQL error as plain data: its message, codes and cause, so the app's message matching still works. */
+export interface WireError {
+  name: string;
+  message: string;
+  code?: string;
+  extendedCode?: string;
+  rawCode?: number;
+  cause?: { name: string; message: string; code?: string };
+}
+
+export type ThreadReply = { id: number; ok: true; result: ThreadResult | ThreadResult[] | null } | { id: number; ok: false; error: WireError };
