@@ -5,9 +5,9 @@ import { yieldToEventLoop } from '../yield.js';
 
 export const MAX_CSV_ROWS = 50_000;
 /** Rows handled between two yields to the event loop: a few milliseconds of work. */
-export const ROWS_PER_TURN = 1000;
+export const ROWS_PER_TURN = 250;
 // csv-parse handles what it is given in one go: 64 KiB is ~1,000 rows, ~10 ms
-const SLICE_BYTES = 64 * 1024;
+const SLICE_BYTES = 16 * 1024;
 
 export interface CsvRow {
   line: number;

@@ -9,7 +9,7 @@ import { AppError } from '../errors.js';
 import { HostFieldsSchema, SubnetFieldsSchema } from '../routes/schemas.js';
 import { yieldToEventLoop } from '../yield.js';
 import { inTurns, readCsvRows } from './csv-read.js';
-import { jsonArrays } from './json-rows.js';
+import { jsonArraysInTurns } from './json-rows.js';
 
 export { MAX_CSV_ROWS } from './csv-read.js';
 export { exportHostsCsv, exportSubnetsCsv } from './csv-export.js';
@@ -103,7 +103,7 @@ export async function importSubnets(deps: AppDeps, body: ReadableStream<Uint8Arr
   rejectIfErrors(errors, rows.length);
   await yieldToEventLoop();
   const now = deps.clock.now();
-  const statements = jsonArrays(accepted.map((a) => a.json)).map(
+  const statements = (await jsonArraysInTurns(accepted.map((a) => a.json))).map(
     (json) => sql`INSERT INTO subnets (cidr, family, range_start, range_end, name, notes, probe_id, sweep_interval_seconds, created_at, updated_at)
       SELECT value->>0, value->>1, value->>2, value->>3, value->>4, value->>5, value->>6, value->>7, ${now}, ${now} FROM json_each(${json})`,
   );
@@ -176,12 +176,12 @@ export async function importHosts(deps: AppDeps, body: ReadableStream<Uint8Array
   const now = deps.clock.now();
   // a field the row leaves empty (null here) keeps its stored value, or the column's default for a new host
   const statements = [
-    ...jsonArrays(inserts).map(
+    ...(await jsonArraysInTurns(inserts)).map(
       (json) => sql`INSERT INTO hosts (subnet_id, ip, ip_key, hostname, hostname_source, description, tags, notes, reserved, reserved_by, reserved_note, created_at, updated_at)
         SELECT value->>0, value->>1, value->>2, value->>3, CASE WHEN value->>3 IS NULL THEN NULL ELSE 'import' END, coalesce(value->>4, ''),
           coalesce(value->>5, '[]'), coalesce(value->>6, ''), coalesce(value->>7, 0), value->>8, value->>9, ${now}, ${now} FROM json_each(${json})`,
     ),
-    ...jsonArrays(updates).map(
+    ...(await jsonArraysInTurns(updates)).map(
       (json) => sql`UPDATE hosts SET hostname = coalesce(j.value->>1, hosts.hostname),
           hostname_source = CASE WHEN j.value->>1 IS NULL THEN hosts.hostname_source ELSE 'import' END,
           description = coalesce(j.value->>2, hosts.description), tags = coalesce(j.value->>3, hosts.tags),

@@ -1,3 +1,5 @@
+import { yieldToEventLoop } from '../yield.js';
+
 /**
  * Bulk rows travel as one JSON parameter per statement, read with json_each (as ingest does): the SQL
  * stays short and within D1's 100 bound parameters. A value is capped in rows and in bytes, since a
@@ -14,6 +16,16 @@ export function utf8Length(s: string): number {
     if (c >= 0x80) n += c < 0x800 || (c >= 0xd800 && c < 0xe000) ? 1 : 2; // a surrogate pair is 4 bytes: 2 per half
   }
   return n;
+}
+
+/** jsonArrays with a turn of the event loop after each array: 50,000 rows in one go held it ~110 ms. */
+export async function jsonArraysInTurns(rows: ReadonlyArray<string>, maxRows = ROWS_PER_STATEMENT, maxBytes = BYTES_PER_STATEMENT): Promise<string[]> {
+  const out: string[] = [];
+  for (let i = 0; i < rows.length; i += maxRows) {
+    out.push(...jsonArrays(rows.slice(i, i + maxRows), maxRows, maxBytes));
+    await yieldToEventLoop();
+  }
+  return out;
 }
 
 /** JSON arrays of the given row texts (each already JSON), at most `maxRows` rows and about `maxBytes` bytes each. */
