@@ -134,9 +134,9 @@ describe('login back-off', () => {
   it('counts per client address across usernames', async () => {
     const { apps, close } = await twoApps({ LOGIN_FREE_ATTEMPTS_PER_ADDRESS: '3' });
     const from = (addr: string, username: string) => apps[0]!.call('POST', '/api/auth/login', { username, password: 'x' }, { 'x-test-client': addr });
-    for (const u of ['a', 'b', 'c', 'd']) expect((await from('203.0.113.9', u)).status).toBe(401);
-    expect((await from('203.0.113.9', 'e')).status).toBe(429);
-    expect((await from('203.0.113.10', 'e')).status).toBe(401);
+    for (const u of ['a', 'b', 'c', 'd']) expect((await from('198.51.100.209', u)).status).toBe(401);
+    expect((await from('198.51.100.209', 'e')).status).toBe(429);
+    expect((await from('198.51.100.210', 'e')).status).toBe(401);
     close();
   });
 

@@ -8,7 +8,7 @@ const block = (cidr: string, item = cidr): Block<string> => {
 };
 
 describe('BlockIndex', () => {
-  const index = new BlockIndex(['198.18.0.0/24', '198.18.2.0/23', '10.0.0.0/8', 'fd00:18::/64', '198.18.1.0/30'].map((c) => block(c)));
+  const index = new BlockIndex(['198.18.0.0/24', '198.18.2.0/23', '198.19.0.0/16', 'fd00:18::/64', '198.18.1.0/30'].map((c) => block(c)));
 
   it.each([
     ['198.18.0.0', '198.18.0.0/24'],
@@ -17,8 +17,8 @@ describe('BlockIndex', () => {
     ['198.18.1.4', undefined],
     ['198.18.3.255', '198.18.2.0/23'],
     ['198.18.4.0', undefined],
-    ['10.200.0.1', '10.0.0.0/8'],
-    ['9.255.255.255', undefined],
+    ['198.19.200.1', '198.19.0.0/16'],
+    ['198.18.255.255', undefined],
     ['fd00:18::ffff', 'fd00:18::/64'],
     ['fd00:19::1', undefined],
     ['::c612:1', undefined], // an IPv6 address with the value of 198.18.0.1 is not in the IPv4 block
@@ -33,7 +33,7 @@ describe('BlockIndex', () => {
     ['198.18.1.0/24', '198.18.1.0/30'],
     ['198.18.1.4/30', undefined],
     ['198.18.4.0/22', undefined],
-    ['0.0.0.0/0', '198.18.2.0/23'],
+    ['0.0.0.0/0', '198.19.0.0/16'], // the stored block that starts last, at or before the end
     ['fd00::/16', 'fd00:18::/64'],
     ['fd00:18:0:0:1::/80', 'fd00:18::/64'],
     ['fd01::/16', undefined],
