@@ -26,3 +26,9 @@ export function batchable(db: Db, query: SQL): BatchItem<'sqlite'> {
   };
   return { _prepare: () => internals.session.prepareQuery(internals.dialect.sqlToQuery(query), undefined, 'run', false) } as unknown as BatchItem<'sqlite'>;
 }
+
+/** Whether a write failed on a UNIQUE index (of `target`, e.g. "hosts.ip", when given), on every driver: the text may sit in the error or its cause. */
+export function isUniqueViolation(e: unknown, target = ''): boolean {
+  const text = String((e as { message?: unknown })?.message ?? e) + String((e as { cause?: unknown })?.cause ?? '');
+  return text.toLowerCase().includes(`unique constraint failed: ${target.toLowerCase()}`);
+}

@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, gte } from 'drizzle-orm';
+import { isUniqueViolation } from '../db.js';
 import { formatIp, ipKey, parseCidr, parseIp, usableRange, CidrError, type Ip } from '../../schema/ip/cidr.js';
 import { collapseUnused } from '../../schema/ip/ranges.js';
 import { hostEvents, hostHourly, hosts, hostSamples, type HostRow } from '../../schema/tables/index.js';
@@ -89,11 +90,6 @@ export async function newHostValues(deps: AppDeps, ipText: string, fields: HostF
   return hostValues(subnet.id, ip, fields, source, new Date(deps.clock.now()));
 }
 
-function isHostIpConflict(e: unknown): boolean {
-  const text = String((e as { message?: unknown })?.message ?? e) + String((e as { cause?: unknown })?.cause ?? '');
-  return /UNIQUE constraint failed: hosts\.ip/i.test(text);
-}
-
 export async function createHost(deps: AppDeps, ip: string, fields: HostFields): Promise<HostRow> {
   const values = await newHostValues(deps, ip, fields, 'manual');
   const exists = async () => {
@@ -107,7 +103,7 @@ export async function createHost(deps: AppDeps, ip: string, fields: HostFields):
     return row!;
   } catch (e) {
     // another request created it between our check and our insert: the UNIQUE index decided
-    if (isHostIpConflict(e)) throw (await exists()) ?? e;
+    if (isUniqueViolation(e, 'hosts.ip')) throw (await exists()) ?? e;
     throw e;
   }
 }

@@ -4,7 +4,7 @@ import { parseCidr, type Cidr } from '../../schema/ip/cidr.js';
 import type { LiveHostChange } from '../../schema/live.js';
 import { MAX_FRAME_SAMPLES, type SweepRejection, type SweepResult } from '../../schema/protocol.js';
 import { hosts, ingestLedger, probes, subnets } from '../../schema/tables/index.js';
-import { batchable } from '../db.js';
+import { batchable, isUniqueViolation } from '../db.js';
 import type { AppDeps } from '../deps.js';
 import { planIngest, type IngestPlan, type TrackedHost } from '../domain/ingest-plan.js';
 import { parseIpFast } from '../domain/ip-text.js';
@@ -34,11 +34,6 @@ const DUPLICATE: IngestOutcome = { duplicate: true, ...NOTHING };
 function tooMany(counted: string): IngestOutcome {
   const message = `the batch would write ${counted} samples; at most ${MAX_FRAME_SAMPLES} per batch (split the sweep into ranges)`;
   return { duplicate: false, ...NOTHING, refused: { code: 'too_many_samples', message } };
-}
-
-function isLedgerConflict(e: unknown): boolean {
-  const text = String((e as { message?: unknown })?.message ?? e) + String((e as { cause?: unknown })?.cause ?? '');
-  return /UNIQUE constraint failed: ingest_ledger/i.test(text);
 }
 
 type TrackedRow = [string, string, TrackedHost['status'], number, number | null, number | null, number | null, number | null, number | null, number];
@@ -211,7 +206,7 @@ export async function ingestBatch(
   try {
     await db.batch(batch as [BatchItem<'sqlite'>, ...BatchItem<'sqlite'>[]]);
   } catch (e) {
-    if (isLedgerConflict(e)) return DUPLICATE;
+    if (isUniqueViolation(e, 'ingest_ledger')) return DUPLICATE;
     throw e;
   }
   const ids = await hostIdsByIp(deps, [...new Set(transitions.map((t) => t.ip))]);

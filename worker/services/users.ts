@@ -1,4 +1,5 @@
 import { and, eq, isNull, ne, sql } from 'drizzle-orm';
+import { isUniqueViolation } from '../db.js';
 import { users, type Role } from '../../schema/tables/index.js';
 import { hashPassword, verifyPassword } from '../auth/passwords.js';
 import type { AppDeps } from '../deps.js';
@@ -26,10 +27,6 @@ async function getUser(deps: AppDeps, id: number): Promise<UserRow> {
   return u;
 }
 
-function isUniqueViolation(e: unknown): boolean {
-  return /UNIQUE constraint failed/i.test(String((e as { message?: unknown })?.message ?? e) + String((e as { cause?: unknown })?.cause ?? ''));
-}
-
 export async function createUser(deps: AppDeps, input: { username: string; password: string; role: Role }): Promise<UserView> {
   const now = new Date(deps.clock.now());
   try {
@@ -39,7 +36,7 @@ export async function createUser(deps: AppDeps, input: { username: string; passw
       .returning();
     return view(row!);
   } catch (e) {
-    if (isUniqueViolation(e)) throw new AppError(409, 'user_exists', `a user named "${input.username}" exists`);
+    if (isUniqueViolation(e, 'users.username')) throw new AppError(409, 'user_exists', `a user named "${input.username}" exists`);
     throw e;
   }
 }
