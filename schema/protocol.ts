@@ -102,6 +102,9 @@ export const probeMessage = z.discriminatedUnion('type', [
 ]);
 export type ProbeMessage = z.infer<typeof probeMessage>;
 
+/** Why the server did not store a sweep of the probe's own subnet. */
+export const sweepRejection = z.enum(['too_old', 'in_future', 'bad_latency', 'bad_range']);
+
 export const serverMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('welcome'), probeId: z.number().int(), name: z.string(), serverTime: z.number() }),
   z.object({
@@ -116,7 +119,7 @@ export const serverMessage = z.discriminatedUnion('type', [
     /** Subnets whose results were refused because they are not assigned to this probe. */
     rejectedSubnets: z.array(z.number().int()),
     /** Sweeps of its own subnets the server refused (present when there are any); `reason`: a SweepRejection. */
-    rejectedSweeps: z.array(z.object({ subnetId: z.number().int(), at: z.number(), reason: z.string() })).optional(),
+    rejectedSweeps: z.array(z.object({ subnetId: z.number().int(), at: z.number(), reason: sweepRejection })).optional(),
     /** The whole batch was refused and nothing of it stored (e.g. `too_many_samples`); the probe drops it. */
     refused: z.object({ code: z.string(), message: z.string() }).optional(),
   }),
@@ -127,7 +130,7 @@ export const serverMessage = z.discriminatedUnion('type', [
 export type ServerMessage = z.infer<typeof serverMessage>;
 
 /** Why the server refused one sweep: too old for the spool, ahead of its clock, absurd latency, range not in the subnet. */
-export type SweepRejection = 'too_old' | 'in_future' | 'bad_latency' | 'bad_range';
+export type SweepRejection = z.infer<typeof sweepRejection>;
 
 /** Parses a raw frame; never throws. */
 export function decodeFrame<T>(

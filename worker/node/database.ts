@@ -6,6 +6,7 @@ import { drizzle } from 'drizzle-orm/libsql';
 import { migrate } from 'drizzle-orm/libsql/migrator';
 import { schema, type Db } from '../db.js';
 import { DbThread, threadClient, threadDb, type DbClient } from './db-proxy.js';
+import { FILE_PRAGMAS } from './db-wire.js';
 import type { NodeEnv } from './env.js';
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL('../../schema/migrations', import.meta.url));
@@ -52,13 +53,7 @@ export async function openDatabase(url: string, authToken?: string): Promise<{ d
   if (path) preparePrivateFile(path);
   // One connection for a file: PRAGMAs are per connection, and the app never holds interactive transactions.
   const client = createClient({ url, authToken, concurrency: local ? 1 : undefined });
-  if (local) {
-    // WAL lets the UI read while ingest writes; foreign keys are off by default in SQLite.
-    await client.execute('PRAGMA journal_mode = WAL');
-    await client.execute('PRAGMA busy_timeout = 5000');
-    await client.execute('PRAGMA synchronous = NORMAL');
-  }
-  await client.execute('PRAGMA foreign_keys = ON');
+  for (const pragma of local ? FILE_PRAGMAS : ['PRAGMA foreign_keys = ON']) await client.execute(pragma);
   const direct = drizzle(client, { schema });
   try {
     await migrate(direct, { migrationsFolder: MIGRATIONS_DIR });

@@ -5,7 +5,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { createClient, type InArgs, type ResultSet } from '@libsql/client';
-import type { ThreadReply, ThreadRequest, ThreadResult, WireError } from './db-wire.js';
+import { FILE_PRAGMAS, type ThreadReply, type ThreadRequest, type ThreadResult, type WireError } from './db-wire.js';
 
 const { url } = workerData as { url: string };
 const port = parentPort!;
@@ -52,11 +52,7 @@ async function handle(req: ThreadRequest): Promise<ThreadResult | ThreadResult[]
 }
 
 const opened = (async () => {
-  // WAL lets the UI read while ingest writes; foreign keys are off by default in SQLite.
-  await client.execute('PRAGMA journal_mode = WAL');
-  await client.execute('PRAGMA busy_timeout = 5000');
-  await client.execute('PRAGMA synchronous = NORMAL');
-  await client.execute('PRAGMA foreign_keys = ON');
+  for (const pragma of FILE_PRAGMAS) await client.execute(pragma);
 })();
 opened.catch(() => undefined); // reported to every request instead
 

@@ -15,7 +15,7 @@ import { LiveFanout } from '../live/fanout.js';
 import { probeDisconnected } from '../probe-link/session.js';
 import { nodeClientAddress } from '../http/client-address.js';
 import { ensureAdmin } from '../services/auth.js';
-import { openDatabase } from './database.js';
+import { databaseUrl, openDatabase } from './database.js';
 import { acquireDataLock } from './data-lock.js';
 import type { NodeEnv } from './env.js';
 import { NodeProbeHub } from './hub.js';
@@ -35,7 +35,7 @@ export interface RunningServer {
 /** Starts the whole Node host: database, app, probe socket, duties and (unless disabled) the local probe. */
 export async function startServer(env: NodeEnv, log: Logger, processEnv: Record<string, string | undefined> = process.env): Promise<RunningServer> {
   const dataLock = acquireDataLock(env.DATA_DIR); // restore refuses while this is held
-  const { db, client } = await openDatabase(env.DATABASE_URL ?? `file:${env.DATA_DIR}/edge-ipam.db`, env.DATABASE_AUTH_TOKEN);
+  const { db, client } = await openDatabase(databaseUrl(env), env.DATABASE_AUTH_TOKEN);
   const hub = new NodeProbeHub();
   const live = new LiveFanout({ now: Date.now });
   const config = appConfig(processEnv);

@@ -51,6 +51,7 @@ function asset(body: Buffer, type: string, mtimeMs = 0): Asset {
 export class WebAssets {
   private readonly files = new Map<string, Asset>();
   private index: Asset | null = null;
+  private refreshedAt = 0;
 
   constructor(private readonly root: string) {
     this.refresh();
@@ -58,6 +59,7 @@ export class WebAssets {
 
   /** Re-reads what changed on disk (a stat per file), so edits to the UI show on the next page load. */
   refresh(): void {
+    this.refreshedAt = Date.now();
     let changed = false;
     const present = new Set<string>();
     for (const rel of readdirSync(this.root, { recursive: true }) as string[]) {
@@ -89,8 +91,10 @@ export class WebAssets {
     const path = c.req.path;
     const page = path === '/' || path === '/index.html';
     let file = page ? undefined : this.files.get(path);
-    if (!file) {
-      this.refresh(); // the page's addresses stay current; a file added since the last look is found
+    // a page load re-reads what changed, so its addresses stay current; any other miss at most once a
+    // second (a file added since is found), so a flood of 404s is not a walk of web/ per request
+    if (!file && (page || Date.now() - this.refreshedAt > 1000)) {
+      this.refresh();
       file = page ? undefined : this.files.get(path);
     }
     if (file) return respond(c, file, c.req.query('v') === file.version ? IMMUTABLE : REVALIDATE);

@@ -3,12 +3,13 @@ import { hosts, subnets, type HostStatus, type SubnetRow } from '../../schema/ta
 import type { AppDeps } from '../deps.js';
 import { csvLine, protectCell } from '../domain/csv-cells.js';
 import { yieldToEventLoop } from '../yield.js';
+import { HOST_COLUMNS, HOST_READONLY_COLUMNS, SUBNET_COLUMNS } from './csv-read.js';
 
 /** Rows read and written per turn of the event loop: a query and a few milliseconds of formatting. */
 export const EXPORT_PAGE = 2000;
 
-const SUBNET_HEADER = ['cidr', 'name', 'notes', 'probe_id', 'sweep_interval_seconds'];
-const HOST_HEADER = ['ip', 'hostname', 'description', 'tags', 'notes', 'reserved', 'reserved_by', 'reserved_note', 'status', 'last_seen_at'];
+const SUBNET_HEADER = [...SUBNET_COLUMNS];
+const HOST_HEADER = [...HOST_COLUMNS, ...HOST_READONLY_COLUMNS];
 
 /** Text cells as a spreadsheet may open them safely (numbers are left alone). */
 const safeCells = (row: (string | number)[]) => row.map((v) => (typeof v === 'string' ? protectCell(v) : v));

@@ -2,13 +2,14 @@ import { and, isNotNull, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { ipKey, parseCidr, parseIp, type Cidr, type Ip } from '../../schema/ip/cidr.js';
 import { hosts, probes, subnets } from '../../schema/tables/index.js';
-import { batchable } from '../db.js';
+import { batchable, isUniqueViolation } from '../db.js';
 import type { AppDeps } from '../deps.js';
 import { BlockIndex, overlapsWithin, type Block } from '../domain/block-index.js';
 import { AppError } from '../errors.js';
 import { HostFieldsSchema, SubnetFieldsSchema } from '../routes/schemas.js';
 import { yieldToEventLoop } from '../yield.js';
-import { inTurns, readCsvRows } from './csv-read.js';
+import { HOST_COLUMNS, HOST_READONLY_COLUMNS, inTurns, readCsvRows, SUBNET_COLUMNS } from './csv-read.js';
+import { hostIdsByIp } from './hosts.js';
 import { jsonArraysInTurns } from './json-rows.js';
 
 export { MAX_CSV_ROWS } from './csv-read.js';
@@ -19,12 +20,6 @@ export interface RowError {
   message: string;
 }
 
-export const SUBNET_COLUMNS = ['cidr', 'name', 'notes', 'probe_id', 'sweep_interval_seconds'] as const;
-export const HOST_COLUMNS = ['ip', 'hostname', 'description', 'tags', 'notes', 'reserved', 'reserved_by', 'reserved_note'] as const;
-/** Exported for reading; ignored on import so an export can be edited and imported again. */
-export const HOST_READONLY_COLUMNS = ['status', 'last_seen_at'] as const;
-// the existing-host lookup's JSON list of addresses: ~40 bytes an address, far below D1's 2 MB per value
-const LOOKUP_PER_QUERY = 5000;
 
 function rejectIfErrors(errors: RowError[], total: number) {
   if (errors.length) {
@@ -40,8 +35,7 @@ async function writeAll(deps: AppDeps, statements: SQL[], conflict: AppError) {
   try {
     await deps.db.batch([first, ...rest]);
   } catch (e) {
-    const text = String((e as { message?: unknown })?.message ?? e) + String((e as { cause?: unknown })?.cause ?? '');
-    if (/UNIQUE constraint failed/i.test(text)) throw conflict;
+    if (isUniqueViolation(e)) throw conflict;
     throw e;
   }
 }
@@ -116,18 +110,6 @@ interface PlannedHost {
   subnetId: number;
   /** [hostname, description, tags, notes, reserved, reservedBy, reservedNote] as JSON, null where the row leaves it alone. */
   fields: string;
-}
-
-/** Ids of the hosts at these addresses (the list travels as JSON, a few thousand per query). */
-async function hostIdsByIp(deps: AppDeps, ips: string[]): Promise<Map<string, number>> {
-  const found = new Map<string, number>();
-  for (let i = 0; i < ips.length; i += LOOKUP_PER_QUERY) {
-    const list = JSON.stringify(ips.slice(i, i + LOOKUP_PER_QUERY));
-    const rows = await deps.db.select({ id: hosts.id, ip: hosts.ip }).from(hosts).where(sql`${hosts.ip} IN (SELECT value FROM json_each(${list}))`);
-    for (const r of rows) found.set(r.ip, r.id);
-    await yieldToEventLoop();
-  }
-  return found;
 }
 
 const nul = <T>(v: T | undefined) => (v === undefined ? null : v);

@@ -10,6 +10,8 @@ import { planIngest, type IngestPlan, type TrackedHost } from '../domain/ingest-
 import { parseIpFast } from '../domain/ip-text.js';
 import { checkSweep, listedEntries, sweepSpan } from '../domain/sweep-checks.js';
 import { chunks } from '../chunks.js';
+import { hostIdsByIp } from './hosts.js';
+import { ROWS_PER_STATEMENT } from './json-rows.js';
 
 export interface IngestOutcome {
   duplicate: boolean;
@@ -101,7 +103,6 @@ async function loadForSweeps(deps: AppDeps, subnetId: number, cidr: Cidr, sweeps
 
 // Bulk rows travel as one JSON parameter read by json_each: the SQL text stays constant and tiny, so
 // SQLite compiles it cheaply, and it fits D1's limit of 100 bound parameters per statement.
-const ROWS_PER_STATEMENT = 2000;
 
 function jsonRows<T>(rows: T[], toRow: (r: T) => unknown[], statement: (json: string) => SQL): SQL[] {
   return chunks(rows, ROWS_PER_STATEMENT).map((part) => statement(JSON.stringify(part.map(toRow))));
@@ -215,11 +216,3 @@ export async function ingestBatch(
   return { duplicate: false, rejectedSubnets, rejectedSweeps, refused: null, ignored, samples, events: transitions.length, subnetIds, changes };
 }
 
-/** Ids of hosts by address (new hosts get theirs in the batch); the list travels as one JSON parameter, the answer as one JSON value. */
-async function hostIdsByIp(deps: AppDeps, ips: string[]): Promise<Map<string, number>> {
-  if (!ips.length) return new Map();
-  const [{ part }] = (await deps.db.all<{ part: string }>(sql`
-    SELECT json_group_array(json_array(ip, id)) AS part FROM ${hosts}
-    WHERE ${hosts.ip} IN (SELECT value FROM json_each(${JSON.stringify(ips)}))`)) as [{ part: string }];
-  return new Map(JSON.parse(part) as [string, number][]);
-}
