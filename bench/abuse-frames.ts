@@ -23,7 +23,7 @@ export const answers = (frame: number) => frame % 4 < 2;
  * The largest frame the bound allows: as many complete sweeps as a frame may carry, each over a range of the
  * /16 holding its share of `hosts` (the bound's worth), all answering or all silent. Every sample is a
  * host written, a sample row and an hourly roll-up row; every other frame also makes an event per host.
- * Without a bound: the frame that held the server 11.8 s before it, 64 complete sweeps of the whole /16.
+ * Without a bound: the frame the issue saw hold the server 11.8 s before the bound, 64 complete sweeps of the whole /16.
  */
 export function maximalFrame(subnetId: number, hosts: string[], frame: number, at: number, batch = 'max'): string {
   if (FRAME_SAMPLES === null) return wholeSubnetFrame(subnetId, `${batch}-${frame}`, SWEEPS_PER_FRAME, at);

@@ -97,7 +97,7 @@ export function overBoundFrames(setup: ProbeSetup): Case {
       const { probe, got } = await connect(api, setup, 'over-warm');
       const at = Date.now() - 60_000;
       const kinds: [string, (i: number) => string][] = [
-        ['64 complete sweeps of the /16 (4.2 M samples, the frame that held the server 11.8 s)', (i) => wholeSubnetFrame(setup.subnetId, `over64-${i}`, 64, at + i * 100)],
+        ['64 complete sweeps of the /16 (4.2 M samples, the frame the issue saw hold the server 11.8 s)', (i) => wholeSubnetFrame(setup.subnetId, `over64-${i}`, 64, at + i * 100)],
         [`1 complete sweep of the /16 (${n(setup.hosts.length)} samples)`, (i) => wholeSubnetFrame(setup.subnetId, `over1-${i}`, 1, at + i * 100)],
         [`${n((FRAME_SAMPLES ?? 1000) + 1)} listed answers`, (i) => overListedFrame(setup.subnetId, setup.hosts, `overlist-${i}`, at + i * 100)],
       ];

@@ -167,6 +167,7 @@ describe('CSV import on the running Node host', () => {
     expect(result.body).toEqual({ created: 50_000, updated: 0 });
     // one turn of the event loop for the whole import answered no /health until it was done
     expect(answered).toBeGreaterThanOrEqual(10);
-    expect(delay.max / 1e6).toBeLessThan(5_000);
+    // 107 ms measured with bench/csv.ts (before the database thread: 21.8 s); room for a loaded machine
+    expect(delay.max / 1e6).toBeLessThan(500);
   }, 120_000);
 });

@@ -6,8 +6,8 @@ import { MAX_FRAME_SAMPLES, MAX_SWEEPS_PER_FRAME } from '../../schema/protocol.j
 import { RawProbe, startTestServer } from '../support/server.js';
 import { client } from '../support/targets.js';
 
-// The Node host's libSQL file driver is synchronous: a results frame holds the event loop from parsing to the
-// ack. MAX_FRAME_SAMPLES is chosen so that the heaviest legal frame stays well under ~100 ms (docs/ARCHITECTURE.md).
+// A results frame's parsing and planning run on the event loop (its write on the database thread).
+// MAX_FRAME_SAMPLES is chosen so that the heaviest legal frame stays well under ~100 ms (docs/ARCHITECTURE.md).
 const LIMIT_MS = 150;
 const PER_SWEEP = Math.floor(MAX_FRAME_SAMPLES / MAX_SWEEPS_PER_FRAME);
 
