@@ -40,7 +40,8 @@ afterAll(async () => {
 const fkState = async (c: ReturnType<typeof createHttpClient>) => Number((await c.execute('PRAGMA foreign_keys')).rows[0]![0]);
 
 describe('libSQL over HTTP', () => {
-  it('does not keep a PRAGMA from one request to the next (each is a stream, a connection of its own)', async () => {
+  // a check of the stand-in, the premise of the cases below: it behaves as sqld does without the wrapper
+  it('the stand-in keeps no PRAGMA from one request to the next (each is a stream, a connection of its own)', async () => {
     const plain = createHttpClient({ url: hrana.url });
     await plain.execute('PRAGMA foreign_keys = ON');
     expect(await fkState(plain)).toBe(0);

@@ -9,7 +9,7 @@ import Database from 'libsql';
  * connection of its own, kept across requests by the baton and closed with the stream. That per-stream
  * connection is what makes per-connection settings such as `PRAGMA foreign_keys` not carry over.
  * Connections start with foreign keys off, as stock SQLite does. (libSQL's own build, libsql-ffi, compiles
- * with SQLITE_DEFAULT_FOREIGN_KEYS=1, so a current sqld may start with them on: `foreignKeysOnOpen` models it.)
+ * with SQLITE_DEFAULT_FOREIGN_KEYS=1, so a current sqld may start with them on; the stand-in models the worse case.)
  * Only what @libsql/client's HTTP client sends is implemented (execute, batch with ok/error/not/and/or
  * conditions, sequence, store_sql, close_sql, get_autocommit, close).
  */
@@ -116,7 +116,7 @@ export interface HranaServer {
   close(): Promise<void>;
 }
 
-export async function startHranaServer(file: string, opts: { foreignKeysOnOpen?: boolean } = {}): Promise<HranaServer> {
+export async function startHranaServer(file: string): Promise<HranaServer> {
   const streams = new Map<string, Stream>();
   let opened = 0;
   const server: Server = createServer((req, res) => {
@@ -137,7 +137,7 @@ export async function startHranaServer(file: string, opts: { foreignKeysOnOpen?:
         if (!stream) return reply(400, { message: 'invalid baton' });
       } else {
         stream = { db: new Database(file), sqls: new Map() };
-        stream.db.exec(`PRAGMA foreign_keys = ${opts.foreignKeysOnOpen ? 'ON' : 'OFF'}`);
+        stream.db.exec('PRAGMA foreign_keys = OFF');
         opened++;
       }
       const results = body.requests.map((r) => {

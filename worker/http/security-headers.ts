@@ -47,18 +47,14 @@ export function securityHeaders(publicUrl: string | undefined): MiddlewareHandle
     const https = publicHttps || new URL(c.req.url).protocol === 'https:';
     const missing = Object.entries(securityHeaderValues(https)).filter(([k]) => !c.res.headers.has(k));
     if (!missing.length) return;
-    // a response fetched from elsewhere (the live feed's Durable Object on Workers) has immutable headers
-    const res = Object.isFrozen(c.res.headers) || !headersWritable(c.res) ? new Response(c.res.body, c.res) : c.res;
-    for (const [k, v] of missing) res.headers.set(k, v);
-    c.res = res;
+    const set = (res: Response) => missing.forEach(([k, v]) => res.headers.set(k, v));
+    try {
+      set(c.res);
+    } catch {
+      // a response fetched from elsewhere (the live feed's Durable Object on Workers) has immutable headers
+      const copy = new Response(c.res.body, c.res);
+      set(copy);
+      c.res = copy;
+    }
   };
-}
-
-function headersWritable(res: Response): boolean {
-  try {
-    res.headers.set('x-content-type-options', 'nosniff');
-    return true;
-  } catch {
-    return false;
-  }
 }

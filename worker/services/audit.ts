@@ -67,8 +67,10 @@ export interface AuditQuery {
 /** Newest first; `before` (an id) pages back through older rows. */
 export async function queryAudit(deps: AppDeps, q: AuditQuery) {
   const where: SQL[] = [];
-  if (q.action) where.push(q.action.endsWith('.*') ? gte(auditLog.action, q.action.slice(0, -1)) : eq(auditLog.action, q.action));
-  if (q.action?.endsWith('.*')) where.push(lt(auditLog.action, `${q.action.slice(0, -2)}/`));
+  const prefix = q.action?.endsWith('.*') ? q.action.slice(0, -1) : undefined;
+  // "auth.*": every action from "auth." up to "auth/" ('/' sorts right after '.')
+  if (prefix) where.push(gte(auditLog.action, prefix), lt(auditLog.action, `${prefix.slice(0, -1)}/`));
+  else if (q.action) where.push(eq(auditLog.action, q.action));
   if (q.actor) where.push(eq(auditLog.actor, q.actor));
   if (q.targetType) where.push(eq(auditLog.targetType, q.targetType));
   if (q.targetId) where.push(eq(auditLog.targetId, q.targetId));

@@ -1,4 +1,4 @@
-import { and, eq, type SQL } from 'drizzle-orm';
+import { eq, type SQL } from 'drizzle-orm';
 import { apiTokens, users, type Role } from '../../schema/tables/index.js';
 import { allows } from '../auth/roles.js';
 import { randomToken, sha256Hex } from '../crypto.js';
@@ -74,6 +74,6 @@ export async function createToken(deps: AppDeps, caller: Principal, input: NewTo
 export async function revokeToken(deps: AppDeps, caller: Principal, id: number): Promise<{ id: number; name: string; userId: number | null }> {
   const [t] = await deps.db.select().from(apiTokens).where(eq(apiTokens.id, id));
   if (!t || (caller.role !== 'admin' && t.userId !== caller.userId)) throw notFound(`token ${id}`);
-  await deps.db.delete(apiTokens).where(and(eq(apiTokens.id, id)));
+  await deps.db.delete(apiTokens).where(eq(apiTokens.id, id));
   return { id: t.id, name: t.name, userId: t.userId };
 }
