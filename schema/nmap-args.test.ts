@@ -146,7 +146,7 @@ describe('wantsRawSockets', () => {
     [[...DEFAULT_NMAP_ARGS], false],
     [['-sS'], true],
     [['-Pn', '-sS', '-sV'], true],
-    [['-sU', '-p', '53'], true],
+    [['-sU', '-p', '53'], false],
     [['-sT', '-sV'], false],
     [[], false],
   ])('%j → %s', (args, raw) => {

@@ -133,7 +133,7 @@ export function checkNmapArgs(input: string | readonly string[]): NmapArgsCheck 
   return { ok: true, args: out };
 }
 
-/** True when the args ask for a raw-socket scan (-sS; also -sU, which nmap runs only with raw sockets). */
+/** True when the args ask for a raw-socket scan (-sS). -sU needs raw sockets too but has no connect-scan stand-in, so it is not counted. */
 export function wantsRawSockets(args: readonly string[]): boolean {
-  return args.includes('-sS') || args.includes('-sU');
+  return args.includes('-sS');
 }
