@@ -1,70 +1,69 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { parseCidr } from '../schema/ip/cidr.js';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { PROTOCOL_VERSION, serverMessage, type AssignedSubnet, type ProbeMessage, type ServerMessage } from '../schema/protocol.js';
+import { PROTOCOL_VERSION, serverMessage, type AssignedSubnet, type JobMessage, type ProbeJobState, type ReceivedServerMessage } from '../schema/protocol.js';
 import type { Logger } from '../schema/log.js';
+import { jobRunners, type RunnerOptions } from './jobs/index.js';
+import { JobRefused, type JobRunner, type ProbeLimits } from './jobs/types.js';
 import { ServerLink } from './link.js';
 import { progressGate } from './progress.js';
-import { splitSweep } from './split.js';
+import { hasRawSockets } from './raw-sockets.js';
 import { Spool } from './spool.js';
-import { Sweeper, type SweepEngine } from './sweep/sweeper.js';
 import { nextSweepAt } from './timing.js';
 
-export const PROBE_VERSION = '0.2.0';
+export const PROBE_VERSION = '0.3.0';
 
-export interface AgentOptions {
+export interface AgentOptions extends RunnerOptions {
   serverUrl: string;
   token: string;
   stateDir: string;
   heartbeatMs: number;
   reconnectMaxMs: number;
-  pingWorkers: number;
-  engine: SweepEngine;
-  nmapAbove: number;
   log: Logger;
 }
 
-type Assignment = Extract<ServerMessage, { type: 'assignment' }>;
+type Assignment = Extract<ReceivedServerMessage, { type: 'assignment' }>;
 
-/** One sweep under way, and the "scan now" jobs waiting on it (a job that arrives mid-sweep joins it). */
+/** One job under way, and the jobs sharing it (a "sweep now" that arrives mid-sweep joins it). */
 interface Run {
   finished: Promise<void>;
-  jobs: Set<string>;
+  jobIds: Set<string>;
 }
 
 interface Scheduled {
   subnet: AssignedSubnet;
   timer: NodeJS.Timeout | null;
-  running: Run | null;
 }
 
-type JobState = Extract<ProbeMessage, { type: 'job_status' }>['state'];
-
 /**
- * The probe: keeps its assignment and results on disk and sweeps on its own clock, so it goes on
- * working while the link is down; the link only delivers assignments and jobs and carries results.
+ * The probe: keeps its assignment and results on disk and sweeps on its own clock, so it goes on working while
+ * the link is down; the link only delivers assignments and jobs and carries results. The work itself is done by
+ * one runner per kind (`probe/jobs/`); the agent schedules, spools and sends.
  */
 export class ProbeAgent {
   private readonly link: ServerLink;
   private readonly spool: Spool;
-  private readonly sweeper: Sweeper;
+  private readonly runners: Map<string, JobRunner>;
   private readonly scheduled = new Map<number, Scheduled>();
+  private readonly running = new Map<string, Run>();
+  private readonly assigned = new Map<number, AssignedSubnet>();
+  private readonly limits: ProbeLimits = { pingTimeoutMs: 1000, maxSweepAddresses: 65_536, rawSockets: hasRawSockets() };
+  private readonly stopping = new AbortController();
   private readonly assignmentFile: string;
-  private stopped = false;
 
   constructor(private readonly opts: AgentOptions) {
     mkdirSync(opts.stateDir, { recursive: true });
     this.spool = new Spool(opts.stateDir);
     this.assignmentFile = join(opts.stateDir, 'assignment.json');
-    this.sweeper = new Sweeper({ pingWorkers: opts.pingWorkers, pingTimeoutMs: 1000, maxSweepAddresses: 65_536, engine: opts.engine, nmapAbove: opts.nmapAbove });
+    this.runners = new Map(jobRunners(opts).map((r) => [r.kind, r]));
     this.link = new ServerLink({
       serverUrl: opts.serverUrl,
       token: opts.token,
       heartbeatMs: opts.heartbeatMs,
       reconnectMaxMs: opts.reconnectMaxMs,
       log: opts.log,
-      onOpen: () => this.link.send({ type: 'hello', version: PROBE_VERSION, protocol: PROTOCOL_VERSION, hostname: hostname() }),
+      onOpen: () =>
+        this.link.send({ type: 'hello', version: PROBE_VERSION, protocol: PROTOCOL_VERSION, hostname: hostname(), kinds: [...this.runners.keys()], rawSockets: this.limits.rawSockets }),
       onClose: () => {},
       onMessage: (m) => this.onMessage(m),
     });
@@ -80,10 +79,10 @@ export class ProbeAgent {
   }
 
   async stop() {
-    this.stopped = true;
+    this.stopping.abort();
     this.link.stop();
     for (const s of this.scheduled.values()) if (s.timer) clearTimeout(s.timer);
-    await Promise.allSettled([...this.scheduled.values()].map((s) => s.running?.finished));
+    await Promise.allSettled([...this.running.values()].map((r) => r.finished));
   }
 
   /** Batches waiting for the server's acknowledgement. */
@@ -91,7 +90,7 @@ export class ProbeAgent {
     return this.spool.size;
   }
 
-  private onMessage(msg: ServerMessage) {
+  private onMessage(msg: ReceivedServerMessage) {
     switch (msg.type) {
       case 'welcome':
         this.opts.log.info('welcomed by control plane', { probeId: msg.probeId, name: msg.name });
@@ -105,15 +104,11 @@ export class ProbeAgent {
         // acknowledged, refused or not: the server will never take this batch again
         this.spool.ack(msg.batchId);
         if (msg.rejectedSubnets.length) this.opts.log.warn('server refused results for subnets not assigned to this probe', { subnets: msg.rejectedSubnets });
-        if (msg.rejectedSweeps?.length) this.opts.log.warn('server refused sweeps', { batchId: msg.batchId, sweeps: msg.rejectedSweeps });
+        if (msg.rejectedSweeps?.length || msg.rejectedResults?.length) this.opts.log.warn('server refused results', { batchId: msg.batchId, sweeps: msg.rejectedSweeps, results: msg.rejectedResults });
         if (msg.refused) this.opts.log.error('server refused a results batch', { batchId: msg.batchId, ...msg.refused });
         return;
-      case 'job': {
-        const s = this.scheduled.get(msg.subnetId);
-        if (!s) return this.jobStatus(msg.jobId, msg.subnetId, 'failed', { error: `subnet ${msg.subnetId} is not assigned to this probe` });
-        void this.runSweep(s, msg.jobId);
-        return;
-      }
+      case 'job':
+        return this.onJob(msg);
       case 'error':
         this.opts.log.warn('server reported an error', { code: msg.code, message: msg.message });
         return;
@@ -122,11 +117,24 @@ export class ProbeAgent {
     }
   }
 
+  private onJob(envelope: Extract<ReceivedServerMessage, { type: 'job' }>) {
+    const { jobId, kind, subnetId } = envelope;
+    const runner = this.runners.get(kind);
+    if (!runner) {
+      this.opts.log.warn('job of a kind this probe does not run', { jobId, kind });
+      return this.jobStatus(jobId, subnetId, kind, 'unsupported', { error: `this probe (${PROBE_VERSION}) does not run ${kind} jobs` });
+    }
+    const parsed = runner.schema.safeParse(envelope);
+    if (!parsed.success) return this.jobStatus(jobId, subnetId, kind, 'failed', { error: `malformed ${kind} job: ${parsed.error.issues[0]?.message ?? ''}` });
+    void this.runJob(runner, parsed.data);
+  }
+
   private applyAssignment(a: Assignment) {
-    this.sweeper.update({ pingTimeoutMs: a.settings.pingTimeoutMs, maxSweepAddresses: a.settings.maxSweepAddresses });
-    const wanted = new Map(a.subnets.map((s) => [s.id, s]));
+    Object.assign(this.limits, { pingTimeoutMs: a.settings.pingTimeoutMs, maxSweepAddresses: a.settings.maxSweepAddresses });
+    this.assigned.clear();
+    for (const s of a.subnets) this.assigned.set(s.id, s);
     for (const [id, s] of this.scheduled) {
-      if (!wanted.has(id)) {
+      if (!this.assigned.has(id)) {
         if (s.timer) clearTimeout(s.timer);
         this.scheduled.delete(id);
       }
@@ -138,67 +146,66 @@ export class ProbeAgent {
         continue;
       }
       if (current?.timer) clearTimeout(current.timer);
-      const s: Scheduled = { subnet, timer: null, running: current?.running ?? null };
+      const s: Scheduled = { subnet, timer: null };
       this.scheduled.set(subnet.id, s);
       this.scheduleNext(s, true);
     }
   }
 
+  /** Sweeps run on the probe's own clock, one subnet each; every other kind of work comes as jobs. */
   private scheduleNext(s: Scheduled, first: boolean) {
-    if (this.stopped) return;
+    if (this.stopping.signal.aborted) return;
     const now = Date.now();
     const delay = nextSweepAt(now, s.subnet.intervalSeconds, Math.random(), first) - now;
     s.timer = setTimeout(() => {
-      void this.runSweep(s).finally(() => {
+      const sweep = this.runners.get('sweep')!;
+      void this.runJob(sweep, { type: 'job', kind: 'sweep', jobId: '', subnetId: s.subnet.id }).finally(() => {
         if (this.scheduled.get(s.subnet.id) === s) this.scheduleNext(s, false);
       });
     }, delay);
   }
 
-  private jobStatus(jobId: string, subnetId: number, state: JobState, extra: { done?: number; total?: number; error?: string } = {}) {
-    this.link.send({ type: 'job_status', jobId, subnetId, state, ...extra });
+  private jobStatus(jobId: string, subnetId: number | undefined, kind: string, state: ProbeJobState, extra: { done?: number; total?: number; error?: string } = {}) {
+    if (jobId) this.link.send({ type: 'job_status', jobId, ...(subnetId ? { subnetId } : {}), kind, state, ...extra });
   }
 
-  private runSweep(s: Scheduled, jobId?: string): Promise<void> {
-    if (s.running) {
-      // a sweep of this subnet is already under way: the job shares its progress and result
-      if (jobId) {
-        s.running.jobs.add(jobId);
-        this.jobStatus(jobId, s.subnet.id, 'started');
-      }
-      return s.running.finished;
+  /** Runs a job, or joins the run of another job with the same share key. An empty jobId: the probe's own schedule. */
+  private runJob(runner: JobRunner, job: JobMessage): Promise<void> {
+    const key = runner.shareKey(job);
+    const subnetId = 'subnetId' in job ? job.subnetId : undefined;
+    const current = this.running.get(key);
+    if (current) {
+      if (job.jobId) current.jobIds.add(job.jobId);
+      this.jobStatus(job.jobId, subnetId, job.kind, 'started');
+      return current.finished;
     }
-    if (jobId) this.jobStatus(jobId, s.subnet.id, 'started');
-    const run: Run = { jobs: new Set(jobId ? [jobId] : []), finished: Promise.resolve() };
-    run.finished = this.sweepOnce(s.subnet, run, jobId).finally(() => {
-      // an assignment may have replaced `s` (sharing this run) meanwhile: free both
-      for (const holder of [s, this.scheduled.get(s.subnet.id)]) if (holder?.running === run) holder.running = null;
-    });
-    s.running = run;
+    this.jobStatus(job.jobId, subnetId, job.kind, 'started');
+    const run: Run = { jobIds: new Set(job.jobId ? [job.jobId] : []), finished: Promise.resolve() };
+    run.finished = this.execute(runner, job, run, subnetId).finally(() => this.running.delete(key));
+    this.running.set(key, run);
     return run.finished;
   }
 
-  private async sweepOnce(subnet: AssignedSubnet, run: Run, jobId?: string) {
+  private async execute(runner: JobRunner, job: JobMessage, run: Run, subnetId: number | undefined) {
     const { log } = this.opts;
     const gate = progressGate();
     const progress = (done: number, total: number) => {
-      if (!run.jobs.size || !gate(done, total, Date.now())) return;
-      for (const id of run.jobs) this.jobStatus(id, subnet.id, 'progress', { done, total });
+      if (!run.jobIds.size || !gate(done, total, Date.now())) return;
+      for (const id of run.jobIds) this.jobStatus(id, subnetId, job.kind, 'progress', { done, total });
     };
     try {
-      const result = await this.sweeper.sweep(subnet, Date.now, progress);
-      // a big block goes as several batches, each within what the server writes at once (MAX_FRAME_SAMPLES)
-      const parts = splitSweep(jobId ? { ...result, jobId } : result, parseCidr(subnet.cidr));
-      let sent = 0;
-      for (const part of parts) if (this.link.send({ type: 'results', ...this.spool.add([part]) })) sent++;
-      log.info('sweep done', { subnet: subnet.cidr, up: result.up.length, ms: result.durationMs, batches: parts.length, sent, spooled: this.spool.size });
-      for (const id of run.jobs) this.jobStatus(id, subnet.id, 'done');
+      const items = await runner.run(job, { now: Date.now, log, limits: { ...this.limits }, assigned: this.assigned, progress, signal: this.stopping.signal });
+      // each item is its own numbered batch: on disk first, then sent (re-sent after a reconnect until acknowledged)
+      for (const item of items) this.link.send({ type: 'results', ...this.spool.add([item]) });
+      for (const id of run.jobIds) this.jobStatus(id, subnetId, job.kind, 'done');
     } catch (e) {
       const error = (e as Error).message;
-      const code = (e as { code?: string }).code ?? 'sweep_error';
-      log.error('sweep failed', { subnet: subnet.cidr, code, error });
-      this.link.send({ type: 'sweep_failed', subnetId: subnet.id, code, error, jobId });
-      for (const id of run.jobs) this.jobStatus(id, subnet.id, 'failed', { error });
+      const code = (e as { code?: string }).code ?? `${job.kind}_error`;
+      if (e instanceof JobRefused) log.warn('job refused', { kind: job.kind, jobId: job.jobId, code, error });
+      else log.error('job failed', { kind: job.kind, jobId: job.jobId, code, error });
+      const frame = e instanceof JobRefused ? null : runner.failureFrame?.(job, code, error);
+      if (frame) this.link.send(frame);
+      for (const id of run.jobIds) this.jobStatus(id, subnetId, job.kind, 'failed', { error });
     }
   }
 

@@ -1,5 +1,5 @@
 import WebSocket from 'ws';
-import { decodeFrame, PROBE_SOCKET_PATH, serverMessage, type ProbeMessage, type ServerMessage } from '../schema/protocol.js';
+import { decodeFrame, PROBE_SOCKET_PATH, serverMessage, type ProbeMessage, type ReceivedServerMessage } from '../schema/protocol.js';
 import type { Logger } from '../schema/log.js';
 import { backoffDelay } from './timing.js';
 
@@ -9,7 +9,7 @@ export interface LinkOptions {
   heartbeatMs: number;
   reconnectMaxMs: number;
   log: Logger;
-  onMessage(msg: ServerMessage): void;
+  onMessage(msg: ReceivedServerMessage): void;
   onOpen(): void;
   onClose(): void;
 }

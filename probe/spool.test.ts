@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { SPOOL_MAX_AGE_MS } from '../schema/protocol.js';
 import { isExpired, Spool } from './spool.js';
 
-const sweep = (subnetId: number, at = Date.now()) => ({ subnetId, at, durationMs: 1, complete: true, up: [], down: [] });
+const sweep = (subnetId: number, at = Date.now()) => ({ kind: 'sweep' as const, subnetId, at, durationMs: 1, complete: true, up: [], down: [] });
 const dirs: string[] = [];
 const tmp = () => {
   const d = mkdtempSync(join(tmpdir(), 'eipam-spool-'));
@@ -23,7 +23,7 @@ describe('Spool', () => {
     const again = new Spool(dir);
     expect(again.pending().map((b) => b.batchId)).toEqual([b1.batchId, b2.batchId]);
     again.ack(b1.batchId);
-    expect(new Spool(dir).pending().map((b) => b.sweeps[0]!.subnetId)).toEqual([2]);
+    expect(new Spool(dir).pending().map((b) => b.results[0]!.subnetId)).toEqual([2]);
   });
 
   it('never reuses a batch id, even after every batch was acknowledged', () => {
@@ -45,7 +45,7 @@ describe('Spool', () => {
     s.add([sweep(2)]);
     s.add([sweep(3)]);
     writeFileSync(join(dir, 'spool', '99.json'), '{"batchId":');
-    expect(s.pending().map((b) => b.sweeps[0]!.subnetId)).toEqual([2, 3]);
+    expect(s.pending().map((b) => b.results[0]!.subnetId)).toEqual([2, 3]);
     expect(s.size).toBe(2);
   });
 
@@ -60,6 +60,16 @@ describe('Spool', () => {
   });
 });
 
+describe('a spool written by a probe before 0.3', () => {
+  it('sends its sweeps as results of kind sweep', () => {
+    const dir = tmp();
+    const s = new Spool(dir);
+    const { kind: _kind, ...legacy } = sweep(4);
+    writeFileSync(join(dir, 'spool', '7.json'), JSON.stringify({ batchId: 'old-7', sweeps: [legacy] }));
+    expect(s.pending()).toEqual([{ batchId: 'old-7', results: [{ kind: 'sweep', ...legacy }] }]);
+  });
+});
+
 describe('isExpired', () => {
   const now = Date.UTC(2026, 10, 26);
   it.each<[string, number[], boolean]>([
@@ -68,6 +78,6 @@ describe('isExpired', () => {
     ['older than the maximum age', [now - SPOOL_MAX_AGE_MS - 1], true],
     ['one fresh sweep keeps the batch', [now - SPOOL_MAX_AGE_MS - 1, now - 5], false],
   ])('%s', (_name, ats, expected) => {
-    expect(isExpired({ batchId: 'e-1', sweeps: ats.map((at) => sweep(1, at)) }, now)).toBe(expected);
+    expect(isExpired({ batchId: 'e-1', results: ats.map((at) => sweep(1, at)) }, now)).toBe(expected);
   });
 });

@@ -1,16 +1,21 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { SPOOL_MAX_AGE_MS, type SweepResult } from '../schema/protocol.js';
+import { SPOOL_MAX_AGE_MS, type ResultItem, type SweepResult } from '../schema/protocol.js';
 
 export interface SpooledBatch {
   batchId: string;
-  sweeps: SweepResult[];
+  results: ResultItem[];
 }
 
-/** A batch whose newest sweep is older than SPOOL_MAX_AGE_MS: the server would refuse it, so it is not kept. */
+/** A batch whose newest result is older than SPOOL_MAX_AGE_MS: the server would refuse it, so it is not kept. */
 export function isExpired(batch: SpooledBatch, now: number): boolean {
-  return Math.max(...batch.sweeps.map((s) => s.at)) < now - SPOOL_MAX_AGE_MS;
+  return Math.max(...batch.results.map((s) => s.at)) < now - SPOOL_MAX_AGE_MS;
+}
+
+/** A batch as read from disk: probes before 0.3 spooled `sweeps` without a kind. */
+function fromDisk(raw: { batchId: string; results?: ResultItem[]; sweeps?: SweepResult[] }): SpooledBatch {
+  return { batchId: raw.batchId, results: raw.results ?? (raw.sweeps ?? []).map((s) => ({ kind: 'sweep' as const, ...s })) };
 }
 
 function writeAtomic(path: string, text: string) {
@@ -46,9 +51,9 @@ export class Spool {
       .sort((a, b) => Number.parseInt(a, 10) - Number.parseInt(b, 10));
   }
 
-  add(sweeps: SweepResult[]): SpooledBatch {
+  add(results: ResultItem[]): SpooledBatch {
     this.seq += 1;
-    const batch = { batchId: `${this.epoch}-${this.seq}`, sweeps };
+    const batch = { batchId: `${this.epoch}-${this.seq}`, results };
     writeAtomic(join(this.dir, `${this.seq}.json`), JSON.stringify(batch));
     writeAtomic(join(this.dir, '..', 'seq'), String(this.seq));
     const files = this.files();
@@ -62,8 +67,8 @@ export class Spool {
     return this.files().flatMap((f) => {
       let batch: SpooledBatch;
       try {
-        batch = JSON.parse(readFileSync(join(this.dir, f), 'utf8')) as SpooledBatch;
-        if (!batch.sweeps.length) throw new Error('empty batch');
+        batch = fromDisk(JSON.parse(readFileSync(join(this.dir, f), 'utf8')));
+        if (!batch.results.length) throw new Error('empty batch');
       } catch {
         rmSync(join(this.dir, f), { force: true }); // a torn write from a crash: nothing to resend
         return [];

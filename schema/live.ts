@@ -19,7 +19,22 @@ export const liveHostChange = z
   .meta({ id: 'LiveHostChange' });
 export type LiveHostChange = z.infer<typeof liveHostChange>;
 
-export const liveJobState = z.enum(['queued', 'started', 'progress', 'done', 'failed']);
+export const liveJobState = z.enum(['queued', 'started', 'progress', 'done', 'failed', 'unsupported']);
+
+/** A port of a host opened, closed or changed service (from a port scan). */
+export const livePortChange = z
+  .object({
+    hostId: z.number().int(),
+    subnetId: z.number().int(),
+    ip: z.string(),
+    change: z.enum(['opened', 'closed', 'changed']),
+    port: z.number().int(),
+    protocol: z.enum(['tcp', 'udp']),
+    service: z.string().nullable(),
+    at: z.string(),
+  })
+  .meta({ id: 'LivePortChange' });
+export type LivePortChange = z.infer<typeof livePortChange>;
 
 export const livePayloads = {
   /** First message of every stream. */
@@ -29,13 +44,18 @@ export const livePayloads = {
   /** A "scan now" job: queued by the API, then as the probe reports it. */
   job: z.object({
     jobId: z.string(),
+    /** sweep (absent: sweep, as before 0.3) or port_scan. */
+    kind: z.string().optional(),
     subnetId: z.number().int(),
     probeId: z.number().int(),
     state: liveJobState,
-    done: z.number().int().nonnegative().optional().describe('addresses probed so far (state progress)'),
-    total: z.number().int().nonnegative().optional().describe('addresses in the sweep (state progress)'),
+    done: z.number().int().nonnegative().optional().describe('work done so far (state progress): addresses of a sweep, percent of a port scan'),
+    total: z.number().int().nonnegative().optional().describe('work in all (state progress): addresses in the sweep, 100 for a port scan'),
+    hostIds: z.array(z.number().int()).optional().describe('the hosts a port scan covers'),
     error: z.string().optional(),
   }),
+  /** Ports of these hosts were scanned: their open ports (and maybe `changes`) are new. */
+  ports: z.object({ subnetIds: z.array(z.number().int()), hostIds: z.array(z.number().int()), changes: z.array(livePortChange) }),
   /** A probe connected, disconnected or was revoked. */
   probe: z.object({ probeId: z.number().int(), connected: z.boolean() }),
   /** A subnet was created, updated or deleted: reload the list. */
@@ -50,7 +70,7 @@ const eventOf = <K extends LiveEventType>(type: K) =>
 
 /** An event as published inside the server; on the wire `type` is the SSE `event:` field and `data` its JSON. */
 export const liveEvent = z
-  .discriminatedUnion('type', [eventOf('hello'), eventOf('hosts'), eventOf('job'), eventOf('probe'), eventOf('subnets')])
+  .discriminatedUnion('type', [eventOf('hello'), eventOf('hosts'), eventOf('job'), eventOf('ports'), eventOf('probe'), eventOf('subnets')])
   .meta({ id: 'LiveEvent' });
 export type LiveEvent = z.infer<typeof liveEvent>;
 

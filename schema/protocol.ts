@@ -3,58 +3,85 @@
  * Both ends parse with these schemas; anything else is answered with an `error` frame and dropped.
  */
 import { z } from 'zod';
+import { portScanItem, portScanJob } from './kinds/port-scan.js';
+import { sweepItem, sweepJob, sweepResult } from './kinds/sweep.js';
 
 export const PROTOCOL_VERSION = 1;
 /** The path a probe connects to, on every host. Auth: `Authorization: Bearer <probe token>`. */
 export const PROBE_SOCKET_PATH = '/api/probes/connect';
 
-const ipText = z.string().min(2).max(64);
-
 const DAY_MS = 86_400_000;
-/** A probe keeps an unacknowledged batch this long; the server refuses sweeps older than this. */
+/** A probe keeps an unacknowledged batch this long; the server refuses results older than this. */
 export const SPOOL_MAX_AGE_MS = 7 * DAY_MS;
-/** Clock skew tolerated for a sweep time ahead of the server's clock. */
+/** Clock skew tolerated for a result time ahead of the server's clock. */
 export const MAX_FUTURE_SKEW_MS = 5 * 60_000;
 /** Round trips above this are not a measurement: the sweep carrying one is refused. */
 export const MAX_LATENCY_MS = 60_000;
 /**
  * Samples one results frame may make the server write (answers, silent known hosts of complete sweeps, listed
- * silent addresses). A batch is one atomic write, and on Node's synchronous libSQL driver it holds the event loop:
- * 1,000 new hosts take 25–30 ms warm, 50–70 ms cold (docs/ARCHITECTURE.md, "Probe protocol"). Probes split larger
- * sweeps into parts (`probe/split.ts`).
+ * silent addresses, scanned hosts and their open ports). A batch is one atomic write, and on Node's synchronous
+ * libSQL driver it holds the event loop: 1,000 new hosts take 25–30 ms warm, 50–70 ms cold (docs/ARCHITECTURE.md,
+ * "Probe protocol"). Probes split larger results into parts (`probe/split.ts`).
  */
 export const MAX_FRAME_SAMPLES = 1_000;
-export const MAX_SWEEPS_PER_FRAME = 16;
+/** Result items (sweeps, port scans, …) in one results frame. */
+export const MAX_RESULTS_PER_FRAME = 16;
+/** @deprecated the same bound under its first name */
+export const MAX_SWEEPS_PER_FRAME = MAX_RESULTS_PER_FRAME;
 /** Longest frame (characters) the server parses; MAX_FRAME_SAMPLES IPv6 answers are ~75 K. */
 export const MAX_FRAME_LENGTH = 256 * 1024;
+
+export { sweepResult, type SweepResult, type SweepItem, type SweepJob } from './kinds/sweep.js';
+export { type PortScanItem, type PortScanJob, type OpenPort, type ScannedHost } from './kinds/port-scan.js';
 
 export const assignedSubnet = z.object({
   id: z.number().int().positive(),
   cidr: z.string(),
   intervalSeconds: z.number().int().min(5),
   /** Addresses the IPAM already knows; the probe pings these where it cannot sweep (IPv6). */
-  knownHosts: z.array(ipText),
+  knownHosts: z.array(z.string().min(2).max(64)),
 });
 export type AssignedSubnet = z.infer<typeof assignedSubnet>;
 
-export const sweepResult = z.object({
-  subnetId: z.number().int().positive(),
-  /** When the sweep started (ms since epoch, UTC). */
-  at: z.number().int().nonnegative(),
-  durationMs: z.number().nonnegative(),
-  /** true: every usable address was probed, so an address missing from `up` did not answer. */
-  complete: z.boolean(),
-  up: z.array(z.object({ ip: ipText, latencyMs: z.number().nonnegative().nullable() })),
-  /** Addresses probed without an answer (only needed when `complete` is false). */
-  down: z.array(ipText),
-  jobId: z.string().max(64).optional(),
-  /**
-   * First and last address this sweep (or part of a sweep) covers; without it, the subnet's usable range.
-   * With `complete`, every address in the range was probed; answers outside it are ignored.
-   */
-  range: z.tuple([ipText, ipText]).optional(),
-});
-export type SweepResult = z.infer<typeof sweepResult>;
+/**
+ * The kinds of work, one entry each: the job the server sends and the result the probe returns. Adding a kind
+ * is a schema module in `schema/kinds/`, its entry in both lists, a runner in `probe/jobs/` and an ingest module
+ * in `worker/ingest/` (docs/ARCHITECTURE.md, "Kinds of work").
+ */
+export const jobMessage = z.discriminatedUnion('kind', [sweepJob, portScanJob]);
+export type JobMessage = z.infer<typeof jobMessage>;
+export type JobKind = JobMessage['kind'];
+export const JOB_KINDS = jobMessage.options.map((o) => o.shape.kind.value) as JobKind[];
+
+export const resultItem = z.discriminatedUnion('kind', [sweepItem, portScanItem]);
+export type ResultItem = z.infer<typeof resultItem>;
+export type ResultKind = ResultItem['kind'];
+
+/** Identifies a result item within a frame (two items of one kind, subnet and start time are one too many). */
+export const resultKey = (r: { kind: string; subnetId: number; at: number }) => `${r.kind}:${r.subnetId}@${r.at}`;
+
+const resultsFrame = z
+  .object({
+    type: z.literal('results'),
+    /** Unique per probe for ever: "<spool epoch>-<sequence>". The server applies each id once. */
+    batchId: z.string().min(1).max(80),
+    results: z.array(resultItem).min(1).max(MAX_RESULTS_PER_FRAME).optional(),
+    /** Probes before 0.3: sweeps only, without `kind`. */
+    sweeps: z.array(sweepResult).min(1).max(MAX_RESULTS_PER_FRAME).optional(),
+  })
+  .refine((m) => (m.results ? 1 : 0) + (m.sweeps ? 1 : 0) === 1, { message: 'a results frame carries exactly one of `results` or `sweeps`' })
+  .transform(({ sweeps, results, ...frame }) => ({ ...frame, results: results ?? sweeps!.map((s): ResultItem => ({ kind: 'sweep', ...s })) }))
+  .superRefine((m, ctx) => {
+    const seen = new Set<string>();
+    for (const r of m.results) {
+      const key = resultKey(r);
+      if (seen.has(key)) ctx.addIssue({ code: 'custom', message: `two ${r.kind} results of subnet ${r.subnetId} at ${r.at}` });
+      seen.add(key);
+    }
+  });
+
+/** Job states a probe reports. `unsupported`: the probe does not know the job's kind (it announces the ones it does in `hello`). */
+export const probeJobState = z.enum(['started', 'progress', 'done', 'failed', 'unsupported']);
 
 export const probeMessage = z.discriminatedUnion('type', [
   z.object({
@@ -62,31 +89,20 @@ export const probeMessage = z.discriminatedUnion('type', [
     version: z.string().max(64),
     protocol: z.number().int(),
     hostname: z.string().max(255).optional(),
+    /** Job kinds this probe runs; probes before 0.3 leave it out and run sweeps only. */
+    kinds: z.array(z.string().max(32)).max(32).optional(),
+    /** Whether the probe may open raw sockets (a SYN scan, `-sS`, needs them). */
+    rawSockets: z.boolean().optional(),
   }),
-  z.object({
-    type: z.literal('results'),
-    /** Unique per probe for ever: "<spool epoch>-<sequence>". The server applies each id once. */
-    batchId: z.string().min(1).max(80),
-    sweeps: z
-      .array(sweepResult)
-      .min(1)
-      .max(MAX_SWEEPS_PER_FRAME)
-      .superRefine((sweeps, ctx) => {
-        const seen = new Set<string>();
-        for (const s of sweeps) {
-          const key = `${s.subnetId}@${s.at}`;
-          if (seen.has(key)) ctx.addIssue({ code: 'custom', message: `two sweeps of subnet ${s.subnetId} at ${s.at}` });
-          seen.add(key);
-        }
-      }),
-  }),
+  resultsFrame,
   z.object({
     type: z.literal('job_status'),
     jobId: z.string().max(64),
     /** The job's subnet, so the server can relay the status to the live feed (probes before 0.2 leave it out). */
     subnetId: z.number().int().positive().optional(),
-    state: z.enum(['started', 'progress', 'done', 'failed']),
-    /** With `progress`: addresses probed so far, and addresses in the sweep. */
+    kind: z.string().max(32).optional(),
+    state: probeJobState,
+    /** With `progress`: work done so far and in all (addresses for a sweep, percent for a port scan). */
     done: z.number().int().nonnegative().optional(),
     total: z.number().int().nonnegative().optional(),
     error: z.string().max(2000).optional(),
@@ -100,10 +116,19 @@ export const probeMessage = z.discriminatedUnion('type', [
   }),
   z.object({ type: z.literal('ping') }),
 ]);
-export type ProbeMessage = z.infer<typeof probeMessage>;
+/** A frame as a probe sends it. */
+export type ProbeMessage = z.input<typeof probeMessage>;
+/** A frame as the server handles it (a results frame always with `results`). */
+export type ReceivedProbeMessage = z.output<typeof probeMessage>;
+export type ProbeJobState = z.infer<typeof probeJobState>;
 
-/** Why the server did not store a sweep of the probe's own subnet. */
-export const sweepRejection = z.enum(['too_old', 'in_future', 'bad_latency', 'bad_range']);
+/** Why the server did not store a result of the probe's own subnet. */
+export const resultRejection = z.enum(['too_old', 'in_future', 'bad_latency', 'bad_range', 'stale']);
+/** @deprecated the same enum under its first name */
+export const sweepRejection = resultRejection;
+
+/** A job as a probe first reads it: any kind, so one it does not know can be answered `unsupported`. */
+const jobEnvelope = z.looseObject({ type: z.literal('job'), jobId: z.string().max(64), kind: z.string().max(32), subnetId: z.number().int().optional() });
 
 export const serverMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('welcome'), probeId: z.number().int(), name: z.string(), serverTime: z.number() }),
@@ -118,19 +143,26 @@ export const serverMessage = z.discriminatedUnion('type', [
     duplicate: z.boolean(),
     /** Subnets whose results were refused because they are not assigned to this probe. */
     rejectedSubnets: z.array(z.number().int()),
-    /** Sweeps of its own subnets the server refused (present when there are any); `reason`: a SweepRejection. */
-    rejectedSweeps: z.array(z.object({ subnetId: z.number().int(), at: z.number(), reason: sweepRejection })).optional(),
+    /** Sweeps of its own subnets the server refused (present when there are any); `reason`: a ResultRejection. */
+    rejectedSweeps: z.array(z.object({ subnetId: z.number().int(), at: z.number(), reason: resultRejection })).optional(),
+    /** The same for results of other kinds. */
+    rejectedResults: z.array(z.object({ kind: z.string(), subnetId: z.number().int(), at: z.number(), reason: resultRejection })).optional(),
     /** The whole batch was refused and nothing of it stored (e.g. `too_many_samples`); the probe drops it. */
     refused: z.object({ code: z.string(), message: z.string() }).optional(),
   }),
-  z.object({ type: z.literal('job'), jobId: z.string(), kind: z.literal('sweep'), subnetId: z.number().int() }),
+  jobEnvelope,
   z.object({ type: z.literal('error'), code: z.string(), message: z.string() }),
   z.object({ type: z.literal('pong') }),
 ]);
-export type ServerMessage = z.infer<typeof serverMessage>;
+/** What the server sends: the frames above, with jobs typed by kind. */
+export type ServerMessage = Exclude<z.infer<typeof serverMessage>, { type: 'job' }> | JobMessage;
+/** A frame as the probe parses it (a job of any kind). */
+export type ReceivedServerMessage = z.infer<typeof serverMessage>;
 
-/** Why the server refused one sweep: too old for the spool, ahead of its clock, absurd latency, range not in the subnet. */
-export type SweepRejection = z.infer<typeof sweepRejection>;
+/** Why the server refused one result: too old for the spool, ahead of its clock, absurd latency, range not in the subnet, older than what is stored. */
+export type ResultRejection = z.infer<typeof resultRejection>;
+/** @deprecated */
+export type SweepRejection = ResultRejection;
 
 /** Parses a raw frame; never throws. */
 export function decodeFrame<T>(

@@ -3,7 +3,7 @@ import { HTTPException } from 'hono/http-exception';
 import { PROBE_SOCKET_PATH } from '../schema/protocol.js';
 import { requireAuth, requireSameOrigin, type AppEnv } from './auth-middleware.js';
 import type { AppDeps } from './deps.js';
-import { AppError, errorBody } from './errors.js';
+import { AppError, errorBody, RetryLaterError } from './errors.js';
 import { limitBodies } from './http/body-limits.js';
 import { securityHeaders } from './http/security-headers.js';
 import { auditRoutes } from './routes/audit.js';
@@ -11,6 +11,7 @@ import { authRoutes, loginRoutes } from './routes/auth.js';
 import { csvRoutes } from './routes/csv.js';
 import { hostRoutes } from './routes/hosts.js';
 import { liveRoutes } from './routes/live.js';
+import { portRoutes } from './routes/ports.js';
 import { probeRoutes } from './routes/probes.js';
 import { subnetRoutes } from './routes/subnets.js';
 import { summaryRoutes } from './routes/summary.js';
@@ -32,6 +33,7 @@ export function createApp(deps: AppDeps) {
   const app = new OpenAPIHono<AppEnv>();
 
   app.onError((err, c) => {
+    if (err instanceof RetryLaterError) c.header('retry-after', String(Math.max(1, err.retryAfterSeconds)));
     if (err instanceof AppError) return c.json(errorBody(err.code, err.message, err.details), err.status);
     // Hono's own 400s (a body that is not JSON) keep the code the app's validation uses
     if (err instanceof HTTPException) return c.json(errorBody(err.status === 400 ? 'invalid_request' : 'http_error', err.message), err.status);
@@ -64,6 +66,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', probeRoutes(deps));
   app.route('/', subnetRoutes(deps));
   app.route('/', hostRoutes(deps));
+  app.route('/', portRoutes(deps));
   app.route('/', csvRoutes(deps));
   app.route('/', liveRoutes(deps));
   app.route('/', summaryRoutes(deps));

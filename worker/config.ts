@@ -30,6 +30,20 @@ export const appConfigSchema = z.object({
   loginFreeAttemptsPerAddress: z.coerce.number().int().min(1).max(10_000).default(20),
   loginBlockBaseSeconds: z.coerce.number().min(0.1).max(3600).default(1),
   loginBlockMaxSeconds: z.coerce.number().min(1).max(86_400).default(900),
+  /** Scheduled port scans of every alive host: how often (each host's next scan is jittered ±15%), and whether at all. */
+  scanNmapIntervalMinutes: z.coerce.number().int().min(1).max(7 * 24 * 60).default(60),
+  enableNmapScheduler: z
+    .enum(['0', '1', 'true', 'false'])
+    .default('1')
+    .transform((v) => v === '1' || v === 'true'),
+  /** How often the scheduler looks for hosts due (Workers: at most once a minute, the cron's tick). */
+  portScanTickSeconds: z.coerce.number().min(1).max(3600).default(60),
+  /** A port scan running longer is killed by the probe. */
+  portScanTimeoutSeconds: z.coerce.number().int().min(10).max(6 * 3600).default(900),
+  /** A host's "scan ports now" can be asked for again after this long (inside it: 429, or the running job). */
+  portScanCooldownSeconds: z.coerce.number().min(0).max(86_400).default(60),
+  /** Port-scan jobs a probe runs at once; the scheduler waits for one to finish before sending more. */
+  portScanJobsPerProbe: z.coerce.number().int().min(1).max(32).default(2),
 });
 export type AppConfig = z.infer<typeof appConfigSchema>;
 
@@ -50,6 +64,12 @@ export function appConfig(env: Record<string, string | undefined>, overrides: Pa
     loginFreeAttemptsPerAddress: env.LOGIN_FREE_ATTEMPTS_PER_ADDRESS,
     loginBlockBaseSeconds: env.LOGIN_BLOCK_BASE_SECONDS,
     loginBlockMaxSeconds: env.LOGIN_BLOCK_MAX_SECONDS,
+    scanNmapIntervalMinutes: env.SCAN_NMAP_INTERVAL_MINUTES,
+    enableNmapScheduler: env.ENABLE_NMAP_SCHEDULER || undefined,
+    portScanTickSeconds: env.PORT_SCAN_TICK_SECONDS,
+    portScanTimeoutSeconds: env.PORT_SCAN_TIMEOUT_SECONDS,
+    portScanCooldownSeconds: env.PORT_SCAN_COOLDOWN_SECONDS,
+    portScanJobsPerProbe: env.PORT_SCAN_JOBS_PER_PROBE,
     ...overrides,
   });
 }

@@ -1,7 +1,10 @@
 import { and, eq, lt } from 'drizzle-orm';
 import { auditLog, hostEvents, hostHourly, hostSamples, ingestLedger, probes, sessions } from '../schema/tables/index.js';
 import { SPOOL_MAX_AGE_MS } from '../schema/protocol.js';
+import type { AppConfig } from './config.js';
 import type { AppDeps } from './deps.js';
+import { schedulePortScans } from './services/port-scan-scheduler.js';
+import { silentBefore } from './probe-link/heartbeat.js';
 import { probeDisconnected } from './probe-link/session.js';
 import { pruneLoginThrottle } from './services/login-throttle.js';
 
@@ -10,7 +13,8 @@ const DAY_MS = 86_400_000;
 /** A periodic job. Both hosts run this one list: Node on a timer per duty, Workers from the minutely cron trigger (`dueDuties`). */
 export interface Duty {
   name: string;
-  everySeconds: number;
+  /** A period, or one read from the settings (Workers: a period below the cron's tick runs at every tick). */
+  everySeconds: number | ((config: AppConfig) => number);
   run(deps: AppDeps): Promise<void>;
 }
 
@@ -19,7 +23,7 @@ export const offlineProbes: Duty = {
   name: 'offline-probes',
   everySeconds: 60,
   async run(deps) {
-    const cutoff = new Date(deps.clock.now() - 3 * deps.config.heartbeatSeconds * 1000);
+    const cutoff = new Date(silentBefore(deps.clock.now(), deps.config.heartbeatSeconds));
     const silent = await deps.db
       .select({ id: probes.id })
       .from(probes)
@@ -52,7 +56,16 @@ export const pruneHistory: Duty = {
   },
 };
 
-export const duties: Duty[] = [offlineProbes, pruneHistory];
+/** Port scans of alive hosts as their time comes (worker/services/port-scan-scheduler.ts). */
+export const portScans: Duty = {
+  name: 'port-scans',
+  everySeconds: (config) => config.portScanTickSeconds,
+  async run(deps) {
+    await schedulePortScans(deps);
+  },
+};
+
+export const duties: Duty[] = [offlineProbes, pruneHistory, portScans];
 
 /** How often the Workers cron trigger fires (wrangler.toml `crons = ["* * * * *"]`). */
 export const CRON_TICK_SECONDS = 60;
@@ -68,9 +81,12 @@ export function isDue(everySeconds: number, at: number, tickSeconds = CRON_TICK_
   return Math.floor(at / period) !== Math.floor((at - tickSeconds * 1000) / period);
 }
 
+/** A duty's period in seconds under these settings. */
+export const periodOf = (duty: Duty, config: AppConfig): number => (typeof duty.everySeconds === 'number' ? duty.everySeconds : duty.everySeconds(config));
+
 /** The duties due at the cron tick scheduled for `at`. */
-export function dueDuties(at: number, list: Duty[] = duties, tickSeconds = CRON_TICK_SECONDS): Duty[] {
-  return list.filter((d) => isDue(d.everySeconds, at, tickSeconds));
+export function dueDuties(at: number, config: AppConfig, list: Duty[] = duties, tickSeconds = CRON_TICK_SECONDS): Duty[] {
+  return list.filter((d) => isDue(periodOf(d, config), at, tickSeconds));
 }
 
 /** Runs every duty, logging (not throwing) failures so one broken duty does not stop the rest. */

@@ -11,6 +11,17 @@ export class AppError extends Error {
   }
 }
 
+/** 429 with a Retry-After header (seconds): the caller may ask again then. */
+export class RetryLaterError extends AppError {
+  constructor(
+    code: string,
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(429, code, message, { retryAfterSeconds });
+  }
+}
+
 export const notFound = (what: string) => new AppError(404, 'not_found', `${what} not found`);
 
 export interface ErrorBody {

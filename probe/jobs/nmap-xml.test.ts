@@ -16,7 +16,7 @@ const ssh = port({ port: 18022, service: 'ssh', product: 'OpenSSH', version: '9.
 const http = port({ port: 18080, service: 'http', product: 'Node.js' });
 
 describe('parseNmapPortScan on captured scans', () => {
-  it.each<[string, ReturnType<typeof parseNmapPortScan>]>([
+  it.each<[string, Omit<ReturnType<typeof parseNmapPortScan>, 'scanned'>]>([
     // -sV: the SSH banner is ssh/OpenSSH/9.2p1 (extrainfo "protocol 2.0" is not the version), the node server http/Node.js with no version;
     // a server nmap cannot name is "unknown" (its servicefp dropped); the closed port is left out but makes the host responsive
     ['tcp-services', { hosts: [{ ip: '127.0.0.1', ports: [ssh, http, port({ port: 18081, service: 'unknown' })], responsive: true }], error: null }],
@@ -61,8 +61,18 @@ describe('parseNmapPortScan on captured scans', () => {
       },
     ],
   ])('%s.xml', (name, expected) => {
-    expect(parseNmapPortScan(fixture(name))).toEqual(expected);
+    const { scanned: _scanned, ...parsed } = parseNmapPortScan(fixture(name));
+    expect(parsed).toEqual(expected);
   });
+
+  // the ports nmap looked at, per protocol: the server closes only stored ports among them
+  it.each<[string, ReturnType<typeof parseNmapPortScan>['scanned']]>([
+    ['tcp-services', { tcp: '18022,18080-18081,18099' }],
+    ['mixed', { tcp: '18022,18080,18099', udp: '18053-18054' }],
+    ['udp', { udp: '18053-18055' }],
+    ['error', {}],
+    ['killed', {}], // no host finished: the partial document is not read for it
+  ])('%s.xml scanned', (name, scanned) => expect(parseNmapPortScan(fixture(name)).scanned).toEqual(scanned));
 });
 
 /** The host element of tcp-services.xml with its <ports> replaced. */
@@ -95,12 +105,12 @@ describe('parseNmapPortScan on edited captures', () => {
     ['byte references are UTF-8', open('tcp', 80, '<service name="http" product="Stra&#xc3;&#x9f;e &#xe2;&#x82;&#xac; -&#45;x" version="&#xff;1" method="probed" conf="10"/>'), [port({ port: 80, service: 'http', product: 'Straße € --x', version: '\ufffd1' })], true],
     ['a reference above a byte is a code point; an unknown name stays as written', open('tcp', 80, '<service name="http" product="&#x20ac;&#8364; &nbsp; &amp;lt;" method="probed" conf="10"/>'), [port({ port: 80, service: 'http', product: '€€ &nbsp; &lt;' })], true],
   ])('%s', (_name, ports, expected, responsive) => {
-    expect(parseNmapPortScan(withPorts(ports))).toEqual({ hosts: [{ ip: '127.0.0.1', ports: expected, responsive }], error: null });
+    expect(parseNmapPortScan(withPorts(ports))).toMatchObject({ hosts: [{ ip: '127.0.0.1', ports: expected, responsive }], error: null });
   });
 
   it('skips a host without an IPv4 or IPv6 address', () => {
     const xml = fixture('tcp-services').replace('<address addr="127.0.0.1" addrtype="ipv4"/>', '<address addr="00:11:22:33:44:55" addrtype="mac"/>');
-    expect(parseNmapPortScan(xml)).toEqual({ hosts: [], error: null });
+    expect(parseNmapPortScan(xml)).toMatchObject({ hosts: [], error: null });
   });
 
   it('returns the complete hosts of a document cut after them, and says it ended early', () => {
@@ -110,7 +120,7 @@ describe('parseNmapPortScan on edited captures', () => {
     const full = parseNmapPortScan(two);
     expect(full.hosts.map((h) => h.ip)).toEqual(['127.0.0.1', '127.0.0.2']);
     const cut = two.slice(0, two.lastIndexOf('<port protocol="tcp" portid="18080"'));
-    expect(parseNmapPortScan(cut)).toEqual({ hosts: [full.hosts[0]], error: ENDED_EARLY });
+    expect(parseNmapPortScan(cut)).toMatchObject({ hosts: [full.hosts[0]], error: ENDED_EARLY });
   });
 
   it('never throws on any prefix of a capture, and never returns a host it did not see end', () => {
@@ -134,7 +144,7 @@ describe('parseNmapPortScan on edited captures', () => {
     ['broken markup', '<<<nmaprun>>'],
     ['an unclosed root with a broken host', '<nmaprun><host><address addr="127.0.0.1" addrtype="ipv4"/><ports></host><</host>'],
   ])('returns no host and says so on %s', (_name, xml) => {
-    expect(parseNmapPortScan(xml)).toEqual({ hosts: [], error: UNPARSEABLE });
+    expect(parseNmapPortScan(xml)).toMatchObject({ hosts: [], error: UNPARSEABLE });
   });
 
   it('expands no DOCTYPE entity', () => {
@@ -144,7 +154,7 @@ describe('parseNmapPortScan on edited captures', () => {
   });
 
   it('a bare root element is a scan of nothing', () => {
-    expect(parseNmapPortScan('<nmaprun></nmaprun>')).toEqual({ hosts: [], error: null });
+    expect(parseNmapPortScan('<nmaprun></nmaprun>')).toMatchObject({ hosts: [], error: null });
   });
 });
 

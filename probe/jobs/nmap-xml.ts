@@ -20,6 +20,8 @@ export interface ScannedHost {
 
 export interface NmapPortScan {
   hosts: ScannedHost[];
+  /** The ports scanned per protocol, from <scaninfo services="1,3-4,…">: a stored port outside them was not looked at. */
+  scanned: { tcp?: string; udp?: string };
   /** nmap's own error/warning lines if any (runstats/finished errormsg). */
   error: string | null;
 }
@@ -43,7 +45,7 @@ const parser = new XMLParser({
   ignoreDeclaration: true,
   ignorePiTags: true,
   processEntities: false, // decodeXml reads them as nmap writes them; no DOCTYPE entity is ever expanded
-  isArray: (name) => name === 'host' || name === 'port' || name === 'extraports' || name === 'address' || name === 'taskprogress',
+  isArray: (name) => name === 'host' || name === 'scaninfo' || name === 'port' || name === 'extraports' || name === 'address' || name === 'taskprogress',
 });
 
 type Node = Record<string, unknown>;
@@ -123,6 +125,20 @@ function readHost(h: Node): ScannedHost | null {
   return { ip, ports, responsive };
 }
 
+const MAX_SERVICES_LENGTH = 20_000;
+
+/** <scaninfo protocol="tcp" services="…"> per protocol (ranges of digits only; a longer list than the bound is left out). */
+function scannedPorts(root: Node): NmapPortScan['scanned'] {
+  const out: NmapPortScan['scanned'] = {};
+  for (const info of children(root, 'scaninfo')) {
+    const protocol = attr(info, 'protocol');
+    const services = attr(info, 'services');
+    if ((protocol !== 'tcp' && protocol !== 'udp') || !services || services.length > MAX_SERVICES_LENGTH || !/^[\d,-]+$/.test(services)) continue;
+    out[protocol] = out[protocol] ? `${out[protocol]},${services}` : services;
+  }
+  return out;
+}
+
 /** The <nmaprun> element of a well-formed document, or null. */
 function parseDocument(doc: string): Node | null {
   if (XMLValidator.validate(doc) !== true) return null;
@@ -139,23 +155,23 @@ function parseDocument(doc: string): Node | null {
  * hosts nmap finished writing and error ENDED_EARLY; anything that is not nmap's XML gives no host and error UNPARSEABLE.
  */
 export function parseNmapPortScan(xml: string): NmapPortScan {
-  if (typeof xml !== 'string') return { hosts: [], error: UNPARSEABLE };
+  if (typeof xml !== 'string') return { hosts: [], scanned: {}, error: UNPARSEABLE };
   let root = parseDocument(xml);
   let ended = true;
   if (!root) {
     // a killed scan: keep every host nmap finished writing, and close the root element after the last one
     const start = xml.search(/<nmaprun\s[^<>]*>/);
-    if (start < 0) return { hosts: [], error: UNPARSEABLE };
+    if (start < 0) return { hosts: [], scanned: {}, error: UNPARSEABLE };
     const end = xml.lastIndexOf('</host>');
-    if (end < start) return { hosts: [], error: ENDED_EARLY };
+    if (end < start) return { hosts: [], scanned: {}, error: ENDED_EARLY };
     root = parseDocument(`${xml.slice(start, end + '</host>'.length)}</nmaprun>`);
-    if (!root) return { hosts: [], error: UNPARSEABLE };
+    if (!root) return { hosts: [], scanned: {}, error: UNPARSEABLE };
     ended = false;
   }
   const hosts = children(root, 'host').map(readHost).filter((h): h is ScannedHost => h !== null);
   const finished = child(child(root, 'runstats'), 'finished');
   const message = attr(finished, 'errormsg') ?? (attr(finished, 'exit') === 'error' ? 'nmap exited with an error' : undefined);
-  return { hosts, error: bounded(message, MAX_ERROR_LENGTH) ?? (ended ? null : ENDED_EARLY) };
+  return { hosts, scanned: scannedPorts(root), error: bounded(message, MAX_ERROR_LENGTH) ?? (ended ? null : ENDED_EARLY) };
 }
 
 /** Progress from `--stats-every` <taskprogress percent="…"> elements seen so far in a partial XML stream: the highest percent, or null. */

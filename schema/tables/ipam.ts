@@ -16,6 +16,10 @@ export const subnets = sqliteTable(
     probeId: integer('probe_id').references(() => probes.id, { onDelete: 'set null' }),
     sweepIntervalSeconds: integer('sweep_interval_seconds').notNull().default(60),
     lastScanRequestedAt: integer('last_scan_requested_at', { mode: 'timestamp_ms' }),
+    /** Scheduled port scans of this subnet's alive hosts; the arguments (null: the default) and the interval (null: SCAN_NMAP_INTERVAL_MINUTES). */
+    portScanEnabled: integer('port_scan_enabled', { mode: 'boolean' }).notNull().default(true),
+    portScanArgs: text('port_scan_args'),
+    portScanIntervalMinutes: integer('port_scan_interval_minutes'),
     createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
     updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
   },
@@ -52,6 +56,14 @@ export const hosts = sqliteTable(
     lastCheckedAt: integer('last_checked_at', { mode: 'timestamp_ms' }),
     lastChangeAt: integer('last_change_at', { mode: 'timestamp_ms' }),
     timesSeen: integer('times_seen').notNull().default(0),
+    /** When the latest applied port scan of this host started; an older result arriving later is not applied. */
+    portsScannedAt: integer('ports_scanned_at', { mode: 'timestamp_ms' }),
+    /** When the scheduler scans it next (null: at the next tick once it is up). */
+    portsNextScanAt: integer('ports_next_scan_at', { mode: 'timestamp_ms' }),
+    /** The port-scan job covering this host now, if any ("scan now" while it runs joins it). */
+    portScanJobId: text('port_scan_job_id'),
+    /** The last "scan ports now" for this host (the per-host rate limit). */
+    portScanRequestedAt: integer('port_scan_requested_at', { mode: 'timestamp_ms' }),
     createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
     updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
   },

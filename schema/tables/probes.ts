@@ -11,6 +11,9 @@ export const probes = sqliteTable(
     isLocal: integer('is_local', { mode: 'boolean' }).notNull().default(false),
     connected: integer('connected', { mode: 'boolean' }).notNull().default(false),
     version: text('version'),
+    /** Job kinds the probe announced in its last hello; null: a probe before 0.3 (sweeps only). */
+    kinds: text('kinds', { mode: 'json' }).$type<string[]>(),
+    rawSockets: integer('raw_sockets', { mode: 'boolean' }),
     lastSeenAt: integer('last_seen_at', { mode: 'timestamp_ms' }),
     createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
   },

@@ -26,10 +26,17 @@ export function sweepSpan(cidr: Cidr, sweep: Pick<SweepResult, 'range'>): Span |
   return { first, last, firstKey: ipKey(first, cidr.family), lastKey: ipKey(last, cidr.family) };
 }
 
+/** Why a result of any kind started at `at` is refused by its time: older than a spool keeps it, or ahead of the server's clock. */
+export function checkResultTime(at: number, now: number): 'too_old' | 'in_future' | null {
+  if (at < now - SPOOL_MAX_AGE_MS) return 'too_old';
+  if (at > now + MAX_FUTURE_SKEW_MS) return 'in_future';
+  return null;
+}
+
 /** Why a sweep of a subnet the probe owns is refused, or null to apply it. `now` is the server's clock. */
 export function checkSweep(cidr: Cidr, sweep: SweepResult, now: number): SweepRejection | null {
-  if (sweep.at < now - SPOOL_MAX_AGE_MS) return 'too_old';
-  if (sweep.at > now + MAX_FUTURE_SKEW_MS) return 'in_future';
+  const time = checkResultTime(sweep.at, now);
+  if (time) return time;
   if (sweep.up.some((u) => u.latencyMs !== null && !(u.latencyMs >= 0 && u.latencyMs <= MAX_LATENCY_MS))) return 'bad_latency';
   if (!sweepSpan(cidr, sweep)) return 'bad_range';
   return null;

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { probes } from '../../schema/tables/index.js';
 import { ProbeAgent } from '../../probe/agent.js';
+import { DEFAULT_PORT_SCAN_CONCURRENCY } from '../../probe/config.js';
 import { DEFAULT_NMAP_ABOVE } from '../../probe/sweep/sweeper.js';
 import { jsonLogger } from '../../schema/log.js';
 import { randomToken, sha256Hex } from '../crypto.js';
@@ -33,6 +34,7 @@ export function startLocalProbe(deps: AppDeps, serverUrl: string, token: string,
     pingWorkers: Number(process.env.PING_WORKERS ?? 64),
     engine: (process.env.SWEEP_ENGINE as 'auto' | 'ping' | 'nmap' | undefined) ?? 'auto',
     nmapAbove: Number(process.env.NMAP_ABOVE ?? DEFAULT_NMAP_ABOVE),
+    portScan: { nmapBin: process.env.NMAP_BIN || 'nmap', concurrency: Number(process.env.PORT_SCAN_CONCURRENCY ?? DEFAULT_PORT_SCAN_CONCURRENCY) },
     log: jsonLogger({ component: 'local-probe' }),
   });
   agent.start();

@@ -10,7 +10,7 @@ import type { ProbeAgent } from '../../probe/agent.js';
 import { createApp } from '../app.js';
 import { appConfig } from '../config.js';
 import type { AppDeps } from '../deps.js';
-import { duties } from '../duties.js';
+import { duties, periodOf } from '../duties.js';
 import { LiveFanout } from '../live/fanout.js';
 import { probeDisconnected } from '../probe-link/session.js';
 import { nodeClientAddress } from '../http/client-address.js';
@@ -73,7 +73,7 @@ export async function startServer(env: NodeEnv, log: Logger, processEnv: Record<
   const url = `http://${env.HOST.includes(':') ? `[${env.HOST}]` : env.HOST}:${port}`;
 
   const timers = duties.map((duty) =>
-    setInterval(() => void duty.run(deps).catch((e) => log.error('duty failed', { duty: duty.name, error: String(e) })), duty.everySeconds * 1000),
+    setInterval(() => void duty.run(deps).catch((e) => log.error('duty failed', { duty: duty.name, error: String(e) })), periodOf(duty, config) * 1000),
   );
   const probeUrl = env.LOCAL_PROBE_SERVER ?? `http://${env.HOST === '0.0.0.0' || env.HOST === '::' ? '127.0.0.1' : env.HOST}:${port}`;
   const localProbe = local ? startLocalProbe(deps, probeUrl, local.token, env.DATA_DIR) : null;

@@ -9,6 +9,7 @@ import type { AppDeps } from '../deps.js';
 import { LogGates } from '../domain/log-gate.js';
 import { announce } from '../live/announce.js';
 import { ingestBatch, type IngestOutcome } from '../services/ingest.js';
+import { recordJobStatus } from '../services/jobs.js';
 
 // What both hosts do with a probe's socket; they only move frames.
 
@@ -114,6 +115,7 @@ function logRejections(deps: AppDeps, probeId: number, batchId: string, o: Inges
     ...(o.refused ? { refused: o.refused.code, message: o.refused.message } : {}),
     ...(o.rejectedSubnets.length ? { rejectedSubnets: o.rejectedSubnets } : {}),
     ...(o.rejectedSweeps.length ? { rejectedSweeps: o.rejectedSweeps.slice(0, 10) } : {}),
+    ...(o.rejectedResults.length ? { rejectedResults: o.rejectedResults.slice(0, 10) } : {}),
     ...(o.ignored.length ? { ignored: o.ignored } : {}),
   };
   if (Object.keys(problems).length) gatedWarn(deps, probeId, 'rejected_results', 'probe results refused in part or whole', { batchId, ...problems });
@@ -126,6 +128,7 @@ function ackOf(batchId: string, o: IngestOutcome): ServerMessage {
     duplicate: o.duplicate,
     rejectedSubnets: o.rejectedSubnets,
     ...(o.rejectedSweeps.length ? { rejectedSweeps: o.rejectedSweeps } : {}),
+    ...(o.rejectedResults.length ? { rejectedResults: o.rejectedResults } : {}),
     ...(o.refused ? { refused: o.refused } : {}),
   };
 }
@@ -144,17 +147,22 @@ export async function handleProbeFrame(deps: AppDeps, probeId: number, raw: stri
       await deps.db.update(probes).set({ lastSeenAt: new Date(deps.clock.now()) }).where(eq(probes.id, probeId));
       return [{ type: 'pong' }];
     case 'hello':
-      await deps.db.update(probes).set({ version: msg.version }).where(eq(probes.id, probeId));
+      // a probe before 0.3 announces no kinds: it runs sweeps only
+      await deps.db
+        .update(probes)
+        .set({ version: msg.version, kinds: msg.kinds ?? ['sweep'], rawSockets: msg.rawSockets ?? null })
+        .where(eq(probes.id, probeId));
       return [];
     case 'job_status': {
-      const { jobId, subnetId, state, done, total, error } = msg;
+      const { jobId, subnetId, kind, state, done, total, error } = msg;
       // older probes do not name the subnet; their job statuses are only logged
       if (subnetId !== undefined && !(await ownsSubnet(deps, probeId, subnetId))) {
         gatedWarn(deps, probeId, 'foreign_subnet', 'probe reported a job of a subnet not assigned to it; dropped', { jobId, subnetId, state });
         return [];
       }
-      if (state !== 'progress') deps.log.info('probe job status', { probeId, jobId, state, error });
-      if (subnetId !== undefined) await announce(deps, { type: 'job', data: { jobId, subnetId, probeId, state, done, total, error } });
+      if (state !== 'progress') deps.log.info('probe job status', { probeId, jobId, kind, state, error });
+      await recordJobStatus(deps, probeId, { jobId, state, done, total, error });
+      if (subnetId !== undefined) await announce(deps, { type: 'job', data: { jobId, ...(kind ? { kind } : {}), subnetId, probeId, state, done, total, error } });
       return [];
     }
     case 'sweep_failed':
@@ -166,10 +174,10 @@ export async function handleProbeFrame(deps: AppDeps, probeId: number, raw: stri
       if (msg.jobId) await announce(deps, { type: 'job', data: { jobId: msg.jobId, subnetId: msg.subnetId, probeId, state: 'failed', error: msg.error } });
       return [];
     case 'results': {
-      const outcome = await ingestBatch(deps, probeId, msg.batchId, msg.sweeps);
+      const outcome = await ingestBatch(deps, probeId, msg.batchId, msg.results);
       logRejections(deps, probeId, msg.batchId, outcome);
       if (!outcome.duplicate && !outcome.refused) deps.log.info('results stored', { probeId, batchId: msg.batchId, samples: outcome.samples, events: outcome.events });
-      if (outcome.subnetIds.length) await announce(deps, { type: 'hosts', data: { subnetIds: outcome.subnetIds, changes: outcome.changes } });
+      for (const event of outcome.live) await announce(deps, event);
       return [ackOf(msg.batchId, outcome)];
     }
   }

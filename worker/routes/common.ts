@@ -23,6 +23,11 @@ export const jsonBody = <T extends z.ZodType>(schema: T) => ({
   body: { content: { 'application/json': { schema } }, required: true },
 });
 
+/** A JSON body that may be left out (then the route sees `{}`). */
+export const optionalJsonBody = <T extends z.ZodType>(schema: T) => ({
+  body: { content: { 'application/json': { schema } }, required: false },
+});
+
 /** The error answers every authenticated route can give. */
 export const errors = {
   400: json(ErrorSchema, 'Invalid input; nothing was written'),

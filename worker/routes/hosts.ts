@@ -5,9 +5,10 @@ import type { AppDeps } from '../deps.js';
 import { announce, hostsEdited } from '../live/announce.js';
 import { pushAssignment } from '../probe-link/session.js';
 import { listTags, searchHosts } from '../services/host-search.js';
-import { createHost, getHost, hostEventsOf, hostHistory, hostView, updateHost } from '../services/hosts.js';
+import { eventsOf } from '../services/events.js';
+import { createHost, getHost, hostHistory, hostView, updateHost } from '../services/hosts.js';
 import { errors, ErrorSchema, IdParams, json, jsonBody, router, secured } from './common.js';
-import { EventSchema, HostFieldsSchema, HostSchema, HostStatusSchema } from './schemas.js';
+import { AnyEventSchema, EventSchema, HostFieldsSchema, HostSchema, HostStatusSchema, PortEventSchema } from './schemas.js';
 
 const History = z.object({
   window: z.enum(['24h', '7d']),
@@ -22,6 +23,13 @@ const SearchQuery = z.object({
   status: HostStatusSchema.optional(),
   subnetId: z.coerce.number().int().positive().optional(),
   tag: z.string().min(1).max(40).optional().openapi({ description: 'exact tag' }),
+  service: z.string().min(1).max(64).optional().openapi({ description: 'hosts with an open port running this service (ssh, http, …)' }),
+  port: z
+    .string()
+    .regex(/^\d{1,5}(\/(tcp|udp))?$/, 'a port, optionally with its protocol: 22 or 22/tcp')
+    .transform((t) => ({ port: Number(t.split('/')[0]), protocol: (t.split('/')[1] ?? 'tcp') as 'tcp' | 'udp' }))
+    .optional()
+    .openapi({ description: 'hosts with this port open: 22/tcp (tcp when left out)', type: 'string' }),
   limit: z.coerce.number().int().min(1).max(500).default(100),
   offset: z.coerce.number().int().min(0).max(10_000_000).default(0),
 });
@@ -102,9 +110,12 @@ export function hostRoutes(deps: AppDeps) {
         path: '/api/hosts/{id}/events',
         tags: ['hosts'],
         request: { params: IdParams, query: Limit },
-        responses: { 200: json(z.object({ events: z.array(EventSchema) }), 'State changes, newest first'), ...errors },
+        responses: { 200: json(z.object({ events: z.array(AnyEventSchema) }), 'State changes and port changes, newest first'), ...errors },
       }),
-      async (c) => c.json({ events: await hostEventsOf(deps, c.req.valid('param').id, c.req.valid('query').limit) }, 200),
+      async (c) => {
+        const events = await eventsOf(deps, c.req.valid('param').id, c.req.valid('query').limit);
+        return c.json({ events: events.map(({ hostId: _h, ip: _ip, ...e }) => e) }, 200);
+      },
     )
     .openapi(
       secured(deps, { role: 'viewer' }, {
@@ -122,19 +133,12 @@ export function hostRoutes(deps: AppDeps) {
         path: '/api/events',
         tags: ['hosts'],
         request: { query: Limit },
-        responses: { 200: json(z.object({ events: z.array(EventSchema.extend({ hostId: z.number(), ip: z.string() })) }), 'Recent state changes across all hosts'), 401: errors[401], 400: errors[400] },
+        responses: {
+          200: json(z.object({ events: z.array(z.discriminatedUnion('kind', [EventSchema.extend({ hostId: z.number(), ip: z.string() }), PortEventSchema.extend({ hostId: z.number(), ip: z.string() })])) }), 'Recent state changes and port changes across all hosts, newest first'),
+          401: errors[401],
+          400: errors[400],
+        },
       }),
-      async (c) => {
-        const rows = await deps.db
-          .select({ e: hostEvents, ip: hosts.ip })
-          .from(hostEvents)
-          .innerJoin(hosts, eq(hosts.id, hostEvents.hostId))
-          .orderBy(desc(hostEvents.at), desc(hostEvents.id))
-          .limit(c.req.valid('query').limit);
-        return c.json(
-          { events: rows.map(({ e, ip }) => ({ id: e.id, hostId: e.hostId, ip, at: e.at.toISOString(), from: e.fromStatus, to: e.toStatus, probeId: e.probeId })) },
-          200,
-        );
-      },
+      async (c) => c.json({ events: await eventsOf(deps, null, c.req.valid('query').limit) }, 200),
     );
 }

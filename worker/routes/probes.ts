@@ -54,6 +54,8 @@ export function probeRoutes(deps: AppDeps) {
               isLocal: p.isLocal,
               connected: p.connected,
               version: p.version,
+              kinds: p.kinds,
+              rawSockets: p.rawSockets,
               lastSeenAt: p.lastSeenAt?.toISOString() ?? null,
               createdAt: p.createdAt.toISOString(),
               subnetCount: Number(subnetCount),

@@ -20,6 +20,13 @@ export const SubnetSchema = z
     notes: z.string(),
     probeId: z.number().int().nullable(),
     sweepIntervalSeconds: z.number().int(),
+    portScan: z
+      .object({
+        enabled: z.boolean(),
+        args: z.string().nullable().openapi({ description: 'nmap arguments; null: the default (-Pn -T3 --top-ports 1000 -sT -sV)' }),
+        intervalMinutes: z.number().int().nullable().openapi({ description: 'minutes between scans of each alive host; null: SCAN_NMAP_INTERVAL_MINUTES' }),
+      })
+      .openapi('PortScanSettings'),
     size: z.string().openapi({ description: 'Addresses in the block, as a decimal string (IPv6 blocks exceed 2^53)' }),
     usable: z.string(),
     usedCount: z.number().int(),
@@ -52,6 +59,7 @@ export const HostSchema = z
     lastCheckedAt: z.string().nullable(),
     lastChangeAt: z.string().nullable(),
     timesSeen: z.number().int(),
+    ports: z.array(z.object({ port: z.number().int(), protocol: z.enum(['tcp', 'udp']), service: z.string().nullable() })).optional().openapi({ description: 'open ports (in host lists)' }),
   })
   .openapi('Host');
 
@@ -73,8 +81,34 @@ export const HostTableRowSchema = z
   .openapi('HostTableRow', { description: '[id, ip, status, latencyMs, hostname, seenAgo, changedAgo, flags]' });
 
 export const EventSchema = z
-  .object({ id: z.number().int(), at: z.string(), from: HostStatusSchema, to: HostStatusSchema, probeId: z.number().int().nullable() })
+  .object({ kind: z.literal('status'), id: z.number().int(), at: z.string(), from: HostStatusSchema, to: HostStatusSchema, probeId: z.number().int().nullable() })
   .openapi('HostEvent');
+
+const ProtocolSchema = z.enum(['tcp', 'udp']);
+const ServiceFields = { service: z.string().nullable(), product: z.string().nullable(), version: z.string().nullable() };
+
+export const PortEventSchema = z
+  .object({
+    kind: z.literal('port'),
+    id: z.number().int(),
+    at: z.string(),
+    change: z.enum(['opened', 'closed', 'changed']),
+    port: z.number().int(),
+    protocol: ProtocolSchema,
+    ...ServiceFields,
+    previous: z.object(ServiceFields).nullable().openapi({ description: 'the service before, for `changed`' }),
+    probeId: z.number().int().nullable(),
+  })
+  .openapi('PortEvent');
+
+/** A host's event: a state change or a port change (the two lists merged, newest first). */
+export const AnyEventSchema = z.discriminatedUnion('kind', [EventSchema, PortEventSchema]).openapi('Event');
+
+export const PortChipSchema = z.object({ port: z.number().int(), protocol: ProtocolSchema, service: z.string().nullable() }).openapi('PortChip');
+
+export const OpenPortSchema = z
+  .object({ port: z.number().int(), protocol: ProtocolSchema, state: z.enum(['open', 'open|filtered']), ...ServiceFields, firstSeenAt: z.string(), lastSeenAt: z.string() })
+  .openapi('OpenPort');
 
 export const ProbeSchema = z
   .object({
@@ -84,6 +118,8 @@ export const ProbeSchema = z
     isLocal: z.boolean(),
     connected: z.boolean(),
     version: z.string().nullable(),
+    kinds: z.array(z.string()).nullable().openapi({ description: 'job kinds the probe announced when it last connected (sweep, port_scan, …); null: never connected' }),
+    rawSockets: z.boolean().nullable().openapi({ description: 'whether the probe may open raw sockets (SYN scans)' }),
     lastSeenAt: z.string().nullable(),
     createdAt: z.string(),
     subnetCount: z.number().int(),
@@ -108,4 +144,13 @@ export const SubnetFieldsSchema = z.object({
   notes: prose(10_000).optional(),
   probeId: z.number().int().positive().nullable().optional(),
   sweepIntervalSeconds: z.number().int().min(10).max(86_400).optional(),
+  portScan: z
+    .object({
+      enabled: z.boolean(),
+      args: z.string().max(1000).nullable().openapi({ description: 'checked against the allow-list (400 forbidden_nmap_option names a refused option); null: the default' }),
+      intervalMinutes: z.number().int().min(1).max(7 * 24 * 60).nullable(),
+    })
+    .partial()
+    .strict()
+    .optional(),
 });

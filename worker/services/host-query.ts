@@ -8,6 +8,10 @@ export interface HostFilter {
   subnetId?: number;
   /** One exact tag. */
   tag?: string;
+  /** Hosts with an open port running this service (nmap's name: ssh, http, …). */
+  service?: string;
+  /** Hosts with this port open. */
+  port?: { port: number; protocol: 'tcp' | 'udp' };
 }
 
 /** Escapes LIKE's wildcards (and the escape character) so user text matches literally. */
@@ -28,5 +32,7 @@ export function hostFilterSql(f: HostFilter): SQL | undefined {
   if (f.status) parts.push(eq(hosts.status, f.status));
   if (f.subnetId !== undefined) parts.push(eq(hosts.subnetId, f.subnetId));
   if (f.tag !== undefined) parts.push(sql`EXISTS (SELECT 1 FROM json_each(${hosts.tags}) WHERE json_each.value = ${f.tag})`);
+  if (f.service !== undefined) parts.push(sql`EXISTS (SELECT 1 FROM host_ports p WHERE p.host_id = ${hosts.id} AND p.service = ${f.service})`);
+  if (f.port) parts.push(sql`EXISTS (SELECT 1 FROM host_ports p WHERE p.host_id = ${hosts.id} AND p.port = ${f.port.port} AND p.protocol = ${f.port.protocol})`);
   return parts.length ? and(...parts) : undefined;
 }

@@ -3,6 +3,7 @@ import { hosts, type HostRow } from '../../schema/tables/index.js';
 import type { AppDeps } from '../deps.js';
 import { hostFilterSql, type HostFilter } from './host-query.js';
 import { hostView } from './hosts.js';
+import { portChipsOf } from './ports.js';
 
 /** A page of matching hosts, by family then address, and how many match in all (one round trip). */
 export async function searchHosts(deps: AppDeps, f: HostFilter & { limit: number; offset: number }) {
@@ -12,7 +13,8 @@ export async function searchHosts(deps: AppDeps, f: HostFilter & { limit: number
     // ip_key is 8 hex digits for IPv4 and 32 for IPv6: its length orders the families
     deps.db.select().from(hosts).where(where).orderBy(sql`length(${hosts.ipKey})`, asc(hosts.ipKey)).limit(f.limit).offset(f.offset),
   ])) as [{ n: number }[], HostRow[]];
-  return { total: Number(counted[0]?.n ?? 0), hosts: rows.map(hostView) };
+  const chips = await portChipsOf(deps, rows.map((r) => r.id));
+  return { total: Number(counted[0]?.n ?? 0), hosts: rows.map((r) => ({ ...hostView(r), ports: chips.get(r.id) ?? [] })) };
 }
 
 /** Every tag in use and how many hosts carry it, sorted by tag. */

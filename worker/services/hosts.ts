@@ -119,12 +119,6 @@ export async function updateHost(deps: AppDeps, id: number, fields: HostFields):
   return row!;
 }
 
-export async function hostEventsOf(deps: AppDeps, id: number, limit: number) {
-  await getHost(deps, id);
-  const rows = await deps.db.select().from(hostEvents).where(eq(hostEvents.hostId, id)).orderBy(desc(hostEvents.at), desc(hostEvents.id)).limit(limit);
-  return rows.map((e) => ({ id: e.id, at: e.at.toISOString(), from: e.fromStatus, to: e.toStatus, probeId: e.probeId }));
-}
-
 export const HISTORY_WINDOWS = { '24h': 24 * 3_600_000, '7d': 7 * 24 * 3_600_000 } as const;
 export type HistoryWindow = keyof typeof HISTORY_WINDOWS;
 

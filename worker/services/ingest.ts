@@ -1,207 +1,79 @@
-import { and, eq, gte, inArray, lte, sql, type SQL } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
 import { parseCidr, type Cidr } from '../../schema/ip/cidr.js';
-import type { LiveHostChange } from '../../schema/live.js';
-import { MAX_FRAME_SAMPLES, type SweepRejection, type SweepResult } from '../../schema/protocol.js';
-import { hosts, ingestLedger, probes, subnets } from '../../schema/tables/index.js';
+import type { LiveEvent } from '../../schema/live.js';
+import { MAX_FRAME_SAMPLES, type ResultItem, type ResultRejection } from '../../schema/protocol.js';
+import { ingestLedger, probes, subnets } from '../../schema/tables/index.js';
 import { batchable, isUniqueViolation } from '../db.js';
 import type { AppDeps } from '../deps.js';
-import { planIngest, type IngestPlan, type TrackedHost } from '../domain/ingest-plan.js';
-import { parseIpFast } from '../domain/ip-text.js';
-import { checkSweep, listedEntries, sweepSpan } from '../domain/sweep-checks.js';
-import { chunks } from '../chunks.js';
-import { hostIdsByIp } from './hosts.js';
-import { ROWS_PER_STATEMENT } from './json-rows.js';
+import { resultIngests } from '../ingest/index.js';
+import type { PreparedResults, Rejection } from '../ingest/types.js';
 
 export interface IngestOutcome {
   duplicate: boolean;
   rejectedSubnets: number[];
   /** Sweeps of the probe's own subnets that were not applied, and why. */
-  rejectedSweeps: { subnetId: number; at: number; reason: SweepRejection }[];
+  rejectedSweeps: { subnetId: number; at: number; reason: ResultRejection }[];
+  /** The same for results of other kinds. */
+  rejectedResults: Rejection[];
   /** Set when nothing of the batch was stored (no ledger row either: a re-send is refused again). */
   refused: { code: 'too_many_samples'; message: string } | null;
-  /** Reported addresses that are not usable addresses of the sweep's range (the first few per subnet). */
+  /** Reported addresses that are not usable addresses of the result's subnet (the first few per subnet). */
   ignored: { subnetId: number; addresses: string[] }[];
   samples: number;
   events: number;
-  /** Subnets whose sweeps were applied. */
-  subnetIds: number[];
-  /** The state transitions the batch produced, for the live feed. */
-  changes: LiveHostChange[];
+  /** What the live feed hears now the batch is stored. */
+  live: LiveEvent[];
 }
 
-const NOTHING = { rejectedSubnets: [], rejectedSweeps: [], refused: null, ignored: [], samples: 0, events: 0, subnetIds: [], changes: [] };
+const NOTHING = { rejectedSubnets: [], rejectedSweeps: [], rejectedResults: [], refused: null, ignored: [], samples: 0, events: 0, live: [] };
 const DUPLICATE: IngestOutcome = { duplicate: true, ...NOTHING };
 
 function tooMany(counted: string): IngestOutcome {
-  const message = `the batch would write ${counted} samples; at most ${MAX_FRAME_SAMPLES} per batch (split the sweep into ranges)`;
+  const message = `the batch would write ${counted} samples; at most ${MAX_FRAME_SAMPLES} per batch (split the results into parts)`;
   return { duplicate: false, ...NOTHING, refused: { code: 'too_many_samples', message } };
 }
 
-type TrackedRow = [string, string, TrackedHost['status'], number, number | null, number | null, number | null, number | null, number | null, number];
-
 /**
- * Hosts of a subnet matching `where`, at most `limit`, read along the (subnet, address) index. SQLite builds one
- * JSON value of them: a row object per host through drizzle cost far more (2,000 hosts in a profiling run: ~80 ms
- * against ~2 ms).
+ * Stores one result batch from a probe exactly once: the ledger row is written in the same atomic batch as the
+ * rows of every kind of result in it, so a re-sent batch either finds its ledger row or fails on it as a whole.
+ * Each kind plans its own rows (`worker/ingest/`). A batch that would write more than MAX_FRAME_SAMPLES rows is
+ * refused whole, before any write. The caller serialises batches per probe (subnets belong to one probe, so no
+ * two writers race on a host).
  */
-async function loadTracked(deps: AppDeps, subnetId: number, where: SQL, limit: number): Promise<TrackedHost[]> {
-  const [{ part }] = (await deps.db.all<{ part: string }>(sql`
-    SELECT json_group_array(json_array(ip, ip_key, status, consecutive_failures, latency_ms, first_seen_at, last_seen_at,
-      last_checked_at, last_change_at, times_seen)) AS part
-    FROM (SELECT * FROM ${hosts} WHERE ${hosts.subnetId} = ${subnetId} AND ${where} LIMIT ${limit})`)) as [{ part: string }];
-  return (JSON.parse(part) as TrackedRow[]).map(([ip, ipKey, status, consecutiveFailures, latencyMs, firstSeenAt, lastSeenAt, lastCheckedAt, lastChangeAt, timesSeen]) => ({
-    ip,
-    ipKey,
-    status,
-    consecutiveFailures,
-    latencyMs,
-    firstSeenAt,
-    lastSeenAt,
-    lastCheckedAt,
-    lastChangeAt,
-    timesSeen,
-  }));
-}
-
-function canonicalTexts(texts: Iterable<string>): string[] {
-  const out = new Set<string>();
-  for (const t of texts) {
-    try {
-      out.add(parseIpFast(t).text);
-    } catch {
-      // planIngest reports it as ignored
-    }
-  }
-  return [...out];
-}
-
-/**
- * The hosts planIngest needs for one subnet's sweeps: those inside each complete sweep's span, and those the
- * incomplete ones list. Each known host inside a complete sweep's span is one sample, so reading stops (null)
- * as soon as they alone exceed the budget: a frame never makes the server read more than about the bound.
- */
-async function loadForSweeps(deps: AppDeps, subnetId: number, cidr: Cidr, sweeps: SweepResult[], budget: { left: number }): Promise<TrackedHost[] | null> {
-  const found = new Map<string, TrackedHost>();
-  const bySpan = new Map<string, TrackedHost[]>();
-  for (const sweep of sweeps.filter((s) => s.complete)) {
-    const span = sweepSpan(cidr, sweep)!;
-    const key = `${span.firstKey}-${span.lastKey}`;
-    const rows = bySpan.get(key) ?? (await loadTracked(deps, subnetId, and(gte(hosts.ipKey, span.firstKey), lte(hosts.ipKey, span.lastKey))!, budget.left + 1));
-    bySpan.set(key, rows);
-    budget.left -= rows.length;
-    if (budget.left < 0) return null;
-    for (const h of rows) found.set(h.ip, h);
-  }
-  const listed = canonicalTexts(sweeps.filter((s) => !s.complete).flatMap((s) => [...s.up.map((u) => u.ip), ...s.down]));
-  if (listed.length) {
-    const inList = sql`${hosts.ip} IN (SELECT value FROM json_each(${JSON.stringify(listed)}))`;
-    for (const h of await loadTracked(deps, subnetId, inList, listed.length)) found.set(h.ip, h);
-  }
-  return [...found.values()];
-}
-
-// Bulk rows travel as one JSON parameter read by json_each: the SQL text stays constant and tiny, so
-// SQLite compiles it cheaply, and it fits D1's limit of 100 bound parameters per statement.
-
-function jsonRows<T>(rows: T[], toRow: (r: T) => unknown[], statement: (json: string) => SQL): SQL[] {
-  return chunks(rows, ROWS_PER_STATEMENT).map((part) => statement(JSON.stringify(part.map(toRow))));
-}
-
-function writeStatements(subnetId: number, plan: IngestPlan, probeId: number, now: number): SQL[] {
-  return [
-    ...jsonRows(
-      plan.hosts,
-      (h) => [h.ip, h.ipKey, h.status, h.consecutiveFailures, h.latencyMs, h.firstSeenAt, h.lastSeenAt, h.lastCheckedAt, h.lastChangeAt, h.timesSeen],
-      (json) => sql`INSERT INTO hosts (subnet_id, ip, ip_key, status, consecutive_failures, latency_ms, first_seen_at,
-          last_seen_at, last_checked_at, last_change_at, times_seen, created_at, updated_at)
-        SELECT ${subnetId}, value->>0, value->>1, value->>2, value->>3, value->>4, value->>5, value->>6, value->>7,
-          value->>8, value->>9, ${now}, ${now} FROM json_each(${json}) WHERE true
-        ON CONFLICT(ip) DO UPDATE SET status = excluded.status, consecutive_failures = excluded.consecutive_failures,
-          latency_ms = excluded.latency_ms, first_seen_at = excluded.first_seen_at, last_seen_at = excluded.last_seen_at,
-          last_checked_at = excluded.last_checked_at, last_change_at = excluded.last_change_at,
-          times_seen = excluded.times_seen, updated_at = excluded.updated_at`,
-    ),
-    // keyed by ip and joined to hosts, so rows of hosts created in this same batch find their id
-    ...jsonRows(
-      plan.samples,
-      (s) => [s.ip, s.at, s.up ? 1 : 0, s.latencyMs],
-      (json) => sql`INSERT INTO host_samples (host_id, at, up, latency_ms)
-        SELECT h.id, j.value->>1, j.value->>2, j.value->>3 FROM json_each(${json}) j JOIN hosts h ON h.ip = j.value->>0 WHERE true
-        ON CONFLICT(at, host_id) DO NOTHING`,
-    ),
-    ...jsonRows(
-      plan.events,
-      (e) => [e.ip, e.at, e.from, e.to],
-      (json) => sql`INSERT INTO host_events (host_id, at, from_status, to_status, probe_id)
-        SELECT h.id, j.value->>1, j.value->>2, j.value->>3, ${probeId} FROM json_each(${json}) j JOIN hosts h ON h.ip = j.value->>0`,
-    ),
-    ...jsonRows(
-      plan.hourly,
-      (b) => [b.ip, b.hour, b.samples, b.upSamples, b.latencySumMs],
-      (json) => sql`INSERT INTO host_hourly (host_id, hour, samples, up_samples, latency_sum_ms)
-        SELECT h.id, j.value->>1, j.value->>2, j.value->>3, j.value->>4 FROM json_each(${json}) j JOIN hosts h ON h.ip = j.value->>0 WHERE true
-        ON CONFLICT(hour, host_id) DO UPDATE SET samples = samples + excluded.samples,
-          up_samples = up_samples + excluded.up_samples, latency_sum_ms = latency_sum_ms + excluded.latency_sum_ms`,
-    ),
-  ];
-}
-
-/**
- * Stores one result batch from a probe exactly once: the ledger row is written in the same atomic
- * batch as the results, so a re-sent batch either finds its ledger row or fails on it as a whole.
- * A batch that would write more than MAX_FRAME_SAMPLES samples is refused whole, before any write.
- * The caller serialises batches per probe (subnets belong to one probe, so no two writers race on a host).
- */
-export async function ingestBatch(
-  deps: AppDeps,
-  probeId: number,
-  batchId: string,
-  sweeps: ReadonlyArray<SweepResult>,
-): Promise<IngestOutcome> {
+export async function ingestBatch(deps: AppDeps, probeId: number, batchId: string, results: ReadonlyArray<ResultItem>): Promise<IngestOutcome> {
   const { db } = deps;
   const done = await db
     .select({ n: ingestLedger.samples })
     .from(ingestLedger)
     .where(and(eq(ingestLedger.probeId, probeId), eq(ingestLedger.batchId, batchId)));
   if (done.length) return DUPLICATE;
-  const listed = listedEntries(sweeps);
+  const byKind = resultIngests.map((ingest) => ({ ingest, items: results.filter((r) => r.kind === ingest.kind) })).filter((k) => k.items.length);
+  const listed = byKind.reduce((n, k) => n + k.ingest.listed(k.items as never), 0);
   if (listed > MAX_FRAME_SAMPLES) return tooMany(`at least ${listed}`);
 
-  const wanted = [...new Set(sweeps.map((s) => s.subnetId))];
-  const owned = await db
+  const wanted = [...new Set(results.map((s) => s.subnetId))];
+  const rows = await db
     .select({ id: subnets.id, cidr: subnets.cidr })
     .from(subnets)
     .where(and(inArray(subnets.id, wanted), eq(subnets.probeId, probeId)));
-  const ownedIds = new Set(owned.map((s) => s.id));
-  const rejectedSubnets = wanted.filter((id) => !ownedIds.has(id));
+  const owned = new Map<number, Cidr>(rows.map((s) => [s.id, parseCidr(s.cidr)]));
+  const rejectedSubnets = wanted.filter((id) => !owned.has(id));
 
   const now = deps.clock.now();
-  const rejectedSweeps: IngestOutcome['rejectedSweeps'] = [];
-  const plans: { subnetId: number; plan: IngestPlan }[] = [];
   const budget = { left: MAX_FRAME_SAMPLES };
-  for (const subnet of owned) {
-    const cidr = parseCidr(subnet.cidr);
-    const accepted = sweeps.filter((s) => {
-      if (s.subnetId !== subnet.id) return false;
-      const reason = checkSweep(cidr, s, now);
-      if (reason) rejectedSweeps.push({ subnetId: s.subnetId, at: s.at, reason });
-      return !reason;
-    });
-    if (!accepted.length) continue;
-    const current = await loadForSweeps(deps, subnet.id, cidr, accepted, budget);
-    if (!current) return tooMany(`more than ${MAX_FRAME_SAMPLES}`);
-    plans.push({ subnetId: subnet.id, plan: planIngest(cidr, current, accepted, deps.config.downAfterFailures) });
+  const prepared: PreparedResults[] = [];
+  for (const { ingest, items } of byKind) {
+    const p = await ingest.prepare({ deps, probeId, now, owned, budget }, items.filter((r) => owned.has(r.subnetId)) as never);
+    if (!p) return tooMany(`more than ${MAX_FRAME_SAMPLES}`);
+    prepared.push(p);
   }
-  const samples = plans.reduce((n, p) => n + p.plan.samples.length, 0);
+  const samples = prepared.reduce((n, p) => n + p.samples, 0);
   if (samples > MAX_FRAME_SAMPLES) return tooMany(String(samples));
 
-  const statements = plans.flatMap((p) => writeStatements(p.subnetId, p.plan, probeId, now));
-  const transitions = plans.flatMap((p) => p.plan.events.map((e) => ({ ...e, subnetId: p.subnetId })));
-  const ignored = plans.filter((p) => p.plan.ignored.length).map((p) => ({ subnetId: p.subnetId, addresses: p.plan.ignored.slice(0, 10) }));
   const batch: BatchItem<'sqlite'>[] = [
     db.insert(ingestLedger).values({ probeId, batchId, samples, appliedAt: new Date(now) }),
-    ...statements.map((s) => batchable(db, s)),
+    ...prepared.flatMap((p) => p.statements).map((s) => batchable(db, s)),
     db.update(probes).set({ lastSeenAt: new Date(now) }).where(eq(probes.id, probeId)),
   ];
   try {
@@ -210,9 +82,17 @@ export async function ingestBatch(
     if (isUniqueViolation(e, 'ingest_ledger')) return DUPLICATE;
     throw e;
   }
-  const ids = await hostIdsByIp(deps, [...new Set(transitions.map((t) => t.ip))]);
-  const changes = transitions.map((t) => ({ hostId: ids.get(t.ip) ?? 0, subnetId: t.subnetId, ip: t.ip, from: t.from, to: t.to, at: new Date(t.at).toISOString() }));
-  const subnetIds = plans.map((p) => p.subnetId);
-  return { duplicate: false, rejectedSubnets, rejectedSweeps, refused: null, ignored, samples, events: transitions.length, subnetIds, changes };
+  const live = (await Promise.all(prepared.map((p) => p.announce(deps)))).flat();
+  const rejected = prepared.flatMap((p) => p.rejected);
+  return {
+    duplicate: false,
+    rejectedSubnets,
+    rejectedSweeps: rejected.filter((r) => r.kind === 'sweep').map(({ subnetId, at, reason }) => ({ subnetId, at, reason })),
+    rejectedResults: rejected.filter((r) => r.kind !== 'sweep'),
+    refused: null,
+    ignored: prepared.flatMap((p) => p.ignored),
+    samples,
+    events: prepared.reduce((n, p) => n + p.events, 0),
+    live,
+  };
 }
-

@@ -4,6 +4,7 @@ import { collapseUnused, firstUnused } from '../../schema/ip/ranges.js';
 import { hosts, type HostStatus } from '../../schema/tables/index.js';
 import type { AppDeps } from '../deps.js';
 import { hostTableRow } from '../domain/table-rows.js';
+import { portChipsOfSubnet } from './ports.js';
 import { AppError } from '../errors.js';
 import { getSubnet, subnetView } from './subnets.js';
 
@@ -51,11 +52,14 @@ export async function subnetTable(deps: AppDeps, subnetId: number) {
     hostTableRow({ id, ip, status, latencyMs, hostname, lastSeenAt, lastChangeAt, reserved: reserved === 1 }, now),
   );
   const up = used.reduce((n, h) => n + (h[3] === 'up' ? 1 : 0), 0);
+  const chips = await portChipsOfSubnet(deps, subnetId);
   return {
     subnet: subnetView(subnet, { used: used.length, up }),
     now: Math.floor(now / 1000),
     range: [formatIp(range.first, c.family), formatIp(range.last, c.family)] as [string, string],
     hosts: rows,
+    /** Open ports by host id: `[port, protocol, service]` (a host that is not up keeps its last known ones). */
+    ports: Object.fromEntries([...chips].map(([id, list]) => [id, list.map((p) => [p.port, p.protocol, p.service] as const)])),
   };
 }
 

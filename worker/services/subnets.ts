@@ -3,6 +3,7 @@ import { addressCount, CidrError, ipKey, parseCidr, usableRange, type Cidr } fro
 import { hosts, probes, subnets, type SubnetRow } from '../../schema/tables/index.js';
 import type { AppDeps } from '../deps.js';
 import { AppError, notFound } from '../errors.js';
+import { checkedArgs } from './port-scans.js';
 
 export interface SubnetInput {
   cidr: string;
@@ -10,9 +11,20 @@ export interface SubnetInput {
   notes?: string;
   probeId?: number | null;
   sweepIntervalSeconds?: number;
+  portScan?: { enabled?: boolean; args?: string | null; intervalMinutes?: number | null };
 }
 
 export type SubnetPatch = Partial<Omit<SubnetInput, 'cidr'>>;
+
+/** The port-scan settings as columns; arguments are checked against the allow-list (a 400 names a refused option). */
+function portScanColumns(p: SubnetInput['portScan']) {
+  if (!p) return {};
+  return {
+    ...(p.enabled !== undefined ? { portScanEnabled: p.enabled } : {}),
+    ...(p.args !== undefined ? { portScanArgs: p.args === null || !p.args.trim() ? null : checkedArgs(p.args).join(' ') } : {}),
+    ...(p.intervalMinutes !== undefined ? { portScanIntervalMinutes: p.intervalMinutes } : {}),
+  };
+}
 
 export function parseSubnetCidr(text: string): Cidr {
   try {
@@ -34,6 +46,7 @@ export function subnetView(row: SubnetRow, counts?: { used: number; up: number }
     notes: row.notes,
     probeId: row.probeId,
     sweepIntervalSeconds: row.sweepIntervalSeconds,
+    portScan: { enabled: row.portScanEnabled, args: row.portScanArgs, intervalMinutes: row.portScanIntervalMinutes },
     /** Decimal strings: an IPv6 block holds more than 2^53 addresses. */
     size: addressCount(c).toString(),
     usable: (u.last - u.first + 1n).toString(),
@@ -98,6 +111,7 @@ export async function createSubnet(deps: AppDeps, input: SubnetInput): Promise<S
       notes: input.notes ?? '',
       probeId,
       sweepIntervalSeconds: input.sweepIntervalSeconds ?? 60,
+      ...portScanColumns(input.portScan),
       createdAt: now,
       updatedAt: now,
     })
@@ -108,9 +122,10 @@ export async function createSubnet(deps: AppDeps, input: SubnetInput): Promise<S
 export async function updateSubnet(deps: AppDeps, id: number, patch: SubnetPatch): Promise<{ row: SubnetRow; before: SubnetRow }> {
   const before = await getSubnet(deps, id);
   await assertProbeExists(deps, patch.probeId);
+  const { portScan, ...fields } = patch;
   const [row] = await deps.db
     .update(subnets)
-    .set({ ...patch, updatedAt: new Date(deps.clock.now()) })
+    .set({ ...fields, ...portScanColumns(portScan), updatedAt: new Date(deps.clock.now()) })
     .where(eq(subnets.id, id))
     .returning();
   return { row: row!, before };

@@ -1,0 +1,6 @@
+import { portScanIngest } from './port-scan.js';
+import { sweepIngest } from './sweep.js';
+import type { ResultIngest } from './types.js';
+
+/** How the server stores each kind of result, one module each, chosen by the result's `kind`. */
+export const resultIngests: ResultIngest[] = [sweepIngest, portScanIngest] as ResultIngest[];
