@@ -8,8 +8,12 @@ export function capEffHasNetRaw(status: string): boolean {
   return hex !== undefined && ((BigInt(`0x${hex}`) >> CAP_NET_RAW) & 1n) === 1n;
 }
 
-/** Whether this process may open raw sockets (a SYN scan needs them): CAP_NET_RAW on Linux, root elsewhere. */
-export function hasRawSockets(): boolean {
+/**
+ * Whether nmap may open raw sockets (a SYN scan needs them): this process has CAP_NET_RAW, or nmap was granted it
+ * itself and told so (the container: `setcap` on the binary and NMAP_PRIVILEGED=1); root elsewhere.
+ */
+export function hasRawSockets(env: NodeJS.ProcessEnv = process.env): boolean {
+  if (env.NMAP_PRIVILEGED === '1') return true;
   try {
     return capEffHasNetRaw(readFileSync('/proc/self/status', 'utf8'));
   } catch {

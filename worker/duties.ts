@@ -1,5 +1,5 @@
 import { and, eq, lt } from 'drizzle-orm';
-import { auditLog, hostEvents, hostHourly, hostSamples, ingestLedger, probes, sessions } from '../schema/tables/index.js';
+import { auditLog, hostEvents, hostHourly, hostSamples, ingestLedger, jobs, portEvents, probes, sessions } from '../schema/tables/index.js';
 import { SPOOL_MAX_AGE_MS } from '../schema/protocol.js';
 import type { AppConfig } from './config.js';
 import type { AppDeps } from './deps.js';
@@ -36,7 +36,7 @@ export const offlineProbes: Duty = {
   },
 };
 
-/** Raw samples live a week (the hourly roll-up keeps uptime for longer); spent ledger rows, sessions, old audit rows and forgotten login failures go too. */
+/** Raw samples live a week (the hourly roll-up keeps uptime for longer); spent ledger rows, sessions, old jobs, old audit rows and forgotten login failures go too; events (state and port) live as long as the roll-up. */
 export const pruneHistory: Duty = {
   name: 'prune-history',
   everySeconds: 3600,
@@ -46,6 +46,9 @@ export const pruneHistory: Duty = {
       deps.db.delete(hostSamples).where(lt(hostSamples.at, new Date(now - deps.config.rawSampleRetentionDays * DAY_MS))),
       deps.db.delete(hostHourly).where(lt(hostHourly.hour, new Date(now - deps.config.hourlyRetentionDays * DAY_MS))),
       deps.db.delete(hostEvents).where(lt(hostEvents.at, new Date(now - deps.config.hourlyRetentionDays * DAY_MS))),
+      deps.db.delete(portEvents).where(lt(portEvents.at, new Date(now - deps.config.hourlyRetentionDays * DAY_MS))),
+      // finished or expired jobs are only kept as long as their results could still arrive, and a week to look back
+      deps.db.delete(jobs).where(lt(jobs.expiresAt, new Date(now - 7 * DAY_MS))),
       // a probe's spool gives up on a batch after SPOOL_MAX_AGE_MS: a day more and no re-send can come
       deps.db.delete(ingestLedger).where(lt(ingestLedger.appliedAt, new Date(now - SPOOL_MAX_AGE_MS - DAY_MS))),
       deps.db.delete(sessions).where(lt(sessions.expiresAt, new Date(now))),
