@@ -1,11 +1,14 @@
 import type { D1Database, DurableObjectNamespace, Fetcher } from '@cloudflare/workers-types';
+import type { LiveFeedObject } from './live-object.js';
+import type { ProbeHubObject } from './probe-object.js';
 
 /** Bindings and variables of the Worker (wrangler.toml, secrets). */
 export interface Env {
   DB: D1Database;
-  PROBES: DurableObjectNamespace;
+  /** One ProbeHubObject per probe, named `probe-<id>`. */
+  PROBES: DurableObjectNamespace<ProbeHubObject>;
   /** The singleton LiveFeedObject (GET /api/live). */
-  LIVE: DurableObjectNamespace;
+  LIVE: DurableObjectNamespace<LiveFeedObject>;
   ASSETS: Fetcher;
   /** Optional libSQL/Turso database instead of D1. */
   LIBSQL_URL?: string;

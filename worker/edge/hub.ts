@@ -1,26 +1,25 @@
 import type { DurableObjectNamespace, DurableObjectStub } from '@cloudflare/workers-types';
 import type { ServerMessage } from '../../schema/protocol.js';
 import type { ProbeHub } from '../deps.js';
+import type { ProbeHubObject } from './probe-object.js';
 
-/** The probe hub on Workers: each probe's socket lives in its own Durable Object, named after the probe. */
+/** The probe hub on Workers: each probe's socket lives in its own Durable Object, named after the probe, called over RPC. */
 export class DurableObjectProbeHub implements ProbeHub {
-  constructor(private readonly ns: DurableObjectNamespace) {}
+  constructor(private readonly ns: DurableObjectNamespace<ProbeHubObject>) {}
 
-  stub(probeId: number): DurableObjectStub {
-    return this.ns.get(this.ns.idFromName(`probe-${probeId}`));
+  private stub(probeId: number): DurableObjectStub<ProbeHubObject> {
+    return this.ns.getByName(`probe-${probeId}`);
   }
 
   async send(probeId: number, message: ServerMessage): Promise<boolean> {
-    const res = await this.stub(probeId).fetch('https://probe/send', { method: 'POST', body: JSON.stringify(message) });
-    return ((await res.json()) as { sent: boolean }).sent;
+    return this.stub(probeId).send(message);
   }
 
   async isConnected(probeId: number): Promise<boolean> {
-    const res = await this.stub(probeId).fetch('https://probe/status');
-    return ((await res.json()) as { connected: boolean }).connected;
+    return this.stub(probeId).isConnected();
   }
 
   async disconnect(probeId: number, reason: string): Promise<void> {
-    await this.stub(probeId).fetch('https://probe/disconnect', { method: 'POST', body: reason });
+    await this.stub(probeId).disconnect(reason);
   }
 }

@@ -7,6 +7,7 @@ import { errorBody } from '../errors.js';
 import { authenticateProbe } from '../probe-link/session.js';
 import { ensureAdmin } from '../services/auth.js';
 import { edgeDeps } from './deps.js';
+import { PROBE_HEADER } from './probe-object.js';
 import { spaFallback } from './spa-fallback.js';
 import type { Env } from './env.js';
 
@@ -55,9 +56,9 @@ async function connectProbe(request: Request, env: Env, deps: AppDeps): Promise<
     return new Response(null, { status: 401 });
   }
   const forwarded = new Request('https://probe/connect', request);
-  forwarded.headers.set('x-edge-ipam-probe', JSON.stringify(probe));
-  const stub = env.PROBES.get(env.PROBES.idFromName(`probe-${probe.id}`));
-  return stub.fetch(forwarded as never) as unknown as Response;
+  forwarded.headers.set(PROBE_HEADER, JSON.stringify(probe));
+  // the upgrade is a fetch, not RPC; the app is typed with the DOM's Request and Response, the stub with workerd's
+  return env.PROBES.getByName(`probe-${probe.id}`).fetch(forwarded as never) as unknown as Response;
 }
 
 export default {
@@ -77,6 +78,6 @@ export default {
   async scheduled(controller: ScheduledController, env: Env): Promise<void> {
     const h = await host(env);
     // The cron fires every minute; each duty runs on the ticks that cross its own period (Node: a timer per duty).
-    await runDuties(h.deps, dueDuties(controller.scheduledTime));
+    await runDuties(h.deps, dueDuties(controller.scheduledTime, h.deps.config));
   },
 };

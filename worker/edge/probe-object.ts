@@ -1,91 +1,127 @@
-import type { DurableObjectState, WebSocket as CfWebSocket } from '@cloudflare/workers-types';
+import type {
+  Request as CfRequest,
+  Response as CfResponse,
+  WebSocket as CfWebSocket,
+  WebSocketPair as CfWebSocketPair,
+} from '@cloudflare/workers-types';
+import { DurableObject } from 'cloudflare:workers';
+import { z } from 'zod';
 import type { ServerMessage } from '../../schema/protocol.js';
 import type { AppDeps } from '../deps.js';
-import { handleProbeFrame, probeConnected, probeDisconnected } from '../probe-link/session.js';
+import { ProbeLinks, type ProbeIdentity, type ProbeSocket } from '../probe-link/connection.js';
 import { edgeDeps } from './deps.js';
 import type { Env } from './env.js';
 
-interface Attachment {
-  id: number;
-  name: string;
+/** The Worker's header that tells the object which probe it authenticated (worker/edge/index.ts). */
+export const PROBE_HEADER = 'x-edge-ipam-probe';
+const probeIdentity = z.object({ id: z.number().int().positive(), name: z.string() });
+
+// the runtime's globals as workerd types them (the project's global types are Node's and the DOM's)
+declare const WebSocketPair: typeof CfWebSocketPair;
+declare const Response: typeof CfResponse;
+const OPEN = 1;
+
+/** A hibernatable socket as the probe-link core sees it. */
+class HibernatableSocket implements ProbeSocket {
+  constructor(readonly ws: CfWebSocket) {}
+  send(text: string) {
+    this.ws.send(text);
+  }
+  close(code: number, reason: string) {
+    this.ws.close(code, reason);
+  }
+  isOpen() {
+    return this.ws.readyState === OPEN;
+  }
+  /** The probe's identity travels with the socket, so it survives hibernation. */
+  probe(): ProbeIdentity {
+    return probeIdentity.parse(this.ws.deserializeAttachment());
+  }
 }
 
-declare const WebSocketPair: { new (): { 0: CfWebSocket; 1: CfWebSocket } };
-
 /**
- * Holds one probe's WebSocket with the hibernation API: the object sleeps between frames and wakes for
- * each one; the probe's identity travels with the socket (serializeAttachment).
+ * Holds one probe's WebSocket with the hibernation API (the object sleeps between frames and wakes for
+ * each one), over the same core as the Node hub. The upgrade is a fetch; send, isConnected and disconnect
+ * are RPC methods (worker/edge/hub.ts).
  */
-export class ProbeHubObject {
-  // Frames of one probe are handled in order (ingest relies on it); D1 calls do not hold the input gate.
-  private queue: Promise<unknown> = Promise.resolve();
+export class ProbeHubObject extends DurableObject<Env> {
   // built once per object (it lives until it hibernates), not once per frame
   private deps: AppDeps | null = null;
+  // D1 calls do not hold the input gate, so the core's per-probe queue keeps the frames in order
+  private readonly links = new ProbeLinks<HibernatableSocket>(() => (this.deps ??= edgeDeps(this.env)));
+  private readonly sockets = new WeakMap<CfWebSocket, HibernatableSocket>();
+  /** The probe whose sockets this object holds, once it has seen one. */
+  private probeId: number | null = null;
+  private restored = false;
 
-  constructor(
-    private readonly ctx: DurableObjectState,
-    private readonly env: Env,
-  ) {}
-
-  private appDeps(): AppDeps {
-    return (this.deps ??= edgeDeps(this.env));
+  private socket(ws: CfWebSocket): HibernatableSocket {
+    let s = this.sockets.get(ws);
+    if (!s) this.sockets.set(ws, (s = new HibernatableSocket(ws)));
+    return s;
   }
 
-  private open(): CfWebSocket[] {
-    return this.ctx.getWebSockets().filter((ws) => ws.readyState === 1);
+  /**
+   * Once per life of the object: after hibernation the core has forgotten which socket is current, and it
+   * is whichever is open. `closing` (the socket whose close woke the object) is current only when no other
+   * is open, so a replaced socket's close does not mark the probe offline.
+   */
+  private restore(closing?: CfWebSocket): void {
+    if (this.restored) return;
+    this.restored = true;
+    const open = this.ctx.getWebSockets().filter((ws) => ws !== closing && ws.readyState === OPEN);
+    const ws = open.at(-1) ?? closing;
+    if (!ws) return;
+    const s = this.socket(ws);
+    this.probeId = s.probe().id;
+    this.links.adopt(this.probeId, s);
   }
 
-  private enqueue<T>(work: () => Promise<T>): Promise<T> {
-    const next = this.queue.then(work, work);
-    this.queue = next.catch(() => undefined);
-    return next;
+  override async fetch(request: CfRequest): Promise<CfResponse> {
+    if (new URL(request.url).pathname !== '/connect') return new Response('not found', { status: 404 });
+    const probe = probeIdentity.safeParse(JSON.parse(request.headers.get(PROBE_HEADER) ?? 'null'));
+    if (!probe.success) return new Response('missing probe', { status: 400 });
+    this.restore();
+    const pair = new WebSocketPair();
+    const [client, server] = [pair[0], pair[1]];
+    this.ctx.acceptWebSocket(server);
+    server.serializeAttachment(probe.data);
+    this.probeId = probe.data.id;
+    await this.links.opened(probe.data, this.socket(server));
+    return new Response(null, { status: 101, webSocket: client });
   }
 
-  private static reply(ws: CfWebSocket, messages: ServerMessage[]) {
-    for (const m of messages) ws.send(JSON.stringify(m));
+  /** RPC: delivers a message if the probe is connected; false when it is not. */
+  send(message: ServerMessage): boolean {
+    this.restore();
+    return this.probeId !== null && this.links.send(this.probeId, message);
   }
 
-  async fetch(request: Request): Promise<Response> {
-    const { pathname } = new URL(request.url);
-    if (pathname === '/connect') {
-      const probe = JSON.parse(request.headers.get('x-edge-ipam-probe') ?? 'null') as Attachment | null;
-      if (!probe) return new Response('missing probe', { status: 400 });
-      for (const old of this.open()) old.close(4000, 'replaced by a newer connection');
-      const pair = new WebSocketPair();
-      const [client, server] = [pair[0], pair[1]];
-      this.ctx.acceptWebSocket(server);
-      server.serializeAttachment(probe);
-      await this.enqueue(async () => ProbeHubObject.reply(server, await probeConnected(this.appDeps(), probe)));
-      return new Response(null, { status: 101, webSocket: client } as ResponseInit);
-    }
-    if (pathname === '/send') {
-      const [ws] = this.open();
-      if (ws) ws.send(await request.text());
-      return Response.json({ sent: !!ws });
-    }
-    if (pathname === '/status') return Response.json({ connected: this.open().length > 0 });
-    if (pathname === '/disconnect') {
-      const reason = await request.text();
-      for (const ws of this.open()) ws.close(4001, reason.slice(0, 100));
-      return Response.json({ ok: true });
-    }
-    return new Response('not found', { status: 404 });
+  /** RPC. */
+  isConnected(): boolean {
+    this.restore();
+    return this.probeId !== null && this.links.isConnected(this.probeId);
   }
 
-  async webSocketMessage(ws: CfWebSocket, message: string | ArrayBuffer): Promise<void> {
-    const probe = ws.deserializeAttachment() as Attachment;
+  /** RPC: closes the probe's connection (after a revoke, or when it has gone silent). */
+  disconnect(reason: string): void {
+    this.restore();
+    if (this.probeId !== null) this.links.disconnect(this.probeId, reason);
+  }
+
+  override async webSocketMessage(ws: CfWebSocket, message: string | ArrayBuffer): Promise<void> {
+    this.restore();
+    const s = this.socket(ws);
     const text = typeof message === 'string' ? message : new TextDecoder().decode(message);
-    await this.enqueue(async () => ProbeHubObject.reply(ws, await handleProbeFrame(this.appDeps(), probe.id, text)));
+    await this.links.message(s.probe().id, s, text);
   }
 
-  async webSocketClose(ws: CfWebSocket): Promise<void> {
-    const probe = ws.deserializeAttachment() as Attachment;
-    // replaced by a newer connection: the probe is still here
-    if (this.open().some((other) => other !== ws)) return;
-    await this.enqueue(() => probeDisconnected(this.appDeps(), probe.id));
+  override async webSocketClose(ws: CfWebSocket): Promise<void> {
+    this.restore(ws);
+    const s = this.socket(ws);
+    await this.links.closed(s.probe().id, s);
   }
 
-  async webSocketError(ws: CfWebSocket): Promise<void> {
+  override async webSocketError(ws: CfWebSocket): Promise<void> {
     await this.webSocketClose(ws);
   }
 }
