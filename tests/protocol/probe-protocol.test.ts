@@ -244,6 +244,55 @@ afterAll(() => server.close());
     two.close();
   });
 
+  it('a replaced connection closing leaves the probe connected and its hosts as they were; the current one closing does not', async () => {
+    const p = (await api('POST', '/api/probes', { name: 'replaced' })).body;
+    const subnet = (await api('POST', '/api/subnets', { cidr: '198.18.50.0/29', probeId: p.id })).body;
+    const state = async () => ({
+      connected: (await api('GET', '/api/probes')).body.probes.find((x: any) => x.id === p.id).connected,
+      host: (await api('GET', `/api/subnets/${subnet.id}/hosts`)).body.rows.find((r: any) => r.ip === '198.18.50.1')?.status,
+    });
+    const one = await RawProbe.connect(server.url, p.token);
+    await one.next('assignment');
+    one.send({ type: 'results', batchId: 'replaced-1', sweeps: [{ subnetId: subnet.id, at: Date.now() - 1000, durationMs: 2, complete: true, up: [{ ip: '198.18.50.1', latencyMs: 0.5 }], down: [] }] });
+    await one.next('ack');
+    expect(await state()).toEqual({ connected: true, host: 'up' });
+
+    const live = await LiveClient.open((path, init) => fetch(server.url + path, init), { cookie });
+    await live.next('hello');
+    const closed = new Promise<number>((resolve) => one.ws.once('close', (code) => resolve(code)));
+    const two = await RawProbe.connect(server.url, p.token);
+    await two.next('welcome');
+    expect(await closed).toBe(4000);
+    // the server has seen the old socket's close by now; frames of a probe are handled in order, so the pong comes after whatever that close did
+    await new Promise((r) => setTimeout(r, 300));
+    two.send({ type: 'ping' });
+    await two.next('pong');
+    expect(await state()).toEqual({ connected: true, host: 'up' });
+    expect(live.log.filter((m) => m.event === 'probe' && m.data.probeId === p.id)).toEqual([{ event: 'probe', data: { probeId: p.id, connected: true } }]);
+
+    two.close();
+    expect(await live.next('probe', (d) => d.probeId === p.id && !d.connected)).toEqual({ probeId: p.id, connected: false });
+    expect(await state()).toEqual({ connected: false, host: 'unknown' });
+    live.close();
+  });
+
+  // a Durable Object with only hibernatable sockets sleeps after ~10 s idle and forgets its memory; the socket stays
+  it.runIf(host === 'edge')('after the probe’s object has hibernated, jobs still reach the probe and its close still marks it offline', async () => {
+    const p = (await api('POST', '/api/probes', { name: 'sleepy' })).body;
+    const subnet = (await api('POST', '/api/subnets', { cidr: '198.18.51.0/29', probeId: p.id })).body;
+    const probe = await RawProbe.connect(server.url, p.token);
+    await probe.next('assignment');
+    const live = await LiveClient.open((path, init) => fetch(server.url + path, init), { cookie });
+    await live.next('hello');
+    await new Promise((r) => setTimeout(r, 11_000));
+    const scan = (await api('POST', `/api/subnets/${subnet.id}/scan`)).body;
+    expect((await probe.next('job')).jobId).toBe(scan.jobId);
+    await new Promise((r) => setTimeout(r, 11_000));
+    probe.close();
+    expect(await live.next('probe', (d) => d.probeId === p.id)).toEqual({ probeId: p.id, connected: false });
+    live.close();
+  }, 40_000);
+
   it('serves the UI, the OpenAPI document and the docs page', async () => {
     const index = await fetch(server.url + '/');
     expect(await index.text()).toContain('importmap');
