@@ -2,14 +2,14 @@ import { and, eq, inArray, ne, sql } from 'drizzle-orm';
 import { parseCidr } from '../../schema/ip/cidr.js';
 import type { LogFields, Logger } from '../../schema/log.js';
 import { decodeFrame, MAX_FRAME_LENGTH, probeMessage, type ServerMessage } from '../../schema/protocol.js';
-import { hosts, probes, subnets, type HostStatus } from '../../schema/tables/index.js';
+import { hosts, jobs, probes, subnets, type HostStatus } from '../../schema/tables/index.js';
 import { sha256Hex } from '../crypto.js';
 import { batchable } from '../db.js';
 import type { AppDeps } from '../deps.js';
 import { LogGates } from '../domain/log-gate.js';
 import { announce } from '../live/announce.js';
 import { ingestBatch, type IngestOutcome } from '../services/ingest.js';
-import { recordJobStatus } from '../services/jobs.js';
+import { activeJob, recordJobStatus } from '../services/jobs.js';
 
 // What both hosts do with a probe's socket; they only move frames.
 
@@ -65,11 +65,16 @@ export async function probeDisconnected(deps: AppDeps, probeId: number): Promise
   const now = deps.clock.now();
   const watched = sql`${hosts.subnetId} IN (SELECT ${subnets.id} FROM ${subnets} WHERE ${subnets.probeId} = ${probeId})`;
   // the hosts about to change are read in the same atomic batch, so the live feed reports exactly those
-  const [going] = (await deps.db.batch([
+  const running = and(eq(jobs.probeId, probeId), activeJob(now));
+  const [going, stopped] = (await deps.db.batch([
     deps.db
       .select({ id: hosts.id, subnetId: hosts.subnetId, ip: hosts.ip, status: hosts.status })
       .from(hosts)
       .where(and(watched, ne(hosts.status, 'unknown'))),
+    // its jobs under way will not be reported on (results it spools still arrive): they end now, freeing their hosts
+    deps.db.select({ id: jobs.id, kind: jobs.kind, subnetId: jobs.subnetId }).from(jobs).where(running),
+    batchable(deps.db, sql`UPDATE hosts SET port_scan_job_id = NULL WHERE port_scan_job_id IN (SELECT id FROM jobs WHERE ${running})`),
+    deps.db.update(jobs).set({ state: 'failed', error: 'the probe disconnected', updatedAt: new Date(now) }).where(running),
     deps.db.update(probes).set({ connected: false }).where(eq(probes.id, probeId)),
     batchable(
       deps.db,
@@ -80,9 +85,12 @@ export async function probeDisconnected(deps: AppDeps, probeId: number): Promise
       .update(hosts)
       .set({ status: 'unknown', consecutiveFailures: 0, lastChangeAt: new Date(now), updatedAt: new Date(now) })
       .where(and(watched, ne(hosts.status, 'unknown'))),
-  ])) as [{ id: number; subnetId: number; ip: string; status: HostStatus }[], ...unknown[]];
-  deps.log.info('probe disconnected', { probeId });
+  ])) as [{ id: number; subnetId: number; ip: string; status: HostStatus }[], { id: string; kind: string; subnetId: number | null }[], ...unknown[]];
+  deps.log.info('probe disconnected', { probeId, jobsEnded: stopped.length });
   await announce(deps, { type: 'probe', data: { probeId, connected: false } });
+  for (const j of stopped) {
+    if (j.subnetId !== null) await announce(deps, { type: 'job', data: { jobId: j.id, kind: j.kind, subnetId: j.subnetId, probeId, state: 'failed', error: 'the probe disconnected' } });
+  }
   if (going.length) {
     const at = new Date(now).toISOString();
     const changes = going.map((h) => ({ hostId: h.id, subnetId: h.subnetId, ip: h.ip, from: h.status, to: 'unknown' as const, at }));

@@ -4,6 +4,7 @@ import { MAX_SCAN_TARGETS } from '../../schema/kinds/port-scan.js';
 import { checkNmapArgs, DEFAULT_NMAP_ARGS } from '../../schema/nmap-args.js';
 import { hosts, jobs, probes, type SubnetRow } from '../../schema/tables/index.js';
 import type { AppConfig } from '../config.js';
+import { batchable } from '../db.js';
 import type { AppDeps } from '../deps.js';
 import { decideScanNow, type ScanCandidate } from '../domain/port-scan-schedule.js';
 import { AppError, notFound, RetryLaterError } from '../errors.js';
@@ -74,7 +75,7 @@ export async function dispatchPortScan(
       // slack past the probe's own time limit for the last result to arrive
       expiresAt: new Date(now + timeoutMs + 60_000),
     }),
-    deps.db.run(sql`UPDATE hosts SET port_scan_job_id = ${jobId}${manual} WHERE id IN (SELECT value FROM json_each(${ids}))`),
+    batchable(deps.db, sql`UPDATE hosts SET port_scan_job_id = ${jobId}${manual} WHERE id IN (SELECT value FROM json_each(${ids}))`),
   ]);
   const sent = await deps.hub.send(d.probeId, {
     type: 'job',
