@@ -204,7 +204,7 @@ afterAll(() => server.close());
     const subnet = (await api('POST', '/api/subnets', { cidr: '127.0.0.0/29', probeId: p.id, sweepIntervalSeconds: 3600 })).body;
     const live = await LiveClient.open((path, init) => fetch(server.url + path, init), { cookie });
     const stateDir = mkdtempSync(join(tmpdir(), 'eipam-agent-'));
-    const agent = new ProbeAgent({ serverUrl: server.url, token: p.token, stateDir, heartbeatMs: 15_000, reconnectMaxMs: 1000, pingWorkers: 2, engine: 'ping', nmapAbove: 64, log: silentLogger });
+    const agent = new ProbeAgent({ serverUrl: server.url, token: p.token, stateDir, heartbeatMs: 15_000, reconnectMaxMs: 1000, pingWorkers: 2, engine: 'ping', nmapAbove: 64, portScan: { nmapBin: 'nmap', concurrency: 1 }, log: silentLogger });
     try {
       agent.start();
       // the first scheduled sweep finds 127.0.0.1-6
