@@ -108,13 +108,21 @@ export const portScanIngest: ResultIngest<PortScanItem> = {
       // an address without a host record (deleted since the job was sent) is not created by a port scan
       for (const ip of inSubnet.keys()) if (!targets.has(ip)) outside.push(ip);
       if (outside.length) ignored.push({ subnetId: item.subnetId, addresses: outside.slice(0, 10) });
+      let applied = 0;
+      let stale = 0;
       for (const [ip, scan] of inSubnet) {
         const target = targets.get(ip);
         if (!target) continue;
         const plan = planHostPorts(target, scan, item.at, item.scannedPorts);
-        if (plan.stale) continue;
+        if (plan.stale) {
+          stale++;
+          continue;
+        }
+        applied++;
         writes.push({ target, subnetId: item.subnetId, at: item.at, upserts: plan.upserts, closed: plan.closed, changes: plan.changes, jobId: item.jobId ?? null });
       }
+      // every host it names has a newer scan stored: the probe hears why nothing of it was applied
+      if (stale && !applied) rejected.push({ kind: 'port_scan', subnetId: item.subnetId, at: item.at, reason: 'stale' });
     }
     const samples = writes.reduce((n, w) => n + Math.max(1, w.upserts.length) + w.closed.length, 0);
     budget.left -= samples;
