@@ -30,7 +30,7 @@ export function portRoutes(deps: AppDeps) {
           200: json(
             z.object({
               hostId: z.number().int(),
-              stale: z.boolean().openapi({ description: 'the host is not up: these are its last known ports' }),
+              stale: z.boolean().openapi({ description: 'the host is not up, or its latest scan heard none of these ports (nothing answered): they are its last known ones' }),
               scannedAt: z.string().nullable(),
               nextScanAt: z.string().nullable(),
               job: z.object({ id: z.string(), state: z.string(), done: z.number().nullable(), total: z.number().nullable() }).nullable().openapi({ description: 'a port scan of this host under way' }),

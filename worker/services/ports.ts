@@ -61,7 +61,7 @@ export async function portEventsOf(deps: AppDeps, hostId: number | null, limit: 
   return rows.map(({ e, ip }) => ({ ...portEventView(e), hostId: e.hostId, ip }));
 }
 
-/** A host's open ports with their services, whether they are stale (the host is not up), and the history of changes. */
+/** A host's open ports with their services, whether they are stale (the host is not up, or its latest scan heard none of them), and the history of changes. */
 export async function hostPorts(deps: AppDeps, hostId: number, limit = 100) {
   const host = await getHost(deps, hostId);
   const rows = await deps.db.all<{ port: number; protocol: 'tcp' | 'udp'; state: 'open' | 'open|filtered'; service: string | null; product: string | null; version: string | null; first: number; last: number }>(sql`
@@ -71,9 +71,11 @@ export async function hostPorts(deps: AppDeps, hostId: number, limit = 100) {
     .select({ id: jobs.id, state: jobs.state, done: jobs.done, total: jobs.total })
     .from(jobs)
     .where(and(eq(jobs.id, host.portScanJobId ?? ''), activeJob(deps.clock.now())));
+  const scannedAt = host.portsScannedAt?.getTime() ?? null;
   return {
     hostId,
-    stale: host.status !== 'up',
+    // not up, or the latest scan heard none of them (nothing answered it): these are the last known ports
+    stale: host.status !== 'up' || (scannedAt !== null && rows.length > 0 && rows.every((r) => Number(r.last) < scannedAt)),
     scannedAt: host.portsScannedAt?.toISOString() ?? null,
     nextScanAt: host.portsNextScanAt?.toISOString() ?? null,
     job: job ?? null,
