@@ -21,7 +21,9 @@ export async function recordJobStatus(
     .where(and(eq(jobs.id, s.jobId), eq(jobs.probeId, probeId), inArray(jobs.state, ACTIVE)));
   if (!TERMINAL.has(s.state)) return void (await update);
   // finished: its hosts are free for the next "scan now" (a result batch frees them too, when it is applied)
-  await deps.db.batch([update, deps.db.update(hosts).set({ portScanJobId: null }).where(eq(hosts.portScanJobId, s.jobId))]);
+  // only the job's own probe frees its hosts (another probe's report on it changes nothing)
+  const own = sql`EXISTS (SELECT 1 FROM ${jobs} WHERE ${jobs.id} = ${s.jobId} AND ${jobs.probeId} = ${probeId})`;
+  await deps.db.batch([update, deps.db.update(hosts).set({ portScanJobId: null }).where(and(eq(hosts.portScanJobId, s.jobId), own))]);
 }
 
 /** Port-scan jobs of a probe under way now (the scheduler's concurrency cap). */
