@@ -6,6 +6,7 @@ import { html } from '../lib/html.js';
 import { useCan } from '../lib/session.js';
 import { useData } from '../lib/use-data.js';
 import { HostEditor } from './host-editor.js';
+import { HostPorts } from './host-ports.js';
 import { Sparkline } from './sparkline.js';
 import { StatusPill } from './status.js';
 
@@ -16,7 +17,8 @@ async function loadHost(id) {
     api('GET', `/api/hosts/${id}/history?window=7d`),
     api('GET', `/api/hosts/${id}/events?limit=50`),
   ]);
-  return { host, day, week, events: events.events };
+  // port changes have their own list in the Ports section
+  return { host, day, week, events: events.events.filter((e) => e.kind !== 'port') };
 }
 
 function CopyIp({ ip }) {
@@ -45,7 +47,7 @@ function HostDetails({ host }) {
   </dl>`;
 }
 
-/** The host drawer: uptime, latency sparkline, state changes and in-place editing. The URL carries ?host=<id>. */
+/** The host drawer: uptime, latency sparkline, state changes, open ports and in-place editing. The URL carries ?host=<id>. */
 export function HostDrawer({ hostId, onClose, onChanged = () => {} }) {
   const { data, error, reload } = useData(() => loadHost(hostId), [hostId], {
     events: ['hosts'],
@@ -89,6 +91,7 @@ export function HostDrawer({ hostId, onClose, onChanged = () => {} }) {
       </dl>
       <h3>Latency, last 2 h</h3>
       <${Sparkline} samples=${data.day.recent} label="Latency over the last 2 hours" />
+      <${HostPorts} host=${data.host} />
       <h3>Details</h3>
       ${edit ? html`<${HostEditor} host=${data.host} onSaved=${saved} />` : html`<${HostDetails} host=${data.host} />`}
       <h3>State changes</h3>

@@ -1,12 +1,14 @@
 // @ts-check
 import { grouped } from './format.js';
 import { arithmeticFor } from './ip.js';
+import { chipsOf } from './ports.js';
 
 /**
- * The subnet view's rows, from the compact /table answer { now, range, hosts }: hosts in address order and,
+ * The subnet view's rows, from the compact /table answer { now, range, hosts, ports }: hosts in address order and,
  * between them, one row per run of unused addresses. Pure: plain values in, plain values out.
  *
- * Host tuple: [id, ip, status, latencyMs, hostname, seen s ago, changed s ago, flags].
+ * Host tuple: [id, ip, status, latencyMs, hostname, seen s ago, changed s ago, flags]; `ports`: host id →
+ * [[port, protocol, service], …] for the hosts with open ports.
  */
 export const RESERVED = 1;
 
@@ -22,17 +24,23 @@ export function hostOf(row, now) {
  * allocating 20,000 strings the first paint never shows.
  */
 class HostItem {
-  constructor(tuple, now) {
+  constructor(tuple, now, portTuples) {
     this.kind = 'host';
     this.tuple = tuple;
     this.now = now;
+    this.portTuples = portTuples;
     this._host = undefined; // every field set here: objects of one shape stay fast
+    this._ports = undefined;
   }
   get key() {
     return `h${this.tuple[0]}`;
   }
   get host() {
     return (this._host ??= hostOf(this.tuple, this.now));
+  }
+  /** Open ports as chips ({ port, protocol, service }), [] for none. */
+  get ports() {
+    return (this._ports ??= chipsOf(this.portTuples));
   }
 }
 
@@ -65,7 +73,7 @@ class RunItem {
 }
 
 /** Hosts and collapsed runs of the usable range, in address order. The block is never enumerated. */
-export function collapse({ now, range, hosts }) {
+export function collapse({ now, range, hosts, ports = {} }) {
   const ip = arithmeticFor(range[0]);
   const hi = ip.parse(range[1]);
   const rows = [];
@@ -73,7 +81,7 @@ export function collapse({ now, range, hosts }) {
   for (const tuple of hosts) {
     const v = ip.parse(tuple[1]);
     if (v > next) rows.push(new RunItem(next, v - ip.one, ip));
-    rows.push(new HostItem(tuple, now));
+    rows.push(new HostItem(tuple, now, ports[tuple[0]]));
     if (v + ip.one > next) next = v + ip.one;
   }
   if (next <= hi) rows.push(new RunItem(next, hi, ip));

@@ -49,6 +49,15 @@ describe('subnet view rows', () => {
     expect(keys(displayItems(rows, {}, new Map([[IPV4.parse('198.18.0.2'), 8]]))).slice(1, 11)).toEqual(['r198.18.0.2', ...[2, 3, 4, 5, 6, 7, 8, 9].map((n) => `f198.18.0.${n}`), 'h2']);
   });
 
+  it('carries each host’s open ports from the answer’s ports map (none: an empty list)', () => {
+    const withPorts = collapse({ ...table, ports: { 2: [[22, 'tcp', 'ssh'], [53, 'udp', null]] } });
+    expect(withPorts.filter((r: any) => r.kind === 'host').map((r: any) => r.ports)).toEqual([
+      [],
+      [{ port: 22, protocol: 'tcp', service: 'ssh' }, { port: 53, protocol: 'udp', service: null }],
+    ]);
+    expect((rows[0] as any).ports).toEqual([]);
+  });
+
   it('lists the addresses of an IPv6 run across a word boundary, and never more than asked', () => {
     const [run] = collapse({ now: NOW, range: ['fd00::fffe', 'fd00::ffff:ffff:ffff:ffff'], hosts: [] });
     expect(runAddresses(run, 3)).toEqual(['fd00::fffe', 'fd00::ffff', 'fd00::1:0']);

@@ -6,6 +6,7 @@ import { Dot } from '../components/status.js';
 import { api } from '../lib/api.js';
 import { ago } from '../lib/format.js';
 import { html } from '../lib/html.js';
+import { probeRuns } from '../lib/ports.js';
 import { useCan } from '../lib/session.js';
 import { useData } from '../lib/use-data.js';
 
@@ -54,11 +55,11 @@ export function Probes() {
     ${error && html`<p class="error" role="alert">${error.message}</p>`}
     ${data &&
     html`<div class="scroll-x"><table class="probes">
-      <thead><tr><th scope="col">Name</th><th scope="col">Site</th><th scope="col">Status</th><th scope="col">Version</th><th scope="col">Last seen</th><th scope="col">Subnets</th>${admin && html`<th scope="col"><span class="sr-only">Actions</span></th>`}</tr></thead>
+      <thead><tr><th scope="col">Name</th><th scope="col">Site</th><th scope="col">Status</th><th scope="col">Version · runs</th><th scope="col">Last seen</th><th scope="col">Subnets</th>${admin && html`<th scope="col"><span class="sr-only">Actions</span></th>`}</tr></thead>
       <tbody>${data.probes.map(
         (p) => html`<tr key=${p.id} data-probe=${p.name}>
           <td>${p.name}${p.isLocal ? html` <span class="badge">local</span>` : ''}</td><td>${p.site}</td>
-          <td><${Dot} on=${p.connected} /></td><td>${p.version ?? '—'}</td><td>${ago(p.lastSeenAt)}</td><td class="num">${p.subnetCount}</td>
+          <td><${Dot} on=${p.connected} /></td><td class="probe-runs" title=${p.rawSockets == null ? undefined : p.rawSockets ? 'has raw sockets (SYN scans)' : 'no raw sockets (connect scans)'}>${probeRuns(p.version, p.kinds)}</td><td>${ago(p.lastSeenAt)}</td><td class="num">${p.subnetCount}</td>
           ${admin && html`<td><${ConfirmButton} label="Revoke…" name=${p.name} question=${`Revoke ${p.name}?`} action="Revoke"
             onConfirm=${() => api('DELETE', `/api/probes/${p.id}`).then(reload)} /></td>`}</tr>`,
       )}</tbody>

@@ -1,6 +1,8 @@
 // @ts-check
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { HostDrawer } from '../components/host-drawer.js';
+import { PortChips } from '../components/port-chips.js';
+import { PortScanButton } from '../components/port-scan-button.js';
 import { ScanButton } from '../components/scan-button.js';
 import { StatusPill } from '../components/status.js';
 import { api, prefetched } from '../lib/api.js';
@@ -14,7 +16,7 @@ import { useData } from '../lib/use-data.js';
 import { scrollRowIntoView, useVisibleRange } from '../lib/window.js';
 
 const ROW = 36; // px; every row has this height (style.css) so the visible window is plain arithmetic
-const COLS = 5;
+const COLS = 6;
 const FREE_PAGE = 256;
 
 function HostRow({ item, selected, subnetId }) {
@@ -25,6 +27,7 @@ function HostRow({ item, selected, subnetId }) {
     <td><${StatusPill} status=${h.status} changedAt=${h.lastChangeAt} /></td>
     <td class="num">${h.status === 'up' ? latency(h.latencyMs) : ''}</td>
     <td class="name">${h.hostname ?? ''}${h.reserved ? html` <span class="badge">reserved</span>` : ''}</td>
+    <td class="ports-cell"><${PortChips} ports=${item.ports} status=${h.status} lastSeenAt=${h.lastSeenAt} /></td>
     <td class="seen">${ago(h.lastSeenAt)}</td>
   </tr>`;
 }
@@ -40,7 +43,7 @@ function RunRow({ item, selected, onToggle }) {
 function FreeRow({ item, selected, onReserve }) {
   return html`<tr class=${`free${selected ? ' selected' : ''}`} data-free=${item.ip}>
     <td>${item.ip}</td><td><span class="muted">free</span></td><td></td>
-    <td colspan="2">${onReserve && html`<button type="button" class="link" onClick=${() => onReserve(item.ip)}>Reserve</button>`}</td>
+    <td colspan="3">${onReserve && html`<button type="button" class="link" onClick=${() => onReserve(item.ip)}>Reserve</button>`}</td>
   </tr>`;
 }
 
@@ -54,7 +57,11 @@ export function SubnetView({ id, query }) {
   const hostId = query.get('host');
   const status = query.get('status') ?? '';
   const text = query.get('find') ?? '';
-  const { data, error, reload } = useData(() => loadTable(id), [id], { events: ['hosts'], accept: (e) => e.subnetIds.includes(Number(id)) });
+  // hosts and ports events name their subnets; a job's end (a sweep or a port scan of this subnet) may bring new ports too
+  const { data, error, reload } = useData(() => loadTable(id), [id], {
+    events: ['hosts', 'ports', 'job'],
+    accept: (e) => (e.subnetIds ? e.subnetIds.includes(Number(id)) : e.subnetId === Number(id) && e.state === 'done'),
+  });
   const [expanded, setExpanded] = useState(/** @type {Map<number | bigint, number>} run's first address (value) → free addresses shown */ (new Map()));
   const [selected, setSelected] = useState(-1);
   const [note, setNote] = useState('');
@@ -105,7 +112,7 @@ export function SubnetView({ id, query }) {
     <div class="page-head">
       <h1>${s.cidr} <span class="muted">${s.name}</span></h1>
       <p class="summary"><strong>${s.upCount}</strong> up of <strong>${count(s.usedCount)}</strong> used · ${count(s.usable)} usable
-        ${edit && html`· <${ScanButton} subnet=${s} onDone=${reload} />`}</p>
+        ${edit && html`· <${ScanButton} subnet=${s} onDone=${reload} /> <${PortScanButton} target=${{ kind: 'subnet', id: s.id, label: s.cidr }} onDone=${reload} />`}</p>
     </div>
     <div class="toolbar sticky" role="search">
       <label>Find <input type="search" value=${text} placeholder="address or hostname" onInput=${(e) => filters({ find: e.currentTarget.value })} /></label>
@@ -116,7 +123,7 @@ export function SubnetView({ id, query }) {
       <span role="status">${note}</span>
     </div>
     <table class="hosts" ref=${table} aria-rowcount=${items.length}>
-      <thead><tr><th scope="col">Address</th><th scope="col">Status</th><th scope="col">Latency</th><th scope="col">Hostname</th><th scope="col">Last seen</th></tr></thead>
+      <thead><tr><th scope="col">Address</th><th scope="col">Status</th><th scope="col">Latency</th><th scope="col">Hostname</th><th scope="col">Ports</th><th scope="col">Last seen</th></tr></thead>
       <tbody>
         ${start > 0 && html`<tr class="spacer" aria-hidden="true" style=${`height:${start * ROW}px`}><td colspan=${COLS}></td></tr>`}
         ${items.slice(start, end).map((item, i) => {

@@ -4,6 +4,7 @@ import { ScanButton } from '../components/scan-button.js';
 import { api } from '../lib/api.js';
 import { count } from '../lib/format.js';
 import { html } from '../lib/html.js';
+import { portScanSummary } from '../lib/ports.js';
 import { useCan } from '../lib/session.js';
 import { useData } from '../lib/use-data.js';
 
@@ -81,6 +82,44 @@ function ProbeSelect({ subnet, probes, onChanged }) {
     </select>${error && html`<span class="error" role="alert">${error}</span>`}`;
 }
 
+const DEFAULT_NMAP_ARGS = '-Pn -T3 --top-ports 1000 -sT -sV';
+
+/** A subnet's port-scan settings (on/off, nmap arguments, interval), folded into a disclosure; the server's refusal beside the field. */
+function PortScanSettings({ subnet, onChanged }) {
+  const [note, setNote] = useState(/** @type {{ ok: boolean, text: string, field?: string } | null} */ (null));
+  const ps = subnet.portScan ?? { enabled: true, args: null, intervalMinutes: null };
+  const id = `ps-${subnet.id}`;
+  const submit = async (e) => {
+    e.preventDefault();
+    const f = new FormData(e.currentTarget);
+    const args = String(f.get('args') ?? '').trim();
+    const every = String(f.get('interval') ?? '').trim();
+    try {
+      await api('PATCH', `/api/subnets/${subnet.id}`, {
+        portScan: { enabled: f.get('enabled') === 'on', args: args || null, intervalMinutes: every ? Number(every) : null },
+      });
+      setNote({ ok: true, text: 'Saved' });
+      onChanged();
+    } catch (err) {
+      setNote({ ok: false, text: err.message, field: /interval/i.test(JSON.stringify(err.details ?? '')) ? 'interval' : 'args' });
+    }
+  };
+  const bad = (field) => (note && !note.ok && note.field === field ? 'true' : undefined);
+  return html`<details class="port-settings">
+    <summary>${portScanSummary(ps)}<span class="sr-only">: port-scan settings of ${subnet.cidr}</span></summary>
+    <form class="stack" onSubmit=${submit} aria-label=${`Port scans of ${subnet.cidr}`}>
+      <div class="field check"><label><input type="checkbox" name="enabled" checked=${ps.enabled} /> Scan ports of alive hosts</label></div>
+      <div class="field"><label for=${`${id}-args`}>nmap arguments</label>
+        <input id=${`${id}-args`} name="args" value=${ps.args ?? ''} placeholder=${DEFAULT_NMAP_ARGS} aria-describedby=${`${id}-hint ${id}-note`} aria-invalid=${bad('args')} />
+        <span id=${`${id}-hint`} class="hint muted">Empty: ${DEFAULT_NMAP_ARGS}</span></div>
+      <div class="field"><label for=${`${id}-interval`}>Every (minutes)</label>
+        <input id=${`${id}-interval`} name="interval" type="number" min="1" max="10080" value=${ps.intervalMinutes ?? ''} placeholder="60" aria-describedby=${`${id}-note`} aria-invalid=${bad('interval')} /></div>
+      <div class="field"><button>Save port scans</button>
+        <span id=${`${id}-note`} class=${note?.ok ? 'ok' : 'error'} role="status">${note?.text ?? ''}</span></div>
+    </form>
+  </details>`;
+}
+
 const probeName = (probes, id) => probes.find((p) => p.id === id)?.name ?? 'none';
 
 export function Subnets() {
@@ -94,12 +133,13 @@ export function Subnets() {
     ${data.subnets.length === 0
       ? html`<p class="muted">${edit ? 'No subnets yet: add one above, e.g. your LAN.' : 'No subnets yet.'}</p>`
       : html`<div class="scroll-x"><table class="subnets">
-      <thead><tr><th scope="col">Subnet</th><th scope="col">Name</th><th scope="col">Utilisation</th><th scope="col">Up</th><th scope="col">Probe</th>${edit && html`<th scope="col">Sweep</th>`}</tr></thead>
+      <thead><tr><th scope="col">Subnet</th><th scope="col">Name</th><th scope="col">Utilisation</th><th scope="col">Up</th><th scope="col">Probe</th><th scope="col">Port scans</th>${edit && html`<th scope="col">Sweep</th>`}</tr></thead>
       <tbody>${data.subnets.map(
         (s) => html`<tr key=${s.id} data-subnet=${s.cidr}>
           <td><a href=${`#/subnets/${s.id}`}>${s.cidr}</a></td><td>${s.name}</td>
           <td><${Utilisation} used=${s.usedCount} usable=${s.usable} /></td><td class="num">${s.upCount}</td>
           <td>${edit ? html`<${ProbeSelect} subnet=${s} probes=${data.probes} onChanged=${reload} />` : probeName(data.probes, s.probeId)}</td>
+          <td class="port-scans">${edit ? html`<${PortScanSettings} subnet=${s} onChanged=${reload} />` : portScanSummary(s.portScan)}</td>
           ${edit && html`<td><${ScanButton} subnet=${s} onDone=${reload} /></td>`}</tr>`,
       )}</tbody>
     </table></div>`}
