@@ -99,6 +99,9 @@ export function subnetRoutes(deps: AppDeps) {
               now: z.number().int().openapi({ description: 'server time, epoch seconds; host ages count back from it' }),
               range: z.tuple([z.string(), z.string()]).openapi({ description: 'first and last usable address' }),
               hosts: z.array(HostTableRowSchema),
+              ports: z
+                .record(z.string(), z.array(z.tuple([z.number().int(), z.enum(['tcp', 'udp']), z.string().nullable()])))
+                .openapi({ description: 'open ports by host id: [port, protocol, service] (a host that is not up keeps its last known ones)' }),
             }),
             'The subnet view in compact form: the usable range and a tuple per host in address order; unused runs are the gaps between them',
           ),
