@@ -59,7 +59,7 @@ export async function subnetTable(deps: AppDeps, subnetId: number) {
     range: [formatIp(range.first, c.family), formatIp(range.last, c.family)] as [string, string],
     hosts: rows,
     /** Open ports by host id: `[port, protocol, service]` (a host that is not up keeps its last known ones). */
-    ports: Object.fromEntries([...chips].map(([id, list]) => [id, list.map((p) => [p.port, p.protocol, p.service] as const)])),
+    ports: Object.fromEntries([...chips].map(([id, list]) => [id, list.map((p): [number, 'tcp' | 'udp', string | null] => [p.port, p.protocol, p.service])])),
   };
 }
 
