@@ -161,7 +161,8 @@ describe.each(HOSTS)('API contract on the %s host', (host) => {
     expect(await search('tag=Web')).toEqual([0, []]);
     expect(await search(`subnetId=${s.id}&status=unknown&limit=2&offset=1`)).toEqual([3, ['198.18.40.4', '198.18.40.9']]);
     expect(await search(`subnetId=${s.id}&status=up`)).toEqual([0, []]);
-    expect((await api('GET', '/api/hosts?q=web-1')).body.hosts).toEqual([web1]);
+    // a host in a list carries its open ports (none here)
+    expect((await api('GET', '/api/hosts?q=web-1')).body.hosts).toEqual([{ ...web1, ports: [] }]);
     for (const bad of ['status=sideways', 'limit=0', 'limit=501', 'offset=-1', 'subnetId=x']) expect(await search(bad)).toEqual([400, 'invalid_request']);
 
     const tags = (await api('GET', '/api/tags')).body.tags;
@@ -254,6 +255,87 @@ describe.each(HOSTS)('API contract on the %s host', (host) => {
     for (let i = 0; i < 100 && (await connected()); i++) await new Promise((r) => setTimeout(r, 100));
     const offline = await api('POST', `/api/subnets/${subnet.id}/scan`);
     expect([offline.status, offline.body.error?.code]).toEqual([409, 'probe_offline']);
+    await api('DELETE', `/api/probes/${probe.id}`);
+  });
+
+  it('ports: settings round-trip, a scan stored and read back (ports, services, filters, events), scan-ports answers and refusals', async () => {
+    const code = (res: { status: number; body: any }) => [res.status, res.body?.error?.code];
+    expect(code(await api('GET', '/api/hosts/99999/ports'))).toEqual([404, 'not_found']);
+    const probe = (await api('POST', '/api/probes', { name: 'porter' })).body;
+    const created = await api('POST', '/api/subnets', { cidr: '198.18.210.0/29', probeId: probe.id, portScan: { args: '-T4 -p22,80', intervalMinutes: 30 } });
+    expect(created).toMatchObject({ status: 201, body: { portScan: { enabled: true, args: '-T4 -p 22,80', intervalMinutes: 30 } } });
+    const subnet = created.body;
+    expect((await api('PATCH', `/api/subnets/${subnet.id}`, { portScan: { enabled: false, args: '  ' } })).body.portScan).toEqual({ enabled: false, args: null, intervalMinutes: 30 });
+    const refused = await api('PATCH', `/api/subnets/${subnet.id}`, { portScan: { args: '--script vuln' } });
+    expect([...code(refused), refused.body.error.details]).toEqual([400, 'forbidden_nmap_option', { option: '--script' }]);
+    expect((await api('GET', `/api/subnets/${subnet.id}`)).body.portScan).toEqual({ enabled: false, args: null, intervalMinutes: 30 });
+
+    const ws = await RawProbe.connect(server.url, probe.token);
+    await ws.next('assignment');
+    ws.send({ type: 'hello', version: '0.3.0', protocol: 1, kinds: ['sweep', 'port_scan'], rawSockets: false });
+    const at = Date.now() - 60_000;
+    const ssh = { port: 22, protocol: 'tcp', state: 'open', service: 'ssh', product: 'OpenSSH', version: '9.2p1' };
+    const dns = { port: 53, protocol: 'udp', state: 'open|filtered', service: 'domain', product: null, version: null };
+    const sweep = { kind: 'sweep', subnetId: subnet.id, at, durationMs: 3, complete: true, up: [{ ip: '198.18.210.1', latencyMs: 0.3 }, { ip: '198.18.210.2', latencyMs: 0.3 }], down: [] };
+    const portScan = { kind: 'port_scan', subnetId: subnet.id, at, durationMs: 900, hosts: [{ ip: '198.18.210.1', responsive: true, ports: [ssh, dns] }, { ip: '198.18.210.2', responsive: true, ports: [] }] };
+    for (const [batchId, item] of [['ports-1', sweep], ['ports-2', portScan]] as const) {
+      ws.send({ type: 'results', batchId, results: [item] });
+      expect(await ws.next('ack')).toEqual({ type: 'ack', batchId, duplicate: false, rejectedSubnets: [] });
+    }
+    ws.send({ type: 'results', batchId: 'ports-2', results: [portScan] });
+    expect(await ws.next('ack')).toMatchObject({ batchId: 'ports-2', duplicate: true });
+    const [one, two] = (await api('GET', `/api/hosts?subnetId=${subnet.id}`)).body.hosts.map((h: any) => h.id);
+    const iso = new Date(at).toISOString();
+    expect((await api('GET', `/api/hosts/${one}/ports`)).body).toEqual({
+      hostId: one,
+      stale: false,
+      scannedAt: iso,
+      nextScanAt: null,
+      job: null,
+      ports: [
+        { ...ssh, firstSeenAt: iso, lastSeenAt: iso },
+        { ...dns, firstSeenAt: iso, lastSeenAt: iso },
+      ],
+      history: [
+        { kind: 'port', id: expect.any(Number), at: iso, change: 'opened', port: 53, protocol: 'udp', service: 'domain', product: null, version: null, previous: null, probeId: probe.id },
+        { kind: 'port', id: expect.any(Number), at: iso, change: 'opened', port: 22, protocol: 'tcp', service: 'ssh', product: 'OpenSSH', version: '9.2p1', previous: null, probeId: probe.id },
+      ],
+    });
+    expect((await api('GET', `/api/hosts/${two}/ports`)).body).toMatchObject({ stale: false, ports: [], history: [] });
+    expect((await api('GET', '/api/services')).body).toEqual({
+      services: [
+        { service: 'domain', hosts: 1, ports: [{ port: 53, protocol: 'udp', hosts: 1, up: 1 }] },
+        { service: 'ssh', hosts: 1, ports: [{ port: 22, protocol: 'tcp', hosts: 1, up: 1 }] },
+      ],
+    });
+    const search = async (query: string) => (await api('GET', `/api/hosts?${query}`)).body.hosts.map((h: any) => [h.ip, h.ports.length]);
+    expect(await search('service=ssh')).toEqual([['198.18.210.1', 2]]);
+    expect(await search('port=22/tcp')).toEqual([['198.18.210.1', 2]]);
+    expect(await search('port=53/udp')).toEqual([['198.18.210.1', 2]]);
+    expect(await search('port=53/tcp')).toEqual([]);
+    expect(code(await api('GET', '/api/hosts?port=ssh'))).toEqual([400, 'invalid_request']);
+    expect((await api('GET', `/api/subnets/${subnet.id}/table`)).body.ports).toEqual({ [one]: [[22, 'tcp', 'ssh'], [53, 'udp', 'domain']] });
+    expect((await api('GET', `/api/hosts/${one}/events`)).body.events.map((e: any) => e.kind)).toEqual(['status', 'port', 'port']);
+    expect((await api('GET', '/api/probes')).body.probes.find((p: any) => p.id === probe.id)).toMatchObject({ connected: true, version: '0.3.0', kinds: ['sweep', 'port_scan'], rawSockets: false });
+
+    const scan = await api('POST', `/api/hosts/${one}/scan-ports`);
+    expect(scan).toMatchObject({ status: 202, body: { coalesced: false, hosts: 1 } });
+    expect(await ws.next('job')).toEqual({ type: 'job', kind: 'port_scan', jobId: scan.body.jobId, subnetId: subnet.id, targets: ['198.18.210.1'], args: ['-Pn', '-T3', '--top-ports', '1000', '-sT', '-sV'], timeoutMs: 900_000 });
+    expect((await api('POST', `/api/hosts/${one}/scan-ports`)).body).toEqual({ jobId: scan.body.jobId, coalesced: true, hosts: 0 });
+    const forbidden = await api('POST', `/api/hosts/${two}/scan-ports`, { args: '-oN /tmp/x' });
+    expect([...code(forbidden), forbidden.body.error.details]).toEqual([400, 'forbidden_nmap_option', { option: '-oN' }]);
+    expect(code(await api('POST', `/api/subnets/${subnet.id}/scan-ports`, { targets: ['198.18.9.9'] }))).toEqual([400, 'target_outside_subnet']);
+    ws.close();
+    const connected = async () => (await api('GET', '/api/probes')).body.probes.find((p: any) => p.id === probe.id).connected;
+    for (let i = 0; i < 100 && (await connected()); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(code(await api('POST', `/api/hosts/${two}/scan-ports`))).toEqual([409, 'probe_offline']);
+    expect(code(await api('POST', `/api/subnets/${subnet.id}/scan-ports`, { targets: ['198.18.210.2'] }))).toEqual([409, 'probe_offline']);
+    // the host went unknown with its probe: its ports are kept, shown stale
+    expect((await api('GET', `/api/hosts/${one}/ports`)).body).toMatchObject({ stale: true, ports: [{ port: 22 }, { port: 53 }] });
+
+    await api('POST', '/api/subnets', { cidr: '198.18.211.0/29', probeId: null });
+    const lone = (await api('POST', '/api/hosts', { ip: '198.18.211.3' })).body;
+    expect(code(await api('POST', `/api/hosts/${lone.id}/scan-ports`))).toEqual([409, 'no_probe']);
     await api('DELETE', `/api/probes/${probe.id}`);
   });
 
