@@ -47,9 +47,9 @@ export const appConfigSchema = z.object({
 });
 export type AppConfig = z.infer<typeof appConfigSchema>;
 
-/** Reads the app settings from environment-style strings (DOWN_AFTER_FAILURES, …). */
+/** Reads the app settings from environment-style strings (DOWN_AFTER_FAILURES, …); `overrides` (typed values, from code) win. */
 export function appConfig(env: Record<string, string | undefined>, overrides: Partial<AppConfig> = {}): AppConfig {
-  return appConfigSchema.parse({
+  const parsed = appConfigSchema.parse({
     downAfterFailures: env.DOWN_AFTER_FAILURES,
     sessionTtlSeconds: env.SESSION_TTL_SECONDS,
     heartbeatSeconds: env.HEARTBEAT_SECONDS,
@@ -70,6 +70,6 @@ export function appConfig(env: Record<string, string | undefined>, overrides: Pa
     portScanTimeoutSeconds: env.PORT_SCAN_TIMEOUT_SECONDS,
     portScanCooldownSeconds: env.PORT_SCAN_COOLDOWN_SECONDS,
     portScanJobsPerProbe: env.PORT_SCAN_JOBS_PER_PROBE,
-    ...overrides,
   });
+  return { ...parsed, ...overrides };
 }

@@ -47,6 +47,7 @@ beforeAll(async () => {
   await add('offline', '198.18.2.0/24', c.id);
   await add('none', '198.18.4.0/24', null);
   await add('sweepOnly', '198.18.5.0/24', d.id);
+  await add('empty', '198.18.6.0/24', a.id);
   for (const ip of ['198.18.3.30', '198.18.1.9', '198.18.2.9', '198.18.4.9', '198.18.5.9']) await t.call('POST', '/api/hosts', { ip });
   scanner = await rig.connect(a.token, { kinds: ['sweep', 'port_scan'], rawSockets: true });
   old = await rig.connect(b.token);
@@ -222,8 +223,11 @@ describe('refused, writing nothing and sending nothing', () => {
     expect(await refused(() => scanSubnet('lab', body))).toEqual([code, error]);
   });
 
-  it('a subnet with no host up: 409 no_alive_hosts; a missing host or subnet: 404', async () => {
-    expect(await refused(() => scanSubnet('old'))).toEqual([409, 'no_alive_hosts']);
+  it('a subnet with no host up: 409 no_alive_hosts, but who would scan is answered first; a missing host or subnet: 404', async () => {
+    expect(await refused(() => scanSubnet('empty'))).toEqual([409, 'no_alive_hosts']);
+    expect(await refused(() => scanSubnet('old'))).toEqual([409, 'unsupported_by_probe']);
+    expect(await refused(() => scanSubnet('none'))).toEqual([409, 'no_probe']);
+    expect(await refused(() => scanSubnet('offline'))).toEqual([409, 'probe_offline']);
     expect(await refused(() => t.call('POST', '/api/hosts/99999/scan-ports'))).toEqual([404, 'not_found']);
     expect(await refused(() => t.call('POST', '/api/subnets/99999/scan-ports'))).toEqual([404, 'not_found']);
   });

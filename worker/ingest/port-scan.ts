@@ -124,7 +124,9 @@ export const portScanIngest: ResultIngest<PortScanItem> = {
       // every host it names has a newer scan stored: the probe hears why nothing of it was applied
       if (stale && !applied) rejected.push({ kind: 'port_scan', subnetId: item.subnetId, at: item.at, reason: 'stale' });
     }
-    const samples = writes.reduce((n, w) => n + Math.max(1, w.upserts.length) + w.closed.length, 0);
+    // counted as the probe counts them (portScanSamples), so a result it split to fit is never refused; the closes a
+    // host's result adds are bounded by its stored ports, themselves at most one result's worth
+    const samples = writes.reduce((n, w) => n + Math.max(1, w.upserts.length), 0);
     budget.left -= samples;
     if (budget.left < 0) return null;
     const changes: LivePortChange[] = writes.flatMap((w) =>

@@ -37,7 +37,9 @@ function tooMany(counted: string): IngestOutcome {
 /**
  * Stores one result batch from a probe exactly once: the ledger row is written in the same atomic batch as the
  * rows of every kind of result in it, so a re-sent batch either finds its ledger row or fails on it as a whole.
- * Each kind plans its own rows (`worker/ingest/`). A batch that would write more than MAX_FRAME_SAMPLES rows is
+ * Each kind plans its own rows (`worker/ingest/`) from the database as it was before the batch, so a port scan in the
+ * same batch as the sweep that creates its hosts finds none of them (probes send every result item as its own batch).
+ * A batch that would write more than MAX_FRAME_SAMPLES rows is
  * refused whole, before any write. The caller serialises batches per probe (subnets belong to one probe, so no
  * two writers race on a host).
  */

@@ -114,8 +114,7 @@ export interface ScanNowOutcome {
   hosts: number;
 }
 
-async function scanNow(deps: AppDeps, subnet: SubnetRow, found: (ScanCandidate & Target)[], args: string[]): Promise<ScanNowOutcome> {
-  const probeId = await scanningProbe(deps, subnet);
+async function scanNow(deps: AppDeps, subnet: SubnetRow, probeId: number, found: (ScanCandidate & Target)[], args: string[]): Promise<ScanNowOutcome> {
   const decision = decideScanNow(found, deps.clock.now(), deps.config.portScanCooldownSeconds * 1000);
   if (!decision.ready.length) {
     if (decision.joined.length) return { jobId: decision.joined[0]!, coalesced: true, hosts: 0 };
@@ -138,7 +137,8 @@ export async function scanHostPortsNow(deps: AppDeps, hostId: number, body: { ar
   if (!host) throw notFound(`host ${hostId}`);
   const subnet = await getSubnet(deps, host.subnetId);
   const args = body.args !== undefined ? checkedArgs(body.args) : argsOf(subnet);
-  return scanNow(deps, subnet, await candidates(deps, sql`h.id = ${hostId}`), args);
+  const probeId = await scanningProbe(deps, subnet);
+  return scanNow(deps, subnet, probeId, await candidates(deps, sql`h.id = ${hostId}`), args);
 }
 
 /** "Scan ports now" for a subnet: its alive hosts, or the listed addresses (each must be a host of the subnet). */
@@ -164,6 +164,8 @@ export async function scanSubnetPortsNow(deps: AppDeps, subnetId: number, body: 
   const found = await candidates(deps, where);
   const missing = texts.filter((t) => !found.some((h) => h.ip === t));
   if (missing.length) throw new AppError(400, 'unknown_target', `${missing[0]} is not a host of ${subnet.cidr} (add it first)`, { targets: missing.slice(0, 10) });
+  // who would scan comes before what: no probe is a clearer answer than no host
+  const probeId = await scanningProbe(deps, subnet);
   if (!found.length) throw new AppError(409, 'no_alive_hosts', `no host of ${subnet.cidr} is up`);
-  return scanNow(deps, subnet, found, args);
+  return scanNow(deps, subnet, probeId, found, args);
 }
