@@ -173,6 +173,13 @@ export class ProbeAgent {
   private runJob(runner: JobRunner, job: JobMessage): Promise<void> {
     const key = runner.shareKey(job);
     const subnetId = 'subnetId' in job ? job.subnetId : undefined;
+    const refusal = runner.refuse?.(job, { assigned: this.assigned, limits: this.limits });
+    if (refusal) {
+      // nothing runs: the job goes straight to failed, never reported started
+      this.opts.log.warn('job refused', { kind: job.kind, jobId: job.jobId, code: refusal.code, error: refusal.message });
+      this.jobStatus(job.jobId, subnetId, job.kind, 'failed', { error: refusal.message });
+      return Promise.resolve();
+    }
     const current = this.running.get(key);
     if (current) {
       if (job.jobId) current.jobIds.add(job.jobId);

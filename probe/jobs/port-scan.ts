@@ -61,6 +61,10 @@ export function portScanRunner(opts: PortScanOptions): JobRunner<PortScanJob> {
     kind: 'port_scan',
     schema: portScanJob,
     shareKey: (job) => `port_scan:${job.jobId}`,
+    refuse(job, ctx) {
+      const plan = planNmapRuns(job, ctx.assigned, ctx.limits.rawSockets);
+      return plan.ok ? null : new JobRefused(plan.code, plan.message);
+    },
     async run(job, ctx: JobContext) {
       const plan = planNmapRuns(job, ctx.assigned, ctx.limits.rawSockets);
       if (!plan.ok) throw new JobRefused(plan.code, plan.message);

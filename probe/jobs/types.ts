@@ -31,6 +31,8 @@ export interface JobRunner<J extends JobMessage = JobMessage> {
   schema: z.ZodType<J>;
   /** Jobs with the same key share one run (a "sweep now" arriving mid-sweep joins it). */
   shareKey(job: J): string;
+  /** Why the job must not run at all (checked before it is reported started), or null. */
+  refuse?(job: J, ctx: Pick<JobContext, 'assigned' | 'limits'>): JobRefused | null;
   run(job: J, ctx: JobContext): Promise<ResultItem[]>;
   /** An extra frame to send when a run fails (sweeps: `sweep_failed`, which the server logs per subnet). */
   failureFrame?(job: J, code: string, error: string): ProbeMessage | null;
