@@ -21,7 +21,7 @@ interface Due {
 /**
  * Scheduled port scans: every alive host of a subnet with scans on, whose probe is connected and runs them, once
  * its next scan time has come. A subnet's due hosts go in one job (nmap scans a group of hosts faster than one by
- * one: docs/BENCHMARKS.md, "ports"), and a probe gets no more than PORT_SCAN_JOBS_PER_PROBE jobs at once. Each
+ * one: docs/BENCHMARKS.md, "Port scans": 0.86 s against 1.15 s for 20 hosts), and a probe gets no more than PORT_SCAN_JOBS_PER_PROBE jobs at once. Each
  * host's next time is its interval ±15%, drawn per host, so hosts found together do not stay in step.
  */
 export async function schedulePortScans(deps: AppDeps, random: () => number = Math.random): Promise<number> {
