@@ -255,7 +255,7 @@ describe('port scans in Chromium', () => {
     await page.keyboard.press('Escape');
   });
 
-  it('Scan ports for the subnet: one job for the hosts that are up, with progress; an empty subnet says why it cannot', async () => {
+  it('Scan ports for the subnet: one job for the hosts that are up, with progress; a subnet without a probe says why it cannot', async () => {
     await openSubnet();
     await page.click('[data-scan-ports=subnet] button');
     const job = await probe.next('job', 5000);
@@ -271,7 +271,8 @@ describe('port scans in Chromium', () => {
 
     await openSubnet(emptySubnetId);
     await page.click('[data-scan-ports=subnet] button');
-    await page.waitForSelector('[data-scan-ports=subnet] .scan-state.error:has-text("No host of this subnet is up: nothing to scan.")');
+    // no probe and no host: who would scan is the answer
+    await page.waitForSelector('[data-scan-ports=subnet] .scan-state.error:has-text("This subnet has no probe: assign one on the Subnets page.")');
   });
 
   it('a host that goes down keeps its ports, shown stale, with no "closed" events', async () => {
