@@ -11,9 +11,10 @@ export function sweepRunner(opts: Pick<SweeperOptions, 'pingWorkers' | 'engine' 
     kind: 'sweep',
     schema: sweepJob,
     shareKey: (job) => `sweep:${job.subnetId}`,
+    refuse: (job, ctx) => (ctx.assigned.has(job.subnetId) ? null : new JobRefused('not_assigned', `subnet ${job.subnetId} is not assigned to this probe`)),
     async run(job, ctx) {
-      const subnet = ctx.assigned.get(job.subnetId);
-      if (!subnet) throw new JobRefused('not_assigned', `subnet ${job.subnetId} is not assigned to this probe`);
+      // refuse() has checked it, in the same turn
+      const subnet = ctx.assigned.get(job.subnetId)!;
       sweeper.update({ pingTimeoutMs: ctx.limits.pingTimeoutMs, maxSweepAddresses: ctx.limits.maxSweepAddresses });
       const result = await sweeper.sweep(subnet, ctx.now, ctx.progress);
       // a big block goes as several batches, each within what the server writes at once (MAX_FRAME_SAMPLES)

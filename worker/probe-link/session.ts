@@ -169,7 +169,8 @@ export async function handleProbeFrame(deps: AppDeps, probeId: number, raw: stri
         return [];
       }
       if (state !== 'progress') deps.log.info('probe job status', { probeId, jobId, kind, state, error });
-      await recordJobStatus(deps, probeId, { jobId, state, done, total, error });
+      // "sweep now" jobs are not rows of `jobs` (they coalesce on the subnet): their statuses, progress ticks included, write nothing
+      if (kind !== 'sweep') await recordJobStatus(deps, probeId, { jobId, state, done, total, error });
       if (subnetId !== undefined) await announce(deps, { type: 'job', data: { jobId, ...(kind ? { kind } : {}), subnetId, probeId, state, done, total, error } });
       return [];
     }

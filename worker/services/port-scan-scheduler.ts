@@ -1,10 +1,9 @@
-import { sql } from 'drizzle-orm';
+import { inArray, sql } from 'drizzle-orm';
 import { MAX_SCAN_TARGETS } from '../../schema/kinds/port-scan.js';
-import { subnets, type SubnetRow } from '../../schema/tables/index.js';
+import { subnets } from '../../schema/tables/index.js';
 import type { AppDeps } from '../deps.js';
 import { nextPortScanAt } from '../domain/port-scan-schedule.js';
-import { inArray } from 'drizzle-orm';
-import { activeJobsOf } from './jobs.js';
+import { activeJob, activeJobsOf } from './jobs.js';
 import { argsOf, dispatchPortScan } from './port-scans.js';
 
 /** Hosts due looked at per tick; the rest wait for the next one. */
@@ -14,8 +13,6 @@ interface Due {
   id: number;
   ip: string;
   subnetId: number;
-  probeId: number;
-  kinds: string | null;
 }
 
 /**
@@ -28,28 +25,27 @@ export async function schedulePortScans(deps: AppDeps, random: () => number = Ma
   if (!deps.config.enableNmapScheduler) return 0;
   const now = deps.clock.now();
   const due = await deps.db.all<Due>(sql`
-    SELECT h.id, h.ip, h.subnet_id AS subnetId, s.probe_id AS probeId, p.kinds FROM hosts h
+    SELECT h.id, h.ip, h.subnet_id AS subnetId FROM hosts h
     JOIN subnets s ON s.id = h.subnet_id JOIN probes p ON p.id = s.probe_id
     WHERE s.port_scan_enabled = 1 AND p.connected = 1 AND h.status = 'up'
+      AND EXISTS (SELECT 1 FROM json_each(p.kinds) WHERE value = 'port_scan')
       AND (h.ports_next_scan_at IS NULL OR h.ports_next_scan_at <= ${now})
-      AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.id = h.port_scan_job_id AND j.state IN ('queued', 'started', 'progress') AND j.expires_at > ${now})
+      AND NOT EXISTS (SELECT 1 FROM jobs WHERE jobs.id = h.port_scan_job_id AND ${activeJob(now)})
     ORDER BY s.id, h.ports_next_scan_at, h.ip_key LIMIT ${DUE_PER_TICK}`);
-  const runsPortScans = due.filter((d) => (JSON.parse(d.kinds ?? '["sweep"]') as string[]).includes('port_scan'));
-  if (!runsPortScans.length) return 0;
+  if (!due.length) return 0;
   const subnetRows = await deps.db
     .select()
     .from(subnets)
-    .where(inArray(subnets.id, [...new Set(runsPortScans.map((d) => d.subnetId))]));
-  const bySubnet = new Map<number, SubnetRow>(subnetRows.map((s) => [s.id, s]));
+    .where(inArray(subnets.id, [...new Set(due.map((d) => d.subnetId))]));
   const slots = new Map<number, number>();
   let sent = 0;
   for (const subnet of subnetRows) {
     const probeId = subnet.probeId!;
     if (!slots.has(probeId)) slots.set(probeId, deps.config.portScanJobsPerProbe - (await activeJobsOf(deps, probeId, 'port_scan')));
-    const hostsDue = runsPortScans.filter((d) => d.subnetId === subnet.id);
+    const hostsDue = due.filter((d) => d.subnetId === subnet.id);
     let args: string[];
     try {
-      args = argsOf(bySubnet.get(subnet.id)!);
+      args = argsOf(subnet);
     } catch (e) {
       deps.log.warn('subnet port-scan arguments no longer pass the allow-list; not scanning it', { subnetId: subnet.id, error: String(e) });
       continue;

@@ -3,25 +3,13 @@ import { contains, parseCidr, parseIp } from '../../schema/ip/cidr.js';
 import { MAX_SCAN_TARGETS } from '../../schema/kinds/port-scan.js';
 import { checkNmapArgs, DEFAULT_NMAP_ARGS } from '../../schema/nmap-args.js';
 import { hosts, jobs, probes, type SubnetRow } from '../../schema/tables/index.js';
-import type { AppConfig } from '../config.js';
 import { batchable } from '../db.js';
 import type { AppDeps } from '../deps.js';
 import { decideScanNow, type ScanCandidate } from '../domain/port-scan-schedule.js';
 import { AppError, notFound, RetryLaterError } from '../errors.js';
 import { announce } from '../live/announce.js';
+import { activeJob } from './jobs.js';
 import { getSubnet } from './subnets.js';
-
-/** A subnet's port-scan settings as the API shows them: what it set, and what applies. */
-export function portScanSettings(row: SubnetRow, config: AppConfig) {
-  return {
-    enabled: row.portScanEnabled,
-    /** null: the default arguments. */
-    args: row.portScanArgs,
-    intervalMinutes: row.portScanIntervalMinutes,
-    effectiveArgs: row.portScanArgs ?? DEFAULT_NMAP_ARGS.join(' '),
-    effectiveIntervalMinutes: row.portScanIntervalMinutes ?? config.scanNmapIntervalMinutes,
-  };
-}
 
 /** The allow-list check at the API: a refused option is a 400 naming it, before anything is stored or sent. */
 export function checkedArgs(text: string): string[] {
@@ -101,8 +89,8 @@ export async function dispatchPortScan(
 async function candidates(deps: AppDeps, where: ReturnType<typeof sql>): Promise<(ScanCandidate & Target)[]> {
   const now = deps.clock.now();
   const rows = await deps.db.all<{ id: number; ip: string; job: string | null; requested: number | null }>(sql`
-    SELECT h.id, h.ip, j.id AS job, h.port_scan_requested_at AS requested FROM hosts h
-    LEFT JOIN jobs j ON j.id = h.port_scan_job_id AND j.state IN ('queued', 'started', 'progress') AND j.expires_at > ${now}
+    SELECT h.id, h.ip, jobs.id AS job, h.port_scan_requested_at AS requested FROM hosts h
+    LEFT JOIN jobs ON jobs.id = h.port_scan_job_id AND ${activeJob(now)}
     WHERE ${where} ORDER BY h.ip_key LIMIT ${MAX_SCAN_TARGETS * 16}`);
   return rows.map((r) => ({ id: r.id, ip: r.ip, activeJobId: r.job, requestedAt: r.requested === null ? null : Number(r.requested) }));
 }
