@@ -11,6 +11,7 @@ import { schedulePortScans } from '../../worker/services/port-scan-scheduler.js'
 import type { TestApp } from '../support/app.js';
 import { allCounts, hostId, roundTrip, sendResults, startPortRig, sweepItem, type PortRig } from '../support/port-rig.js';
 import type { RawProbe } from '../support/server.js';
+import { waitFor } from '../support/wait.js';
 
 const MIN = 60_000;
 let rig: PortRig;
@@ -72,7 +73,7 @@ beforeAll(async () => {
   await sendResults(old, 'o-1', [sweepItem(subnet.old!, now, ['198.18.4.10'])]);
   await sendResults(gone, 'g-1', [sweepItem(subnet.gone!, now, ['198.18.5.10'])]);
   gone.close();
-  for (let i = 0; i < 100 && (await t.call('GET', '/api/probes')).body.probes.find((p: any) => p.name === 'gone').connected; i++) await new Promise((r) => setTimeout(r, 20));
+  await waitFor('probe "gone" to drop', async () => !(await t.call('GET', '/api/probes')).body.probes.find((p: any) => p.name === 'gone').connected, 2000, 20);
   t.clock.advance(MIN);
   await sendResults(scanner, 's-2', [sweepItem(subnet.a1!, t.clock.now(), ['198.18.0.10', '198.18.0.11', '198.18.0.12'])]); // .13 goes down
   t0 = t.clock.now();
