@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_PASSWORD } from '../support/app.js';
 import { startEdgeServer } from '../support/edge.js';
-import { HOSTS as CONTROL_PLANE_HOSTS, type HostName } from '../support/targets.js';
+import { client, HOSTS as CONTROL_PLANE_HOSTS, login, type HostName } from '../support/targets.js';
 import { waitFor } from '../support/wait.js';
 import { assertNetPrerequisites, createTopology, type Topology } from './netns.js';
 import { PROBE_ARGS, sleep, startListeners, startProbe, TSX, writeNmapWrapper, type NmapWitness } from './port-scan-kit.js';
@@ -81,23 +81,13 @@ describe.each(CONTROL_PLANE_HOSTS)('port scans on a real network, real probe, re
   let topo: Topology;
   let dir: string;
   let cp: ControlPlane | undefined;
-  let base: string;
-  let cookie: string;
+  let api: ReturnType<typeof client>;
   let nmap: NmapWitness;
   let probeId: number;
   let subnetA: number;
   const listeners: Array<Awaited<ReturnType<typeof startListeners>>> = [];
   const ids: Record<string, number> = {};
 
-  async function api(method: string, path: string, body?: unknown) {
-    const res = await fetch(base + path, {
-      method,
-      headers: { cookie, origin: base, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-      body: body !== undefined ? JSON.stringify(body) : undefined,
-      signal: AbortSignal.timeout(10_000),
-    });
-    return { status: res.status, headers: res.headers, body: res.status === 204 ? null : await res.json() };
-  }
   const ports = async (ip: string) => (await api('GET', `/api/hosts/${ids[ip]}/ports`)).body;
   const hostIps = async (query: string) => (await api('GET', `/api/hosts?${query}`)).body.hosts.map((h: any) => h.ip);
   const portEvents = async (ip: string) => (await api('GET', '/api/events?limit=1000')).body.events.filter((e: any) => e.kind === 'port' && e.hostId === ids[ip]);
@@ -131,7 +121,7 @@ describe.each(CONTROL_PLANE_HOSTS)('port scans on a real network, real probe, re
     dir = mkdtempSync(join(tmpdir(), 'eipam-ports-'));
     nmap = writeNmapWrapper(dir);
     topo = await createTopology({ hosts: TEST_HOSTS.map((h) => ({ v4: h.v4 })) });
-    base = `http://${topo.cpAddr}:8787`;
+    const base = `http://${topo.cpAddr}:8787`;
     await Promise.all(
       TEST_HOSTS.map(async (h, i) => {
         if (h.listen.length) listeners[i] = await startListeners(topo, i, h.listen);
@@ -145,12 +135,7 @@ describe.each(CONTROL_PLANE_HOSTS)('port scans on a real network, real probe, re
       SCAN_NMAP_INTERVAL_MINUTES: '60',
       ENABLE_NMAP_SCHEDULER: '1',
     });
-    const login = await fetch(`${base}/api/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }),
-    });
-    cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+    api = client(base, await login(base));
 
     const probe = (await api('POST', '/api/probes', { name: 'port-probe', site: 'netns' })).body;
     probeId = probe.id;
