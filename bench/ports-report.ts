@@ -1,6 +1,8 @@
 /** The "Port scans" section of docs/BENCHMARKS.md from the runs of bench/ports.ts. */
+import { availableParallelism } from 'node:os';
+import { PROBE_ARGS } from '../probe/jobs/port-scan-plan.js';
 import { DEFAULT_NMAP_ARGS } from '../schema/nmap-args.js';
-import type { Lab } from './ports-lab.js';
+import { CIDR, type Lab } from './ports-lab.js';
 import type { SweepLatency, SweepSample } from './ports-sweep.js';
 import type { MethodId, ScanRun } from './ports.js';
 
@@ -55,10 +57,27 @@ function servicesNamed(run: ScanRun): string {
   return [...byPort].sort((a, b) => Number(a[0].split(' ')[0]) - Number(b[0].split(' ')[0])).map(([k, n]) => `${k} ×${n}`).join(', ');
 }
 
+/** Ports where the two runs named different services, or one named a port the other did not (both ways). */
 function serviceMismatches(a: ScanRun, b: ScanRun): string[] {
+  const ports = new Map<string, Set<number>>();
+  for (const run of [a, b]) for (const [ip, m] of run.services) for (const port of m.keys()) ports.set(ip, (ports.get(ip) ?? new Set()).add(port));
   const out: string[] = [];
-  for (const [ip, m] of a.services) for (const [port, s] of m) if ((b.services.get(ip)?.get(port) ?? '') !== s) out.push(`${ip}:${port} ${s || '?'} vs ${b.services.get(ip)?.get(port) || '?'}`);
+  for (const [ip, set] of ports) {
+    for (const port of set) {
+      const [sa, sb] = [a, b].map((r) => r.services.get(ip)?.get(port) ?? '');
+      if (sa !== sb) out.push(`${ip}:${port} ${sa || '?'} vs ${sb || '?'}`);
+    }
+  }
   return out;
+}
+
+/** What the grouping measurement says, each way on its own. */
+function groupingVerdict(g: { direct: number; directSingle: number; probe: number; probeSingle: number }): string {
+  const direct = g.directSingle > g.direct;
+  const probe = g.probeSingle > g.probe;
+  if (direct && probe) return 'one run for the subnet is faster both ways, as the scheduler does it';
+  if (!direct && !probe) return 'one-host runs were not slower either way: the grouping in the scheduler does not pay here';
+  return `one run for the subnet is faster ${direct ? 'direct' : 'through the probe'} only; one-host runs were not slower ${direct ? 'through the probe' : 'direct'}`;
 }
 
 function sweepRow(label: string, s: SweepSample[]): string {
@@ -117,6 +136,7 @@ export function renderPorts(input: PortsReport): string {
   const gaps = sweeps.busy.length - busy.length;
   const idleMed = median(sweeps.idle.map((s) => s.ms));
   const busyMed = median(busy.map((s) => s.ms));
+  const busyMax = Math.max(...busy.map((s) => s.ms));
   const idleE2e = median(sweeps.idle.map((s) => s.e2eMs ?? Number.NaN));
   const busyE2e = median(busy.map((s) => s.e2eMs ?? Number.NaN));
   const scanHosts = [...new Set(sweeps.scans.map((s) => s.hosts))].join('/');
@@ -133,14 +153,14 @@ export function renderPorts(input: PortsReport): string {
     `Through the probe a subnet scan costs its nmap run plus ${fmt(overheadMs, 0)} ms (median of wall minus the probe-logged scan time: `,
     `the job frame, the result frame, the ingest and the live event) and ${fmt(sideCpu)} CPU-s of probe and server next to nmap's ${fmt(nmapCpu)}. `,
     `The nmap run itself took ${fmt(innerMed / 1000)} s inside the probe (probe-logged, median) against ${fmt(direct)} s for the direct command, `,
-    `whose own runs ranged over ${fmt(Math.min(...directWalls))}–${fmt(Math.max(...directWalls))} s on this 2-core machine, so the ratio of the medians moves from run to run: `,
+    `whose own runs ranged over ${fmt(Math.min(...directWalls))}–${fmt(Math.max(...directWalls))} s on this ${availableParallelism()}-core machine, so the ratio of the medians moves from run to run: `,
     `this run ${meets ? 'meets' : 'MISSES'} the 1.1 × target for "scan subnet now" (${fmt(ratioB)} ×; round by round median ${fmt(median(pairs))} ×) `,
     `and the scheduled job ${ratioA <= 1.1 ? 'meets' : 'MISSES'} it (${fmt(ratioA)} ×). `,
-    grouped.directSingle > grouped.direct && grouped.probeSingle > grouped.probe
-      ? `Grouping pays: one nmap run scans the hosts of a group in parallel, so 20 hosts took ${fmt(grouped.direct)} s direct where 20 one-host runs two at a time took ${fmt(grouped.directSingle)} s, and through the probe each one-host job adds its own round trip and ingest; the scheduler's one job per subnet stays. `
-      : 'One-host runs were not slower here, so grouping hosts into one job does not pay on this lab. ',
-    `Port scans running beside the sweeps moved the /24's sweep from ${fmt(idleMed, 0)} to ${fmt(busyMed, 0)} ms (median; max ${fmt(Math.max(...busy.map((b) => b.ms)), 0)} ms), `,
-    Math.max(...busy.map((b) => b.ms)) < 2000 ? 'well inside its 10 s interval.' : 'a noticeable share of its 10 s interval.',
+    `Grouping: ${groupingVerdict(grouped)} (${HOSTS} hosts in one nmap run ${fmt(grouped.direct)} s direct against ${HOSTS} one-host runs two at a time ${fmt(grouped.directSingle)} s; through the probe each one-host job adds its own round trip and ingest). `,
+    busy.length
+      ? `Port scans running beside the sweeps moved the /24's sweep from ${fmt(idleMed, 0)} to ${fmt(busyMed, 0)} ms (median; max ${fmt(busyMax, 0)} ms), ` +
+        (busyMax < 2000 ? 'well inside its 10 s interval.' : 'a noticeable share of its 10 s interval.')
+      : 'No sweep overlapped a port scan in this run, so it says nothing of their effect on sweeps.',
   ].join('');
 
   return [
@@ -150,13 +170,13 @@ export function renderPorts(input: PortsReport): string {
     '',
     `Machine: ${facts.join(', ')}. Bench runtime ${fmt(totalS, 0)} s.`,
     '',
-    `Setup (bench/ports-lab.ts): ${HOSTS} host namespaces on one bridge (tests/net/netns.ts, ${'198.18.0.0/24'}), each running ` +
+    `Setup (bench/ports-lab.ts): ${HOSTS} host namespaces on one bridge (tests/net/netns.ts, ${CIDR}), each running ` +
       '`bench/ports-listener.mjs` on 1–4 TCP ports among nmap\'s top 1000 (an SSH banner on 22; HTTP on 80/8080; FTP, SMTP, POP3, IMAP, ' +
       'telnet, MySQL and VNC greetings; the rest accept and close), ' +
       `${truth} listening ports in all as \`ss -tln\` in each namespace reports them (the ground truth). The Node control plane runs in ` +
       'its own namespace (`PORT_SCAN_TICK_SECONDS=1`, `PORT_SCAN_COOLDOWN_SECONDS=0`), the real probe (`npm run probe`, ' +
       '`PORT_SCAN_CONCURRENCY=2`) and every direct nmap in the scanner namespace, which has no default route. The subnet\'s ' +
-      `arguments are \`${FAIR_ARGS.join(' ')}\` for rows a and b; the probe adds \`-oX - -n --stats-every 2s\`, the direct runs \`-n -oG -\`. ` +
+      `arguments are \`${FAIR_ARGS.join(' ')}\` for rows a and b; the probe adds \`${PROBE_ARGS.join(' ')}\`, the direct runs \`-n -oG -\`. ` +
       `Sweeps are off (a day apart) while ports are scanned. Each of the ${METHODS.length} methods runs ${rounds} times in rotated order ` +
       `(each goes first ${rounds / METHODS.length} times); the scanner's neighbour table is flushed before every run.`,
     '',
@@ -181,12 +201,12 @@ export function renderPorts(input: PortsReport): string {
     ...(outsideTop.length ? [`Ports outside nmap's top 1000 (a setup error): ${outsideTop.join(', ')}.`] : []),
     ...(errors.length ? [`Errors: ${errors.join('; ')}.`] : []),
     '',
-    `Grouping (the scheduler puts a subnet's due hosts in one nmap run): direct, 20 hosts in one run ${fmt(grouped.direct)} s against 20 one-host ` +
+    `Grouping (the scheduler puts a subnet's due hosts in one nmap run): direct, ${HOSTS} hosts in one run ${fmt(grouped.direct)} s against ${HOSTS} one-host ` +
       `runs two at a time ${fmt(grouped.directSingle)} s (${fmt(grouped.directSingle / grouped.direct, 1)}×); through the probe, one job ` +
-      `${fmt(grouped.probe)} s against 20 one-host jobs ${fmt(grouped.probeSingle)} s (${fmt(grouped.probeSingle / grouped.probe, 1)}×).`,
+      `${fmt(grouped.probe)} s against ${HOSTS} one-host jobs ${fmt(grouped.probeSingle)} s (${fmt(grouped.probeSingle / grouped.probe, 1)}×).`,
     '',
-    `Sweeps of the /24 (every 10 s; engine auto: \`nmap -sn\`, the probe has raw sockets) with no port scan, and while the scheduler ` +
-      `scanned every alive host (${scanHosts} hosts a job, the scanner's own address among them) back to back with the default arguments ` +
+    `Sweeps of the /24 (every 10 s; engine auto: \`nmap -sn\`; the bench runs as root, so the probe has raw sockets) with no port scan, and while the scheduler ` +
+      `scanned every alive host (${scanHosts} hosts a job) back to back with the default arguments ` +
       `(${sweeps.scans.length} scans, ${fmt(scanSecs, 1)} s each, median). "Stored" = from the sweep's start (probe log) to its \`hosts\` event on the live feed.` +
       (gaps ? ` ${gaps} sweep(s) fell mostly between two scans and are left out.` : ''),
     '',
@@ -199,8 +219,10 @@ export function renderPorts(input: PortsReport): string {
       `${probeExtra.length ? `; reported ports nothing listens on: ${probeExtra.join(', ')}` : ''}.`,
     `- Target "subnet scan ≤ 1.1 × direct nmap": ${meets ? 'met' : 'MISSED'}, ${fmt(ratioB)} × (medians ${fmt(wall('subnet-now'))} s vs ${fmt(direct)} s; ` +
       `round by round ${range(pairs)}); as scheduled ${fmt(ratioA)} ×.`,
-    `- Grouping: ${grouped.directSingle > grouped.direct && grouped.probeSingle > grouped.probe ? 'one run for the subnet is faster both ways, as the scheduler does it' : 'one-host runs were not slower: the grouping in the scheduler does not pay here'}.`,
-    `- Sweeps: median ${fmt(idleMed, 0)} ms idle, ${fmt(busyMed, 0)} ms during port scans (${fmt(busyMed / idleMed, 2)} ×); stored after ${fmt(idleE2e, 0)} ms vs ${fmt(busyE2e, 0)} ms.`,
+    `- Grouping: ${groupingVerdict(grouped)}.`,
+    busy.length
+      ? `- Sweeps: median ${fmt(idleMed, 0)} ms idle, ${fmt(busyMed, 0)} ms during port scans (${fmt(busyMed / idleMed, 2)} ×); stored after ${fmt(idleE2e, 0)} ms vs ${fmt(busyE2e, 0)} ms.`
+      : '- Sweeps: none overlapped a port scan; no figure.',
     '',
     meaning,
     '',

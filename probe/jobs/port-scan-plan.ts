@@ -15,7 +15,7 @@ export type NmapPlan =
   | { ok: false; code: 'forbidden_option' | 'target_not_assigned' | 'bad_target' | 'needs_raw_sockets'; message: string };
 
 /** Options the probe always adds: XML on stdout (what it parses), no DNS lookups, progress every 2 s. */
-const PROBE_ARGS = ['-oX', '-', '-n', '--stats-every', '2s'];
+export const PROBE_ARGS: readonly string[] = ['-oX', '-', '-n', '--stats-every', '2s'];
 
 /**
  * Checks a port-scan job again on the probe, whatever the server checked (a compromised or buggy server cannot

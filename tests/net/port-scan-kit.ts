@@ -9,6 +9,7 @@ export const TSX = join(process.cwd(), 'node_modules/.bin/tsx');
 export const LISTENERS = join(process.cwd(), 'tests/net/listeners.mjs');
 export const FAKE_CONTROL_PLANE = join(process.cwd(), 'tests/net/fake-control-plane.mjs');
 /** What the probe adds to every port scan's arguments (probe/jobs/port-scan-plan.ts). */
+// pinned on purpose (not imported from the probe): a change to the options the probe adds must fail this suite
 export const PROBE_ARGS = ['-oX', '-', '-n', '--stats-every', '2s'];
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
