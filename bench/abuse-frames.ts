@@ -6,9 +6,9 @@ import { formatIp } from '../schema/ip/cidr.js';
 import * as protocol from '../schema/protocol.js';
 
 // read through the namespace, so the bench also type-checks against a protocol without the bound
-const bounds = protocol as unknown as { MAX_FRAME_SAMPLES?: number; MAX_SWEEPS_PER_FRAME?: number; MAX_FRAME_LENGTH?: number };
+const bounds = protocol as unknown as { MAX_FRAME_SAMPLES?: number; MAX_RESULTS_PER_FRAME?: number; MAX_FRAME_LENGTH?: number };
 export const FRAME_SAMPLES = bounds.MAX_FRAME_SAMPLES ?? null;
-export const SWEEPS_PER_FRAME = bounds.MAX_SWEEPS_PER_FRAME ?? 64;
+export const SWEEPS_PER_FRAME = bounds.MAX_RESULTS_PER_FRAME ?? 64;
 export const FRAME_LENGTH = bounds.MAX_FRAME_LENGTH ?? null;
 
 /** The known hosts of the bench's /16: its first `count` usable addresses, in order. */

@@ -26,8 +26,6 @@ export const MAX_LATENCY_MS = 60_000;
 export const MAX_FRAME_SAMPLES = 1_000;
 /** Result items (sweeps, port scans, …) in one results frame. */
 export const MAX_RESULTS_PER_FRAME = 16;
-/** @deprecated the same bound under its first name */
-export const MAX_SWEEPS_PER_FRAME = MAX_RESULTS_PER_FRAME;
 /** Longest frame (characters) the server parses; MAX_FRAME_SAMPLES IPv6 answers are ~75 K. */
 export const MAX_FRAME_LENGTH = 256 * 1024;
 
@@ -124,8 +122,6 @@ export type ProbeJobState = z.infer<typeof probeJobState>;
 
 /** Why the server did not store a result of the probe's own subnet. */
 export const resultRejection = z.enum(['too_old', 'in_future', 'bad_latency', 'bad_range', 'stale']);
-/** @deprecated the same enum under its first name */
-export const sweepRejection = resultRejection;
 
 /** A job as a probe first reads it: any kind, so one it does not know can be answered `unsupported`. */
 const jobEnvelope = z.looseObject({ type: z.literal('job'), jobId: z.string().max(64), kind: z.string().max(32), subnetId: z.number().int().optional() });
@@ -161,8 +157,6 @@ export type ReceivedServerMessage = z.infer<typeof serverMessage>;
 
 /** Why the server refused one result: too old for the spool, ahead of its clock, absurd latency, range not in the subnet, older than what is stored. */
 export type ResultRejection = z.infer<typeof resultRejection>;
-/** @deprecated */
-export type SweepRejection = ResultRejection;
 
 /** Parses a raw frame; never throws. */
 export function decodeFrame<T>(

@@ -2,14 +2,14 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatIp, parseCidr } from '../../schema/ip/cidr.js';
-import { MAX_FRAME_SAMPLES, MAX_SWEEPS_PER_FRAME } from '../../schema/protocol.js';
+import { MAX_FRAME_SAMPLES, MAX_RESULTS_PER_FRAME } from '../../schema/protocol.js';
 import { RawProbe, startTestServer } from '../support/server.js';
 import { client } from '../support/targets.js';
 
 // A results frame's parsing and planning run on the event loop (its write on the database thread).
 // MAX_FRAME_SAMPLES is chosen so that the heaviest legal frame stays well under ~100 ms (docs/ARCHITECTURE.md).
 const LIMIT_MS = 150;
-const PER_SWEEP = Math.floor(MAX_FRAME_SAMPLES / MAX_SWEEPS_PER_FRAME);
+const PER_SWEEP = Math.floor(MAX_FRAME_SAMPLES / MAX_RESULTS_PER_FRAME);
 
 let server: Awaited<ReturnType<typeof startTestServer>>;
 let probe: RawProbe;
@@ -68,7 +68,7 @@ beforeAll(async () => {
   // the hosts the silent case finds, created by frames the way a probe sends them; this also warms the paths measured
   // (a server that has run for a minute has run them), so what is timed is the frame, not the JIT
   for (let from = 1; from <= MAX_FRAME_SAMPLES; from += 100) expect((await timed([part(at(), from, 100, true)])).ack.refused).toBeUndefined();
-  for (let i = 0; i < 3; i++) expect((await timed(Array.from({ length: MAX_SWEEPS_PER_FRAME }, () => part(at(), fresh(10), 10, true)))).ack.refused).toBeUndefined();
+  for (let i = 0; i < 3; i++) expect((await timed(Array.from({ length: MAX_RESULTS_PER_FRAME }, () => part(at(), fresh(10), 10, true)))).ack.refused).toBeUndefined();
 }, 60_000);
 afterAll(async () => {
   probe?.close();
@@ -87,12 +87,12 @@ describe('a maximal results frame on the Node host', () => {
     ['new hosts: every address of a part answers for the first time', () => ({ sweeps: [part(at(), fresh(MAX_FRAME_SAMPLES), MAX_FRAME_SAMPLES, true)], samples: MAX_FRAME_SAMPLES })],
     ['known hosts all silent (a sample each, events once they go down)', () => ({ sweeps: [part(at(), 1, MAX_FRAME_SAMPLES, false)], samples: MAX_FRAME_SAMPLES })],
     [
-      `${MAX_SWEEPS_PER_FRAME} sweeps of new hosts at different times`,
-      () => ({ sweeps: Array.from({ length: MAX_SWEEPS_PER_FRAME }, () => part(at(), fresh(PER_SWEEP), PER_SWEEP, true)), samples: PER_SWEEP * MAX_SWEEPS_PER_FRAME }),
+      `${MAX_RESULTS_PER_FRAME} sweeps of new hosts at different times`,
+      () => ({ sweeps: Array.from({ length: MAX_RESULTS_PER_FRAME }, () => part(at(), fresh(PER_SWEEP), PER_SWEEP, true)), samples: PER_SWEEP * MAX_RESULTS_PER_FRAME }),
     ],
     [
-      `refused: ${MAX_SWEEPS_PER_FRAME} complete sweeps of the whole /16`,
-      () => ({ sweeps: Array.from({ length: MAX_SWEEPS_PER_FRAME }, () => ({ subnetId, at: at(), durationMs: 1, complete: true, up: [], down: [] })), samples: 0 }),
+      `refused: ${MAX_RESULTS_PER_FRAME} complete sweeps of the whole /16`,
+      () => ({ sweeps: Array.from({ length: MAX_RESULTS_PER_FRAME }, () => ({ subnetId, at: at(), durationMs: 1, complete: true, up: [], down: [] })), samples: 0 }),
     ],
   ])(`%s, without holding the loop for ${LIMIT_MS} ms`, { retry: 2 }, async (name, frame) => {
     const { sweeps, samples } = frame();

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { splitSweep } from '../../probe/split.js';
 import { formatIp, parseCidr } from '../../schema/ip/cidr.js';
-import { MAX_FRAME_LENGTH, MAX_FRAME_SAMPLES, MAX_SWEEPS_PER_FRAME, SPOOL_MAX_AGE_MS } from '../../schema/protocol.js';
+import { MAX_FRAME_LENGTH, MAX_FRAME_SAMPLES, MAX_RESULTS_PER_FRAME, SPOOL_MAX_AGE_MS } from '../../schema/protocol.js';
 import { handleProbeFrame, probeConnected, probeDisconnected } from '../../worker/probe-link/session.js';
 import { makeTestApp, tableCounts, type TestApp } from '../support/app.js';
 import { LiveClient } from '../support/live.js';
@@ -247,7 +247,7 @@ describe('what the server accepts from a probe', () => {
     const id = await subnet('198.18.6.0/24');
     const at = t.clock.now();
     const before = await tableCounts(t.client);
-    const seventeen = Array.from({ length: MAX_SWEEPS_PER_FRAME + 1 }, (_, k) => sweepOf(id, at - k, []));
+    const seventeen = Array.from({ length: MAX_RESULTS_PER_FRAME + 1 }, (_, k) => sweepOf(id, at - k, []));
     const long = JSON.stringify({ type: 'results', batchId: 'h-long', sweeps: [{ ...sweepOf(id, at, []), jobId: 'j', pad: 'x'.repeat(MAX_FRAME_LENGTH) }] });
     for (const f of [frame(seventeen), frame([sweepOf(id, at, ['198.18.6.1']), sweepOf(id, at, ['198.18.6.2'])]), long]) {
       expect(await send(f)).toMatchObject([{ type: 'error', code: 'bad_message' }]);

@@ -2,7 +2,7 @@
 // bench would measure something else without saying so.
 import { describe, expect, it } from 'vitest';
 import { parseCidr } from '../../schema/ip/cidr.js';
-import { decodeFrame, MAX_FRAME_LENGTH, MAX_FRAME_SAMPLES, MAX_SWEEPS_PER_FRAME, probeMessage } from '../../schema/protocol.js';
+import { decodeFrame, MAX_FRAME_LENGTH, MAX_FRAME_SAMPLES, MAX_RESULTS_PER_FRAME, probeMessage } from '../../schema/protocol.js';
 import { listedEntries } from '../../worker/domain/sweep-checks.js';
 import { knownHosts, maximalFrame, overListedFrame, warmUpFrame, wholeSubnetFrame } from '../../bench/abuse-frames.js';
 
@@ -22,7 +22,7 @@ describe('abuse bench frames', () => {
     const raw = maximalFrame(7, hosts, frame, at);
     const msg = results(raw);
     expect(raw.length).toBeLessThanOrEqual(MAX_FRAME_LENGTH);
-    expect(sweepsOf(msg)).toHaveLength(MAX_SWEEPS_PER_FRAME);
+    expect(sweepsOf(msg)).toHaveLength(MAX_RESULTS_PER_FRAME);
     expect(sweepsOf(msg).every((s) => s.complete && s.range)).toBe(true);
     const covered = sweepsOf(msg).map((s) => hosts.indexOf(s.range![1]) - hosts.indexOf(s.range![0]) + 1);
     expect(covered.reduce((a, b) => a + b, 0)).toBe(MAX_FRAME_SAMPLES);

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProbeAgent } from '../../probe/agent.js';
 import { splitSweep } from '../../probe/split.js';
 import { parseCidr, usableAddresses } from '../../schema/ip/cidr.js';
-import { MAX_SWEEPS_PER_FRAME } from '../../schema/protocol.js';
+import { MAX_RESULTS_PER_FRAME } from '../../schema/protocol.js';
 import { silentLogger } from '../../schema/log.js';
 import { LiveClient } from '../support/live.js';
 import { RawProbe } from '../support/server.js';
@@ -190,7 +190,7 @@ afterAll(() => server.close());
     expect((await hostIps(big)).length).toBe(all.length);
 
     // too many sweeps in one frame, or two of one subnet at one time: malformed
-    probe.send({ type: 'results', batchId: 'hostile-4', sweeps: Array.from({ length: MAX_SWEEPS_PER_FRAME + 1 }, (_, k) => sweep(mine, now - k, [])) });
+    probe.send({ type: 'results', batchId: 'hostile-4', sweeps: Array.from({ length: MAX_RESULTS_PER_FRAME + 1 }, (_, k) => sweep(mine, now - k, [])) });
     expect(await probe.next('error')).toMatchObject({ code: 'bad_message' });
     probe.send({ type: 'results', batchId: 'hostile-5', sweeps: [sweep(mine, now, []), sweep(mine, now, ['198.18.40.9'])] });
     expect(await probe.next('error')).toMatchObject({ code: 'bad_message' });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatIp, parseCidr } from '../../schema/ip/cidr.js';
-import { MAX_LATENCY_MS, SPOOL_MAX_AGE_MS, type SweepRejection, type SweepResult } from '../../schema/protocol.js';
+import { MAX_LATENCY_MS, SPOOL_MAX_AGE_MS, type ResultRejection, type SweepResult } from '../../schema/protocol.js';
 import { checkSweep, listedEntries, sweepSpan } from './sweep-checks.js';
 
 const now = Date.UTC(2026, 10, 26, 12);
@@ -8,7 +8,7 @@ const v4 = parseCidr('198.18.0.0/24');
 const sweep = (over: Partial<SweepResult> = {}): SweepResult => ({ subnetId: 1, at: now, durationMs: 1, complete: true, up: [], down: [], ...over });
 
 describe('checkSweep', () => {
-  it.each<[string, Partial<SweepResult>, SweepRejection | null]>([
+  it.each<[string, Partial<SweepResult>, ResultRejection | null]>([
     ['now', {}, null],
     ['a week ago, just inside', { at: now - SPOOL_MAX_AGE_MS }, null],
     ['older than the spool keeps', { at: now - SPOOL_MAX_AGE_MS - 1 }, 'too_old'],

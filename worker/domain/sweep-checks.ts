@@ -1,5 +1,5 @@
 import { ipKey, parseIp, usableRange, type Cidr } from '../../schema/ip/cidr.js';
-import { MAX_FUTURE_SKEW_MS, MAX_LATENCY_MS, SPOOL_MAX_AGE_MS, type SweepRejection, type SweepResult } from '../../schema/protocol.js';
+import { MAX_FUTURE_SKEW_MS, MAX_LATENCY_MS, SPOOL_MAX_AGE_MS, type ResultRejection, type SweepResult } from '../../schema/protocol.js';
 
 /** The addresses a sweep covers, as values and as the hex keys hosts are ordered by in SQL. */
 export interface Span {
@@ -34,7 +34,7 @@ export function checkResultTime(at: number, now: number): 'too_old' | 'in_future
 }
 
 /** Why a sweep of a subnet the probe owns is refused, or null to apply it. `now` is the server's clock. */
-export function checkSweep(cidr: Cidr, sweep: SweepResult, now: number): SweepRejection | null {
+export function checkSweep(cidr: Cidr, sweep: SweepResult, now: number): ResultRejection | null {
   const time = checkResultTime(sweep.at, now);
   if (time) return time;
   if (sweep.up.some((u) => u.latencyMs !== null && !(u.latencyMs >= 0 && u.latencyMs <= MAX_LATENCY_MS))) return 'bad_latency';
