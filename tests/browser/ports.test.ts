@@ -7,10 +7,10 @@
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { OpenPort } from '../../schema/protocol.js';
 import { PROTOCOL_VERSION } from '../../schema/protocol.js';
 import { ADMIN_PASSWORD } from '../support/app.js';
 import { launchChromium } from '../support/browser.js';
+import { port, roundTrip, scanItem, scanned, sendResults, sweepItem } from '../support/port-rig.js';
 import { client } from '../support/targets.js';
 import { RawProbe, startTestServer } from '../support/server.js';
 import { accessibilityReport, screenshots } from '../support/ui.js';
@@ -32,41 +32,13 @@ let emptySubnetId: number;
 const hostIds: Record<string, number> = {};
 let batch = 0;
 
-const port = (n: number, service: string | null, product: string | null = null, version: string | null = null, protocol: 'tcp' | 'udp' = 'tcp'): OpenPort => ({
-  port: n,
-  protocol,
-  state: 'open',
-  service,
-  product,
-  version,
-});
-const WEB_PORTS = [port(22, 'ssh', 'OpenSSH', '9.2p1'), port(80, 'http', 'nginx', '1.25.3'), port(443, 'https', 'nginx', '1.25.3'), port(8080, 'http-proxy'), port(53, 'domain', null, null, 'udp')];
+const WEB_PORTS = ['22/tcp/ssh/OpenSSH/9.2p1', '80/tcp/http/nginx/1.25.3', '443/tcp/https/nginx/1.25.3', '8080/tcp/http-proxy', '53/udp/domain'].map((spec) => port(spec));
 
-async function ack() {
-  const a = await probe.next('ack', 10_000);
+/** Sends results as the probe; every one must be accepted. */
+async function report(...results: unknown[]) {
+  const a = await sendResults(probe, `ui-${++batch}`, results);
   expect(a.refused).toBeUndefined();
   expect(a.rejectedResults ?? []).toEqual([]);
-  return a;
-}
-
-/** A complete sweep of the /24 in which `up` answered. */
-async function sweep(up: string[]) {
-  probe.send({
-    type: 'results',
-    batchId: `ui-${++batch}`,
-    results: [{ kind: 'sweep', subnetId, at: Date.now(), durationMs: 5, complete: true, up: up.map((ip) => ({ ip, latencyMs: 0.8 })), down: [] }],
-  });
-  await ack();
-}
-
-/** A port-scan result, as the probe's nmap runner reports it. */
-async function portScan(hosts: { ip: string; ports: OpenPort[] }[], jobId?: string) {
-  probe.send({
-    type: 'results',
-    batchId: `ui-${++batch}`,
-    results: [{ kind: 'port_scan', subnetId, at: Date.now(), durationMs: 900, ...(jobId ? { jobId } : {}), hosts: hosts.map((h) => ({ ...h, responsive: true })) }],
-  });
-  await ack();
 }
 
 async function expectAccessible(name: string) {
@@ -75,7 +47,7 @@ async function expectAccessible(name: string) {
 }
 
 /** The chips of a row: the shown ones' texts, then "+N" when there are more. */
-const chipsOf = (row: string) =>
+const rowChips = (row: string) =>
   page.$$eval(`${row} .ports .chip.port`, (els) => els.map((el) => (el.classList.contains('more') ? el.querySelector('[aria-hidden]')!.textContent : el.textContent)));
 
 /** Presses Tab until `selector` has the focus: proof that the keyboard reaches it. */
@@ -109,9 +81,9 @@ beforeAll(async () => {
   expect(subnet.status).toBe(201);
   subnetId = subnet.body.id;
   emptySubnetId = (await api('POST', '/api/subnets', { cidr: '198.18.9.0/29', name: 'no probe' })).body.id;
-  await sweep([WEB, DB, IDLE]);
+  await report(sweepItem(subnetId, Date.now(), [WEB, DB, IDLE]));
   for (const h of (await api('GET', `/api/hosts?subnetId=${subnetId}`)).body.hosts) hostIds[h.ip] = h.id;
-  await portScan([{ ip: WEB, ports: WEB_PORTS }, { ip: DB, ports: [port(22, 'ssh', 'OpenSSH', '8.4p1')] }, { ip: IDLE, ports: [] }]);
+  await report(scanItem(subnetId, Date.now(), [scanned(WEB, WEB_PORTS), scanned(DB, ['22/tcp/ssh/OpenSSH/8.4p1']), scanned(IDLE, [])]));
 
   browser = await launchChromium();
   context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
@@ -145,10 +117,10 @@ describe('port scans in Chromium', () => {
   it('the subnet view shows port chips on each row: the first three, then "+N"', async () => {
     await openSubnet();
     await page.waitForSelector(`tr[data-ip="${WEB}"] .ports`);
-    expect(await chipsOf(`tr[data-ip="${WEB}"]`)).toEqual(['22/ssh', '80/http', '443/https', '+2']);
+    expect(await rowChips(`tr[data-ip="${WEB}"]`)).toEqual(['22/ssh', '80/http', '443/https', '+2']);
     expect(await page.getAttribute(`tr[data-ip="${WEB}"] .chip.more`, 'title')).toBe('8080/tcp http-proxy, 53/udp domain');
     expect(await page.textContent(`tr[data-ip="${WEB}"] .chip.more .sr-only`)).toBe('and 2 more: 8080/tcp http-proxy, 53/udp domain');
-    expect(await chipsOf(`tr[data-ip="${DB}"]`)).toEqual(['22/ssh']);
+    expect(await rowChips(`tr[data-ip="${DB}"]`)).toEqual(['22/ssh']);
     expect(await page.locator(`tr[data-ip="${IDLE}"] .chip.port`).count()).toBe(0);
     expect(await page.locator('.ports.stale').count()).toBe(0);
     await expectAccessible('subnet view with ports');
@@ -181,8 +153,8 @@ describe('port scans in Chromium', () => {
   it('the dashboard: chips on its host list, port changes in recent changes, and a filter by open service kept in the URL', async () => {
     await page.goto(`${server.url}/#/`);
     await page.waitForSelector(`.hosts-found tr[data-ip="${WEB}"] .ports`);
-    expect(await chipsOf(`.hosts-found tr[data-ip="${WEB}"]`)).toEqual(['22/ssh', '80/http', '443/https', '+2']);
-    expect(await chipsOf(`.hosts-found tr[data-ip="${DB}"]`)).toEqual(['22/ssh']);
+    expect(await rowChips(`.hosts-found tr[data-ip="${WEB}"]`)).toEqual(['22/ssh', '80/http', '443/https', '+2']);
+    expect(await rowChips(`.hosts-found tr[data-ip="${DB}"]`)).toEqual(['22/ssh']);
     expect(await page.textContent('.side-col .changes')).toContain('22/tcp ssh opened');
     const options = await page.$$eval('select[name=service] option', (os) => os.map((o) => o.textContent));
     expect(options).toEqual(['any', 'ssh (2)', 'domain (1)', 'http (1)', 'http-proxy (1)', 'https (1)']);
@@ -209,9 +181,9 @@ describe('port scans in Chromium', () => {
     await page.evaluate(() => ((window as any).__sameDocument = true));
     await page.click(`tr[data-ip="${WEB}"] a`);
     await page.waitForSelector('.drawer .port-table');
-    await portScan([{ ip: WEB, ports: WEB_PORTS.filter((p) => p.port !== 80) }]);
-    await waitFor('the 80/http chip gone', async () => (await chipsOf(`tr[data-ip="${WEB}"]`)).join() === '22/ssh,443/https,8080/http-proxy,+1', 10_000).catch(async (e) => {
-      throw new Error(`${e.message}: ${JSON.stringify(await chipsOf(`tr[data-ip="${WEB}"]`))}`);
+    await report(scanItem(subnetId, Date.now(), [scanned(WEB, WEB_PORTS.filter((p) => p.port !== 80))]));
+    await waitFor('the 80/http chip gone', async () => (await rowChips(`tr[data-ip="${WEB}"]`)).join() === '22/ssh,443/https,8080/http-proxy,+1', 10_000).catch(async (e) => {
+      throw new Error(`${e.message}: ${JSON.stringify(await rowChips(`tr[data-ip="${WEB}"]`))}`);
     });
     await page.waitForSelector('.drawer .port-changes li[data-change=closed]');
     expect(await page.textContent('.drawer .port-changes li[data-change=closed] .change')).toBe('80/tcp http closed');
@@ -239,18 +211,21 @@ describe('port scans in Chromium', () => {
     await page.waitForSelector(`${state}:has-text("40 %")`);
     expect(await page.getAttribute(`${state} progress`, 'value')).toBe('40');
     await expectAccessible('drawer with a port scan running');
-    await portScan([{ ip: DB, ports: [port(22, 'ssh', 'OpenSSH', '8.4p1'), port(3306, 'mysql', 'MySQL', '8.0.36')] }], job.jobId);
+    await report(scanItem(subnetId, Date.now(), [scanned(DB, ['22/tcp/ssh/OpenSSH/8.4p1', '3306/tcp/mysql/MySQL/8.0.36'])], { jobId: job.jobId }));
     probe.send({ type: 'job_status', jobId: job.jobId, subnetId, kind: 'port_scan', state: 'done' });
     await page.waitForSelector(`${state}:has-text("Port scan finished")`);
     expect(await page.getAttribute('.drawer button.scan-ports', 'aria-disabled')).toBeNull();
     await page.waitForSelector('.drawer .port-table tr[data-port="3306/tcp"]');
-    await waitFor('the row’s new chip', async () => (await chipsOf(`tr[data-ip="${DB}"]`)).join() === '22/ssh,3306/mysql', 5000);
+    await waitFor('the row’s new chip', async () => (await rowChips(`tr[data-ip="${DB}"]`)).join() === '22/ssh,3306/mysql', 5000);
 
     // inside the cool-down: 429, and the message says how long to wait
     await page.keyboard.press('Enter');
     await page.waitForSelector(`${state}.error:has-text("try again in")`);
     expect(await page.textContent(state)).toMatch(/^Ports were scanned moments ago; try again in ([1-5]\d|60|[1-9]) s\.$/);
     expect(await page.getAttribute('.drawer button.scan-ports', 'aria-disabled')).toBe('true');
+    // the heartbeat's unread pongs would end the round trip at once: drop them, so a job frame in flight arrives first
+    probe.received.splice(0, probe.received.length, ...probe.received.filter((m) => m.type !== 'pong'));
+    await roundTrip(probe);
     expect(probe.received.filter((m) => m.type === 'job')).toEqual([]);
     await page.keyboard.press('Escape');
   });
@@ -265,7 +240,7 @@ describe('port scans in Chromium', () => {
     const state = '[data-scan-ports=subnet] .scan-state';
     probe.send({ type: 'job_status', jobId: job.jobId, subnetId, kind: 'port_scan', state: 'progress', done: 50, total: 100 });
     await page.waitForSelector(`${state}:has-text("50 %")`);
-    await portScan([{ ip: WEB, ports: WEB_PORTS.filter((p) => p.port !== 80) }, { ip: IDLE, ports: [] }], job.jobId);
+    await report(scanItem(subnetId, Date.now(), [scanned(WEB, WEB_PORTS.filter((p) => p.port !== 80)), scanned(IDLE, [])], { jobId: job.jobId }));
     probe.send({ type: 'job_status', jobId: job.jobId, subnetId, kind: 'port_scan', state: 'done' });
     await page.waitForSelector(`${state}:has-text("Port scan finished")`);
 
@@ -278,10 +253,10 @@ describe('port scans in Chromium', () => {
   it('a host that goes down keeps its ports, shown stale, with no "closed" events', async () => {
     const before = (await api('GET', `/api/hosts/${hostIds[WEB]}/ports`)).body.history.length;
     await openSubnet();
-    await sweep([DB, IDLE]);
+    await report(sweepItem(subnetId, Date.now(), [DB, IDLE]));
     await page.waitForSelector(`tr[data-ip="${WEB}"] .pill.down`);
     await page.waitForSelector(`tr[data-ip="${WEB}"] .ports.stale`);
-    expect(await chipsOf(`tr[data-ip="${WEB}"]`)).toEqual(['22/ssh', '443/https', '8080/http-proxy', '+1']);
+    expect(await rowChips(`tr[data-ip="${WEB}"]`)).toEqual(['22/ssh', '443/https', '8080/http-proxy', '+1']);
     expect(await page.getAttribute(`tr[data-ip="${WEB}"] .chip.port`, 'title')).toMatch(/^22\/tcp ssh \(last seen (just now|\d+ s ago); host is down\)$/);
     expect(await page.locator(`tr[data-ip="${DB}"] .ports.stale`).count()).toBe(0);
     await expectAccessible('subnet view with stale ports');
