@@ -2,7 +2,7 @@
 import { api } from '../lib/api.js';
 import { ago, span, toMs } from '../lib/format.js';
 import { html } from '../lib/html.js';
-import { portEventText, staleNote } from '../lib/ports.js';
+import { jobEnded, portEventText, staleNote } from '../lib/ports.js';
 import { useCan } from '../lib/session.js';
 import { useData } from '../lib/use-data.js';
 import { PortScanButton } from './port-scan-button.js';
@@ -30,13 +30,14 @@ function PortTable({ ports, label }) {
 
 /**
  * The drawer's Ports section: the open ports now (stale when the host is not up), when they were scanned, the
- * history of changes and, for editors, "Scan ports". Reloads on the feed's ports and job events for this host.
+ * history of changes and, for editors, "Scan ports". Reloads on the feed's ports events for this host and when its
+ * job is queued or ends (PortScanButton follows the progress in between).
  */
 export function HostPorts({ host }) {
   const id = host.id;
   const { data, error, reload } = useData(() => api('GET', `/api/hosts/${id}/ports`), [id], {
     events: ['ports', 'job', 'hosts'],
-    accept: (e) => !!(e.hostIds?.includes(id) || (e.jobId && e.jobId === data?.job?.id) || e.changes?.some((c) => c.hostId === id)),
+    accept: (e) => !!(e.hostIds?.includes(id) || (e.jobId && e.jobId === data?.job?.id && jobEnded(e.state)) || e.changes?.some((c) => c.hostId === id)),
   });
   const edit = useCan('editor');
   const label = host.hostname || host.ip;
