@@ -3,7 +3,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../lib/api.js';
 import { html } from '../lib/html.js';
 import { useLive } from '../lib/live.js';
-import { scanPercent, scanRefusal } from '../lib/ports.js';
+import { jobEnded, scanPercent, scanRefusal } from '../lib/ports.js';
 
 // a port scan may run for the probe's time limit (15 min by default); past this, stop waiting for its end
 const GIVE_UP_MS = 20 * 60_000;
@@ -15,10 +15,11 @@ const GIVE_UP_MS = 20 * 60_000;
  * (the host's ports answer names it), so a reopened drawer shows its progress.
  */
 export function PortScanButton({ target, running = null, onDone = () => {} }) {
-  const [job, setJob] = useState(/** @type {null | { jobId: string, state: string, done?: number, total?: number }} */ (null));
+  const [job, setJob] = useState(/** @type {null | { jobId: string, state: string, done?: number, total?: number, coalesced?: boolean }} */ (null));
   const [message, setMessage] = useState({ text: '', bad: false });
   const say = (text, bad = false) => setMessage({ text, bad });
   const [blockedUntil, setBlockedUntil] = useState(0);
+  // an effect, not the initial state: a job can appear while the drawer is open (the scheduler's, or someone else's)
   useEffect(() => {
     if (running && !job) setJob({ jobId: running.id, state: running.state, done: running.done ?? undefined, total: running.total ?? undefined });
   }, [running?.id]);
@@ -28,7 +29,7 @@ export function PortScanButton({ target, running = null, onDone = () => {} }) {
   const [asking, setAsking] = useState(false);
 
   const follow = (e) => {
-    if (e.state === 'done' || e.state === 'failed' || e.state === 'unsupported') {
+    if (jobEnded(e.state)) {
       setJob(null);
       if (e.state === 'done') say('Port scan finished');
       else say(e.state === 'unsupported' ? 'The probe does not run port scans; upgrade it' : `Port scan failed: ${e.error ?? 'unknown error'}`, true);
@@ -59,7 +60,7 @@ export function PortScanButton({ target, running = null, onDone = () => {} }) {
     try {
       const r = await api('POST', target.kind === 'host' ? `/api/hosts/${target.id}/scan-ports` : `/api/subnets/${target.id}/scan-ports`);
       const seen = early.current.get(r.jobId);
-      setJob({ jobId: r.jobId, state: r.coalesced ? 'already under way' : 'queued' });
+      setJob({ jobId: r.jobId, state: 'queued', coalesced: r.coalesced });
       if (seen) follow(seen);
     } catch (e) {
       say(scanRefusal(e), true);
@@ -79,7 +80,7 @@ export function PortScanButton({ target, running = null, onDone = () => {} }) {
       ${job && pct != null
         ? html`<progress max="100" value=${pct} aria-label=${what}></progress> ${pct} %`
         : job
-          ? job.state
+          ? job.coalesced ? 'already under way' : job.state
           : message.text}
     </span>
   </span>`;

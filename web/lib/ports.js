@@ -3,7 +3,7 @@
 import { ago } from './format.js';
 
 /** How many chips a row shows before "+N". */
-export const CHIPS_SHOWN = 3;
+const CHIPS_SHOWN = 3;
 
 /** A table row's `[port, protocol, service]` tuples (GET /api/subnets/:id/table) as chips. */
 export function chipsOf(tuples) {
@@ -47,11 +47,14 @@ export function portEventText(e) {
   return `${portName(e)} ${e.change}`;
 }
 
-/** A port scan's progress as a whole percent (the feed sends percent/100); null before there is any. */
+/** A port scan's progress as a whole percent (the feed sends done and total); null before there is any. */
 export function scanPercent(job) {
   if (!job || job.done == null || !job.total) return null;
   return Math.max(0, Math.min(100, Math.round((job.done / job.total) * 100)));
 }
+
+/** A job state after which no more statuses come. */
+export const jobEnded = (state) => state === 'done' || state === 'failed' || state === 'unsupported';
 
 /** What a refused "scan ports" request tells the user, from the API's error (code, status, details). */
 export function scanRefusal(err) {
