@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 // the browser UI is plain ES modules (no bundler, no types); these tables test its pure helpers
-import { chipsOf, chipText, portEventText, portName, portScanSummary, probeRuns, scanPercent, scanRefusal, splitChips, staleNote } from './ports.js';
+import { chipsOf, chipText, jobEnded, portEventText, portName, portScanSummary, probeRuns, scanPercent, scanRefusal, splitChips, staleNote } from './ports.js';
 
 const NOW = Date.parse('2026-11-26T12:00:00Z');
 const chip = (port: number, protocol: 'tcp' | 'udp', service: string | null) => ({ port, protocol, service });
@@ -88,4 +88,15 @@ describe('port events, scans and probes', () => {
     [{ enabled: true, args: '-Pn -T4 -p 22,80', intervalMinutes: 30 }, 'every 30 min, -Pn -T4 -p 22,80'],
     [undefined, 'off'],
   ])('portScanSummary(%o) = %s', (p, text) => expect(portScanSummary(p)).toBe(text));
+});
+
+describe('jobEnded', () => {
+  it.each([
+    ['queued', false],
+    ['started', false],
+    ['progress', false],
+    ['done', true],
+    ['failed', true],
+    ['unsupported', true],
+  ])('%s: %s', (state, ended) => expect(jobEnded(state)).toBe(ended));
 });
