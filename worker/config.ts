@@ -44,6 +44,25 @@ export const appConfigSchema = z.object({
   portScanCooldownSeconds: z.coerce.number().min(0).max(86_400).default(60),
   /** Port-scan jobs a probe runs at once; the scheduler waits for one to finish before sending more. */
   portScanJobsPerProbe: z.coerce.number().int().min(1).max(32).default(2),
+  /** Alert defaults (each subnet may set its own): "up" after this many answers in a row, a reminder while down every so many minutes (0: never), whether "up" is sent at all. */
+  alertUpAfter: z.coerce.number().int().min(1).max(100).default(1),
+  alertReminderMinutes: z.coerce.number().int().min(0).max(7 * 24 * 60).default(0),
+  alertSendResolved: z
+    .enum(['0', '1', 'true', 'false'])
+    .default('1')
+    .transform((v) => v === '1' || v === 'true'),
+  /** More than this share of a subnet's up hosts going down in one sweep (and at least `alertDegradedMinHosts`) is one "subnet degraded". */
+  alertDegradedShare: z.coerce.number().min(0).max(1).default(0.5),
+  alertDegradedMinHosts: z.coerce.number().int().min(1).max(100_000).default(3),
+  /** Webhook URLs to loopback and link-local addresses (the cloud metadata service among them) are refused unless this is set. */
+  webhookAllowPrivate: z
+    .enum(['0', '1', 'true', 'false'])
+    .default('0')
+    .transform((v) => v === '1' || v === 'true'),
+  /** Deliveries in flight at once (different endpoints or hosts; one host's events to one endpoint go in order). */
+  webhookConcurrency: z.coerce.number().int().min(1).max(256).default(32),
+  /** The delivery log and past events are kept this long. */
+  webhookRetentionDays: z.coerce.number().min(1).max(400).default(30),
 });
 export type AppConfig = z.infer<typeof appConfigSchema>;
 
@@ -70,6 +89,14 @@ export function appConfig(env: Record<string, string | undefined>, overrides: Pa
     portScanTimeoutSeconds: env.PORT_SCAN_TIMEOUT_SECONDS,
     portScanCooldownSeconds: env.PORT_SCAN_COOLDOWN_SECONDS,
     portScanJobsPerProbe: env.PORT_SCAN_JOBS_PER_PROBE,
+    alertUpAfter: env.ALERT_UP_AFTER,
+    alertReminderMinutes: env.ALERT_REMINDER_MINUTES,
+    alertSendResolved: env.ALERT_SEND_RESOLVED || undefined,
+    alertDegradedShare: env.ALERT_DEGRADED_SHARE,
+    alertDegradedMinHosts: env.ALERT_DEGRADED_MIN_HOSTS,
+    webhookAllowPrivate: env.WEBHOOK_ALLOW_PRIVATE || undefined,
+    webhookConcurrency: env.WEBHOOK_CONCURRENCY,
+    webhookRetentionDays: env.WEBHOOK_RETENTION_DAYS,
   });
   return { ...parsed, ...overrides };
 }

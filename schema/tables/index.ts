@@ -5,3 +5,4 @@ export * from './probes.js';
 export * from './audit.js';
 export * from './ports.js';
 export * from './jobs.js';
+export * from './alerts.js';

@@ -20,6 +20,15 @@ export const subnets = sqliteTable(
     portScanEnabled: integer('port_scan_enabled', { mode: 'boolean' }).notNull().default(true),
     portScanArgs: text('port_scan_args'),
     portScanIntervalMinutes: integer('port_scan_interval_minutes'),
+    /** Alert thresholds (null: the server's defaults, worker/config.ts): down after N silent sweeps, up after M answers,
+     * a reminder every so many minutes while down (0: never), whether "up" is sent, and the share of up hosts going
+     * down in one sweep (with at least `alertDegradedMinHosts`) that is one "subnet degraded" instead. */
+    downAfterFailures: integer('down_after_failures'),
+    alertUpAfter: integer('alert_up_after'),
+    alertReminderMinutes: integer('alert_reminder_minutes'),
+    alertSendResolved: integer('alert_send_resolved', { mode: 'boolean' }),
+    alertDegradedShare: real('alert_degraded_share'),
+    alertDegradedMinHosts: integer('alert_degraded_min_hosts'),
     createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
     updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
   },

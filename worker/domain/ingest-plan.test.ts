@@ -34,7 +34,7 @@ describe('planIngest', () => {
     expect(plan.hosts[0]).toMatchObject({ ip: '198.18.0.10', status: 'up', timesSeen: 1, firstSeenAt: 1000, latencyMs: 0.4 });
     expect(plan.hosts[0]!.ipKey).toBe('c612000a');
     expect(plan.events).toEqual([{ ip: '198.18.0.10', at: 1000, from: 'unknown', to: 'up' }]);
-    expect(plan.samples).toEqual([{ ip: '198.18.0.10', at: 1000, up: true, latencyMs: 0.4 }]);
+    expect(plan.samples).toEqual([{ ip: '198.18.0.10', at: 1000, up: true, latencyMs: 0.4, status: 'up' }]);
   });
 
   it('takes a host down after the threshold across spooled sweeps, in time order', () => {

@@ -24,7 +24,8 @@ export interface TrackedHost {
 export interface IngestPlan {
   /** Final state of every host the sweeps touched (new ones included), keyed by ip when written. */
   hosts: TrackedHost[];
-  samples: { ip: string; at: number; up: boolean; latencyMs: number | null }[];
+  /** Every observation in time order, with the host's status after it (the alerting counts answers in a row). */
+  samples: { ip: string; at: number; up: boolean; latencyMs: number | null; status: HostStatus }[];
   events: { ip: string; at: number; from: HostStatus; to: HostStatus }[];
   hourly: { ip: string; hour: number; samples: number; upSamples: number; latencySumMs: number }[];
   /** Reported addresses that are not usable addresses of the subnet inside the sweep's range. */
@@ -98,7 +99,7 @@ export function planIngest(
       host.timesSeen += 1;
     }
     touched.add(ip);
-    plan.samples.push({ ip, at, up, latencyMs: up ? latencyMs : null });
+    plan.samples.push({ ip, at, up, latencyMs: up ? latencyMs : null, status: host.status });
     const hour = Math.floor(at / HOUR_MS) * HOUR_MS;
     const key = `${ip}@${hour}`;
     const bucket = hourly.get(key) ?? { ip, hour, samples: 0, upSamples: 0, latencySumMs: 0 };
