@@ -21,6 +21,12 @@ export interface LiveFeed {
   connect(request: Request): Promise<Response>;
 }
 
+/** Sends what the outbox holds (worker/webhooks/runner.ts); each host decides when: a timer on Node, a Durable Object alarm on Workers. */
+export interface OutboxWaker {
+  /** Something was written to the outbox: send soon. */
+  wake(): Promise<void>;
+}
+
 export interface Clock {
   now(): number;
 }
@@ -30,6 +36,7 @@ export interface AppDeps {
   db: Db;
   hub: ProbeHub;
   live: LiveFeed;
+  outbox: OutboxWaker;
   clock: Clock;
   config: AppConfig;
   log: Logger;

@@ -1,8 +1,12 @@
 import { and, eq, lt } from 'drizzle-orm';
-import { auditLog, hostEvents, hostHourly, hostSamples, ingestLedger, jobs, portEvents, probes, sessions } from '../schema/tables/index.js';
+import { alertEvents, auditLog, webhookAttempts, hostEvents, hostHourly, hostSamples, ingestLedger, jobs, portEvents, probes, sessions } from '../schema/tables/index.js';
 import { SPOOL_MAX_AGE_MS } from '../schema/protocol.js';
 import type { AppConfig } from './config.js';
 import type { AppDeps } from './deps.js';
+import { catchUpAlerts } from './alerts/catch-up.js';
+import { probeOfflineAlerts } from './alerts/probe-alerts.js';
+import { batchable } from './db.js';
+import { follow } from './effects.js';
 import { schedulePortScans } from './services/port-scan-scheduler.js';
 import { silentBefore } from './probe-link/heartbeat.js';
 import { probeDisconnected } from './probe-link/session.js';
@@ -33,6 +37,24 @@ export const offlineProbes: Duty = {
       await deps.hub.disconnect(p.id, 'silent');
       await probeDisconnected(deps, p.id);
     }
+    // gone for three heartbeats, whether its socket closed or it fell silent: one "probe offline" each
+    const alerts = await probeOfflineAlerts(deps, deps.clock.now());
+    if (alerts.statements.length) {
+      const [first, ...rest] = alerts.statements.map((q) => batchable(deps.db, q));
+      await deps.db.batch([first!, ...rest]);
+      deps.log.warn('probes offline', { probeIds: alerts.probeIds });
+      await follow(deps, { deliveries: alerts.deliveries });
+    }
+  },
+};
+
+/** Alerts owed: changes held back by a maintenance window that has ended, reminders for hosts still down; and a wake of the sender (on Workers the cron is its fallback). */
+export const alertCatchUp: Duty = {
+  name: 'alerts',
+  everySeconds: 60,
+  async run(deps) {
+    await catchUpAlerts(deps);
+    await deps.outbox.wake();
   },
 };
 
@@ -54,6 +76,9 @@ export const pruneHistory: Duty = {
       deps.db.delete(sessions).where(lt(sessions.expiresAt, new Date(now))),
       // the audit log is kept as long as the history it explains
       deps.db.delete(auditLog).where(lt(auditLog.at, new Date(now - deps.config.hourlyRetentionDays * DAY_MS))),
+      // past events go with their deliveries and the delivery log (foreign keys cascade)
+      deps.db.delete(alertEvents).where(lt(alertEvents.at, new Date(now - deps.config.webhookRetentionDays * DAY_MS))),
+      deps.db.delete(webhookAttempts).where(lt(webhookAttempts.at, new Date(now - deps.config.webhookRetentionDays * DAY_MS))),
       pruneLoginThrottle(deps, now),
     ]);
   },
@@ -68,7 +93,7 @@ export const portScans: Duty = {
   },
 };
 
-export const duties: Duty[] = [offlineProbes, pruneHistory, portScans];
+export const duties: Duty[] = [offlineProbes, alertCatchUp, pruneHistory, portScans];
 
 /** How often the Workers cron trigger fires (wrangler.toml `crons = ["* * * * *"]`). */
 export const CRON_TICK_SECONDS = 60;

@@ -99,7 +99,9 @@ export const webhookAttempts = sqliteTable(
  * What the alerting has decided about a subject (`host:ID`, `probe:ID`, `subnet:ID`) and what it last sent, so a
  * restart neither re-sends nor forgets. `state` differs from `notified` while a window mutes or up-after-M waits.
  */
-export const alertStates = sqliteTable('alert_states', {
+export const alertStates = sqliteTable(
+  'alert_states',
+  {
   subject: text('subject').primaryKey(),
   hostId: integer('host_id').references(() => hosts.id, { onDelete: 'cascade' }),
   subnetId: integer('subnet_id').references(() => subnets.id, { onDelete: 'cascade' }),
@@ -111,7 +113,9 @@ export const alertStates = sqliteTable('alert_states', {
   lastSentAt: integer('last_sent_at', { mode: 'timestamp_ms' }),
   /** subnet: ids of the hosts of the degraded event (and those that went down during it). */
   detail: text('detail', { mode: 'json' }).$type<number[]>(),
-});
+  },
+  (t) => [index('alert_states_subnet_idx').on(t.subnetId)],
+);
 
 /** A time when events of a subnet, a host or a tag are recorded muted and not sent. */
 export const maintenanceWindows = sqliteTable(

@@ -103,7 +103,7 @@ async function twoApps(config: Record<string, string>) {
   const make = async () => {
     const { db, client } = await openDatabase(`file:${join(dir, 'db')}`);
     const hub = new NodeProbeHub();
-    const deps: AppDeps = { db, hub, live: new LiveFanout({ now: clock.now }), clock, config: appConfig(config), log: silentLogger, clientAddress: (r) => r.headers.get('x-test-client') };
+    const deps: AppDeps = { db, hub, live: new LiveFanout({ now: clock.now }), outbox: { wake: async () => {} }, clock, config: appConfig(config), log: silentLogger, clientAddress: (r) => r.headers.get('x-test-client') };
     hub.bind(deps);
     await ensureAdmin(deps, ADMIN_PASSWORD);
     const app = createApp(deps);
@@ -213,7 +213,7 @@ describe('upgrading from before roles', () => {
       const { db, client: upgraded } = await openDatabase(url);
       expect((await upgraded.execute('SELECT role FROM users')).rows.map((r) => r.role)).toEqual(['admin']);
       expect((await upgraded.execute('SELECT role, created_by FROM api_tokens')).rows.map((r) => [r.role, r.created_by])).toEqual([['editor', 1]]);
-      const deps: AppDeps = { db, hub: new NodeProbeHub(), live: new LiveFanout({ now: Date.now }), clock: { now: Date.now }, config: appConfig({}), log: silentLogger, clientAddress: () => null };
+      const deps: AppDeps = { db, hub: new NodeProbeHub(), live: new LiveFanout({ now: Date.now }), outbox: { wake: async () => {} }, clock: { now: Date.now }, config: appConfig({}), log: silentLogger, clientAddress: () => null };
       const app = createApp(deps);
       const call = caller((p, init) => app.request(p, init));
       expect((await call('POST', '/api/auth/login', { username: 'admin', password: 'old admin password' })).body).toMatchObject({ username: 'admin', role: 'admin' });

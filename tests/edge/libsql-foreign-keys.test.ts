@@ -69,7 +69,7 @@ describe('the app on the Worker’s libSQL database', () => {
 
   beforeAll(async () => {
     const hub = new NodeProbeHub();
-    deps = { db: edgeDatabase({ LIBSQL_URL: hrana.url } as never), hub, live: new LiveFanout({ now: Date.now }), clock: { now: Date.now }, config: appConfig({}), log: silentLogger, clientAddress: () => '192.0.2.1' };
+    deps = { db: edgeDatabase({ LIBSQL_URL: hrana.url } as never), hub, live: new LiveFanout({ now: Date.now }), outbox: { wake: async () => {} }, clock: { now: Date.now }, config: appConfig({}), log: silentLogger, clientAddress: () => '192.0.2.1' };
     hub.bind(deps);
     await ensureAdmin(deps, ADMIN_PASSWORD);
     const app = createApp(deps);

@@ -23,6 +23,14 @@ export class TestClock {
   }
 }
 
+/** The outbox waker of the test app: counts wakes; suites run `runDeliveries` themselves, on the test clock. */
+export class CountingWaker {
+  wakes = 0;
+  async wake() {
+    this.wakes++;
+  }
+}
+
 export interface TestApp {
   app: ReturnType<typeof createApp>;
   deps: AppDeps;
@@ -43,7 +51,8 @@ export async function makeTestApp(config: Partial<AppConfig> = {}): Promise<Test
   const live = new LiveFanout({ now: clock.now });
   // app.request() has no socket: the suites name the client with a header of their own
   const clientAddress = (req: Request) => req.headers.get('x-test-client') ?? '192.0.2.1';
-  const deps: AppDeps = { db, hub, live, clock, config: appConfig({}, config), log: silentLogger, clientAddress };
+  const outbox = new CountingWaker();
+  const deps: AppDeps = { db, hub, live, outbox, clock, config: appConfig({}, config), log: silentLogger, clientAddress };
   hub.bind(deps);
   await ensureAdmin(deps, ADMIN_PASSWORD);
   const app = createApp(deps);

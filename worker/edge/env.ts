@@ -1,5 +1,6 @@
 import type { D1Database, DurableObjectNamespace, Fetcher } from '@cloudflare/workers-types';
 import type { LiveFeedObject } from './live-object.js';
+import type { OutboxObject } from './outbox-object.js';
 import type { ProbeHubObject } from './probe-object.js';
 
 /** Bindings and variables of the Worker (wrangler.toml, secrets). */
@@ -9,6 +10,8 @@ export interface Env {
   PROBES: DurableObjectNamespace<ProbeHubObject>;
   /** The singleton LiveFeedObject (GET /api/live). */
   LIVE: DurableObjectNamespace<LiveFeedObject>;
+  /** The singleton OutboxObject: sends webhook deliveries from its alarm. */
+  OUTBOX: DurableObjectNamespace<OutboxObject>;
   ASSETS: Fetcher;
   /** Optional libSQL/Turso database instead of D1. */
   LIBSQL_URL?: string;

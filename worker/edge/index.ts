@@ -12,6 +12,7 @@ import { spaFallback } from './spa-fallback.js';
 import type { Env } from './env.js';
 
 export { LiveFeedObject } from './live-object.js';
+export { OutboxObject } from './outbox-object.js';
 export { ProbeHubObject } from './probe-object.js';
 
 interface Host {

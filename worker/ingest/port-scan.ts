@@ -6,7 +6,40 @@ import type { AppDeps } from '../deps.js';
 import { parseIpFast } from '../domain/ip-text.js';
 import { planHostPorts, type PortChange, type StoredPort } from '../domain/port-plan.js';
 import { checkResultTime } from '../domain/sweep-checks.js';
+import { muteCheck, tagsOf, type AlertSetup } from '../alerts/context.js';
+import type { AlertDraft } from '../alerts/types.js';
 import type { Rejection, ResultIngest } from './types.js';
+
+const ALERT_OF = { opened: 'port.opened', closed: 'port.closed', changed: 'service.changed' } as const;
+
+/**
+ * One event per host and kind of change in a scan. A host's first scan is its baseline: every port it has would
+ * "open" at once, which is no news.
+ */
+async function portAlerts(deps: AppDeps, setup: AlertSetup, probeId: number, writes: readonly HostWrite[]): Promise<AlertDraft[]> {
+  const told = writes.filter((w) => w.changes.length && w.target.portsScannedAt !== null);
+  if (!told.length) return [];
+  const mute = muteCheck(setup, await tagsOf(deps, setup, told.map((w) => w.target.id)));
+  const drafts: AlertDraft[] = [];
+  for (const w of told) {
+    const mutedBy = mute({ hostId: w.target.id, subnetId: w.subnetId }, w.at);
+    for (const change of ['opened', 'closed', 'changed'] as const) {
+      const these = w.changes.filter((c) => c.change === change);
+      if (!these.length) continue;
+      const services = these.map((c) => ({
+        port: c.port.port,
+        protocol: c.port.protocol,
+        service: c.port.service,
+        product: c.port.product,
+        version: c.port.version,
+        ...(change === 'changed' ? { previousService: c.previous?.service ?? null } : {}),
+      }));
+      const [previous, current] = change === 'opened' ? ['closed', 'open'] : change === 'closed' ? ['open', 'closed'] : ['open', 'open'];
+      drafts.push({ type: ALERT_OF[change], at: w.at, hostId: w.target.id, subnetId: w.subnetId, probeId, previous, current, mutedBy, services });
+    }
+  }
+  return drafts;
+}
 
 interface Target {
   id: number;
@@ -82,7 +115,7 @@ function statements(writes: HostWrite[], probeId: number): SQL[] {
 export const portScanIngest: ResultIngest<PortScanItem> = {
   kind: 'port_scan',
   listed: (items) => items.reduce((n, i) => n + portScanSamples(i), 0),
-  async prepare({ deps, probeId, now, owned, budget }, items) {
+  async prepare({ deps, probeId, now, owned, budget, alerts }, items) {
     const rejected: Rejection[] = [];
     const ignored: { subnetId: number; addresses: string[] }[] = [];
     const writes: HostWrite[] = [];
@@ -132,8 +165,10 @@ export const portScanIngest: ResultIngest<PortScanItem> = {
     const changes: LivePortChange[] = writes.flatMap((w) =>
       w.changes.map((c) => ({ hostId: w.target.id, subnetId: w.subnetId, ip: w.target.ip, change: c.change, port: c.port.port, protocol: c.port.protocol, service: c.port.service, at: new Date(w.at).toISOString() })),
     );
+    const drafts = await portAlerts(deps, alerts, probeId, writes);
     return {
       statements: writes.length ? statements(writes, probeId) : [],
+      drafts,
       rejected,
       ignored,
       samples,

@@ -9,21 +9,25 @@ import { checkSweep, listedEntries, sweepSpan } from '../domain/sweep-checks.js'
 import { chunks } from '../chunks.js';
 import { hostIdsByIp } from '../services/hosts.js';
 import { ROWS_PER_STATEMENT } from '../services/json-rows.js';
+import type { AlertDraft } from '../alerts/types.js';
+import { sweepAlerts } from './sweep-alerts.js';
 import type { Rejection, ResultIngest } from './types.js';
 
-type TrackedRow = [string, string, TrackedHost['status'], number, number | null, number | null, number | null, number | null, number | null, number];
+type TrackedRow = [string, string, TrackedHost['status'], number, number | null, number | null, number | null, number | null, number | null, number, number];
+type Tracked = TrackedHost & { id: number };
 
 /**
  * Hosts of a subnet matching `where`, at most `limit`, read along the (subnet, address) index. SQLite builds one
  * JSON value of them: a row object per host through drizzle cost far more (2,000 hosts in a profiling run: ~80 ms
  * against ~2 ms).
  */
-async function loadTracked(deps: AppDeps, subnetId: number, where: SQL, limit: number): Promise<TrackedHost[]> {
+async function loadTracked(deps: AppDeps, subnetId: number, where: SQL, limit: number): Promise<Tracked[]> {
   const [{ part }] = (await deps.db.all<{ part: string }>(sql`
     SELECT json_group_array(json_array(ip, ip_key, status, consecutive_failures, latency_ms, first_seen_at, last_seen_at,
-      last_checked_at, last_change_at, times_seen)) AS part
+      last_checked_at, last_change_at, times_seen, id)) AS part
     FROM (SELECT * FROM ${hosts} WHERE ${hosts.subnetId} = ${subnetId} AND ${where} LIMIT ${limit})`)) as [{ part: string }];
-  return (JSON.parse(part) as TrackedRow[]).map(([ip, ipKey, status, consecutiveFailures, latencyMs, firstSeenAt, lastSeenAt, lastCheckedAt, lastChangeAt, timesSeen]) => ({
+  return (JSON.parse(part) as TrackedRow[]).map(([ip, ipKey, status, consecutiveFailures, latencyMs, firstSeenAt, lastSeenAt, lastCheckedAt, lastChangeAt, timesSeen, id]) => ({
+    id,
     ip,
     ipKey,
     status,
@@ -54,9 +58,9 @@ function canonicalTexts(texts: Iterable<string>): string[] {
  * incomplete ones list. Each known host inside a complete sweep's span is one sample, so reading stops (null)
  * as soon as they alone exceed the budget: a frame never makes the server read more than about the bound.
  */
-async function loadForSweeps(deps: AppDeps, subnetId: number, cidr: Cidr, sweeps: SweepResult[], budget: { left: number }): Promise<TrackedHost[] | null> {
-  const found = new Map<string, TrackedHost>();
-  const bySpan = new Map<string, TrackedHost[]>();
+async function loadForSweeps(deps: AppDeps, subnetId: number, cidr: Cidr, sweeps: SweepResult[], budget: { left: number }): Promise<Tracked[] | null> {
+  const found = new Map<string, Tracked>();
+  const bySpan = new Map<string, Tracked[]>();
   for (const sweep of sweeps.filter((s) => s.complete)) {
     const span = sweepSpan(cidr, sweep)!;
     const key = `${span.firstKey}-${span.lastKey}`;
@@ -124,9 +128,11 @@ function writeStatements(subnetId: number, plan: IngestPlan, probeId: number, no
 export const sweepIngest: ResultIngest<SweepItem> = {
   kind: 'sweep',
   listed: (items) => listedEntries(items),
-  async prepare({ deps, probeId, now, owned, budget }, items) {
+  async prepare({ deps, probeId, now, owned, budget, alerts, policies }, items) {
     const rejected: Rejection[] = [];
     const plans: { subnetId: number; plan: IngestPlan }[] = [];
+    const alertStatements: SQL[] = [];
+    const drafts: AlertDraft[] = [];
     for (const [subnetId, cidr] of owned) {
       const accepted = items.filter((s) => {
         if (s.subnetId !== subnetId) return false;
@@ -137,11 +143,17 @@ export const sweepIngest: ResultIngest<SweepItem> = {
       if (!accepted.length) continue;
       const current = await loadForSweeps(deps, subnetId, cidr, accepted, budget);
       if (!current) return null;
-      plans.push({ subnetId, plan: planIngest(cidr, current, accepted, deps.config.downAfterFailures) });
+      const policy = policies.get(subnetId)!;
+      const plan = planIngest(cidr, current, accepted, policy.downAfter);
+      plans.push({ subnetId, plan });
+      const raised = await sweepAlerts(deps, alerts, { subnetId, probeId, policy }, current, plan);
+      alertStatements.push(...raised.statements);
+      drafts.push(...raised.drafts);
     }
     const transitions = plans.flatMap((p) => p.plan.events.map((e) => ({ ...e, subnetId: p.subnetId })));
     return {
-      statements: plans.flatMap((p) => writeStatements(p.subnetId, p.plan, probeId, now)),
+      statements: [...plans.flatMap((p) => writeStatements(p.subnetId, p.plan, probeId, now)), ...alertStatements],
+      drafts,
       rejected,
       ignored: plans.filter((p) => p.plan.ignored.length).map((p) => ({ subnetId: p.subnetId, addresses: p.plan.ignored.slice(0, 10) })),
       samples: plans.reduce((n, p) => n + p.plan.samples.length, 0),

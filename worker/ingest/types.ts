@@ -2,6 +2,8 @@ import type { SQL } from 'drizzle-orm';
 import type { Cidr } from '../../schema/ip/cidr.js';
 import type { LiveEvent } from '../../schema/live.js';
 import type { ResultItem, ResultRejection } from '../../schema/protocol.js';
+import type { AlertSetup } from '../alerts/context.js';
+import type { AlertDraft, AlertPolicy } from '../alerts/types.js';
 import type { AppDeps } from '../deps.js';
 
 export interface IngestContext {
@@ -12,6 +14,10 @@ export interface IngestContext {
   owned: ReadonlyMap<number, Cidr>;
   /** Rows the batch may still make the server write (MAX_FRAME_SAMPLES in all); kinds take from it as they read. */
   budget: { left: number };
+  /** Who wants events and what mutes them, read once for the batch. */
+  alerts: AlertSetup;
+  /** Each owned subnet's alert thresholds. */
+  policies: ReadonlyMap<number, AlertPolicy>;
 }
 
 export interface Rejection {
@@ -32,6 +38,8 @@ export interface PreparedResults {
   samples: number;
   /** Events recorded (state changes, port changes). */
   events: number;
+  /** Alert events the results raise; the orchestrator writes them (and their deliveries) to the outbox in the same batch. */
+  drafts: AlertDraft[];
   /** After the batch is committed: what the live feed hears (may read rows the batch created). */
   announce(deps: AppDeps): Promise<LiveEvent[]>;
 }

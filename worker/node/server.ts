@@ -19,6 +19,7 @@ import { databaseUrl, openDatabase } from './database.js';
 import { acquireDataLock } from './data-lock.js';
 import type { NodeEnv } from './env.js';
 import { NodeProbeHub } from './hub.js';
+import { NodeOutboxTimer } from './outbox-timer.js';
 import { localProbeCredentials, startLocalProbe } from './local-probe.js';
 import { WebAssets } from './web-assets.js';
 
@@ -39,7 +40,8 @@ export async function startServer(env: NodeEnv, log: Logger, processEnv: Record<
   const hub = new NodeProbeHub();
   const live = new LiveFanout({ now: Date.now });
   const config = appConfig(processEnv);
-  const deps: AppDeps = { db, hub, live, clock: { now: Date.now }, config, log, clientAddress: nodeClientAddress(config.trustProxy) };
+  const outbox = new NodeOutboxTimer();
+  const deps: AppDeps = { db, hub, live, outbox, clock: { now: Date.now }, config, log, clientAddress: nodeClientAddress(config.trustProxy) };
   hub.bind(deps);
 
   // Nobody is connected before we listen: whatever the database says, those probes' hosts are unknown.
@@ -75,6 +77,7 @@ export async function startServer(env: NodeEnv, log: Logger, processEnv: Record<
   const timers = duties.map((duty) =>
     setInterval(() => void duty.run(deps).catch((e) => log.error('duty failed', { duty: duty.name, error: String(e) })), periodOf(duty, config) * 1000),
   );
+  await outbox.start(deps); // what a crash left in the outbox goes out now
   const probeUrl = env.LOCAL_PROBE_SERVER ?? `http://${env.HOST === '0.0.0.0' || env.HOST === '::' ? '127.0.0.1' : env.HOST}:${port}`;
   const localProbe = local ? startLocalProbe(deps, probeUrl, local.token, env.DATA_DIR) : null;
 
@@ -86,6 +89,7 @@ export async function startServer(env: NodeEnv, log: Logger, processEnv: Record<
     async close() {
       timers.forEach(clearInterval);
       await localProbe?.stop();
+      await outbox.close();
       live.close(); // open event streams would keep server.close() waiting
       await hub.close();
       await new Promise((resolve) => server.close(resolve));

@@ -7,6 +7,9 @@ import { sha256Hex } from '../crypto.js';
 import { batchable } from '../db.js';
 import type { AppDeps } from '../deps.js';
 import { LogGates } from '../domain/log-gate.js';
+import type { LiveEvent } from '../../schema/live.js';
+import { probeOnlineAlert } from '../alerts/probe-alerts.js';
+import { follow } from '../effects.js';
 import { announce } from '../live/announce.js';
 import { ingestBatch, type IngestOutcome } from '../services/ingest.js';
 import { activeJob, recordJobStatus } from '../services/jobs.js';
@@ -54,9 +57,13 @@ export async function pushAssignment(deps: AppDeps, probeId: number | null | und
 
 export async function probeConnected(deps: AppDeps, probe: { id: number; name: string }): Promise<ServerMessage[]> {
   const now = deps.clock.now();
-  await deps.db.update(probes).set({ connected: true, lastSeenAt: new Date(now) }).where(eq(probes.id, probe.id));
+  const alert = await probeOnlineAlert(deps, probe.id, now);
+  await deps.db.batch([
+    deps.db.update(probes).set({ connected: true, lastSeenAt: new Date(now) }).where(eq(probes.id, probe.id)),
+    ...alert.statements.map((s) => batchable(deps.db, s)),
+  ]);
   deps.log.info('probe connected', { probeId: probe.id, name: probe.name });
-  await announce(deps, { type: 'probe', data: { probeId: probe.id, connected: true } });
+  await follow(deps, { live: [{ type: 'probe', data: { probeId: probe.id, connected: true } }], deliveries: alert.deliveries });
   return [{ type: 'welcome', probeId: probe.id, name: probe.name, serverTime: now }, await buildAssignment(deps, probe.id)];
 }
 
@@ -76,6 +83,13 @@ export async function probeDisconnected(deps: AppDeps, probeId: number): Promise
     batchable(deps.db, sql`UPDATE hosts SET port_scan_job_id = NULL WHERE port_scan_job_id IN (SELECT id FROM jobs WHERE ${running})`),
     deps.db.update(jobs).set({ state: 'failed', error: 'the probe disconnected', updatedAt: new Date(now) }).where(running),
     deps.db.update(probes).set({ connected: false }).where(eq(probes.id, probeId)),
+    // the alerting keeps what it knew: a host up before and down when the probe is back is one "down" then
+    batchable(
+      deps.db,
+      sql`INSERT INTO alert_states (subject, host_id, subnet_id, state, notified, ups, since)
+          SELECT 'host:' || id, id, subnet_id, status, status, 0, coalesce(last_change_at, ${now}) FROM hosts
+          WHERE ${watched} AND status IN ('up', 'down') ON CONFLICT(subject) DO NOTHING`,
+    ),
     batchable(
       deps.db,
       sql`INSERT INTO host_events (host_id, at, from_status, to_status, probe_id)
@@ -87,15 +101,16 @@ export async function probeDisconnected(deps: AppDeps, probeId: number): Promise
       .where(and(watched, ne(hosts.status, 'unknown'))),
   ])) as [{ id: number; subnetId: number; ip: string; status: HostStatus }[], { id: string; kind: string; subnetId: number | null }[], ...unknown[]];
   deps.log.info('probe disconnected', { probeId, jobsEnded: stopped.length });
-  await announce(deps, { type: 'probe', data: { probeId, connected: false } });
+  const live: LiveEvent[] = [{ type: 'probe', data: { probeId, connected: false } }];
   for (const j of stopped) {
-    if (j.subnetId !== null) await announce(deps, { type: 'job', data: { jobId: j.id, kind: j.kind, subnetId: j.subnetId, probeId, state: 'failed', error: 'the probe disconnected' } });
+    if (j.subnetId !== null) live.push({ type: 'job', data: { jobId: j.id, kind: j.kind, subnetId: j.subnetId, probeId, state: 'failed', error: 'the probe disconnected' } });
   }
   if (going.length) {
     const at = new Date(now).toISOString();
     const changes = going.map((h) => ({ hostId: h.id, subnetId: h.subnetId, ip: h.ip, from: h.status, to: 'unknown' as const, at }));
-    await announce(deps, { type: 'hosts', data: { subnetIds: [...new Set(going.map((h) => h.subnetId))], changes } });
+    live.push({ type: 'hosts', data: { subnetIds: [...new Set(going.map((h) => h.subnetId))], changes } });
   }
+  await follow(deps, { live });
 }
 
 // A probe can send frames as fast as the socket carries them: what it gets wrong is logged at most once per
@@ -186,7 +201,7 @@ export async function handleProbeFrame(deps: AppDeps, probeId: number, raw: stri
       const outcome = await ingestBatch(deps, probeId, msg.batchId, msg.results);
       logRejections(deps, probeId, msg.batchId, outcome);
       if (!outcome.duplicate && !outcome.refused) deps.log.info('results stored', { probeId, batchId: msg.batchId, samples: outcome.samples, events: outcome.events });
-      for (const event of outcome.live) await announce(deps, event);
+      await follow(deps, { live: outcome.live, deliveries: outcome.deliveries });
       return [ackOf(msg.batchId, outcome)];
     }
   }

@@ -6,6 +6,7 @@ import { MAX_FRAME_SAMPLES, type ResultItem, type ResultRejection } from '../../
 import { ingestLedger, probes, subnets } from '../../schema/tables/index.js';
 import { batchable, isUniqueViolation } from '../db.js';
 import type { AppDeps } from '../deps.js';
+import { loadAlertSetup, outboxFor, policyColumns, policyOf } from '../alerts/context.js';
 import { resultIngests } from '../ingest/index.js';
 import type { PreparedResults, Rejection } from '../ingest/types.js';
 
@@ -24,9 +25,11 @@ export interface IngestOutcome {
   events: number;
   /** What the live feed hears now the batch is stored. */
   live: LiveEvent[];
+  /** Webhook deliveries the batch put in the outbox. */
+  deliveries: number;
 }
 
-const NOTHING = { rejectedSubnets: [], rejectedSweeps: [], rejectedResults: [], refused: null, ignored: [], samples: 0, events: 0, live: [] };
+const NOTHING = { rejectedSubnets: [], rejectedSweeps: [], rejectedResults: [], refused: null, ignored: [], samples: 0, events: 0, live: [], deliveries: 0 };
 const DUPLICATE: IngestOutcome = { duplicate: true, ...NOTHING };
 
 function tooMany(counted: string): IngestOutcome {
@@ -56,26 +59,30 @@ export async function ingestBatch(deps: AppDeps, probeId: number, batchId: strin
 
   const wanted = [...new Set(results.map((s) => s.subnetId))];
   const rows = await db
-    .select({ id: subnets.id, cidr: subnets.cidr })
+    .select({ id: subnets.id, cidr: subnets.cidr, ...policyColumns })
     .from(subnets)
     .where(and(inArray(subnets.id, wanted), eq(subnets.probeId, probeId)));
   const owned = new Map<number, Cidr>(rows.map((s) => [s.id, parseCidr(s.cidr)]));
+  const policies = new Map(rows.map((s) => [s.id, policyOf(s, deps.config)]));
+  const alerts = await loadAlertSetup(deps);
   const rejectedSubnets = wanted.filter((id) => !owned.has(id));
 
   const now = deps.clock.now();
   const budget = { left: MAX_FRAME_SAMPLES };
   const prepared: PreparedResults[] = [];
   for (const { ingest, items } of byKind) {
-    const p = await ingest.prepare({ deps, probeId, now, owned, budget }, items.filter((r) => owned.has(r.subnetId)) as never);
+    const p = await ingest.prepare({ deps, probeId, now, owned, budget, alerts, policies }, items.filter((r) => owned.has(r.subnetId)) as never);
     if (!p) return tooMany(`more than ${MAX_FRAME_SAMPLES}`);
     prepared.push(p);
   }
   const samples = prepared.reduce((n, p) => n + p.samples, 0);
   if (samples > MAX_FRAME_SAMPLES) return tooMany(String(samples));
 
+  // the events and their deliveries are written with the change that raised them: a crash loses neither
+  const outbox = await outboxFor(deps, alerts, prepared.flatMap((p) => p.drafts), now);
   const batch: BatchItem<'sqlite'>[] = [
     db.insert(ingestLedger).values({ probeId, batchId, samples, appliedAt: new Date(now) }),
-    ...prepared.flatMap((p) => p.statements).map((s) => batchable(db, s)),
+    ...[...prepared.flatMap((p) => p.statements), ...outbox.statements].map((s) => batchable(db, s)),
     db.update(probes).set({ lastSeenAt: new Date(now) }).where(eq(probes.id, probeId)),
   ];
   try {
@@ -96,5 +103,6 @@ export async function ingestBatch(deps: AppDeps, probeId: number, batchId: strin
     samples,
     events: prepared.reduce((n, p) => n + p.events, 0),
     live,
+    deliveries: outbox.deliveries,
   };
 }

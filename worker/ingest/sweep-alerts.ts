@@ -1,0 +1,57 @@
+import type { SQL } from 'drizzle-orm';
+import type { HostStatus } from '../../schema/tables/index.js';
+import { muteCheck, tagsOf, type AlertSetup } from '../alerts/context.js';
+import type { HostStep } from '../alerts/host-alerts.js';
+import { hostStateWrite, stateStatements, subnetAlertStates, subnetStateWrite, type StateWrite } from '../alerts/store.js';
+import { decideSubnet } from '../alerts/subnet-alerts.js';
+import type { AlertDraft, AlertPolicy, HostAlert } from '../alerts/types.js';
+import type { AppDeps } from '../deps.js';
+import type { IngestPlan } from '../domain/ingest-plan.js';
+
+/** A host never alerted is taken as its status says (up: nothing to tell; down: already told, before alerts existed). */
+function assumed(status: HostStatus, at: number): HostAlert | null {
+  if (status === 'up') return { state: 'up', notified: 'up', ups: 0, since: at, lastSentAt: null };
+  if (status === 'down') return { state: 'down', notified: 'down', ups: 0, since: at, lastSentAt: at };
+  return null;
+}
+
+const same = (a: HostAlert | null, b: HostAlert) =>
+  !!a && a.state === b.state && a.notified === b.notified && a.ups === b.ups && a.since === b.since && a.lastSentAt === b.lastSentAt;
+
+/**
+ * The events of one subnet's sweeps and the alert states they leave, as statements for ingest's batch. Hosts the
+ * batch creates have no alert yet (first seen is no news) and are left out.
+ */
+export async function sweepAlerts(
+  deps: AppDeps,
+  setup: AlertSetup,
+  at: { subnetId: number; probeId: number; policy: AlertPolicy },
+  before: ReadonlyArray<{ id: number; ip: string; status: HostStatus; lastChangeAt: number | null }>,
+  plan: IngestPlan,
+): Promise<{ statements: SQL[]; drafts: AlertDraft[] }> {
+  const stepsOf = new Map<string, HostStep[]>();
+  for (const s of plan.samples) {
+    const list = stepsOf.get(s.ip) ?? [];
+    list.push({ at: s.at, answered: s.up, status: s.status });
+    stepsOf.set(s.ip, list);
+  }
+  const stored = await subnetAlertStates(deps, at.subnetId);
+  const changing = new Set(plan.events.map((e) => e.ip));
+  const hosts: { hostId: number; prev: HostAlert | null; steps: HostStep[] }[] = [];
+  const candidates: number[] = [];
+  for (const h of before) {
+    const steps = stepsOf.get(h.ip);
+    if (!steps) continue;
+    const prev = stored.hosts.get(h.id) ?? assumed(h.status, h.lastChangeAt ?? 0);
+    hosts.push({ hostId: h.id, prev, steps });
+    if (prev?.state === 'down' || changing.has(h.ip)) candidates.push(h.id);
+  }
+  const mute = muteCheck(setup, await tagsOf(deps, setup, candidates));
+  const decision = decideSubnet({ ...at, mute, hosts, others: stored.hosts, subnet: stored.subnet });
+
+  const prevOf = new Map(hosts.map((h) => [h.hostId, h.prev]));
+  const writes: StateWrite[] = [];
+  for (const [hostId, next] of decision.hosts) if (!same(prevOf.get(hostId) ?? null, next)) writes.push(hostStateWrite(hostId, at.subnetId, next));
+  if (decision.subnet) writes.push(subnetStateWrite(at.subnetId, decision.subnet));
+  return { statements: stateStatements(writes), drafts: decision.drafts };
+}

@@ -1,0 +1,149 @@
+import { inArray, sql, type SQL } from 'drizzle-orm';
+import pLimit from 'p-limit';
+import type { AlertEvent } from '../../schema/alert-event.js';
+import { alertEvents, webhookEndpoints } from '../../schema/tables/index.js';
+import { batchable } from '../db.js';
+import type { AppDeps } from '../deps.js';
+import { formatOf } from './formats/index.js';
+import { DELIVERY_TIMEOUT_MS, planAfterAttempt, type AttemptPlan } from './retry.js';
+import { signedHeaders } from './signing.js';
+
+/** A runner holds the rows it sends this long; a crashed one's claim lapses (Node clears them at start). */
+export const LEASE_MS = 60_000;
+const CLAIM_BATCH = 200;
+const USER_AGENT = 'edge-ipam-webhooks/1';
+
+interface Claimed {
+  id: number;
+  eventId: string;
+  endpointId: number;
+  attempts: number;
+}
+
+interface Attempt {
+  delivery: Claimed;
+  at: number;
+  status: number | null;
+  durationMs: number;
+  error: string | null;
+  plan: AttemptPlan;
+}
+
+/**
+ * Claims due deliveries: pending, due, not held by another runner, and the oldest pending one of its endpoint and
+ * order key (so one host's events reach an endpoint in order, a retry holding back those after it).
+ */
+async function claim(deps: AppDeps, now: number, only: readonly number[] | null): Promise<Claimed[]> {
+  const filter = only ? sql`AND d.id IN (SELECT value FROM json_each(${JSON.stringify(only)}))` : sql``;
+  return deps.db.all<Claimed>(sql`
+    UPDATE webhook_deliveries SET lease_until = ${now + LEASE_MS}
+    WHERE id IN (
+      SELECT d.id FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id AND e.enabled = 1
+      WHERE d.state = 'pending' AND d.next_attempt_at <= ${now} AND (d.lease_until IS NULL OR d.lease_until < ${now}) ${filter}
+        AND NOT EXISTS (SELECT 1 FROM webhook_deliveries o WHERE o.endpoint_id = d.endpoint_id AND o.order_key = d.order_key
+          AND o.state = 'pending' AND o.id < d.id)
+      ORDER BY d.next_attempt_at, d.id LIMIT ${CLAIM_BATCH})
+    RETURNING id, event_id AS eventId, endpoint_id AS endpointId, attempts`);
+}
+
+type Endpoint = Pick<typeof webhookEndpoints.$inferSelect, 'id' | 'url' | 'format' | 'secret' | 'previousSecret' | 'previousSecretUntil' | 'failingSince'>;
+
+async function send(deps: AppDeps, d: Claimed, ep: Endpoint, event: AlertEvent): Promise<Attempt> {
+  const at = deps.clock.now();
+  const rendered = formatOf(ep.format).render(event);
+  const secrets = [ep.secret, ...(ep.previousSecret && ep.previousSecretUntil && ep.previousSecretUntil.getTime() > at ? [ep.previousSecret] : [])];
+  const headers = { ...rendered.headers, 'user-agent': USER_AGENT, ...signedHeaders(secrets, event.id, Math.floor(at / 1000), rendered.body) };
+  let status: number | null = null;
+  let retryAfter: string | null = null;
+  let error: string | null = null;
+  const started = performance.now();
+  try {
+    // redirects are not followed: a 3xx is an answer like any other non-2xx
+    const res = await fetch(ep.url, { method: 'POST', headers, body: rendered.body, redirect: 'manual', signal: AbortSignal.timeout(DELIVERY_TIMEOUT_MS) });
+    status = res.status;
+    retryAfter = res.headers.get('retry-after');
+    await res.body?.cancel();
+    if (status < 200 || status > 299) error = `HTTP ${status}`;
+  } catch (e) {
+    const err = e as Error & { cause?: { code?: string; message?: string } };
+    error = err.name === 'TimeoutError' ? `no answer within ${DELIVERY_TIMEOUT_MS / 1000} s` : (err.cause?.code ?? err.cause?.message ?? err.message).slice(0, 300);
+  }
+  const durationMs = Math.round(performance.now() - started);
+  const plan = planAfterAttempt({ attemptsMade: d.attempts + 1, status, retryAfter, now: deps.clock.now(), failingSince: ep.failingSince?.getTime() ?? null, random: Math.random });
+  return { delivery: d, at, status, durationMs, error, plan };
+}
+
+/** The results of one round in one batch: the log rows, each delivery's next state, each endpoint's health. */
+function resultStatements(attempts: readonly Attempt[], now: number): SQL[] {
+  const log = attempts.map((a) => [a.delivery.id, a.delivery.endpointId, a.delivery.eventId, a.at, a.status, a.durationMs, a.error]);
+  const rows = attempts.map((a) => {
+    const state = a.plan.outcome === 'delivered' ? 'delivered' : a.plan.outcome === 'retry' ? 'pending' : a.plan.outcome === 'failed' ? 'failed' : 'cancelled';
+    return [a.delivery.id, state, a.delivery.attempts + 1, a.plan.outcome === 'retry' ? a.plan.at : now, a.status, a.error, state === 'pending' ? null : now];
+  });
+  const health = new Map<number, { ok: boolean; disable: string | null }>();
+  for (const a of attempts) {
+    const h = health.get(a.delivery.endpointId) ?? { ok: false, disable: null };
+    if (a.plan.outcome === 'delivered') h.ok = true;
+    if (a.plan.outcome === 'disable') h.disable = a.plan.reason;
+    health.set(a.delivery.endpointId, h);
+  }
+  const endpoints = [...health].map(([id, h]) => [id, h.ok ? 1 : 0, h.disable]);
+  const disabled = [...health].filter(([, h]) => h.disable).map(([id]) => id);
+  return [
+    sql`INSERT INTO webhook_attempts (delivery_id, endpoint_id, event_id, at, status_code, duration_ms, error)
+      SELECT value->>0, value->>1, value->>2, value->>3, value->>4, value->>5, value->>6 FROM json_each(${JSON.stringify(log)})`,
+    sql`UPDATE webhook_deliveries SET state = j.value->>1, attempts = j.value->>2, next_attempt_at = j.value->>3,
+        last_status = j.value->>4, last_error = j.value->>5, finished_at = j.value->>6, lease_until = NULL
+      FROM json_each(${JSON.stringify(rows)}) j WHERE webhook_deliveries.id = j.value->>0`,
+    sql`UPDATE webhook_endpoints SET
+        failing_since = CASE WHEN j.value->>1 = 1 THEN NULL ELSE coalesce(failing_since, ${now}) END,
+        enabled = CASE WHEN j.value->>2 IS NOT NULL THEN 0 ELSE enabled END,
+        disabled_reason = coalesce(j.value->>2, disabled_reason), updated_at = ${now}
+      FROM json_each(${JSON.stringify(endpoints)}) j WHERE webhook_endpoints.id = j.value->>0`,
+    // a disabled endpoint's pending deliveries will never be sent
+    sql`UPDATE webhook_deliveries SET state = 'cancelled', finished_at = ${now}, lease_until = NULL
+      WHERE state = 'pending' AND endpoint_id IN (SELECT value FROM json_each(${JSON.stringify(disabled)}))`,
+  ];
+}
+
+export interface RunReport {
+  attempts: number;
+  delivered: number;
+  /** When the earliest delivery left pending is due (null: none): the host's next wake-up. */
+  nextDueAt: number | null;
+}
+
+/**
+ * Sends what is due, round after round, until nothing is or `budgetMs` is spent. At least once: a crash after the
+ * send and before the write sends it again, with the same event id (`webhook-id`) for the receiver to drop.
+ */
+export async function runDeliveries(deps: AppDeps, opts: { budgetMs?: number; only?: readonly number[] } = {}): Promise<RunReport> {
+  const started = deps.clock.now();
+  const limit = pLimit(deps.config.webhookConcurrency);
+  const report: RunReport = { attempts: 0, delivered: 0, nextDueAt: null };
+  for (;;) {
+    const now = deps.clock.now();
+    const claimed = await claim(deps, now, opts.only ?? null);
+    if (!claimed.length) break;
+    const [endpoints, events] = await Promise.all([
+      deps.db.select().from(webhookEndpoints).where(inArray(webhookEndpoints.id, [...new Set(claimed.map((c) => c.endpointId))])),
+      deps.db.select({ id: alertEvents.id, body: alertEvents.body }).from(alertEvents).where(inArray(alertEvents.id, [...new Set(claimed.map((c) => c.eventId))])),
+    ]);
+    const epById = new Map(endpoints.map((e) => [e.id, e]));
+    const bodyById = new Map(events.map((e) => [e.id, JSON.parse(e.body) as AlertEvent]));
+    const attempts = await Promise.all(claimed.map((d) => limit(() => send(deps, d, epById.get(d.endpointId)!, bodyById.get(d.eventId)!))));
+    const [first, ...rest] = resultStatements(attempts, deps.clock.now()).map((s) => batchable(deps.db, s));
+    await deps.db.batch([first!, ...rest]);
+    report.attempts += attempts.length;
+    report.delivered += attempts.filter((a) => a.plan.outcome === 'delivered').length;
+    if (deps.clock.now() - started >= (opts.budgetMs ?? 25_000)) break;
+  }
+  const [next] = await deps.db.all<{ at: number | null }>(sql`SELECT min(next_attempt_at) AS at FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id AND e.enabled = 1 WHERE d.state = 'pending'`);
+  report.nextDueAt = next?.at ?? null;
+  return report;
+}
+
+/** Forgets every claim (the Node host at start: it is the only runner, so any claim is a crashed run's). */
+export async function releaseClaims(deps: AppDeps): Promise<void> {
+  await deps.db.run(sql`UPDATE webhook_deliveries SET lease_until = NULL WHERE lease_until IS NOT NULL`);
+}
