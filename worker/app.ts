@@ -11,6 +11,7 @@ import { authRoutes, loginRoutes } from './routes/auth.js';
 import { csvRoutes } from './routes/csv.js';
 import { hostRoutes } from './routes/hosts.js';
 import { liveRoutes } from './routes/live.js';
+import { maintenanceRoutes } from './routes/maintenance.js';
 import { portRoutes } from './routes/ports.js';
 import { probeRoutes } from './routes/probes.js';
 import { subnetRoutes } from './routes/subnets.js';
@@ -70,6 +71,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', csvRoutes(deps));
   app.route('/', liveRoutes(deps));
   app.route('/', summaryRoutes(deps));
+  app.route('/', maintenanceRoutes(deps));
   app.all('/api/*', (c) => c.json(errorBody('not_found', `no route for ${c.req.method} ${c.req.path}`), 404));
   return app;
 }
