@@ -339,6 +339,54 @@ describe.each(HOSTS)('API contract on the %s host', (host) => {
     await api('DELETE', `/api/probes/${probe.id}`);
   });
 
+  it('maintenance windows: create, list (on now, next), a host\'s occurrences across a DST change, refusals, delete', async () => {
+    const code = (res: { status: number; body: any }) => [res.status, res.body?.error?.code];
+    const subnet = (await api('POST', '/api/subnets', { cidr: '198.18.212.0/29' })).body;
+    const host = (await api('POST', '/api/hosts', { ip: '198.18.212.3', tags: ['mw'] })).body;
+    const now = Date.now();
+    const [startsAt, endsAt] = [new Date(now - 3_600_000).toISOString(), new Date(now + 3_600_000).toISOString()];
+    const once = await api('POST', '/api/maintenance', { name: 'now', scope: 'subnet', subnetId: subnet.id, kind: 'once', startsAt, endsAt });
+    expect(once).toMatchObject({ status: 201, body: { scope: 'subnet', subnetId: subnet.id, kind: 'once', startsAt, endsAt, activeNow: true, next: { start: startsAt, end: endsAt } } });
+    const berlin = await api('POST', '/api/maintenance', { scope: 'tag', tag: 'mw', kind: 'weekly', weekdays: [3, 0], startTime: '02:00', durationMinutes: 120, timeZone: 'Europe/Berlin' });
+    expect(berlin).toMatchObject({ status: 201, body: { weekdays: [0, 3], startTime: '02:00', durationMinutes: 120, timeZone: 'Europe/Berlin', next: { start: expect.any(String) } } });
+    const kolkata = await api('POST', '/api/maintenance', { scope: 'host', hostId: host.id, kind: 'weekly', weekdays: [1], startTime: '23:00', durationMinutes: 90, timeZone: 'Asia/Kolkata' });
+    expect(kolkata.status).toBe(201);
+    const listed = (await api('GET', '/api/maintenance')).body.windows;
+    expect(listed.find((w: any) => w.id === once.body.id)).toEqual(once.body);
+
+    // Berlin springs forward on Sunday 2026-03-29: 02:00 does not exist, so that one starts at 03:00 CEST
+    const view = (await api('GET', `/api/hosts/${host.id}/maintenance?from=2026-03-22T00:00:00Z&to=2026-04-02T00:00:00Z`)).body;
+    expect(view).toMatchObject({ hostId: host.id, from: '2026-03-22T00:00:00.000Z', to: '2026-04-02T00:00:00.000Z' });
+    expect(view.windows.map((w: any) => [w.id, w.occurrences.map((o: any) => `${o.start}/${o.end}`)])).toEqual([
+      [once.body.id, []],
+      [
+        berlin.body.id,
+        [
+          '2026-03-22T01:00:00.000Z/2026-03-22T03:00:00.000Z',
+          '2026-03-25T01:00:00.000Z/2026-03-25T03:00:00.000Z',
+          '2026-03-29T01:00:00.000Z/2026-03-29T03:00:00.000Z',
+          '2026-04-01T00:00:00.000Z/2026-04-01T02:00:00.000Z',
+        ],
+      ],
+      [kolkata.body.id, ['2026-03-23T17:30:00.000Z/2026-03-23T19:00:00.000Z', '2026-03-30T17:30:00.000Z/2026-03-30T19:00:00.000Z']],
+    ]);
+
+    const before = (await api('GET', '/api/maintenance')).body;
+    expect(code(await api('POST', '/api/maintenance', { scope: 'host', hostId: host.id, kind: 'weekly', weekdays: [1], startTime: '23:00', durationMinutes: 90, timeZone: 'Mars/Olympus_Mons' }))).toEqual([400, 'invalid_time_zone']);
+    expect(code(await api('POST', '/api/maintenance', { scope: 'subnet', subnetId: 99999, kind: 'once', startsAt, endsAt }))).toEqual([404, 'not_found']);
+    expect(code(await api('POST', '/api/maintenance', { scope: 'subnet', subnetId: subnet.id, kind: 'once', startsAt: endsAt, endsAt: startsAt }))).toEqual([400, 'invalid_request']);
+    expect(code(await api('POST', '/api/maintenance', { scope: 'subnet', subnetId: subnet.id, hostId: host.id, kind: 'once', startsAt, endsAt }))).toEqual([400, 'invalid_request']);
+    expect((await api('GET', '/api/maintenance')).body).toEqual(before);
+    expect(code(await api('GET', `/api/hosts/${host.id}/maintenance?from=2026-04-02T00:00:00Z&to=2026-03-22T00:00:00Z`))).toEqual([400, 'bad_range']);
+
+    expect((await api('DELETE', `/api/maintenance/${berlin.body.id}`)).status).toBe(204);
+    expect(code(await api('DELETE', `/api/maintenance/${berlin.body.id}`))).toEqual([404, 'not_found']);
+    // the subnet's and its host's windows go with the subnet
+    expect((await api('DELETE', `/api/subnets/${subnet.id}`)).status).toBe(204);
+    const left = (await api('GET', '/api/maintenance')).body.windows.map((w: any) => w.id);
+    expect([once.body.id, kolkata.body.id, berlin.body.id].filter((id) => left.includes(id))).toEqual([]);
+  });
+
   it('the app page answers navigations to any path; a missing script, style or image is 404', async () => {
     const navigate = { 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'document', accept: 'text/html,application/xhtml+xml,*/*;q=0.8' };
     const subresource = { 'sec-fetch-mode': 'no-cors', 'sec-fetch-dest': 'script', accept: '*/*' };
