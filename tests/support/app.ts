@@ -43,10 +43,10 @@ export interface TestApp {
 }
 
 /** The real app on a real libSQL file in a temp folder; the probe hub is the real Node hub with no probe connected. */
-export async function makeTestApp(config: Partial<AppConfig> = {}): Promise<TestApp> {
+export async function makeTestApp(config: Partial<AppConfig> = {}, opts: { clockAt?: number } = {}): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), 'eipam-api-'));
   const { db, client } = await openDatabase(`file:${join(dir, 'test.db')}`);
-  const clock = new TestClock();
+  const clock = new TestClock(opts.clockAt);
   const hub = new NodeProbeHub();
   const live = new LiveFanout({ now: clock.now });
   // app.request() has no socket: the suites name the client with a header of their own

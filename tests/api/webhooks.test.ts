@@ -1,0 +1,80 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { alertEvent } from '../../schema/alert-event.js';
+import { handleProbeFrame } from '../../worker/probe-link/session.js';
+import { runDeliveries } from '../../worker/webhooks/runner.js';
+import { makeTestApp, type TestApp } from '../support/app.js';
+import { WebhookReceiver } from '../support/webhook-receiver.js';
+
+let t: TestApp;
+let rx: WebhookReceiver;
+let probeId: number;
+let subnetId: number;
+let batch = 0;
+
+/** One complete sweep of the subnet at the test clock's time, answered by these addresses. */
+const sweep = async (up: string[], subnet = subnetId) => {
+  const frame = JSON.stringify({
+    type: 'results',
+    batchId: `b${++batch}`,
+    results: [{ kind: 'sweep', subnetId: subnet, at: t.clock.now(), durationMs: 5, complete: true, up: up.map((ip) => ({ ip, latencyMs: 1 })), down: [] }],
+  });
+  const [ack] = await handleProbeFrame(t.deps, probeId, frame);
+  expect(ack).toMatchObject({ type: 'ack', duplicate: false });
+  t.clock.advance(60_000);
+};
+const ips = (n: number, from = 10) => Array.from({ length: n }, (_, i) => `198.18.0.${from + i}`);
+const deliverAll = () => runDeliveries(t.deps, { budgetMs: 5_000 });
+
+beforeAll(async () => {
+  // the receiver checks the signature's timestamp against the real clock
+  t = await makeTestApp({ downAfterFailures: 2, webhookAllowPrivate: true }, { clockAt: Date.now() });
+  rx = await new WebhookReceiver().start();
+  probeId = (await t.call('POST', '/api/probes', { name: 'rack-1' })).body.id;
+  subnetId = (await t.call('POST', '/api/subnets', { cidr: '198.18.0.0/24', name: 'lab', probeId })).body.id;
+});
+afterAll(async () => {
+  await rx.close();
+  t.close();
+});
+
+describe('webhook endpoints', () => {
+  let endpointId: number;
+  beforeEach(() => {
+    rx.received.length = 0;
+    rx.answer = () => ({ status: 204 });
+  });
+
+  it('creates an endpoint whose secret is shown once', async () => {
+    const res = await t.call('POST', '/api/webhooks', { name: 'ops', url: `${rx.url}/hook`, eventTypes: ['host.down', 'host.up', 'subnet.degraded', 'subnet.recovered'] });
+    expect(res.status).toBe(201);
+    expect(res.body.secret).toMatch(/^whsec_/);
+    endpointId = res.body.id;
+    rx.secrets = [res.body.secret];
+    const again = await t.call('GET', `/api/webhooks/${endpointId}`);
+    expect(again.body.secret).toBeUndefined();
+  });
+
+  it('a host going down is one signed "down" delivery that verifies', async () => {
+    await sweep(['198.18.0.10', '198.18.0.11']);
+    await sweep(['198.18.0.10']);
+    await sweep(['198.18.0.10']);
+    await deliverAll();
+    expect(rx.received).toHaveLength(1);
+    const [got] = rx.received;
+    expect(got!.verified).toBe(true);
+    const body = alertEvent.parse(JSON.parse(got!.body));
+    expect(body).toMatchObject({ type: 'host.down', data: { host: { ip: '198.18.0.11' }, subnet: { id: subnetId, name: 'lab' }, probe: { name: 'rack-1' }, previous: 'up', current: 'down' } });
+    expect(got!.headers['webhook-id']).toBe(body.id);
+    // a second run sends nothing again
+    await deliverAll();
+    expect(rx.received).toHaveLength(1);
+  });
+
+  it('sends the test event and answers how it went', async () => {
+    const res = await t.call('POST', `/api/webhooks/${endpointId}/test`);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ delivered: true, statusCode: 204 });
+    expect(rx.received[0]!.verified).toBe(true);
+    expect(JSON.parse(rx.received[0]!.body).type).toBe('test');
+  });
+});
