@@ -12,6 +12,7 @@ import { csvRoutes } from './routes/csv.js';
 import { hostRoutes } from './routes/hosts.js';
 import { liveRoutes } from './routes/live.js';
 import { maintenanceRoutes } from './routes/maintenance.js';
+import { webhookRoutes } from './routes/webhooks.js';
 import { portRoutes } from './routes/ports.js';
 import { probeRoutes } from './routes/probes.js';
 import { subnetRoutes } from './routes/subnets.js';
@@ -72,6 +73,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', liveRoutes(deps));
   app.route('/', summaryRoutes(deps));
   app.route('/', maintenanceRoutes(deps));
+  app.route('/', webhookRoutes(deps));
   app.all('/api/*', (c) => c.json(errorBody('not_found', `no route for ${c.req.method} ${c.req.path}`), 404));
   return app;
 }
