@@ -387,6 +387,38 @@ describe.each(HOSTS)('API contract on the %s host', (host) => {
     expect([once.body.id, kolkata.body.id, berlin.body.id].filter((id) => left.includes(id))).toEqual([]);
   });
 
+  // the endpoints stay disabled: nothing is ever sent to their (never contacted) addresses
+  it('webhooks: create with a once-shown secret, read, patch, rotate, refusals that write nothing, the log, alerts, delete', async () => {
+    const code = (res: { status: number; body: any }) => [res.status, res.body?.error?.code];
+    const url = 'https://hooks.example.net/edge-ipam';
+    const made = await api('POST', '/api/webhooks', { name: 'ops', url, format: 'slack', eventTypes: ['host.down', 'host.up'], tags: ['core'], enabled: false });
+    expect(made).toMatchObject({ status: 201, body: { name: 'ops', url, format: 'slack', eventTypes: ['host.down', 'host.up'], subnetIds: null, tags: ['core'], enabled: false, disabledReason: null, rotating: false } });
+    expect(made.body.secret).toMatch(/^whsec_[A-Za-z0-9+/=]{40,}$/);
+    const read = (await api('GET', `/api/webhooks/${made.body.id}`)).body;
+    expect(read.secret).toBeUndefined();
+    expect((await api('GET', '/api/webhooks')).body.endpoints).toEqual([read]);
+
+    const before = (await api('GET', '/api/webhooks')).body;
+    for (const bad of ['http://127.0.0.1:9/x', 'http://[::1]/x', 'http://169.254.169.254/latest/meta-data', 'http://[fd00:ec2::254]/', 'http://localhost/x', 'ftp://hooks.example.net/']) {
+      expect([bad, ...code(await api('POST', '/api/webhooks', { name: 'x', url: bad, eventTypes: ['host.down'], enabled: false }))]).toEqual([bad, 400, 'url_not_allowed']);
+    }
+    expect(code(await api('POST', '/api/webhooks', { name: 'x', url, eventTypes: ['host.sideways'], enabled: false }))).toEqual([400, 'invalid_request']);
+    expect(code(await api('POST', '/api/webhooks', { name: 'x', url, eventTypes: ['host.down'], subnetIds: [99999], enabled: false }))).toEqual([400, 'unknown_subnet']);
+    expect(code(await api('PATCH', `/api/webhooks/${made.body.id}`, { url: 'http://169.254.169.254/' }))).toEqual([400, 'url_not_allowed']);
+    expect((await api('GET', '/api/webhooks')).body).toEqual(before);
+
+    expect((await api('PATCH', `/api/webhooks/${made.body.id}`, { name: 'ops 2', format: 'ntfy', eventTypes: ['probe.offline'] })).body).toMatchObject({ name: 'ops 2', format: 'ntfy', eventTypes: ['probe.offline'], enabled: false });
+    const rotated = await api('POST', `/api/webhooks/${made.body.id}/rotate`);
+    expect(rotated).toMatchObject({ status: 200, body: { rotating: true, previousSecretValidUntil: expect.any(String) } });
+    expect(rotated.body.secret).not.toBe(made.body.secret);
+    expect(code(await api('POST', `/api/webhooks/${made.body.id}/test`))).toEqual([409, 'endpoint_disabled']);
+    expect((await api('GET', `/api/webhooks/${made.body.id}/deliveries`)).body).toEqual({ attempts: [], pending: 0, nextAttemptAt: null });
+    expect(Array.isArray((await api('GET', '/api/alerts?limit=5')).body.alerts)).toBe(true);
+
+    expect((await api('DELETE', `/api/webhooks/${made.body.id}`)).status).toBe(204);
+    expect(code(await api('GET', `/api/webhooks/${made.body.id}`))).toEqual([404, 'not_found']);
+  });
+
   it('the app page answers navigations to any path; a missing script, style or image is 404', async () => {
     const navigate = { 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'document', accept: 'text/html,application/xhtml+xml,*/*;q=0.8' };
     const subresource = { 'sec-fetch-mode': 'no-cors', 'sec-fetch-dest': 'script', accept: '*/*' };
