@@ -1,9 +1,8 @@
 import { z } from '@hono/zod-openapi';
 import type { AppDeps } from '../deps.js';
 import { AppError } from '../errors.js';
-import { exportHostsCsv, exportSubnetsCsv, importHosts, importSubnets, probesOfSubnets } from '../services/csv.js';
-import { announce, hostsEdited, subnetsChanged } from '../live/announce.js';
-import { pushAssignment } from '../probe-link/session.js';
+import { follow } from '../effects.js';
+import { exportHostsCsv, exportSubnetsCsv, importHosts, importSubnets } from '../services/csv.js';
 import { errors, ErrorSchema, json, router, secured } from './common.js';
 
 const csvResponse = (description: string) => ({ content: { 'text/csv': { schema: z.string() } }, description });
@@ -38,10 +37,9 @@ export function csvRoutes(deps: AppDeps) {
         responses: { 200: json(z.object({ created: z.number() }), 'All rows imported'), 400: errors[400], 401: errors[401], ...invalidRows },
       }),
       async (c) => {
-        const result = await importSubnets(deps, csvBodyOf(c.req.raw));
-        for (const probeId of result.probeIds) await pushAssignment(deps, probeId);
-        await announce(deps, subnetsChanged);
-        return c.json({ created: result.created }, 200);
+        const { created, effects } = await importSubnets(deps, csvBodyOf(c.req.raw));
+        await follow(deps, effects);
+        return c.json({ created }, 200);
       },
     )
     .openapi(
@@ -53,10 +51,8 @@ export function csvRoutes(deps: AppDeps) {
         responses: { 200: json(z.object({ created: z.number(), updated: z.number() }), 'All rows imported (existing addresses updated)'), 400: errors[400], 401: errors[401], ...invalidRows },
       }),
       async (c) => {
-        const { created, updated, subnetIds } = await importHosts(deps, csvBodyOf(c.req.raw));
-        // IPv6 sweeps probe the known hosts: their probes need the new list
-        for (const probeId of await probesOfSubnets(deps, subnetIds)) await pushAssignment(deps, probeId);
-        await announce(deps, hostsEdited(subnetIds));
+        const { created, updated, effects } = await importHosts(deps, csvBodyOf(c.req.raw));
+        await follow(deps, effects);
         return c.json({ created, updated }, 200);
       },
     );

@@ -4,6 +4,8 @@ import { ipKey, parseCidr, parseIp, type Cidr, type Ip } from '../../schema/ip/c
 import { hosts, probes, subnets } from '../../schema/tables/index.js';
 import { batchable, isUniqueViolation } from '../db.js';
 import type { AppDeps } from '../deps.js';
+import type { Effects } from '../effects.js';
+import { hostsEdited, subnetsChanged } from '../live/announce.js';
 import { BlockIndex, overlapsWithin, type Block } from '../domain/block-index.js';
 import { AppError } from '../errors.js';
 import { HostFieldsSchema, SubnetFieldsSchema } from '../routes/schemas.js';
@@ -67,7 +69,7 @@ async function storedBlocks(deps: AppDeps) {
  */
 const SubnetTextSchema = SubnetFieldsSchema.pick({ name: true, notes: true }).required();
 
-export async function importSubnets(deps: AppDeps, body: ReadableStream<Uint8Array> | null): Promise<{ created: number; probeIds: number[] }> {
+export async function importSubnets(deps: AppDeps, body: ReadableStream<Uint8Array> | null): Promise<{ created: number; probeIds: number[]; effects: Effects }> {
   const rows = await readCsvRows(body, 'cidr', SUBNET_COLUMNS);
   const errors: RowError[] = [];
   const existing = await storedBlocks(deps);
@@ -102,7 +104,8 @@ export async function importSubnets(deps: AppDeps, body: ReadableStream<Uint8Arr
       SELECT value->>0, value->>1, value->>2, value->>3, value->>4, value->>5, value->>6, value->>7, ${now}, ${now} FROM json_each(${json})`,
   );
   await writeAll(deps, statements, new AppError(409, 'subnet_exists', 'a subnet in the file was created by someone else meanwhile; nothing was imported'));
-  return { created: accepted.length, probeIds: [...new Set(accepted.flatMap((a) => (a.probeId == null ? [] : [a.probeId])))] };
+  const assigned = [...new Set(accepted.flatMap((a) => (a.probeId == null ? [] : [a.probeId])))];
+  return { created: accepted.length, probeIds: assigned, effects: { assignments: assigned, live: [subnetsChanged] } };
 }
 
 interface PlannedHost {
@@ -114,7 +117,7 @@ interface PlannedHost {
 
 const nul = <T>(v: T | undefined) => (v === undefined ? null : v);
 
-export async function importHosts(deps: AppDeps, body: ReadableStream<Uint8Array> | null): Promise<{ created: number; updated: number; subnetIds: number[] }> {
+export async function importHosts(deps: AppDeps, body: ReadableStream<Uint8Array> | null): Promise<{ created: number; updated: number; subnetIds: number[]; effects: Effects }> {
   const rows = await readCsvRows(body, 'ip', [...HOST_COLUMNS, ...HOST_READONLY_COLUMNS]);
   const blocks = await storedBlocks(deps);
   const errors: RowError[] = [];
@@ -175,7 +178,9 @@ export async function importHosts(deps: AppDeps, body: ReadableStream<Uint8Array
   ];
   await yieldToEventLoop();
   await writeAll(deps, statements, new AppError(409, 'host_exists', 'an address in the file got a host record meanwhile; nothing was imported, import the file again'));
-  return { created: inserts.length, updated: updates.length, subnetIds: [...new Set(planned.map((p) => p.subnetId))] };
+  const subnetIds = [...new Set(planned.map((p) => p.subnetId))];
+  // IPv6 sweeps probe the known hosts: their probes need the new list
+  return { created: inserts.length, updated: updates.length, subnetIds, effects: { assignments: await probesOfSubnets(deps, subnetIds), live: [hostsEdited(subnetIds)] } };
 }
 
 /** The probes sweeping these subnets: they get a new assignment after an import (IPv6 sweeps list the known hosts). */
