@@ -37,6 +37,8 @@ export interface AppDeps {
   hub: ProbeHub;
   live: LiveFeed;
   outbox: OutboxWaker;
+  /** The fetch webhooks are sent with (default: the global one); the Node host's refuses names that resolve to its own addresses. */
+  webhookFetch?: typeof fetch;
   clock: Clock;
   config: AppConfig;
   log: Logger;

@@ -20,6 +20,7 @@ import { acquireDataLock } from './data-lock.js';
 import type { NodeEnv } from './env.js';
 import { NodeProbeHub } from './hub.js';
 import { NodeOutboxTimer } from './outbox-timer.js';
+import { guardedWebhookFetch } from './webhook-fetch.js';
 import { localProbeCredentials, startLocalProbe } from './local-probe.js';
 import { WebAssets } from './web-assets.js';
 
@@ -41,7 +42,8 @@ export async function startServer(env: NodeEnv, log: Logger, processEnv: Record<
   const live = new LiveFanout({ now: Date.now });
   const config = appConfig(processEnv);
   const outbox = new NodeOutboxTimer();
-  const deps: AppDeps = { db, hub, live, outbox, clock: { now: Date.now }, config, log, clientAddress: nodeClientAddress(config.trustProxy) };
+  const webhookFetch = config.webhookAllowPrivate ? undefined : guardedWebhookFetch();
+  const deps: AppDeps = { db, hub, live, outbox, webhookFetch, clock: { now: Date.now }, config, log, clientAddress: nodeClientAddress(config.trustProxy) };
   hub.bind(deps);
 
   // Nobody is connected before we listen: whatever the database says, those probes' hosts are unknown.

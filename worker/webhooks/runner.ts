@@ -59,14 +59,14 @@ async function send(deps: AppDeps, d: Claimed, ep: Endpoint, event: AlertEvent):
   const started = performance.now();
   try {
     // redirects are not followed: a 3xx is an answer like any other non-2xx
-    const res = await fetch(ep.url, { method: 'POST', headers, body: rendered.body, redirect: 'manual', signal: AbortSignal.timeout(DELIVERY_TIMEOUT_MS) });
+    const res = await (deps.webhookFetch ?? fetch)(ep.url, { method: 'POST', headers, body: rendered.body, redirect: 'manual', signal: AbortSignal.timeout(DELIVERY_TIMEOUT_MS) });
     status = res.status;
     retryAfter = res.headers.get('retry-after');
     await res.body?.cancel();
     if (status < 200 || status > 299) error = `HTTP ${status}`;
   } catch (e) {
     const err = e as Error & { cause?: { code?: string; message?: string } };
-    error = err.name === 'TimeoutError' ? `no answer within ${DELIVERY_TIMEOUT_MS / 1000} s` : (err.cause?.code ?? err.cause?.message ?? err.message).slice(0, 300);
+    error = err.name === 'TimeoutError' ? `no answer within ${DELIVERY_TIMEOUT_MS / 1000} s` : (err.cause?.message ?? err.cause?.code ?? err.message).slice(0, 300);
   }
   const durationMs = Math.round(performance.now() - started);
   const plan = planAfterAttempt({ attemptsMade: d.attempts + 1, status, retryAfter, now: deps.clock.now(), failingSince: ep.failingSince?.getTime() ?? null, random: Math.random });

@@ -54,6 +54,13 @@ function refusedAddress(addr: Address): string | null {
   return null;
 }
 
+/** Why the address a name resolved to may not be sent to (null: it may), for the sender's check at connect time. */
+export function refusedResolvedAddress(text: string): string | null {
+  if (!ipaddr.isValid(text)) return null;
+  const reason = refusedAddress(ipaddr.parse(text));
+  return reason && `${reason}${ALLOW_HINT}`;
+}
+
 function parseAddress(hostname: string): Address | null {
   if (hostname.startsWith('[') && hostname.endsWith(']')) {
     const inner = hostname.slice(1, -1);
