@@ -1,12 +1,9 @@
 import { z } from '@hono/zod-openapi';
-import { desc, eq } from 'drizzle-orm';
-import { hostEvents, hosts, subnets } from '../../schema/tables/index.js';
 import type { AppDeps } from '../deps.js';
-import { announce, hostsEdited } from '../live/announce.js';
-import { pushAssignment } from '../probe-link/session.js';
+import { follow } from '../effects.js';
 import { listTags, searchHosts } from '../services/host-search.js';
 import { eventsOf } from '../services/events.js';
-import { createHost, getHost, hostHistory, hostView, updateHost } from '../services/hosts.js';
+import { addHost, deleteHost, getHost, hostHistory, hostView, updateHost } from '../services/hosts.js';
 import { errors, ErrorSchema, IdParams, json, jsonBody, router, secured } from './common.js';
 import { AnyEventSchema, EventSchema, HostFieldsSchema, HostSchema, HostStatusSchema, PortEventSchema } from './schemas.js';
 
@@ -33,11 +30,6 @@ const SearchQuery = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(100),
   offset: z.coerce.number().int().min(0).max(10_000_000).default(0),
 });
-
-async function subnetProbe(deps: AppDeps, subnetId: number) {
-  const [s] = await deps.db.select({ probeId: subnets.probeId }).from(subnets).where(eq(subnets.id, subnetId));
-  return s?.probeId;
-}
 
 export function hostRoutes(deps: AppDeps) {
   return router()
@@ -70,9 +62,8 @@ export function hostRoutes(deps: AppDeps) {
       }),
       async (c) => {
         const { ip, ...fields } = c.req.valid('json');
-        const row = await createHost(deps, ip, fields);
-        await pushAssignment(deps, await subnetProbe(deps, row.subnetId));
-        await announce(deps, hostsEdited([row.subnetId]));
+        const { row, effects } = await addHost(deps, ip, fields);
+        await follow(deps, effects);
         return c.json(hostView(row), 201);
       },
     )
@@ -89,18 +80,15 @@ export function hostRoutes(deps: AppDeps) {
         responses: { 200: json(HostSchema, 'Updated'), ...errors },
       }),
       async (c) => {
-        const row = await updateHost(deps, c.req.valid('param').id, c.req.valid('json'));
-        await announce(deps, hostsEdited([row.subnetId]));
+        const { row, effects } = await updateHost(deps, c.req.valid('param').id, c.req.valid('json'));
+        await follow(deps, effects);
         return c.json(hostView(row), 200);
       },
     )
     .openapi(
       secured(deps, { role: 'editor', audit: 'host.delete' }, { method: 'delete', path: '/api/hosts/{id}', tags: ['hosts'], request: { params: IdParams }, responses: { 204: { description: 'Forgotten, with its history' }, ...errors } }),
       async (c) => {
-        const host = await getHost(deps, c.req.valid('param').id);
-        await deps.db.delete(hosts).where(eq(hosts.id, host.id));
-        await pushAssignment(deps, await subnetProbe(deps, host.subnetId));
-        await announce(deps, hostsEdited([host.subnetId]));
+        await follow(deps, (await deleteHost(deps, c.req.valid('param').id)).effects);
         return c.body(null, 204);
       },
     )

@@ -1,13 +1,9 @@
 import { z } from '@hono/zod-openapi';
-import { eq } from 'drizzle-orm';
-import { subnets } from '../../schema/tables/index.js';
 import type { AppDeps } from '../deps.js';
-import { AppError } from '../errors.js';
-import { announce, subnetsChanged } from '../live/announce.js';
-import { pushAssignment } from '../probe-link/session.js';
+import { follow } from '../effects.js';
 import { subnetRows } from '../services/hosts.js';
 import { freeAddresses, subnetTable } from '../services/subnet-table.js';
-import { createSubnet, getSubnet, listSubnets, subnetCounts, subnetView, updateSubnet } from '../services/subnets.js';
+import { createSubnet, deleteSubnet, getSubnet, listSubnets, subnetCounts, subnetView, sweepNow, updateSubnet } from '../services/subnets.js';
 import { errors, ErrorSchema, IdParams, json, jsonBody, router, secured } from './common.js';
 import { HostSchema, HostTableRowSchema, SubnetFieldsSchema, SubnetSchema, UnusedRunSchema } from './schemas.js';
 
@@ -31,9 +27,8 @@ export function subnetRoutes(deps: AppDeps) {
         responses: { 201: json(SubnetSchema, 'Created'), 400: errors[400], 401: errors[401], ...conflict },
       }),
       async (c) => {
-        const row = await createSubnet(deps, c.req.valid('json'));
-        await pushAssignment(deps, row.probeId);
-        await announce(deps, subnetsChanged);
+        const { row, effects } = await createSubnet(deps, c.req.valid('json'));
+        await follow(deps, effects);
         return c.json(subnetView(row), 201);
       },
     )
@@ -58,21 +53,15 @@ export function subnetRoutes(deps: AppDeps) {
       }),
       async (c) => {
         const { id } = c.req.valid('param');
-        const { row, before } = await updateSubnet(deps, id, c.req.valid('json'));
-        await pushAssignment(deps, row.probeId);
-        if (before.probeId !== row.probeId) await pushAssignment(deps, before.probeId);
-        await announce(deps, subnetsChanged);
+        const { row, effects } = await updateSubnet(deps, id, c.req.valid('json'));
+        await follow(deps, effects);
         return c.json(subnetView(row, await subnetCounts(deps, id)), 200);
       },
     )
     .openapi(
       secured(deps, { role: 'editor', audit: 'subnet.delete' }, { method: 'delete', path: '/api/subnets/{id}', tags: ['subnets'], request: { params: IdParams }, responses: { 204: { description: 'Deleted with its hosts and history' }, ...errors } }),
       async (c) => {
-        const { id } = c.req.valid('param');
-        const row = await getSubnet(deps, id);
-        await deps.db.delete(subnets).where(eq(subnets.id, id));
-        await pushAssignment(deps, row.probeId);
-        await announce(deps, subnetsChanged);
+        await follow(deps, (await deleteSubnet(deps, c.req.valid('param').id)).effects);
         return c.body(null, 204);
       },
     )
@@ -140,21 +129,9 @@ export function subnetRoutes(deps: AppDeps) {
         },
       }),
       async (c) => {
-        const { id } = c.req.valid('param');
-        const row = await getSubnet(deps, id);
-        if (row.probeId == null) throw new AppError(409, 'no_probe', `subnet ${row.cidr} has no probe assigned`);
-        if (!(await deps.hub.isConnected(row.probeId))) throw new AppError(409, 'probe_offline', `probe ${row.probeId} is not connected`);
-        const now = deps.clock.now();
-        const last = row.lastScanRequestedAt?.getTime() ?? 0;
-        if (now - last < deps.config.scanCoalesceSeconds * 1000) return c.json({ jobId: null, coalesced: true }, 202);
-        const jobId = crypto.randomUUID();
-        // the probe can go between the check and the send (on Workers they are two calls to its object)
-        if (!(await deps.hub.send(row.probeId, { type: 'job', jobId, kind: 'sweep', subnetId: id }))) {
-          throw new AppError(409, 'probe_offline', `probe ${row.probeId} is not connected`);
-        }
-        await deps.db.update(subnets).set({ lastScanRequestedAt: new Date(now) }).where(eq(subnets.id, id));
-        await announce(deps, { type: 'job', data: { jobId, subnetId: id, probeId: row.probeId, state: 'queued' } });
-        return c.json({ jobId, coalesced: false }, 202);
+        const { jobId, coalesced, effects } = await sweepNow(deps, c.req.valid('param').id);
+        await follow(deps, effects);
+        return c.json({ jobId, coalesced }, 202);
       },
     );
 }

@@ -4,8 +4,10 @@ import { formatIp, ipKey, parseCidr, parseIp, usableRange, CidrError, type Ip } 
 import { collapseUnused } from '../../schema/ip/ranges.js';
 import { hostEvents, hostHourly, hosts, hostSamples, type HostRow } from '../../schema/tables/index.js';
 import type { AppDeps } from '../deps.js';
+import type { Effects } from '../effects.js';
 import { AppError, notFound } from '../errors.js';
-import { getSubnet, subnetContaining } from './subnets.js';
+import { hostsEdited } from '../live/announce.js';
+import { getSubnet, subnetContaining, subnetProbe } from './subnets.js';
 import { yieldToEventLoop } from '../yield.js';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
@@ -91,6 +93,7 @@ export async function newHostValues(deps: AppDeps, ipText: string, fields: HostF
   return hostValues(subnet.id, ip, fields, source, new Date(deps.clock.now()));
 }
 
+/** Inserts the host record (409 host_exists if the address has one). Routes call `addHost`, which adds the effects. */
 export async function createHost(deps: AppDeps, ip: string, fields: HostFields): Promise<HostRow> {
   const values = await newHostValues(deps, ip, fields, 'manual');
   const exists = async () => {
@@ -109,14 +112,27 @@ export async function createHost(deps: AppDeps, ip: string, fields: HostFields):
   }
 }
 
-export async function updateHost(deps: AppDeps, id: number, fields: HostFields): Promise<HostRow> {
+/** A new host record, and what follows: its probe's assignment (IPv6 sweeps list the known hosts), the live feed. */
+export async function addHost(deps: AppDeps, ip: string, fields: HostFields): Promise<{ row: HostRow; effects: Effects }> {
+  const row = await createHost(deps, ip, fields);
+  return { row, effects: { assignments: [await subnetProbe(deps, row.subnetId)], live: [hostsEdited([row.subnetId])] } };
+}
+
+export async function updateHost(deps: AppDeps, id: number, fields: HostFields): Promise<{ row: HostRow; effects: Effects }> {
   await getHost(deps, id);
   const [row] = await deps.db
     .update(hosts)
     .set({ ...fields, ...hostnameColumns(fields, 'manual'), updatedAt: new Date(deps.clock.now()) })
     .where(eq(hosts.id, id))
     .returning();
-  return row!;
+  return { row: row!, effects: { live: [hostsEdited([row!.subnetId])] } };
+}
+
+/** Forgets a host with its history (the rows that hang off it cascade). */
+export async function deleteHost(deps: AppDeps, id: number): Promise<{ effects: Effects }> {
+  const host = await getHost(deps, id);
+  await deps.db.delete(hosts).where(eq(hosts.id, host.id));
+  return { effects: { assignments: [await subnetProbe(deps, host.subnetId)], live: [hostsEdited([host.subnetId])] } };
 }
 
 export const HISTORY_WINDOWS = { '24h': 24 * 3_600_000, '7d': 7 * 24 * 3_600_000 } as const;

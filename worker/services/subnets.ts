@@ -2,7 +2,9 @@ import { and, eq, gte, lte, sql } from 'drizzle-orm';
 import { addressCount, CidrError, ipKey, parseCidr, usableRange, type Cidr } from '../../schema/ip/cidr.js';
 import { hosts, probes, subnets, type SubnetRow } from '../../schema/tables/index.js';
 import type { AppDeps } from '../deps.js';
+import { NO_EFFECTS, type Effects } from '../effects.js';
 import { AppError, notFound } from '../errors.js';
+import { subnetsChanged } from '../live/announce.js';
 import { checkedArgs } from './port-scans.js';
 
 export interface SubnetInput {
@@ -94,7 +96,13 @@ async function assertNoOverlap(deps: AppDeps, c: Cidr) {
   }
 }
 
-export async function createSubnet(deps: AppDeps, input: SubnetInput): Promise<SubnetRow> {
+/** The probe sweeping this subnet, if any. */
+export async function subnetProbe(deps: AppDeps, subnetId: number): Promise<number | null | undefined> {
+  const [s] = await deps.db.select({ probeId: subnets.probeId }).from(subnets).where(eq(subnets.id, subnetId));
+  return s?.probeId;
+}
+
+export async function createSubnet(deps: AppDeps, input: SubnetInput): Promise<{ row: SubnetRow; effects: Effects }> {
   const c = parseSubnetCidr(input.cidr);
   const probeId = input.probeId === undefined ? deps.config.defaultProbeId : input.probeId;
   await assertProbeExists(deps, probeId);
@@ -116,10 +124,11 @@ export async function createSubnet(deps: AppDeps, input: SubnetInput): Promise<S
       updatedAt: now,
     })
     .returning();
-  return row!;
+  return { row: row!, effects: { assignments: [probeId], live: [subnetsChanged] } };
 }
 
-export async function updateSubnet(deps: AppDeps, id: number, patch: SubnetPatch): Promise<{ row: SubnetRow; before: SubnetRow }> {
+/** The probe it moves from gets a new assignment too. */
+export async function updateSubnet(deps: AppDeps, id: number, patch: SubnetPatch): Promise<{ row: SubnetRow; before: SubnetRow; effects: Effects }> {
   const before = await getSubnet(deps, id);
   await assertProbeExists(deps, patch.probeId);
   const { portScan, ...fields } = patch;
@@ -128,7 +137,31 @@ export async function updateSubnet(deps: AppDeps, id: number, patch: SubnetPatch
     .set({ ...fields, ...portScanColumns(portScan), updatedAt: new Date(deps.clock.now()) })
     .where(eq(subnets.id, id))
     .returning();
-  return { row: row!, before };
+  return { row: row!, before, effects: { assignments: [row!.probeId, before.probeId], live: [subnetsChanged] } };
+}
+
+/** Deletes the subnet with its hosts and their history. */
+export async function deleteSubnet(deps: AppDeps, id: number): Promise<{ effects: Effects }> {
+  const row = await getSubnet(deps, id);
+  await deps.db.delete(subnets).where(eq(subnets.id, id));
+  return { effects: { assignments: [row.probeId], live: [subnetsChanged] } };
+}
+
+/** "Sweep now": a job to the subnet's probe, unless one was asked for within SCAN_COALESCE_SECONDS (then `coalesced`, no job). */
+export async function sweepNow(deps: AppDeps, id: number): Promise<{ jobId: string | null; coalesced: boolean; effects: Effects }> {
+  const row = await getSubnet(deps, id);
+  if (row.probeId == null) throw new AppError(409, 'no_probe', `subnet ${row.cidr} has no probe assigned`);
+  if (!(await deps.hub.isConnected(row.probeId))) throw new AppError(409, 'probe_offline', `probe ${row.probeId} is not connected`);
+  const now = deps.clock.now();
+  const last = row.lastScanRequestedAt?.getTime() ?? 0;
+  if (now - last < deps.config.scanCoalesceSeconds * 1000) return { jobId: null, coalesced: true, effects: NO_EFFECTS };
+  const jobId = crypto.randomUUID();
+  // the probe can go between the check and the send (on Workers they are two calls to its object)
+  if (!(await deps.hub.send(row.probeId, { type: 'job', jobId, kind: 'sweep', subnetId: id }))) {
+    throw new AppError(409, 'probe_offline', `probe ${row.probeId} is not connected`);
+  }
+  await deps.db.update(subnets).set({ lastScanRequestedAt: new Date(now) }).where(eq(subnets.id, id));
+  return { jobId, coalesced: false, effects: { live: [{ type: 'job', data: { jobId, subnetId: id, probeId: row.probeId, state: 'queued' } }] } };
 }
 
 export async function listSubnets(deps: AppDeps): Promise<SubnetView[]> {
