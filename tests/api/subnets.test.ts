@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NodeProbeHub } from '../../worker/node/hub.js';
+import { handleProbeFrame } from '../../worker/probe-link/session.js';
 import { makeTestApp, tableCounts, type TestApp } from '../support/app.js';
 
 let t: TestApp;
@@ -123,5 +124,94 @@ describe('subnet host rows', () => {
       expect.objectContaining({ kind: 'host', ip: 'fd00:18::10' }),
       { kind: 'unused', first: 'fd00:18::11', last: 'fd00:18::ffff:ffff:ffff:ffff', count: '18446744073709551599' },
     ]);
+  });
+});
+
+describe('per-subnet alert thresholds', () => {
+  // server defaults that differ from the built-in ones, so "effective" provably comes from this config
+  const defaults = { downAfterFailures: 2, alertUpAfter: 2, alertReminderMinutes: 30, alertSendResolved: true, alertDegradedShare: 0.6, alertDegradedMinHosts: 4 };
+  const effectiveDefaults = { downAfterFailures: 2, upAfter: 2, reminderMinutes: 30, sendResolved: true, degradedShare: 0.6, degradedMinHosts: 4 };
+  const noOverrides = { downAfterFailures: null, alertUpAfter: null, alertReminderMinutes: null, alertSendResolved: null, alertDegradedShare: null, alertDegradedMinHosts: null };
+  let a: TestApp;
+  let cases = 0;
+  beforeAll(async () => {
+    a = await makeTestApp(defaults);
+  });
+  afterAll(() => a.close());
+
+  it('a new subnet has none of its own and shows the server defaults', async () => {
+    const s = await a.call('POST', '/api/subnets', { cidr: '198.18.10.0/24' });
+    expect(s.status).toBe(201);
+    expect(s.body).toMatchObject({ alerts: effectiveDefaults, alertOverrides: noOverrides });
+  });
+
+  it('sets them on create and PATCH, shows them in every view, keeps what a PATCH leaves out, and null resets one', async () => {
+    const s = await a.call('POST', '/api/subnets', { cidr: '198.18.11.0/24', downAfterFailures: 5, alertSendResolved: false });
+    expect(s.status).toBe(201);
+    expect(s.body.alerts).toEqual({ ...effectiveDefaults, downAfterFailures: 5, sendResolved: false });
+    expect(s.body.alertOverrides).toEqual({ ...noOverrides, downAfterFailures: 5, alertSendResolved: false });
+
+    const own = { downAfterFailures: 100, alertUpAfter: 3, alertReminderMinutes: 10_080, alertSendResolved: false, alertDegradedShare: 0, alertDegradedMinHosts: 100_000 };
+    const patched = await a.call('PATCH', `/api/subnets/${s.body.id}`, { alertUpAfter: 3, alertReminderMinutes: 10_080, alertDegradedShare: 0, alertDegradedMinHosts: 100_000, downAfterFailures: 100 });
+    expect(patched.status).toBe(200);
+    const effective = { downAfterFailures: 100, upAfter: 3, reminderMinutes: 10_080, sendResolved: false, degradedShare: 0, degradedMinHosts: 100_000 };
+    expect(patched.body).toMatchObject({ alerts: effective, alertOverrides: own });
+    expect((await a.call('GET', `/api/subnets/${s.body.id}`)).body).toMatchObject({ alerts: effective, alertOverrides: own });
+    expect((await a.call('GET', '/api/subnets')).body.subnets.find((x: any) => x.id === s.body.id)).toMatchObject({ alerts: effective, alertOverrides: own });
+    expect((await a.call('GET', `/api/subnets/${s.body.id}/table`)).body.subnet).toMatchObject({ alerts: effective, alertOverrides: own });
+
+    const reset = await a.call('PATCH', `/api/subnets/${s.body.id}`, { alertUpAfter: null, alertSendResolved: null, name: 'renamed' });
+    expect(reset.status).toBe(200);
+    expect(reset.body.alerts).toEqual({ ...effective, upAfter: 2, sendResolved: true });
+    expect(reset.body.alertOverrides).toEqual({ ...own, alertUpAfter: null, alertSendResolved: null });
+    const stored = await a.client.execute({ sql: 'SELECT alert_up_after AS up, alert_send_resolved AS resolved, alert_reminder_minutes AS reminder FROM subnets WHERE id = ?', args: [s.body.id] });
+    expect(stored.rows[0]).toMatchObject({ up: null, resolved: null, reminder: 10_080 });
+  });
+
+  it.each([
+    ['downAfterFailures', 0],
+    ['downAfterFailures', 101],
+    ['downAfterFailures', 1.5],
+    ['alertUpAfter', 0],
+    ['alertUpAfter', 101],
+    ['alertReminderMinutes', -1],
+    ['alertReminderMinutes', 10_081],
+    ['alertSendResolved', 'yes'],
+    ['alertSendResolved', 1],
+    ['alertDegradedShare', -0.01],
+    ['alertDegradedShare', 1.01],
+    ['alertDegradedMinHosts', 0],
+    ['alertDegradedMinHosts', 100_001],
+    ['alertUpAfter', '3'],
+  ])('refuses %s = %j with 400 on create and on PATCH, writing nothing', async (key, value) => {
+    const existing = (await a.call('POST', '/api/subnets', { cidr: `198.18.${20 + cases++}.0/29` })).body;
+    const before = await tableCounts(a.client);
+    const stored = async () => (await a.client.execute({ sql: 'SELECT * FROM subnets WHERE id = ?', args: [existing.id] })).rows[0];
+    const row = await stored();
+
+    const created = await a.call('POST', '/api/subnets', { cidr: '198.19.200.0/24', [key]: value });
+    expect([created.status, created.body.error.code]).toEqual([400, 'invalid_request']);
+    expect(created.body.error.message).toContain(key);
+    const patched = await a.call('PATCH', `/api/subnets/${existing.id}`, { name: 'not this either', [key]: value });
+    expect([patched.status, patched.body.error.code]).toEqual([400, 'invalid_request']);
+
+    expect(await tableCounts(a.client)).toEqual(before);
+    expect(await stored()).toEqual(row);
+    await a.call('DELETE', `/api/subnets/${existing.id}`);
+  });
+
+  it("the sweep follows the subnet's own down-after", async () => {
+    const probeId = (await a.call('POST', '/api/probes', { name: 'thresholds' })).body.id;
+    const s = (await a.call('POST', '/api/subnets', { cidr: '198.18.12.0/24', probeId, downAfterFailures: 3 })).body;
+    const sweep = (n: number, up: string[]) =>
+      handleProbeFrame(a.deps, probeId, JSON.stringify({ type: 'results', batchId: `th-${n}`, sweeps: [{ subnetId: s.id, at: a.clock.now() + n * 60_000, durationMs: 5, complete: true, up: up.map((ip) => ({ ip, latencyMs: 1 })), down: [] }] }));
+    const status = async () => (await a.call('GET', `/api/subnets/${s.id}/hosts`)).body.rows.find((r: any) => r.ip === '198.18.12.7')?.status;
+    await sweep(1, ['198.18.12.7']);
+    expect(await status()).toBe('up');
+    await sweep(2, []);
+    await sweep(3, []);
+    expect(await status()).toBe('up'); // the server's default (2) would have it down by now
+    await sweep(4, []);
+    expect(await status()).toBe('down');
   });
 });

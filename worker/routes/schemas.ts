@@ -11,6 +11,31 @@ export const prose = (max: number) => z.string().max(max).refine((v) => !CONTROL
 
 export const RoleSchema = z.enum(ROLES).openapi({ description: 'viewer: read only; editor: IPAM data, scans, probes; admin: also users and tokens' });
 
+const AlertThresholdsSchema = z
+  .object({
+    downAfterFailures: z.number().int().openapi({ description: 'consecutive silent sweeps before a host is down' }),
+    upAfter: z.number().int().openapi({ description: 'consecutive answers before a down host is reported up' }),
+    reminderMinutes: z.number().int().openapi({ description: 'minutes between reminders for a host that stays down; 0: no reminders' }),
+    sendResolved: z.boolean().openapi({ description: 'whether "up" (resolved) events are sent' }),
+    degradedShare: z.number().openapi({ description: 'more than this share of the up hosts going down in one sweep is one "subnet degraded" event' }),
+    degradedMinHosts: z.number().int().openapi({ description: 'a "subnet degraded" needs at least this many hosts going down' }),
+  })
+  .openapi('AlertThresholds', { description: "The thresholds in force: the subnet's own where set, else the server's defaults" });
+
+/** A subnet's own alert thresholds; null: the server's default. Shared by the request and the answer. */
+const alertOverrideFields = {
+  downAfterFailures: z.number().int().min(1).max(100).nullable().openapi({ description: 'consecutive silent sweeps before a host is down (1–100); null: DOWN_AFTER_FAILURES' }),
+  alertUpAfter: z.number().int().min(1).max(100).nullable().openapi({ description: 'consecutive answers before a down host is reported up (1–100); null: ALERT_UP_AFTER' }),
+  alertReminderMinutes: z.number().int().min(0).max(7 * 24 * 60).nullable().openapi({ description: 'minutes between reminders for a host that stays down (0–10080, 0: none); null: ALERT_REMINDER_MINUTES' }),
+  alertSendResolved: z.boolean().nullable().openapi({ description: 'send "up" (resolved) events; null: ALERT_SEND_RESOLVED' }),
+  alertDegradedShare: z.number().min(0).max(1).nullable().openapi({ description: 'share of the up hosts (0–1) that, going down in one sweep, is one "subnet degraded"; null: ALERT_DEGRADED_SHARE' }),
+  alertDegradedMinHosts: z.number().int().min(1).max(100_000).nullable().openapi({ description: 'hosts (1–100000) a "subnet degraded" needs at least; null: ALERT_DEGRADED_MIN_HOSTS' }),
+};
+
+const AlertOverridesSchema = z
+  .object(alertOverrideFields)
+  .openapi('AlertOverrides', { description: "The subnet's own thresholds, named as in a create or PATCH body; null: the server's default" });
+
 export const SubnetSchema = z
   .object({
     id: z.number().int(),
@@ -27,6 +52,8 @@ export const SubnetSchema = z
         intervalMinutes: z.number().int().nullable().openapi({ description: 'minutes between scans of each alive host; null: SCAN_NMAP_INTERVAL_MINUTES' }),
       })
       .openapi('PortScanSettings'),
+    alerts: AlertThresholdsSchema,
+    alertOverrides: AlertOverridesSchema,
     size: z.string().openapi({ description: 'Addresses in the block, as a decimal string (IPv6 blocks exceed 2^53)' }),
     usable: z.string(),
     usedCount: z.number().int(),
@@ -153,4 +180,6 @@ export const SubnetFieldsSchema = z.object({
     .partial()
     .strict()
     .optional(),
+  // optional: a key left out keeps the stored value (null resets it)
+  ...z.object(alertOverrideFields).partial().shape,
 });

@@ -29,7 +29,7 @@ export function subnetRoutes(deps: AppDeps) {
       async (c) => {
         const { row, effects } = await createSubnet(deps, c.req.valid('json'));
         await follow(deps, effects);
-        return c.json(subnetView(row), 201);
+        return c.json(subnetView(row, deps.config), 201);
       },
     )
     .openapi(
@@ -40,7 +40,7 @@ export function subnetRoutes(deps: AppDeps) {
       secured(deps, { role: 'viewer' }, { method: 'get', path: '/api/subnets/{id}', tags: ['subnets'], request: { params: IdParams }, responses: { 200: json(SubnetSchema, 'One subnet'), ...errors } }),
       async (c) => {
         const { id } = c.req.valid('param');
-        return c.json(subnetView(await getSubnet(deps, id), await subnetCounts(deps, id)), 200);
+        return c.json(subnetView(await getSubnet(deps, id), deps.config, await subnetCounts(deps, id)), 200);
       },
     )
     .openapi(
@@ -55,7 +55,7 @@ export function subnetRoutes(deps: AppDeps) {
         const { id } = c.req.valid('param');
         const { row, effects } = await updateSubnet(deps, id, c.req.valid('json'));
         await follow(deps, effects);
-        return c.json(subnetView(row, await subnetCounts(deps, id)), 200);
+        return c.json(subnetView(row, deps.config, await subnetCounts(deps, id)), 200);
       },
     )
     .openapi(

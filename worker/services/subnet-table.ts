@@ -54,7 +54,7 @@ export async function subnetTable(deps: AppDeps, subnetId: number) {
   const up = used.reduce((n, h) => n + (h[3] === 'up' ? 1 : 0), 0);
   const chips = await portChipsOfSubnet(deps, subnetId);
   return {
-    subnet: subnetView(subnet, { used: used.length, up }),
+    subnet: subnetView(subnet, deps.config, { used: used.length, up }),
     now: Math.floor(now / 1000),
     range: [formatIp(range.first, c.family), formatIp(range.last, c.family)] as [string, string],
     hosts: rows,

@@ -1,13 +1,15 @@
 import { and, eq, gte, lte, sql } from 'drizzle-orm';
 import { addressCount, CidrError, ipKey, parseCidr, usableRange, type Cidr } from '../../schema/ip/cidr.js';
 import { hosts, probes, subnets, type SubnetRow } from '../../schema/tables/index.js';
+import type { AppConfig } from '../config.js';
 import type { AppDeps } from '../deps.js';
 import { NO_EFFECTS, type Effects } from '../effects.js';
 import { AppError, notFound } from '../errors.js';
 import { subnetsChanged } from '../live/announce.js';
 import { checkedArgs } from './port-scans.js';
+import { overrideColumns, thresholdsView, type AlertOverrides } from './subnet-thresholds.js';
 
-export interface SubnetInput {
+export interface SubnetInput extends AlertOverrides {
   cidr: string;
   name?: string;
   notes?: string;
@@ -37,7 +39,7 @@ export function parseSubnetCidr(text: string): Cidr {
   }
 }
 
-export function subnetView(row: SubnetRow, counts?: { used: number; up: number }) {
+export function subnetView(row: SubnetRow, config: AppConfig, counts?: { used: number; up: number }) {
   const c = parseCidr(row.cidr);
   const u = usableRange(c);
   return {
@@ -49,6 +51,7 @@ export function subnetView(row: SubnetRow, counts?: { used: number; up: number }
     probeId: row.probeId,
     sweepIntervalSeconds: row.sweepIntervalSeconds,
     portScan: { enabled: row.portScanEnabled, args: row.portScanArgs, intervalMinutes: row.portScanIntervalMinutes },
+    ...thresholdsView(row, config),
     /** Decimal strings: an IPv6 block holds more than 2^53 addresses. */
     size: addressCount(c).toString(),
     usable: (u.last - u.first + 1n).toString(),
@@ -120,6 +123,7 @@ export async function createSubnet(deps: AppDeps, input: SubnetInput): Promise<{
       probeId,
       sweepIntervalSeconds: input.sweepIntervalSeconds ?? 60,
       ...portScanColumns(input.portScan),
+      ...overrideColumns(input),
       createdAt: now,
       updatedAt: now,
     })
@@ -175,7 +179,7 @@ export async function listSubnets(deps: AppDeps): Promise<SubnetView[]> {
     .from(hosts)
     .groupBy(hosts.subnetId);
   const bySubnet = new Map(counts.map((c) => [c.subnetId, { used: Number(c.used), up: Number(c.up) }]));
-  return rows.map((r) => subnetView(r, bySubnet.get(r.id)));
+  return rows.map((r) => subnetView(r, deps.config, bySubnet.get(r.id)));
 }
 
 export async function subnetCounts(deps: AppDeps, id: number) {
