@@ -7,7 +7,7 @@ import { batchable } from '../db.js';
 import type { AppDeps } from '../deps.js';
 import { decideScanNow, type ScanCandidate } from '../domain/port-scan-schedule.js';
 import { AppError, notFound, RetryLaterError } from '../errors.js';
-import { announce } from '../live/announce.js';
+import { follow } from '../effects.js';
 import { activeJob } from './jobs.js';
 import { getSubnet } from './subnets.js';
 
@@ -81,7 +81,7 @@ export async function dispatchPortScan(
     ]);
     return null;
   }
-  await announce(deps, { type: 'job', data: { jobId, kind: 'port_scan', subnetId: d.subnetId, probeId: d.probeId, state: 'queued', hostIds: d.targets.map((t) => t.id) } });
+  await follow(deps, { live: [{ type: 'job', data: { jobId, kind: 'port_scan', subnetId: d.subnetId, probeId: d.probeId, state: 'queued', hostIds: d.targets.map((t) => t.id) } }] });
   return jobId;
 }
 
