@@ -40,26 +40,27 @@ export class NodeOutboxTimer implements OutboxWaker {
     this.timer = setTimeout(() => {
       this.timer = null;
       this.timerAt = Infinity;
-      this.running = this.run().finally(() => (this.running = null));
+      this.running = this.run().then((next) => {
+        // the follow-up is scheduled once `running` is cleared: while it is set, schedule() only notes a wake
+        this.running = null;
+        if (this.again) {
+          this.again = false;
+          this.schedule(0);
+        } else if (next !== null) this.schedule(Math.max(MIN_GAP_MS, next - this.deps!.clock.now()));
+      });
     }, delayMs);
     this.timer.unref?.();
   }
 
-  private async run(): Promise<void> {
+  /** One run; answers when the earliest delivery left is due. */
+  private async run(): Promise<number | null> {
     const deps = this.deps!;
-    let next: number | null = null;
     try {
-      next = (await runDeliveries(deps)).nextDueAt;
+      return (await runDeliveries(deps)).nextDueAt;
     } catch (e) {
       deps.log.error('webhook deliveries failed; trying again in 5 s', { error: String(e) });
-      next = Date.now() + 5000;
+      return deps.clock.now() + 5000;
     }
-    queueMicrotask(() => {
-      if (this.again) {
-        this.again = false;
-        this.schedule(0);
-      } else if (next !== null) this.schedule(Math.max(MIN_GAP_MS, next - deps.clock.now()));
-    });
   }
 
   /** Stops scheduling and waits for a run under way. */

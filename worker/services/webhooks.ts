@@ -164,7 +164,10 @@ export async function deliveryLog(deps: AppDeps, id: number, limit: number) {
     FROM webhook_attempts a JOIN webhook_deliveries d ON d.id = a.delivery_id JOIN alert_events e ON e.id = a.event_id
     WHERE a.endpoint_id = ${id} ORDER BY a.id DESC LIMIT ${limit}`);
   const [pending] = await deps.db.all<{ n: number; next: number | null }>(
-    sql`SELECT count(*) AS n, min(next_attempt_at) AS next FROM webhook_deliveries WHERE endpoint_id = ${id} AND state = 'pending'`,
+    // the next attempt is that of a queue's head: the rows behind a retry look due but wait for it
+    sql`SELECT count(*) AS n, min(CASE WHEN NOT EXISTS (SELECT 1 FROM webhook_deliveries o WHERE o.endpoint_id = d.endpoint_id AND o.order_key = d.order_key
+        AND o.state = 'pending' AND o.id < d.id) THEN d.next_attempt_at END) AS next
+      FROM webhook_deliveries d WHERE d.endpoint_id = ${id} AND d.state = 'pending'`,
   );
   return {
     attempts: attempts.map((a) => ({ ...a, at: new Date(a.at).toISOString() })),

@@ -109,7 +109,7 @@ function resultStatements(attempts: readonly Attempt[], now: number): SQL[] {
 export interface RunReport {
   attempts: number;
   delivered: number;
-  /** When the earliest delivery left pending is due (null: none): the host's next wake-up. */
+  /** When the earliest delivery left pending that is not queued behind another is due (null: none): the host's next wake-up. */
   nextDueAt: number | null;
 }
 
@@ -138,7 +138,10 @@ export async function runDeliveries(deps: AppDeps, opts: { budgetMs?: number; on
     report.delivered += attempts.filter((a) => a.plan.outcome === 'delivered').length;
     if (deps.clock.now() - started >= (opts.budgetMs ?? 25_000)) break;
   }
-  const [next] = await deps.db.all<{ at: number | null }>(sql`SELECT min(next_attempt_at) AS at FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id AND e.enabled = 1 WHERE d.state = 'pending'`);
+  // only the head of each endpoint's per-host queue: the rows behind a retry look due but wait for it
+  const [next] = await deps.db.all<{ at: number | null }>(sql`SELECT min(d.next_attempt_at) AS at FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id AND e.enabled = 1
+    WHERE d.state = 'pending' AND NOT EXISTS (SELECT 1 FROM webhook_deliveries o WHERE o.endpoint_id = d.endpoint_id AND o.order_key = d.order_key
+      AND o.state = 'pending' AND o.id < d.id)`);
   report.nextDueAt = next?.at ?? null;
   return report;
 }
