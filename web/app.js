@@ -11,14 +11,17 @@ import { allows } from './lib/roles.js';
 import { Session, useSession } from './lib/session.js';
 import { applyContrast, savedContrast } from './lib/theme.js';
 import { Account } from './pages/account.js';
+import { Alerts } from './pages/alerts.js';
 import { Audit } from './pages/audit.js';
 import { Dashboard } from './pages/dashboard.js';
 import { Login } from './pages/login.js';
+import { Maintenance } from './pages/maintenance.js';
 import { Probes } from './pages/probes.js';
 import { SubnetView } from './pages/subnet-view.js';
 import { Subnets } from './pages/subnets.js';
 import { Tokens } from './pages/tokens.js';
 import { Users } from './pages/users.js';
+import { Webhooks } from './pages/webhooks.js';
 
 function LiveBadge() {
   const state = useLiveState();
@@ -37,9 +40,12 @@ function Header({ me, route, onLogout }) {
     <nav aria-label="Main">
       <a href="#/" aria-current=${current('/')}>Dashboard</a>
       <a href="#/subnets" aria-current=${current('/subnets')}>Subnets</a>
+      <a href="#/alerts" aria-current=${current('/alerts')}>Alerts</a>
+      <a href="#/maintenance" aria-current=${current('/maintenance')}>Maintenance</a>
       <a href="#/probes" aria-current=${current('/probes')}>Probes</a>
       <a href="#/tokens" aria-current=${current('/tokens')}>Tokens</a>
-      ${admin && html`<a href="#/users" aria-current=${current('/users')}>Users</a><a href="#/audit" aria-current=${current('/audit')}>Audit</a>`}
+      ${admin &&
+      html`<a href="#/users" aria-current=${current('/users')}>Users</a><a href="#/webhooks" aria-current=${current('/webhooks')}>Webhooks</a><a href="#/audit" aria-current=${current('/audit')}>Audit</a>`}
       <a href="/docs">API</a>
     </nav>
     <span class="spacer"></span>
@@ -66,6 +72,9 @@ function Page({ route }) {
   if (route.path === '/probes') return html`<${Probes} />`;
   if (route.path === '/tokens') return html`<${Tokens} />`;
   if (route.path === '/account') return html`<${Account} />`;
+  if (route.path === '/alerts') return html`<${Alerts} query=${route.query} />`;
+  if (route.path === '/maintenance') return html`<${Maintenance} />`;
+  if (route.path === '/webhooks') return html`<${AdminOnly} page=${html`<${Webhooks} />`} />`;
   if (route.path === '/users') return html`<${AdminOnly} page=${html`<${Users} />`} />`;
   if (route.path === '/audit') return html`<${AdminOnly} page=${html`<${Audit} query=${route.query} />`} />`;
   return html`<${Dashboard} query=${route.query} />`;

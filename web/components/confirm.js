@@ -13,9 +13,11 @@ export function ConfirmButton({ label, name, question, action, onConfirm, danger
   const keep = useRef(/** @type {HTMLButtonElement | null} */ (null));
   const trigger = useRef(/** @type {HTMLButtonElement | null} */ (null));
   const wasOpen = useRef(false);
+  const box = useRef(/** @type {HTMLSpanElement | null} */ (null));
   useLayoutEffect(() => {
     if (open) keep.current?.focus();
-    else if (wasOpen.current) trigger.current?.focus();
+    // back to the trigger when the focus went with the buttons, not when the action moved it on purpose
+    else if (wasOpen.current && (document.activeElement === document.body || box.current?.contains(document.activeElement))) trigger.current?.focus();
     wasOpen.current = open;
   }, [open]);
   const go = async () => {
@@ -30,7 +32,7 @@ export function ConfirmButton({ label, name, question, action, onConfirm, danger
       setOpen(false);
     }
   };
-  return html`<span class="confirm">
+  return html`<span class="confirm" ref=${box}>
     ${open
       ? html`<span>${question}</span>
           <button type="button" class=${danger ? 'danger' : ''} onClick=${go} disabled=${busy}>${action}</button>

@@ -3,22 +3,32 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../lib/api.js';
 import { ago, latency, percent } from '../lib/format.js';
 import { html } from '../lib/html.js';
+import { duringOccurrence } from '../lib/maintenance.js';
 import { useCan } from '../lib/session.js';
 import { useData } from '../lib/use-data.js';
+import { HostAlerts } from './host-alerts.js';
 import { HostEditor } from './host-editor.js';
 import { HostPorts } from './host-ports.js';
 import { Sparkline } from './sparkline.js';
 import { StatusPill } from './status.js';
 
+const WEEK_MS = 7 * 86_400_000;
+
 async function loadHost(id) {
-  const [host, day, week, events] = await Promise.all([
+  const now = Date.now();
+  // the windows' occurrences of the week behind (the state changes' span) and the week ahead
+  const range = new URLSearchParams({ from: new Date(now - WEEK_MS).toISOString(), to: new Date(now + WEEK_MS).toISOString() });
+  const [host, day, week, events, alerts, maintenance] = await Promise.all([
     api('GET', `/api/hosts/${id}`),
     api('GET', `/api/hosts/${id}/history?window=24h`),
     api('GET', `/api/hosts/${id}/history?window=7d`),
     api('GET', `/api/hosts/${id}/events?limit=50`),
+    api('GET', `/api/alerts?hostId=${id}&limit=20`),
+    api('GET', `/api/hosts/${id}/maintenance?${range}`),
   ]);
   // port changes have their own list in the Ports section
-  return { host, day, week, events: events.events.filter((e) => e.kind !== 'port') };
+  const occurrences = maintenance.windows.flatMap((w) => w.occurrences);
+  return { host, day, week, events: events.events.filter((e) => e.kind !== 'port'), alerts: alerts.alerts, windows: maintenance.windows, occurrences };
 }
 
 function CopyIp({ ip }) {
@@ -100,9 +110,11 @@ export function HostDrawer({ hostId, onClose, onChanged = () => {} }) {
         : html`<ol class="changes">
             ${data.events.map(
               (e) => html`<li key=${e.id}><span class=${`pill ${e.to}`}>${e.to}</span> from ${e.from}
-                <time datetime=${e.at} title=${new Date(e.at).toLocaleString()}>${ago(e.at)}</time></li>`,
+                <time datetime=${e.at} title=${new Date(e.at).toLocaleString()}>${ago(e.at)}</time>
+                ${duringOccurrence(e.at, data.occurrences) && html`<span class="badge in-maintenance">in maintenance</span>`}</li>`,
             )}
           </ol>`}
+      <${HostAlerts} alerts=${data.alerts} windows=${data.windows} />
     </div>`}
   </aside>`;
 }

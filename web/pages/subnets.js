@@ -1,11 +1,13 @@
 // @ts-check
 import { useState } from 'preact/hooks';
+import { AlertSettings } from '../components/alert-settings.js';
 import { ScanButton } from '../components/scan-button.js';
 import { api } from '../lib/api.js';
 import { count } from '../lib/format.js';
 import { html } from '../lib/html.js';
 import { portScanSummary } from '../lib/ports.js';
 import { useCan } from '../lib/session.js';
+import { thresholdsSummary } from '../lib/thresholds.js';
 import { useData } from '../lib/use-data.js';
 
 async function loadAll() {
@@ -133,13 +135,14 @@ export function Subnets() {
     ${data.subnets.length === 0
       ? html`<p class="muted">${edit ? 'No subnets yet: add one above, e.g. your LAN.' : 'No subnets yet.'}</p>`
       : html`<div class="scroll-x"><table class="subnets">
-      <thead><tr><th scope="col">Subnet</th><th scope="col">Name</th><th scope="col">Utilisation</th><th scope="col">Up</th><th scope="col">Probe</th><th scope="col">Port scans</th>${edit && html`<th scope="col">Sweep</th>`}</tr></thead>
+      <thead><tr><th scope="col">Subnet</th><th scope="col">Name</th><th scope="col">Utilisation</th><th scope="col">Up</th><th scope="col">Probe</th><th scope="col">Port scans</th><th scope="col">Alerts</th>${edit && html`<th scope="col">Sweep</th>`}</tr></thead>
       <tbody>${data.subnets.map(
         (s) => html`<tr key=${s.id} data-subnet=${s.cidr}>
           <td><a href=${`#/subnets/${s.id}`}>${s.cidr}</a></td><td>${s.name}</td>
           <td><${Utilisation} used=${s.usedCount} usable=${s.usable} /></td><td class="num">${s.upCount}</td>
           <td>${edit ? html`<${ProbeSelect} subnet=${s} probes=${data.probes} onChanged=${reload} />` : probeName(data.probes, s.probeId)}</td>
           <td class="port-scans">${edit ? html`<${PortScanSettings} subnet=${s} onChanged=${reload} />` : portScanSummary(s.portScan)}</td>
+          <td class="alert-thresholds">${edit ? html`<${AlertSettings} subnet=${s} onChanged=${reload} />` : thresholdsSummary(s.alerts, s.alertOverrides)}</td>
           ${edit && html`<td><${ScanButton} subnet=${s} onDone=${reload} /></td>`}</tr>`,
       )}</tbody>
     </table></div>`}
