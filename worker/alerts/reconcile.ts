@@ -21,3 +21,11 @@ export function catchUp(h: HostAlert, policy: Pick<AlertPolicy, 'reminderMinutes
   }
   return null;
 }
+
+/**
+ * Whether the "down"s a window held back in one subnet, sent together when it ends, are a degraded subnet: the rule
+ * of one sweep (worker/alerts/subnet-alerts.ts), the up hosts before being those up now and the held ones.
+ */
+export function heldDegraded(held: number, upNow: number, policy: Pick<AlertPolicy, 'degradedShare' | 'degradedMinHosts'>): boolean {
+  return held >= policy.degradedMinHosts && held > policy.degradedShare * (upNow + held);
+}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { HostStep } from './host-alerts.js';
 import { stepHostAlert } from './host-alerts.js';
-import { catchUp } from './reconcile.js';
+import { catchUp, heldDegraded } from './reconcile.js';
 import { decideSubnet, type SubnetBatch } from './subnet-alerts.js';
 import type { AlertPolicy, HostAlert } from './types.js';
 
@@ -72,6 +72,16 @@ describe('decideSubnet', () => {
     expect(better.hosts.get(1)).toMatchObject({ state: 'up', notified: 'up' });
   });
 
+  it('a part of a split sweep: recovery waits while a member still down is pending in a later part', () => {
+    const subnet = { state: 'degraded' as const, notified: 'degraded' as const, since: 0, hostIds: [1, 2, 3, 4, 5, 6] };
+    const others = new Map([1, 2, 3, 4, 5, 6].map((id) => [id, down()] as const));
+    const first = decideSubnet(batch({ subnet, others, pending: new Set([5, 6]), hosts: [1, 2, 3, 4].map((hostId) => ({ hostId, prev: down(), steps: answers })) }));
+    expect(first.drafts).toEqual([]);
+    const rest = new Map([...others, ...first.hosts]);
+    const last = decideSubnet(batch({ subnet, others: rest, hosts: [5, 6].map((hostId) => ({ hostId, prev: down(), steps: answers })) }));
+    expect(last.drafts.map((x) => [x.type, x.hostIds])).toEqual([['subnet.recovered', []]]);
+  });
+
   it('a muted flip is recorded muted and leaves notified as it was; muted downs never make a subnet degraded', () => {
     const d = decideSubnet(batch({ hosts: six([1, 2, 3, 4]), mute: (t) => (t.hostId === 1 || t.hostId === 2 ? 9 : null) }));
     expect(d.drafts.map((x) => [x.type, x.hostId, x.mutedBy])).toEqual([
@@ -82,6 +92,28 @@ describe('decideSubnet', () => {
     ]);
     expect(d.hosts.get(1)).toMatchObject({ state: 'down', notified: 'up' });
     expect(d.hosts.get(3)).toMatchObject({ state: 'down', notified: 'down', lastSentAt: 10 });
+  });
+
+  it('an "up" whose "down" a window held and nobody was told (the window ended before the catch-up): nothing', () => {
+    const held: HostAlert = { state: 'down', notified: 'up', ups: 0, since: 0, lastSentAt: null };
+    const d = decideSubnet(batch({ hosts: [{ hostId: 1, prev: held, steps: answers }] }));
+    expect(d.drafts).toEqual([]);
+    expect(d.hosts.get(1)).toMatchObject({ state: 'up', notified: 'up' });
+  });
+
+  it('a recovery inside a window is recorded muted and owed (the catch-up sends it); the members\' flips are the incident\'s', () => {
+    const subnet = { state: 'degraded' as const, notified: 'degraded' as const, since: 0, hostIds: [1, 2, 3, 4] };
+    const d = decideSubnet(batch({ subnet, mute: () => 9, hosts: [1, 2, 3, 4].map((hostId) => ({ hostId, prev: down(), steps: answers })) }));
+    expect(d.drafts.map((x) => [x.type, x.mutedBy])).toEqual([['subnet.recovered', 9]]);
+    expect(d.subnet).toMatchObject({ state: 'ok', notified: 'degraded' });
+    expect(d.hosts.get(1)).toMatchObject({ state: 'up', notified: 'up' });
+  });
+
+  it('send-on-resolved off: a recovery is no event, but the subnet is ok again', () => {
+    const subnet = { state: 'degraded' as const, notified: 'degraded' as const, since: 0, hostIds: [1, 2, 3, 4] };
+    const d = decideSubnet(batch({ policy: { ...policy, sendResolved: false }, subnet, hosts: [1, 2, 3, 4].map((hostId) => ({ hostId, prev: down(), steps: answers })) }));
+    expect(d.drafts).toEqual([]);
+    expect(d.subnet?.state).toBe('ok');
   });
 
   it('send-on-resolved off: no "up", but the host is no longer owed one', () => {
@@ -101,6 +133,14 @@ describe('catchUp', () => {
     ['reminders off', down(0), 0, false, false, null],
   ] as const)('%s', (_, h, reminderMinutes, muted, inIncident, send) => {
     expect(catchUp(h, { reminderMinutes, sendResolved: true }, 3_600_000, muted, inIncident)?.send ?? null).toEqual(send);
+  });
+
+  it.each([
+    ['4 held of 6', 4, 2, true],
+    ['3 held of 6: not more than half', 3, 3, false],
+    ['2 held of 2: below the minimum of 3', 2, 0, false],
+  ] as const)('held downs as one degraded subnet: %s', (_, held, upNow, degraded) => {
+    expect(heldDegraded(held, upNow, policy)).toBe(degraded);
   });
 
   it('reminds every interval while down', () => {

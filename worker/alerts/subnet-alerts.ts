@@ -9,6 +9,8 @@ export interface SubnetBatch {
   hosts: { hostId: number; prev: HostAlert | null; steps: HostStep[] }[];
   /** Alert states of the incident's hosts that are not in the batch (so recovery counts them too). */
   others: ReadonlyMap<number, HostAlert>;
+  /** Hosts a later part of the same sweep will observe (probe/split.ts): while one of the incident's is still down, recovery waits for its part. */
+  pending?: ReadonlySet<number>;
   subnet: SubnetAlert | null;
 }
 
@@ -58,18 +60,21 @@ export function decideSubnet(b: SubnetBatch): SubnetDecision {
   } else {
     const members = new Set(incident);
     for (const f of flips) {
-      if (f.mutedBy !== null) continue;
-      if (f.to === 'down' && !members.has(f.hostId)) members.add(f.hostId);
+      // a muted down does not join the incident; the members' own flips, muted or not, are the incident's
+      if (f.to === 'down' && f.mutedBy === null && !members.has(f.hostId)) members.add(f.hostId);
       if (members.has(f.hostId)) covered.add(f);
     }
     incident = [...members];
     const stateOf = (id: number) => hosts.get(id) ?? b.others.get(id);
     const stillDown = incident.filter((id) => stateOf(id)?.state === 'down');
-    if (stillDown.length < policy.degradedMinHosts || stillDown.length <= policy.degradedShare * incident.length) {
-      subnet = { state: 'ok', notified: 'ok', since: lastAt, hostIds: [] };
+    const waiting = stillDown.some((id) => b.pending?.has(id));
+    if (!waiting && (stillDown.length < policy.degradedMinHosts || stillDown.length <= policy.degradedShare * incident.length)) {
       const at = lastAt || Math.max(...b.hosts.flatMap((h) => h.steps.map((s) => s.at)), 0);
       const mutedBy = b.mute({ hostId: null, subnetId: b.subnetId }, at);
-      drafts.push({ type: 'subnet.recovered', at, hostId: null, ...base, previous: 'degraded', current: 'ok', mutedBy, hostIds: stillDown });
+      // a muted recovery is owed (the catch-up sends it when the window ends), with the hosts still down
+      const owed = mutedBy !== null && policy.sendResolved;
+      subnet = { state: 'ok', notified: owed ? 'degraded' : 'ok', since: lastAt, hostIds: owed ? stillDown : [] };
+      if (policy.sendResolved) drafts.push({ type: 'subnet.recovered', at, hostId: null, ...base, previous: 'degraded', current: 'ok', mutedBy, hostIds: stillDown });
     } else if (incident.length !== b.subnet!.hostIds.length) {
       subnet = { ...b.subnet!, hostIds: incident };
     }
@@ -79,6 +84,11 @@ export function decideSubnet(b: SubnetBatch): SubnetDecision {
     const h = hosts.get(f.hostId)!;
     if (covered.has(f)) {
       hosts.set(f.hostId, { ...h, notified: f.to });
+      continue;
+    }
+    // the "down" was never told (a window held it and ended before the catch-up sent it): its "up" is no news
+    if (f.to === 'up' && f.mutedBy === null && h.notified !== 'down') {
+      hosts.set(f.hostId, { ...h, notified: 'up' });
       continue;
     }
     if (f.mutedBy === null) hosts.set(f.hostId, { ...h, notified: f.to, lastSentAt: f.at });

@@ -1,4 +1,4 @@
-import type { SQL } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { HostStatus } from '../../schema/tables/index.js';
 import { muteCheck, tagsOf, type AlertSetup } from '../alerts/context.js';
 import type { HostStep } from '../alerts/host-alerts.js';
@@ -20,7 +20,8 @@ const same = (a: HostAlert | null, b: HostAlert) =>
 
 /**
  * The events of one subnet's sweeps and the alert states they leave, as statements for ingest's batch. Hosts the
- * batch creates have no alert yet (first seen is no news) and are left out.
+ * batch creates have no alert yet (first seen is no news) and are left out. `reach`: the highest address key the
+ * batch's complete sweeps cover when that is short of the subnet's end (a part of a split sweep), else null.
  */
 export async function sweepAlerts(
   deps: AppDeps,
@@ -28,6 +29,7 @@ export async function sweepAlerts(
   at: { subnetId: number; probeId: number; policy: AlertPolicy },
   before: ReadonlyArray<{ id: number; ip: string; status: HostStatus; lastChangeAt: number | null }>,
   plan: IngestPlan,
+  reach: string | null = null,
 ): Promise<{ statements: SQL[]; drafts: AlertDraft[] }> {
   const stepsOf = new Map<string, HostStep[]>();
   for (const s of plan.samples) {
@@ -47,7 +49,18 @@ export async function sweepAlerts(
     if (prev?.state === 'down' || changing.has(h.ip)) candidates.push(h.id);
   }
   const mute = muteCheck(setup, await tagsOf(deps, setup, candidates));
-  const decision = decideSubnet({ ...at, mute, hosts, others: stored.hosts, subnet: stored.subnet });
+  // a degraded subnet's hosts beyond this part are observed by the sweep's later parts: recovery waits for them
+  const pending =
+    reach !== null && stored.subnet?.state === 'degraded'
+      ? new Set(
+          (
+            await deps.db.all<{ id: number }>(
+              sql`SELECT id FROM hosts WHERE id IN (SELECT value FROM json_each(${JSON.stringify(stored.subnet.hostIds)})) AND ip_key > ${reach}`,
+            )
+          ).map((r) => r.id),
+        )
+      : undefined;
+  const decision = decideSubnet({ ...at, mute, hosts, others: stored.hosts, subnet: stored.subnet, pending });
 
   const prevOf = new Map(hosts.map((h) => [h.hostId, h.prev]));
   const writes: StateWrite[] = [];

@@ -124,6 +124,13 @@ function writeStatements(subnetId: number, plan: IngestPlan, probeId: number, no
   ];
 }
 
+/** How far a part of a split sweep (probe/split.ts) reaches when later parts follow it; null: the batch covers the subnet's end, or lists addresses. */
+function partReach(cidr: Cidr, sweeps: readonly SweepResult[]): string | null {
+  if (sweeps.some((s) => !s.complete)) return null;
+  const reach = sweeps.map((s) => sweepSpan(cidr, s)!.lastKey).sort().at(-1)!;
+  return reach < sweepSpan(cidr, {})!.lastKey ? reach : null;
+}
+
 /** The `sweep` kind: host states, samples, state-change events and the hourly roll-up. */
 export const sweepIngest: ResultIngest<SweepItem> = {
   kind: 'sweep',
@@ -146,7 +153,7 @@ export const sweepIngest: ResultIngest<SweepItem> = {
       const policy = policies.get(subnetId)!;
       const plan = planIngest(cidr, current, accepted, policy.downAfter);
       plans.push({ subnetId, plan });
-      const raised = await sweepAlerts(deps, alerts, { subnetId, probeId, policy }, current, plan);
+      const raised = await sweepAlerts(deps, alerts, { subnetId, probeId, policy }, current, plan, partReach(cidr, accepted));
       alertStatements.push(...raised.statements);
       drafts.push(...raised.drafts);
     }
