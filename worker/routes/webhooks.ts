@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { alertEvent, alertEventType } from '../../schema/alert-event.js';
 import type { AppDeps } from '../deps.js';
+import { follow } from '../effects.js';
 import { listAlertEvents } from '../services/alert-events.js';
 import { createEndpoint, deleteEndpoint, deliveryLog, getEndpoint, listEndpoints, rotateSecret, sendTest, updateEndpoint } from '../services/webhooks.js';
 import { WEBHOOK_FORMAT_NAMES } from '../webhooks/formats/index.js';
@@ -131,7 +132,11 @@ export function webhookRoutes(deps: AppDeps) {
           409: json(ErrorSchema, 'endpoint_disabled'),
         },
       }),
-      async (c) => c.json(await sendTest(deps, c.req.valid('param').id), 200),
+      async (c) => {
+        const { result, effects } = await sendTest(deps, c.req.valid('param').id);
+        await follow(deps, effects);
+        return c.json(result, 200);
+      },
     )
     .openapi(
       secured(deps, admin(), {

@@ -6,6 +6,7 @@ import { outboxStatements } from '../alerts/outbox.js';
 import { alertPayload } from '../alerts/payload.js';
 import { batchable } from '../db.js';
 import type { AppDeps } from '../deps.js';
+import type { Effects } from '../effects.js';
 import { AppError, notFound } from '../errors.js';
 import { formatOf, type WebhookFormatName } from '../webhooks/formats/index.js';
 import { runDeliveries } from '../webhooks/runner.js';
@@ -131,7 +132,10 @@ export async function rotateSecret(deps: AppDeps, id: number) {
   return { ...endpointView(row!, now), secret, previousSecretValidUntil: new Date(now + ROTATION_OVERLAP_MS).toISOString() };
 }
 
-/** Sends a `test` event to this endpoint now (through the outbox like any other) and answers how it went. */
+/**
+ * Sends a `test` event to this endpoint now (through the outbox like any other) and answers how it went. A failed
+ * attempt stays pending for its retry: the effects wake the sender, whose next run is then timed to it.
+ */
 export async function sendTest(deps: AppDeps, id: number) {
   const ep = await getRow(deps, id);
   if (!ep.enabled) throw new AppError(409, 'endpoint_disabled', `endpoint ${id} is disabled${ep.disabledReason ? ` (${ep.disabledReason})` : ''}; enable it first`);
@@ -145,13 +149,16 @@ export async function sendTest(deps: AppDeps, id: number) {
   const [delivery] = await deps.db.select({ id: webhookDeliveries.id }).from(webhookDeliveries).where(eq(webhookDeliveries.eventId, eventId));
   await runDeliveries(deps, { only: [delivery!.id], budgetMs: 0 });
   const [attempt] = await deps.db.select().from(webhookAttempts).where(eq(webhookAttempts.deliveryId, delivery!.id)).orderBy(desc(webhookAttempts.id)).limit(1);
-  return {
+  const delivered = !!attempt && attempt.statusCode !== null && attempt.statusCode >= 200 && attempt.statusCode < 300;
+  const result = {
     eventId,
-    delivered: !!attempt && attempt.statusCode !== null && attempt.statusCode >= 200 && attempt.statusCode < 300,
+    delivered,
     statusCode: attempt?.statusCode ?? null,
     durationMs: attempt?.durationMs ?? null,
     error: attempt ? attempt.error : 'not sent (an earlier test to this endpoint is still being retried)',
   };
+  const effects: Effects = { deliveries: delivered ? 0 : 1 };
+  return { result, effects };
 }
 
 /** The endpoint's delivery log, newest first: every attempt, with the event it carried. */
