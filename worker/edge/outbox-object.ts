@@ -25,6 +25,7 @@ export class OutboxObject extends DurableObject<Env> {
   override async alarm(): Promise<void> {
     this.deps ??= edgeDeps(this.env);
     const report = await runDeliveries(this.deps, { budgetMs: 20_000 });
-    if (report.nextDueAt !== null) await this.ctx.storage.setAlarm(Math.max(report.nextDueAt, Date.now() + MIN_GAP_MS));
+    // through wake(): a wake that came during the run (D1 calls let RPCs in) set an earlier alarm, which must stand
+    if (report.nextDueAt !== null) await this.wake(Math.max(report.nextDueAt, Date.now() + MIN_GAP_MS));
   }
 }
