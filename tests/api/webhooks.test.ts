@@ -70,6 +70,22 @@ describe('webhook endpoints', () => {
     expect(rx.received).toHaveLength(1);
   });
 
+  it('a run stops at maxAttempts (the Workers alarm: subrequests per invocation) and the next takes the rest', async () => {
+    await sweep(ips(6, 20));
+    await sweep([]);
+    await sweep([]); // 6 hosts down at once: one subnet.degraded
+    await deliverAll();
+    rx.received.length = 0;
+    // back one by one: a subnet.recovered at the third, then a host.up each, all pending at once
+    for (let n = 1; n <= 6; n++) await sweep(ips(n, 20));
+    const first = await runDeliveries(t.deps, { maxAttempts: 1 });
+    expect(first.attempts).toBe(1);
+    expect(rx.received).toHaveLength(1);
+    const rest = await deliverAll();
+    expect(rest.attempts).toBe(rx.received.length - 1);
+    expect(rx.received.length).toBeGreaterThan(1);
+  });
+
   it('sends the test event and answers how it went', async () => {
     const res = await t.call('POST', `/api/webhooks/${endpointId}/test`);
     expect(res.status).toBe(200);

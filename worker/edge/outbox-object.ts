@@ -6,6 +6,8 @@ import type { Env } from './env.js';
 
 /** An alarm is never set sooner than this after a run that left work (claims of another run still in flight). */
 const MIN_GAP_MS = 1000;
+/** Each attempt is a subrequest: an invocation stays under the Workers free plan's 50 (D1 calls count apart, up to 1,000). */
+const ATTEMPTS_PER_ALARM = 40;
 
 /**
  * The webhook sender on Workers: a singleton Durable Object whose alarm runs the deliveries, so a retry due in
@@ -24,7 +26,9 @@ export class OutboxObject extends DurableObject<Env> {
 
   override async alarm(): Promise<void> {
     this.deps ??= edgeDeps(this.env);
-    const report = await runDeliveries(this.deps, { budgetMs: 20_000 });
+    const report = await runDeliveries(this.deps, { budgetMs: 20_000, maxAttempts: ATTEMPTS_PER_ALARM });
+    // a full run leaves more due now: the next alarm (a new invocation, with its own subrequests) takes it
+    if (report.attempts >= ATTEMPTS_PER_ALARM) return this.wake(Date.now());
     // through wake(): a wake that came during the run (D1 calls let RPCs in) set an earlier alarm, which must stand
     if (report.nextDueAt !== null) await this.wake(Math.max(report.nextDueAt, Date.now() + MIN_GAP_MS));
   }

@@ -33,7 +33,7 @@ interface Attempt {
  * Claims due deliveries: pending, due, not held by another runner, and the oldest pending one of its endpoint and
  * order key (so one host's events reach an endpoint in order, a retry holding back those after it).
  */
-async function claim(deps: AppDeps, now: number, only: readonly number[] | null): Promise<Claimed[]> {
+async function claim(deps: AppDeps, now: number, only: readonly number[] | null, limit: number): Promise<Claimed[]> {
   const filter = only ? sql`AND d.id IN (SELECT value FROM json_each(${JSON.stringify(only)}))` : sql``;
   return deps.db.all<Claimed>(sql`
     UPDATE webhook_deliveries SET lease_until = ${now + LEASE_MS}
@@ -42,7 +42,7 @@ async function claim(deps: AppDeps, now: number, only: readonly number[] | null)
       WHERE d.state = 'pending' AND d.next_attempt_at <= ${now} AND (d.lease_until IS NULL OR d.lease_until < ${now}) ${filter}
         AND NOT EXISTS (SELECT 1 FROM webhook_deliveries o WHERE o.endpoint_id = d.endpoint_id AND o.order_key = d.order_key
           AND o.state = 'pending' AND o.id < d.id)
-      ORDER BY d.next_attempt_at, d.id LIMIT ${CLAIM_BATCH})
+      ORDER BY d.next_attempt_at, d.id LIMIT ${limit})
     RETURNING id, event_id AS eventId, endpoint_id AS endpointId, attempts`);
 }
 
@@ -114,16 +114,18 @@ export interface RunReport {
 }
 
 /**
- * Sends what is due, round after round, until nothing is or `budgetMs` is spent. At least once: a crash after the
+ * Sends what is due, round after round, until nothing is, `budgetMs` is spent or `maxAttempts` are made. At least once: a crash after the
  * send and before the write sends it again, with the same event id (`webhook-id`) for the receiver to drop.
  */
-export async function runDeliveries(deps: AppDeps, opts: { budgetMs?: number; only?: readonly number[] } = {}): Promise<RunReport> {
+export async function runDeliveries(deps: AppDeps, opts: { budgetMs?: number; only?: readonly number[]; maxAttempts?: number } = {}): Promise<RunReport> {
   const started = deps.clock.now();
   const limit = pLimit(deps.config.webhookConcurrency);
   const report: RunReport = { attempts: 0, delivered: 0, nextDueAt: null };
   for (;;) {
     const now = deps.clock.now();
-    const claimed = await claim(deps, now, opts.only ?? null);
+    const room = Math.min(CLAIM_BATCH, (opts.maxAttempts ?? Infinity) - report.attempts);
+    if (room <= 0) break;
+    const claimed = await claim(deps, now, opts.only ?? null, room);
     if (!claimed.length) break;
     const [endpoints, events] = await Promise.all([
       deps.db.select().from(webhookEndpoints).where(inArray(webhookEndpoints.id, [...new Set(claimed.map((c) => c.endpointId))])),
