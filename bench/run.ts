@@ -4,6 +4,7 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { benchAbuse } from './abuse.js';
+import { benchAlerts } from './alerts.js';
 import { benchBundle } from './bundle.js';
 import { benchIngest } from './ingest.js';
 import { benchPorts } from './ports.js';
@@ -11,7 +12,7 @@ import { benchProbes } from './probes.js';
 import { benchSweeps } from './sweep.js';
 import { benchUi } from './ui.js';
 
-const BENCHES: Record<string, () => Promise<string>> = { sweep: benchSweeps, ingest: benchIngest, probes: benchProbes, bundle: benchBundle, ui: benchUi, abuse: benchAbuse, ports: benchPorts };
+const BENCHES: Record<string, () => Promise<string>> = { sweep: benchSweeps, ingest: benchIngest, probes: benchProbes, bundle: benchBundle, ui: benchUi, abuse: benchAbuse, ports: benchPorts, alerts: benchAlerts };
 const FILE = new URL('../docs/BENCHMARKS.md', import.meta.url);
 const HEADER = `# Benchmarks
 
