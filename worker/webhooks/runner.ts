@@ -1,5 +1,4 @@
 import { inArray, sql, type SQL } from 'drizzle-orm';
-import pLimit from 'p-limit';
 import type { AlertEvent } from '../../schema/alert-event.js';
 import { alertEvents, webhookEndpoints } from '../../schema/tables/index.js';
 import { batchable } from '../db.js';
@@ -50,7 +49,13 @@ type Endpoint = Pick<typeof webhookEndpoints.$inferSelect, 'id' | 'url' | 'forma
 
 async function send(deps: AppDeps, d: Claimed, ep: Endpoint, event: AlertEvent): Promise<Attempt> {
   const at = deps.clock.now();
-  const rendered = formatOf(ep.format).render(event);
+  let rendered: ReturnType<ReturnType<typeof formatOf>['render']>;
+  try {
+    rendered = formatOf(ep.format).render(event);
+  } catch (e) {
+    // a body that cannot be rendered never will be: give up on it rather than retry
+    return { delivery: d, at, status: null, durationMs: 0, error: `could not render the ${ep.format} body: ${String(e)}`.slice(0, 300), plan: { outcome: 'failed' } };
+  }
   const secrets = [ep.secret, ...(ep.previousSecret && ep.previousSecretUntil && ep.previousSecretUntil.getTime() > at ? [ep.previousSecret] : [])];
   const headers = { ...rendered.headers, 'user-agent': USER_AGENT, ...signedHeaders(secrets, event.id, Math.floor(at / 1000), rendered.body) };
   let status: number | null = null;
@@ -114,31 +119,66 @@ export interface RunReport {
 }
 
 /**
- * Sends what is due, round after round, until nothing is, `budgetMs` is spent or `maxAttempts` are made. At least once: a crash after the
- * send and before the write sends it again, with the same event id (`webhook-id`) for the receiver to drop.
+ * Sends what is due until nothing is, `budgetMs` is spent or `maxAttempts` are made. Sends are pipelined: a slot
+ * freed by a fast endpoint is refilled while a slow one (up to the 15 s timeout) still holds its own, so one
+ * unanswering receiver does not hold back everyone else's deliveries. Results are written in batches; a row is
+ * claimed only once the one before it of its host and endpoint is written. At least once: a crash after the send
+ * and before the write sends it again, with the same event id (`webhook-id`) for the receiver to drop.
  */
 export async function runDeliveries(deps: AppDeps, opts: { budgetMs?: number; only?: readonly number[]; maxAttempts?: number } = {}): Promise<RunReport> {
   const started = deps.clock.now();
-  const limit = pLimit(deps.config.webhookConcurrency);
+  const slots = deps.config.webhookConcurrency;
+  const max = opts.maxAttempts ?? Infinity;
   const report: RunReport = { attempts: 0, delivered: 0, nextDueAt: null };
-  for (;;) {
-    const now = deps.clock.now();
-    const room = Math.min(CLAIM_BATCH, (opts.maxAttempts ?? Infinity) - report.attempts);
-    if (room <= 0) break;
-    const claimed = await claim(deps, now, opts.only ?? null, room);
-    if (!claimed.length) break;
-    const [endpoints, events] = await Promise.all([
-      deps.db.select().from(webhookEndpoints).where(inArray(webhookEndpoints.id, [...new Set(claimed.map((c) => c.endpointId))])),
-      deps.db.select({ id: alertEvents.id, body: alertEvents.body }).from(alertEvents).where(inArray(alertEvents.id, [...new Set(claimed.map((c) => c.eventId))])),
-    ]);
-    const epById = new Map(endpoints.map((e) => [e.id, e]));
-    const bodyById = new Map(events.map((e) => [e.id, JSON.parse(e.body) as AlertEvent]));
-    const attempts = await Promise.all(claimed.map((d) => limit(() => send(deps, d, epById.get(d.endpointId)!, bodyById.get(d.eventId)!))));
-    const [first, ...rest] = resultStatements(attempts, deps.clock.now()).map((s) => batchable(deps.db, s));
+  const running = new Set<Promise<void>>();
+  let finished: Attempt[] = [];
+  let claimedTotal = 0;
+  let drained = false;
+
+  const record = async () => {
+    if (!finished.length) return;
+    const batch = finished;
+    finished = [];
+    const [first, ...rest] = resultStatements(batch, deps.clock.now()).map((q) => batchable(deps.db, q));
     await deps.db.batch([first!, ...rest]);
-    report.attempts += attempts.length;
-    report.delivered += attempts.filter((a) => a.plan.outcome === 'delivered').length;
-    if (deps.clock.now() - started >= (opts.budgetMs ?? 25_000)) break;
+    report.attempts += batch.length;
+    report.delivered += batch.filter((a) => a.plan.outcome === 'delivered').length;
+    drained = false; // what waited behind these may be due now
+  };
+
+  // the first claim is always made (budgetMs 0: one claim, as "Send test" wants)
+  const isOpen = () => (claimedTotal === 0 || deps.clock.now() - started < (opts.budgetMs ?? 25_000)) && claimedTotal < max;
+  for (;;) {
+    const open = isOpen();
+    const free = slots - running.size;
+    // refill when half the slots are free: one claim and one write per many sends (and after a write, what it freed)
+    if (open && (!drained || finished.length) && free >= Math.max(1, Math.floor(slots / 2))) {
+      await record();
+      const claimed = await claim(deps, deps.clock.now(), opts.only ?? null, Math.min(CLAIM_BATCH, free, max - claimedTotal));
+      if (!claimed.length) drained = true;
+      claimedTotal += claimed.length;
+      if (claimed.length) {
+        const [endpoints, events] = await Promise.all([
+          deps.db.select().from(webhookEndpoints).where(inArray(webhookEndpoints.id, [...new Set(claimed.map((c) => c.endpointId))])),
+          deps.db.select({ id: alertEvents.id, body: alertEvents.body }).from(alertEvents).where(inArray(alertEvents.id, [...new Set(claimed.map((c) => c.eventId))])),
+        ]);
+        const epById = new Map(endpoints.map((e) => [e.id, e]));
+        const bodyById = new Map(events.map((e) => [e.id, JSON.parse(e.body) as AlertEvent]));
+        for (const d of claimed) {
+          const p: Promise<void> = send(deps, d, epById.get(d.endpointId)!, bodyById.get(d.eventId)!).then((a) => {
+            finished.push(a);
+            running.delete(p);
+          });
+          running.add(p);
+        }
+      }
+    }
+    if (!running.size) {
+      await record();
+      if (drained || !isOpen()) break;
+      continue;
+    }
+    await Promise.race(running);
   }
   // only the head of each endpoint's per-host queue: the rows behind a retry look due but wait for it
   const [next] = await deps.db.all<{ at: number | null }>(sql`SELECT min(d.next_attempt_at) AS at FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id AND e.enabled = 1
