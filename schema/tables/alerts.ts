@@ -92,7 +92,12 @@ export const webhookAttempts = sqliteTable(
     durationMs: integer('duration_ms').notNull(),
     error: text('error'),
   },
-  (t) => [index('webhook_attempts_endpoint_idx').on(t.endpointId, t.at), index('webhook_attempts_at_idx').on(t.at)],
+  (t) => [
+    index('webhook_attempts_endpoint_idx').on(t.endpointId, t.at),
+    index('webhook_attempts_at_idx').on(t.at),
+    // the cascade from a pruned delivery and the log's attempt numbers look attempts up by delivery
+    index('webhook_attempts_delivery_idx').on(t.deliveryId, t.id),
+  ],
 );
 
 /**
