@@ -130,6 +130,7 @@ export function planAfterAttempt(input: AttemptResult): AttemptPlan {
   }
   let delay = nextAttemptDelay(attemptsMade, random);
   if (delay === null) return { outcome: 'failed' };
-  if (status !== null && honoursRetryAfter(status)) delay = retryAfterMs(retryAfter, now) ?? delay;
+  // Retry-After can only lengthen the wait: a 0 or a past date must not spend the remaining attempts at once
+  if (status !== null && honoursRetryAfter(status)) delay = Math.max(delay, retryAfterMs(retryAfter, now) ?? 0);
   return { outcome: 'retry', at: now + delay };
 }
