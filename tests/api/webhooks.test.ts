@@ -3,6 +3,7 @@ import { alertEvent } from '../../schema/alert-event.js';
 import { handleProbeFrame } from '../../worker/probe-link/session.js';
 import { runDeliveries } from '../../worker/webhooks/runner.js';
 import { makeTestApp, type TestApp } from '../support/app.js';
+import { waitFor } from '../support/wait.js';
 import { WebhookReceiver } from '../support/webhook-receiver.js';
 
 let t: TestApp;
@@ -39,8 +40,10 @@ afterAll(async () => {
 
 describe('webhook endpoints', () => {
   let endpointId: number;
+  let secret: string;
   beforeEach(() => {
     rx.received.length = 0;
+    rx.secrets = secret ? [secret] : [];
     rx.answer = () => ({ status: 204 });
   });
 
@@ -49,7 +52,8 @@ describe('webhook endpoints', () => {
     expect(res.status).toBe(201);
     expect(res.body.secret).toMatch(/^whsec_/);
     endpointId = res.body.id;
-    rx.secrets = [res.body.secret];
+    secret = res.body.secret;
+    rx.secrets = [secret];
     const again = await t.call('GET', `/api/webhooks/${endpointId}`);
     expect(again.body.secret).toBeUndefined();
   });
@@ -84,6 +88,38 @@ describe('webhook endpoints', () => {
     const rest = await deliverAll();
     expect(rest.attempts).toBe(rx.received.length - 1);
     expect(rx.received.length).toBeGreaterThan(1);
+  });
+
+  it.each(['deleted', 'disabled'] as const)('an endpoint %s while its delivery is in flight: the others are logged once and not sent again', async (what) => {
+    const mk = async (name: string, path: string) => (await t.call('POST', '/api/webhooks', { name, url: `${rx.url}${path}`, eventTypes: ['host.down', 'host.up', 'subnet.degraded', 'subnet.recovered'] })).body;
+    await t.call('PATCH', `/api/webhooks/${endpointId}`, { enabled: false }); // the first test's endpoint sits this out
+    const slow = await mk(`slow-${what}`, '/slow');
+    const fast = await mk(`fast-${what}`, '/fast');
+    rx.secrets = [slow.secret, fast.secret];
+    rx.answer = (_n, req) => (req.path === '/slow' ? 'hold' : { status: 204 });
+    // a subnet of its own: one host, so its going down is a host.down
+    const cidr = what === 'deleted' ? '198.18.5.0/29' : '198.18.6.0/29';
+    const own = (await t.call('POST', '/api/subnets', { cidr, probeId })).body.id;
+    await sweep([cidr.replace('0/29', '2')], own);
+    await sweep([], own);
+    await sweep([], own);
+    const run = runDeliveries(t.deps, { budgetMs: 5_000 });
+    await waitFor('both endpoints reached', () => rx.received.some((r) => r.path === '/slow') && rx.received.some((r) => r.path === '/fast'), 5_000, 20);
+    if (what === 'deleted') expect((await t.call('DELETE', `/api/webhooks/${slow.id}`)).status).toBe(204);
+    else expect((await t.call('PATCH', `/api/webhooks/${slow.id}`, { enabled: false })).status).toBe(200);
+    rx.release();
+    await run; // must not fail on the vanished row
+    const log = (await t.call('GET', `/api/webhooks/${fast.id}/deliveries`)).body;
+    expect(log.attempts.map((a: any) => [a.statusCode, a.state])).toEqual([[204, 'delivered']]);
+    // its answer came after it was cancelled: recorded, and never pending again
+    if (what === 'disabled') expect((await t.call('GET', `/api/webhooks/${slow.id}/deliveries`)).body).toMatchObject({ pending: 0, attempts: [{ statusCode: 204 }] });
+    const sent = rx.received.length;
+    t.clock.advance(120_000); // past any claim
+    await deliverAll();
+    expect(rx.received.length).toBe(sent);
+    await t.call('DELETE', `/api/webhooks/${fast.id}`);
+    if (what === 'disabled') await t.call('DELETE', `/api/webhooks/${slow.id}`);
+    await t.call('PATCH', `/api/webhooks/${endpointId}`, { enabled: true });
   });
 
   it('sends the test event and answers how it went', async () => {

@@ -9,7 +9,7 @@ import type { AppDeps } from '../deps.js';
 import type { Effects } from '../effects.js';
 import { AppError, notFound } from '../errors.js';
 import { formatOf, type WebhookFormatName } from '../webhooks/formats/index.js';
-import { runDeliveries } from '../webhooks/runner.js';
+import { headOfQueue, LEASE_MS, runDeliveries } from '../webhooks/runner.js';
 import { newWebhookSecret } from '../webhooks/signing.js';
 import { checkWebhookUrl } from '../webhooks/url-policy.js';
 
@@ -143,11 +143,15 @@ export async function sendTest(deps: AppDeps, id: number) {
   const eventId = newEventId();
   const draft = { type: 'test' as const, at: now, hostId: null, subnetId: null, probeId: null, previous: null, current: null, mutedBy: null };
   const body = JSON.stringify(alertPayload(eventId, draft, { hosts: new Map(), subnets: new Map(), probes: new Map(), publicUrl: deps.config.publicUrl ?? null }));
-  const rows = { events: [{ id: eventId, type: 'test', at: now, hostId: null, subnetId: null, probeId: null, mutedBy: null, body }], deliveries: [{ eventId, endpointId: id, orderKey: `test:${id}` }] };
-  const [first, ...rest] = outboxStatements(rows, now).map((s) => batchable(deps.db, s));
-  await deps.db.batch([first!, ...rest]);
-  const [delivery] = await deps.db.select({ id: webhookDeliveries.id }).from(webhookDeliveries).where(eq(webhookDeliveries.eventId, eventId));
-  await runDeliveries(deps, { only: [delivery!.id], budgetMs: 0 });
+  const events = { events: [{ id: eventId, type: 'test', at: now, hostId: null, subnetId: null, probeId: null, mutedBy: null, body }], deliveries: [] };
+  // written already claimed, and keyed by the event: no other run takes it, and no earlier test still retrying holds it back
+  const insert = deps.db
+    .insert(webhookDeliveries)
+    .values({ eventId, endpointId: id, orderKey: `test:${eventId}`, nextAttemptAt: new Date(now), leaseUntil: new Date(now + LEASE_MS), createdAt: new Date(now) })
+    .returning({ id: webhookDeliveries.id });
+  const results = (await deps.db.batch([...outboxStatements(events, now).map((s) => batchable(deps.db, s)), insert] as unknown as [typeof insert])) as unknown[];
+  const [delivery] = results.at(-1) as { id: number }[];
+  await runDeliveries(deps, { claimed: [{ id: delivery!.id, eventId, endpointId: id, attempts: 0 }], budgetMs: 0 });
   const [attempt] = await deps.db.select().from(webhookAttempts).where(eq(webhookAttempts.deliveryId, delivery!.id)).orderBy(desc(webhookAttempts.id)).limit(1);
   const delivered = !!attempt && attempt.statusCode !== null && attempt.statusCode >= 200 && attempt.statusCode < 300;
   const result = {
@@ -155,7 +159,7 @@ export async function sendTest(deps: AppDeps, id: number) {
     delivered,
     statusCode: attempt?.statusCode ?? null,
     durationMs: attempt?.durationMs ?? null,
-    error: attempt ? attempt.error : 'not sent (an earlier test to this endpoint is still being retried)',
+    error: attempt ? attempt.error : 'not sent',
   };
   const effects: Effects = { deliveries: delivered ? 0 : 1 };
   return { result, effects };
@@ -172,8 +176,7 @@ export async function deliveryLog(deps: AppDeps, id: number, limit: number) {
     WHERE a.endpoint_id = ${id} ORDER BY a.id DESC LIMIT ${limit}`);
   const [pending] = await deps.db.all<{ n: number; next: number | null }>(
     // the next attempt is that of a queue's head: the rows behind a retry look due but wait for it
-    sql`SELECT count(*) AS n, min(CASE WHEN NOT EXISTS (SELECT 1 FROM webhook_deliveries o WHERE o.endpoint_id = d.endpoint_id AND o.order_key = d.order_key
-        AND o.state = 'pending' AND o.id < d.id) THEN d.next_attempt_at END) AS next
+    sql`SELECT count(*) AS n, min(CASE WHEN ${headOfQueue} THEN d.next_attempt_at END) AS next
       FROM webhook_deliveries d WHERE d.endpoint_id = ${id} AND d.state = 'pending'`,
   );
   return {

@@ -6,13 +6,21 @@ import type { AppDeps } from '../deps.js';
 import { formatOf } from './formats/index.js';
 import { DELIVERY_TIMEOUT_MS, planAfterAttempt, type AttemptPlan } from './retry.js';
 import { signedHeaders } from './signing.js';
+import { checkWebhookUrl } from './url-policy.js';
 
 /** A runner holds the rows it sends this long; a crashed one's claim lapses (Node clears them at start). */
 export const LEASE_MS = 60_000;
 const CLAIM_BATCH = 200;
 const USER_AGENT = 'edge-ipam-webhooks/1';
 
-interface Claimed {
+/**
+ * SQL: delivery `d` is the head of its endpoint's queue for its order key (no older one of them is pending), so
+ * one host's events reach an endpoint in order and a retry holds back those after it.
+ */
+export const headOfQueue = sql`NOT EXISTS (SELECT 1 FROM webhook_deliveries o WHERE o.endpoint_id = d.endpoint_id AND o.order_key = d.order_key
+  AND o.state = 'pending' AND o.id < d.id)`;
+
+export interface Claimed {
   id: number;
   eventId: string;
   endpointId: number;
@@ -39,8 +47,7 @@ async function claim(deps: AppDeps, now: number, only: readonly number[] | null,
     WHERE id IN (
       SELECT d.id FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id AND e.enabled = 1
       WHERE d.state = 'pending' AND d.next_attempt_at <= ${now} AND (d.lease_until IS NULL OR d.lease_until < ${now}) ${filter}
-        AND NOT EXISTS (SELECT 1 FROM webhook_deliveries o WHERE o.endpoint_id = d.endpoint_id AND o.order_key = d.order_key
-          AND o.state = 'pending' AND o.id < d.id)
+        AND ${headOfQueue}
       ORDER BY d.next_attempt_at, d.id LIMIT ${limit})
     RETURNING id, event_id AS eventId, endpoint_id AS endpointId, attempts`);
 }
@@ -56,6 +63,9 @@ async function send(deps: AppDeps, d: Claimed, ep: Endpoint, event: AlertEvent):
     // a body that cannot be rendered never will be: give up on it rather than retry
     return { delivery: d, at, status: null, durationMs: 0, error: `could not render the ${ep.format} body: ${String(e)}`.slice(0, 300), plan: { outcome: 'failed' } };
   }
+  // the address rule of now, not of when the URL was saved (WEBHOOK_ALLOW_PRIVATE may have been turned off since)
+  const allowed = checkWebhookUrl(ep.url, { allowPrivate: deps.config.webhookAllowPrivate });
+  if (!allowed.ok) return { delivery: d, at, status: null, durationMs: 0, error: `not sent: ${allowed.reason}`, plan: { outcome: 'disable', reason: `its URL is no longer allowed: ${allowed.reason}` } };
   const secrets = [ep.secret, ...(ep.previousSecret && ep.previousSecretUntil && ep.previousSecretUntil.getTime() > at ? [ep.previousSecret] : [])];
   const headers = { ...rendered.headers, 'user-agent': USER_AGENT, ...signedHeaders(secrets, event.id, Math.floor(at / 1000), rendered.body) };
   let status: number | null = null;
@@ -95,11 +105,15 @@ function resultStatements(attempts: readonly Attempt[], now: number): SQL[] {
   const endpoints = [...health].map(([id, h]) => [id, h.ok ? 1 : 0, h.disable]);
   const disabled = [...health].filter(([, h]) => h.disable).map(([id]) => id);
   return [
+    // a delivery deleted with its endpoint while in flight has no row left to log against (and must not fail the rest)
     sql`INSERT INTO webhook_attempts (delivery_id, endpoint_id, event_id, at, status_code, duration_ms, error)
-      SELECT value->>0, value->>1, value->>2, value->>3, value->>4, value->>5, value->>6 FROM json_each(${JSON.stringify(log)})`,
+      SELECT value->>0, value->>1, value->>2, value->>3, value->>4, value->>5, value->>6 FROM json_each(${JSON.stringify(log)})
+      WHERE EXISTS (SELECT 1 FROM webhook_deliveries WHERE id = value->>0)`,
+    // one cancelled while in flight (its endpoint disabled) is never made pending again; its answer is still recorded
     sql`UPDATE webhook_deliveries SET state = j.value->>1, attempts = j.value->>2, next_attempt_at = j.value->>3,
         last_status = j.value->>4, last_error = j.value->>5, finished_at = j.value->>6, lease_until = NULL
-      FROM json_each(${JSON.stringify(rows)}) j WHERE webhook_deliveries.id = j.value->>0`,
+      FROM json_each(${JSON.stringify(rows)}) j WHERE webhook_deliveries.id = j.value->>0
+        AND (webhook_deliveries.state = 'pending' OR j.value->>1 != 'pending')`,
     sql`UPDATE webhook_endpoints SET
         failing_since = CASE WHEN j.value->>1 = 1 THEN NULL ELSE coalesce(failing_since, ${now}) END,
         enabled = CASE WHEN j.value->>2 IS NOT NULL THEN 0 ELSE enabled END,
@@ -125,7 +139,10 @@ export interface RunReport {
  * claimed only once the one before it of its host and endpoint is written. At least once: a crash after the send
  * and before the write sends it again, with the same event id (`webhook-id`) for the receiver to drop.
  */
-export async function runDeliveries(deps: AppDeps, opts: { budgetMs?: number; only?: readonly number[]; maxAttempts?: number } = {}): Promise<RunReport> {
+export async function runDeliveries(
+  deps: AppDeps,
+  opts: { budgetMs?: number; only?: readonly number[]; maxAttempts?: number; /** rows the caller wrote already leased: sent first */ claimed?: readonly Claimed[] } = {},
+): Promise<RunReport> {
   const started = deps.clock.now();
   const slots = deps.config.webhookConcurrency;
   const max = opts.maxAttempts ?? Infinity;
@@ -154,7 +171,7 @@ export async function runDeliveries(deps: AppDeps, opts: { budgetMs?: number; on
     // refill when half the slots are free: one claim and one write per many sends (and after a write, what it freed)
     if (open && (!drained || finished.length) && free >= Math.max(1, Math.floor(slots / 2))) {
       await record();
-      const claimed = await claim(deps, deps.clock.now(), opts.only ?? null, Math.min(CLAIM_BATCH, free, max - claimedTotal));
+      const claimed = claimedTotal === 0 && opts.claimed ? [...opts.claimed] : await claim(deps, deps.clock.now(), opts.only ?? null, Math.min(CLAIM_BATCH, free, max - claimedTotal));
       if (!claimed.length) drained = true;
       claimedTotal += claimed.length;
       if (claimed.length) {
@@ -181,9 +198,10 @@ export async function runDeliveries(deps: AppDeps, opts: { budgetMs?: number; on
     await Promise.race(running);
   }
   // only the head of each endpoint's per-host queue: the rows behind a retry look due but wait for it
-  const [next] = await deps.db.all<{ at: number | null }>(sql`SELECT min(d.next_attempt_at) AS at FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id AND e.enabled = 1
-    WHERE d.state = 'pending' AND NOT EXISTS (SELECT 1 FROM webhook_deliveries o WHERE o.endpoint_id = d.endpoint_id AND o.order_key = d.order_key
-      AND o.state = 'pending' AND o.id < d.id)`);
+  // a row another run still holds (or a crashed run's claim) is due when that claim lapses, not before
+  const [next] = await deps.db.all<{ at: number | null }>(sql`SELECT min(max(d.next_attempt_at, coalesce(d.lease_until, 0))) AS at
+    FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id AND e.enabled = 1
+    WHERE d.state = 'pending' AND ${headOfQueue}`);
   report.nextDueAt = next?.at ?? null;
   return report;
 }
