@@ -12,11 +12,25 @@ const hostAlertOf = ([, state, notified, ups, since, lastSentAt]: Row): HostAler
   lastSentAt,
 });
 
-/** The stored alert states of a subnet's hosts and of the subnet itself, in one read. */
-export async function subnetAlertStates(deps: AppDeps, subnetId: number): Promise<{ hosts: Map<number, HostAlert>; subnet: SubnetAlert | null }> {
+/**
+ * The stored alert states one batch of a subnet needs, in one read along the subject key: those of the batch's
+ * hosts, of the subnet, and of its incident's hosts (the subnet row's `detail`), not all of the subnet's (a /16's
+ * 30,000 per part of its sweep).
+ */
+export async function subnetAlertStates(
+  deps: AppDeps,
+  subnetId: number,
+  hostIds: readonly number[],
+): Promise<{ hosts: Map<number, HostAlert>; subnet: SubnetAlert | null }> {
+  const subnetSubject = `subnet:${subnetId}`;
   const [{ part }] = (await deps.db.all<{ part: string }>(sql`
     SELECT json_group_array(json_array(subject, state, notified, ups, since, last_sent_at, detail)) AS part
-    FROM alert_states WHERE subnet_id = ${subnetId}`)) as [{ part: string }];
+    FROM alert_states WHERE subject IN (
+      SELECT ${subnetSubject}
+      UNION ALL SELECT 'host:' || value FROM json_each(${JSON.stringify(hostIds)})
+      UNION ALL SELECT 'host:' || value FROM json_each(coalesce((SELECT detail FROM alert_states WHERE subject = ${subnetSubject}), '[]')))`)) as [
+    { part: string },
+  ];
   const hosts = new Map<number, HostAlert>();
   let subnet: SubnetAlert | null = null;
   for (const row of JSON.parse(part) as Row[]) {

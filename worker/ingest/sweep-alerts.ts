@@ -37,13 +37,13 @@ export async function sweepAlerts(
     list.push({ at: s.at, answered: s.up, status: s.status });
     stepsOf.set(s.ip, list);
   }
-  const stored = await subnetAlertStates(deps, at.subnetId);
+  const observed = before.filter((h) => stepsOf.has(h.ip));
+  const stored = await subnetAlertStates(deps, at.subnetId, observed.map((h) => h.id));
   const changing = new Set(plan.events.map((e) => e.ip));
   const hosts: { hostId: number; prev: HostAlert | null; steps: HostStep[] }[] = [];
   const candidates: number[] = [];
-  for (const h of before) {
-    const steps = stepsOf.get(h.ip);
-    if (!steps) continue;
+  for (const h of observed) {
+    const steps = stepsOf.get(h.ip)!;
     const prev = stored.hosts.get(h.id) ?? assumed(h.status, h.lastChangeAt ?? 0);
     hosts.push({ hostId: h.id, prev, steps });
     if (prev?.state === 'down' || changing.has(h.ip)) candidates.push(h.id);
