@@ -1,4 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
+import { jsonArrays, ROWS_PER_STATEMENT } from '../services/json-rows.js';
 import { alertPayload, type PayloadFacts } from './payload.js';
 import type { AlertDraft } from './types.js';
 
@@ -54,18 +55,27 @@ export function outboxRows(drafts: readonly AlertDraft[], endpoints: readonly En
   return rows;
 }
 
-/** The rows as statements for the change's own batch (one JSON parameter each, like ingest's bulk rows). */
+/** JSON per parameter at most (about): D1 refuses a value over 2 MB, and a catch-up can raise thousands of events. */
+export const OUTBOX_BYTES_PER_STATEMENT = 512 * 1024;
+
+/** The rows as JSON arrays of at most about `maxBytes` each (an event larger than that goes alone), in order. */
+export function outboxParams(rows: OutboxRows, maxBytes = OUTBOX_BYTES_PER_STATEMENT): { events: string[]; deliveries: string[] } {
+  const events = rows.events.map((e) => JSON.stringify([e.id, e.type, e.at, e.hostId, e.subnetId, e.probeId, e.mutedBy === null ? 0 : 1, e.mutedBy, e.body]));
+  const deliveries = rows.deliveries.map((d) => JSON.stringify([d.eventId, d.endpointId, d.orderKey]));
+  return { events: jsonArrays(events, ROWS_PER_STATEMENT, maxBytes), deliveries: jsonArrays(deliveries, ROWS_PER_STATEMENT, maxBytes) };
+}
+
+/** The rows as statements for the change's own batch (JSON parameters read with json_each, like ingest's bulk rows), events first. */
 export function outboxStatements(rows: OutboxRows, now: number): SQL[] {
-  const out: SQL[] = [];
-  if (rows.events.length) {
-    const json = JSON.stringify(rows.events.map((e) => [e.id, e.type, e.at, e.hostId, e.subnetId, e.probeId, e.mutedBy === null ? 0 : 1, e.mutedBy, e.body]));
-    out.push(sql`INSERT INTO alert_events (id, type, at, host_id, subnet_id, probe_id, muted, muted_by, body)
-      SELECT value->>0, value->>1, value->>2, value->>3, value->>4, value->>5, value->>6, value->>7, value->>8 FROM json_each(${json})`);
-  }
-  if (rows.deliveries.length) {
-    const json = JSON.stringify(rows.deliveries.map((d) => [d.eventId, d.endpointId, d.orderKey]));
-    out.push(sql`INSERT INTO webhook_deliveries (event_id, endpoint_id, order_key, state, attempts, next_attempt_at, created_at)
-      SELECT value->>0, value->>1, value->>2, 'pending', 0, ${now}, ${now} FROM json_each(${json})`);
-  }
-  return out;
+  const { events, deliveries } = outboxParams(rows);
+  return [
+    ...events.map(
+      (json) => sql`INSERT INTO alert_events (id, type, at, host_id, subnet_id, probe_id, muted, muted_by, body)
+      SELECT value->>0, value->>1, value->>2, value->>3, value->>4, value->>5, value->>6, value->>7, value->>8 FROM json_each(${json})`,
+    ),
+    ...deliveries.map(
+      (json) => sql`INSERT INTO webhook_deliveries (event_id, endpoint_id, order_key, state, attempts, next_attempt_at, created_at)
+      SELECT value->>0, value->>1, value->>2, 'pending', 0, ${now}, ${now} FROM json_each(${json})`,
+    ),
+  ];
 }
