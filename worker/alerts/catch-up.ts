@@ -78,7 +78,7 @@ export async function catchUpAlerts(deps: AppDeps): Promise<number> {
     if (mute({ hostId: null, subnetId: r.subnetId }, now) !== null) continue;
     const hostIds = (r.detail ? (JSON.parse(r.detail) as number[]) : []).filter((id) => down.has(id));
     writes.push(subnetStateWrite(r.subnetId, { state: 'ok', notified: 'ok', since: r.since, hostIds: [] }));
-    drafts.push({ type: 'subnet.recovered', at: now, hostId: null, subnetId: r.subnetId, probeId: r.probeId, previous: 'degraded', current: 'ok', mutedBy: null, hostIds, heldByMaintenance: true });
+    drafts.push({ type: 'subnet.recovered', at: now, hostId: null, subnetId: r.subnetId, probeId: r.probeId, previous: 'degraded', current: 'ok', mutedBy: null, hostIds, members: r.detail ? (JSON.parse(r.detail) as number[]) : [], heldByMaintenance: true });
   }
   if (!writes.length) return 0;
   // held "down"s of one subnet that are enough to make it degraded are one "subnet degraded", as they would have been

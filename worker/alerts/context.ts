@@ -62,7 +62,7 @@ export function muteCheck(setup: AlertSetup, tags: ReadonlyMap<number, string[]>
 
 /** What the bodies of these events need to name. */
 async function factsFor(deps: AppDeps, drafts: readonly AlertDraft[]): Promise<OutboxFacts> {
-  const hostIds = [...new Set(drafts.flatMap((d) => [...(d.hostId !== null ? [d.hostId] : []), ...(d.hostIds ?? [])]))];
+  const hostIds = [...new Set(drafts.flatMap((d) => [...(d.hostId !== null ? [d.hostId] : []), ...(d.hostIds ?? []), ...(d.members ?? [])]))];
   const probeIds = [...new Set(drafts.flatMap((d) => (d.probeId !== null ? [d.probeId] : [])))];
   const hostRows = hostIds.length
     ? await deps.db.all<{ id: number; ip: string; hostname: string | null; tags: string; subnetId: number }>(

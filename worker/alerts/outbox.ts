@@ -35,8 +35,9 @@ export function wants(ep: EndpointFilter, d: AlertDraft, facts: OutboxFacts): bo
     const subnets = d.subnetId !== null ? [d.subnetId] : d.probeId !== null ? (facts.probeSubnets.get(d.probeId) ?? []) : [];
     if (!subnets.some((s) => ep.subnetIds!.includes(s))) return false;
   }
-  if (ep.tags && (d.hostId !== null || d.hostIds)) {
-    const ids = d.hostId !== null ? [d.hostId] : d.hostIds!;
+  if (ep.tags && (d.hostId !== null || d.hostIds || d.members)) {
+    // a subnet event concerns its whole incident: a recovery with nothing still down still closes what a tag saw open
+    const ids = d.hostId !== null ? [d.hostId] : (d.members ?? d.hostIds!);
     if (!ids.some((id) => facts.hosts.get(id)?.tags.some((t) => ep.tags!.includes(t)))) return false;
   }
   return true;

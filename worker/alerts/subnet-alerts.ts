@@ -74,7 +74,7 @@ export function decideSubnet(b: SubnetBatch): SubnetDecision {
       // a muted recovery is owed (the catch-up sends it when the window ends), with the hosts still down
       const owed = mutedBy !== null && policy.sendResolved;
       subnet = { state: 'ok', notified: owed ? 'degraded' : 'ok', since: lastAt, hostIds: owed ? stillDown : [] };
-      if (policy.sendResolved) drafts.push({ type: 'subnet.recovered', at, hostId: null, ...base, previous: 'degraded', current: 'ok', mutedBy, hostIds: stillDown });
+      if (policy.sendResolved) drafts.push({ type: 'subnet.recovered', at, hostId: null, ...base, previous: 'degraded', current: 'ok', mutedBy, hostIds: stillDown, members: incident });
     } else if (incident.length !== b.subnet!.hostIds.length) {
       subnet = { ...b.subnet!, hostIds: incident };
     }

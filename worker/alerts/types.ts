@@ -44,6 +44,8 @@ export interface AlertDraft {
   mutedBy: number | null;
   /** subnet.degraded / subnet.recovered */
   hostIds?: number[];
+  /** subnet.degraded / subnet.recovered: every host of the incident, for endpoints' tag filters (not in the body). */
+  members?: number[];
   services?: AlertService[];
   reminder?: boolean;
   heldByMaintenance?: boolean;
