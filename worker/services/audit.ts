@@ -13,9 +13,20 @@ export interface AuditEntry {
 }
 
 const SECRET_KEYS = /password|token|secret/i;
+/** Webhook URLs carry tokens in their path or query (Slack, Discord, ntfy): only the origin is logged. */
+const URL_KEYS = /^url$/i;
 const MAX_DETAILS_CHARS = 4000;
 
-/** The request as it goes into the log: secrets dropped, long values cut, so a row stays small. */
+function originOnly(v: string): string {
+  try {
+    const { origin } = new URL(v);
+    return origin === 'null' ? '(hidden)' : `${origin}/…`;
+  } catch {
+    return '(hidden)';
+  }
+}
+
+/** The request as it goes into the log: secrets dropped, URLs cut to their origin, long values cut, so a row stays small. */
 export function auditDetails(value: unknown): Record<string, unknown> | undefined {
   if (value === undefined || value === null) return undefined;
   const clean = (v: unknown, depth: number): unknown => {
@@ -23,7 +34,7 @@ export function auditDetails(value: unknown): Record<string, unknown> | undefine
     if (Array.isArray(v)) return depth > 2 ? `[${v.length} items]` : v.slice(0, 20).map((x) => clean(x, depth + 1));
     if (v && typeof v === 'object') {
       if (depth > 2) return '{…}';
-      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, SECRET_KEYS.test(k) ? '(hidden)' : clean(x, depth + 1)]));
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, SECRET_KEYS.test(k) ? '(hidden)' : URL_KEYS.test(k) && typeof x === 'string' ? originOnly(x) : clean(x, depth + 1)]));
     }
     return v;
   };
