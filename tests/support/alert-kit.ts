@@ -3,19 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import { alertEvent, type AlertEvent } from '../../schema/alert-event.js';
-import { silentLogger } from '../../schema/log.js';
-import { createApp } from '../../worker/app.js';
-import { appConfig, type AppConfig } from '../../worker/config.js';
-import type { AppDeps } from '../../worker/deps.js';
+import type { AppConfig } from '../../worker/config.js';
 import { alertCatchUp, offlineProbes } from '../../worker/duties.js';
-import { LiveFanout } from '../../worker/live/fanout.js';
-import { openDatabase } from '../../worker/node/database.js';
-import { NodeProbeHub } from '../../worker/node/hub.js';
 import { handleProbeFrame, probeConnected } from '../../worker/probe-link/session.js';
-import { ensureAdmin } from '../../worker/services/auth.js';
 import { runDeliveries } from '../../worker/webhooks/runner.js';
-import { ADMIN_PASSWORD, CountingWaker, makeTestApp, TestClock, type TestApp } from './app.js';
-import { caller } from './http.js';
+import { makeTestApp, type TestApp } from './app.js';
 import { WebhookReceiver } from './webhook-receiver.js';
 
 /** A delivery the receiver verified: its path (which endpoint) and its generic body, parsed with `alertEvent`. */
@@ -30,36 +22,6 @@ export interface Recorded {
   muted: boolean;
   mutedBy: number | null;
   deliveries: { total: number; delivered: number; pending: number };
-}
-
-/**
- * The app as makeTestApp builds it, on a database file the caller names, so a second app can be opened on the
- * same file after the first is closed (a restart). `close` leaves the file.
- */
-export async function appOnFile(file: string, config: Partial<AppConfig>, clock: TestClock): Promise<TestApp> {
-  const { db, client } = await openDatabase(`file:${file}`);
-  const hub = new NodeProbeHub();
-  const live = new LiveFanout({ now: clock.now });
-  const clientAddress = (req: Request) => req.headers.get('x-test-client') ?? '192.0.2.1';
-  const deps: AppDeps = { db, hub, live, outbox: new CountingWaker(), clock, config: appConfig({}, config), log: silentLogger, clientAddress };
-  hub.bind(deps);
-  await ensureAdmin(deps, ADMIN_PASSWORD);
-  const app = createApp(deps);
-  const raw = caller((path, init) => app.request(path, init), {}, 'http://localhost');
-  const login = await raw('POST', '/api/auth/login', { username: 'admin', password: ADMIN_PASSWORD });
-  const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
-  return {
-    app,
-    deps,
-    clock,
-    client,
-    cookie,
-    call: (method, path, body, headers) => raw(method, path, body, headers ?? { cookie }),
-    close: () => {
-      live.close();
-      client.close();
-    },
-  };
 }
 
 export interface AlertRig {
@@ -100,7 +62,7 @@ export async function alertRig(config: Partial<AppConfig> = {}, opts: { restarta
   let t: TestApp;
   if (opts.restartable) {
     dir = mkdtempSync(join(tmpdir(), 'eipam-alerts-'));
-    t = await appOnFile(join(dir, 'test.db'), full, new TestClock(Date.now()));
+    t = await makeTestApp(full, { file: join(dir, 'test.db'), clockAt: Date.now() });
   } else {
     t = await makeTestApp(full, { clockAt: Date.now() });
   }
@@ -177,7 +139,7 @@ export async function alertRig(config: Partial<AppConfig> = {}, opts: { restarta
       if (!dir) throw new Error('the rig was not made restartable');
       const clock = t.clock;
       t.close();
-      t = await appOnFile(join(dir, 'test.db'), full, clock);
+      t = await makeTestApp(full, { file: join(dir, 'test.db'), clock });
     },
     async close() {
       await rx.close();

@@ -42,11 +42,19 @@ export interface TestApp {
   close(): void;
 }
 
-/** The real app on a real libSQL file in a temp folder; the probe hub is the real Node hub with no probe connected. */
-export async function makeTestApp(config: Partial<AppConfig> = {}, opts: { clockAt?: number } = {}): Promise<TestApp> {
-  const dir = mkdtempSync(join(tmpdir(), 'eipam-api-'));
-  const { db, client } = await openDatabase(`file:${join(dir, 'test.db')}`);
-  const clock = new TestClock(opts.clockAt);
+export interface TestAppOptions {
+  clockAt?: number;
+  /** A clock to share (a restart keeps the one the first app had); `clockAt` is then ignored. */
+  clock?: TestClock;
+  /** A database file the caller owns: opened (or created) there and left on close, so an app can reopen it (a restart). */
+  file?: string;
+}
+
+/** The real app on a real libSQL file (in a temp folder, or `opts.file`); the probe hub is the real Node hub with no probe connected. */
+export async function makeTestApp(config: Partial<AppConfig> = {}, opts: TestAppOptions = {}): Promise<TestApp> {
+  const dir = opts.file ? null : mkdtempSync(join(tmpdir(), 'eipam-api-'));
+  const { db, client } = await openDatabase(`file:${opts.file ?? join(dir!, 'test.db')}`);
+  const clock = opts.clock ?? new TestClock(opts.clockAt);
   const hub = new NodeProbeHub();
   const live = new LiveFanout({ now: clock.now });
   // app.request() has no socket: the suites name the client with a header of their own
@@ -69,7 +77,7 @@ export async function makeTestApp(config: Partial<AppConfig> = {}, opts: { clock
     close: () => {
       live.close();
       client.close();
-      rmSync(dir, { recursive: true, force: true });
+      if (dir) rmSync(dir, { recursive: true, force: true });
     },
   };
 }
