@@ -11,15 +11,15 @@ async function loadAlerts(before) {
   const p = new URLSearchParams({ limit: String(PAGE) });
   if (before) p.set('before', before);
   const [a, m] = await Promise.all([api('GET', `/api/alerts?${p}`), api('GET', '/api/maintenance')]);
-  return { alerts: a.alerts, windows: new Map(m.windows.map((w) => [w.id, w.name || `#${w.id}`])) };
+  return { alerts: a.alerts, next: a.next, windows: new Map(m.windows.map((w) => [w.id, w.name || `#${w.id}`])) };
 }
 
 /** Recent alert events, newest first, muted ones too; reloaded as hosts, ports and probes change. */
 export function Alerts({ query }) {
+  // the server's cursor (`<ms>:<event id>`); anything else is the newest page
   const raw = query.get('before');
-  const before = raw && !Number.isNaN(Date.parse(raw)) ? raw : null;
+  const before = raw && /^\d+:\S+$/.test(raw) ? raw : null;
   const { data, error } = useData(() => loadAlerts(before), [before], { events: ['hosts', 'ports', 'probe'], debounceMs: 1000 });
-  const last = data?.alerts.at(-1);
   return html`<section class="alerts">
     <h1>Alerts</h1>
     <p class="muted">What was sent to the webhook endpoints, or held back by a <a href="#/maintenance">maintenance window</a> (kept 30 days).</p>
@@ -31,7 +31,7 @@ export function Alerts({ query }) {
       : html`<ol class="alert-list">${data.alerts.map((a) => html`<${AlertItem} key=${a.event.id} alert=${a} windows=${data.windows} />`)}</ol>`)}
     <div class="pager">
       ${before && html`<button type="button" onClick=${() => setQuery({ before: null })}>Newest</button>`}
-      ${data && data.alerts.length === PAGE && last && html`<button type="button" onClick=${() => setQuery({ before: last.event.timestamp })}>Older</button>`}
+      ${data?.next && html`<button type="button" onClick=${() => setQuery({ before: data.next })}>Older</button>`}
     </div>
   </section>`;
 }

@@ -153,13 +153,14 @@ export const ProbeSchema = z
   })
   .openapi('Probe');
 
-const tag = line(40).trim().min(1).regex(/^[^,;]+$/, 'tags cannot contain , or ;');
+/** A host tag, and the tags maintenance windows and webhook endpoints select hosts by. */
+export const TagSchema = line(40).trim().min(1).regex(/^[^,;]+$/, 'tags cannot contain , or ;');
 
 /** Editable host fields, shared by create, PATCH and CSV import. */
 export const HostFieldsSchema = z.object({
   hostname: line(253).trim().nullable().optional(),
   description: prose(2000).optional(),
-  tags: z.array(tag).max(50).optional(),
+  tags: z.array(TagSchema).max(50).optional(),
   notes: prose(10_000).optional(),
   reserved: z.boolean().optional(),
   reservedBy: line(200).nullable().optional(),

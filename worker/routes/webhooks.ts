@@ -6,16 +6,25 @@ import { listAlertEvents } from '../services/alert-events.js';
 import { createEndpoint, deleteEndpoint, deliveryLog, getEndpoint, listEndpoints, rotateSecret, sendTest, updateEndpoint } from '../services/webhooks.js';
 import { WEBHOOK_FORMAT_NAMES } from '../webhooks/formats/index.js';
 import { errors, ErrorSchema, IdParams, json, jsonBody, router, secured } from './common.js';
+import { TagSchema } from './schemas.js';
 
-const Tag = z.string().trim().min(1).max(64);
+// `<ms>:<event id>`: events of one batch share their time, so a page ends at an event, not at a time
+const AlertCursorText = z
+  .string()
+  .max(200)
+  .regex(/^\d{1,15}:\S+$/, 'a cursor: the `next` of the previous page')
+  .transform((v) => ({ at: Number(v.slice(0, v.indexOf(':'))), id: v.slice(v.indexOf(':') + 1) }));
+// an empty list would select nothing: "all" is null
+const SubnetIds = z.array(z.number().int().positive()).min(1).max(1000).nullable();
+const Tags = z.array(TagSchema).min(1).max(100).nullable();
 const EndpointInput = z
   .object({
     name: z.string().trim().min(1).max(100),
     url: z.string().max(2048).openapi({ example: 'https://hooks.example.net/ipam', description: 'http or https; no redirects are followed' }),
     format: z.enum(WEBHOOK_FORMAT_NAMES).default('generic').openapi({ description: 'generic (the signed JSON event), slack, discord, teams (Workflows), ntfy' }),
     eventTypes: z.array(alertEventType).min(1).max(20),
-    subnetIds: z.array(z.number().int().positive()).max(1000).nullable().default(null).openapi({ description: 'only events of these subnets; null: all' }),
-    tags: z.array(Tag).max(100).nullable().default(null).openapi({ description: 'only events of hosts with one of these tags; null: all' }),
+    subnetIds: SubnetIds.default(null).openapi({ description: 'only events of these subnets (at least one); null: all' }),
+    tags: Tags.default(null).openapi({ description: 'only events of hosts with one of these tags (at least one); null: all' }),
     enabled: z.boolean().default(true),
   })
   .strict();
@@ -25,8 +34,8 @@ const EndpointPatch = z
     url: z.string().max(2048),
     format: z.enum(WEBHOOK_FORMAT_NAMES),
     eventTypes: z.array(alertEventType).min(1).max(20),
-    subnetIds: z.array(z.number().int().positive()).max(1000).nullable(),
-    tags: z.array(Tag).max(100).nullable(),
+    subnetIds: SubnetIds,
+    tags: Tags,
     enabled: z.boolean(),
   })
   .partial()
@@ -157,7 +166,7 @@ export function webhookRoutes(deps: AppDeps) {
           query: z.object({
             limit: z.coerce.number().int().min(1).max(500).default(100),
             hostId: z.coerce.number().int().positive().optional(),
-            before: z.iso.datetime({ offset: true }).optional().openapi({ description: 'older than this (paging)' }),
+            before: AlertCursorText.optional().openapi({ description: "page back: the events after this one (the previous answer's `next`)", example: '1764158400000:evt_0123456789abcdef0123456789abcdef' }),
           }),
         },
         responses: {
@@ -171,12 +180,13 @@ export function webhookRoutes(deps: AppDeps) {
                   deliveries: z.object({ total: z.number().int(), delivered: z.number().int(), pending: z.number().int() }),
                 }),
               ),
+              next: z.string().nullable().openapi({ description: 'the `before` of the next (older) page; null: this is the last' }),
             }),
             'Alert events, newest first (kept 30 days)',
           ),
           ...errors,
         },
       }),
-      async (c) => c.json({ alerts: await listAlertEvents(deps, c.req.valid('query')) }, 200),
+      async (c) => c.json(await listAlertEvents(deps, c.req.valid('query')), 200),
     );
 }

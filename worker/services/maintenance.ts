@@ -5,7 +5,7 @@ import { currentOrNext, covers, occurrences, type MaintenanceWindow, type Occurr
 import { canonicalTimeZone } from '../alerts/zoned-time.js';
 import type { AppDeps } from '../deps.js';
 import { AppError, notFound } from '../errors.js';
-import { line } from '../routes/schemas.js';
+import { line, TagSchema } from '../routes/schemas.js';
 import { getHost } from './hosts.js';
 
 const DAY_MS = 86_400_000;
@@ -22,8 +22,6 @@ const SCOPE_FIELD = { subnet: 'subnetId', host: 'hostId', tag: 'tag' } as const;
 const ONCE_FIELDS = ['startsAt', 'endsAt'] as const;
 const WEEKLY_FIELDS = ['weekdays', 'startTime', 'durationMinutes', 'timeZone'] as const;
 
-// the same rule as a host's tags (routes/schemas.ts)
-const tag = line(40).trim().min(1).regex(/^[^,;]+$/, 'tags cannot contain , or ;');
 const instant = z.iso.datetime({ offset: true });
 
 /** A new window. Only the scope's target field and the kind's fields may be set (others absent or null). */
@@ -33,7 +31,7 @@ export const WindowInputSchema = z
     scope: z.enum(SCOPES),
     subnetId: z.number().int().positive().nullish().openapi({ description: 'scope subnet: the subnet (its hosts and the subnet itself)' }),
     hostId: z.number().int().positive().nullish().openapi({ description: 'scope host: the host' }),
-    tag: tag.nullish().openapi({ description: 'scope tag: hosts with this tag (exact)' }),
+    tag: TagSchema.nullish().openapi({ description: 'scope tag: hosts with this tag (exact)' }),
     kind: z.enum(['once', 'weekly']),
     startsAt: instant.nullish().openapi({ description: `once: start (ISO 8601 with offset)` }),
     endsAt: instant.nullish().openapi({ description: `once: end, after the start, at most ${MAX_ONCE_DAYS} days later` }),
