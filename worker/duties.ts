@@ -25,7 +25,8 @@ export interface Duty {
 /** Probes marked connected that have not been heard from for three heartbeats are offline. */
 export const offlineProbes: Duty = {
   name: 'offline-probes',
-  everySeconds: 60,
+  // every heartbeat (at most a minute): "probe offline" comes three heartbeats after it went, not a minute later
+  everySeconds: (config) => Math.min(60, config.heartbeatSeconds),
   async run(deps) {
     const cutoff = new Date(silentBefore(deps.clock.now(), deps.config.heartbeatSeconds));
     const silent = await deps.db

@@ -34,13 +34,16 @@ export async function probeOnlineAlert(deps: AppDeps, probeId: number, now: numb
 /**
  * Probes disconnected for three heartbeats that were last reported online: one "probe offline" each (never one
  * "down" per host: their hosts are unknown, not down). The grace keeps a probe's restart, or the control plane's,
- * from paging anybody.
+ * from paging anybody: it counts from the probe's last frame, or from `since` when later (the Node host moves it
+ * to its own start, so probes get three heartbeats to reconnect after a restart however long it was down).
  */
+export const probeWatchRestarted = (now: number): SQL => sql`UPDATE alert_states SET since = ${now} WHERE subject LIKE 'probe:%' AND state = 'online'`;
+
 export async function probeOfflineAlerts(deps: AppDeps, now: number): Promise<{ statements: SQL[]; deliveries: number; probeIds: number[] }> {
   const cutoff = silentBefore(now, deps.config.heartbeatSeconds);
   const gone = await deps.db.all<{ id: number }>(sql`
     SELECT p.id AS id FROM probes p JOIN alert_states a ON a.subject = 'probe:' || p.id
-    WHERE p.connected = 0 AND a.state = 'online' AND coalesce(p.last_seen_at, 0) < ${cutoff}`);
+    WHERE p.connected = 0 AND a.state = 'online' AND max(coalesce(p.last_seen_at, 0), a.since) < ${cutoff}`);
   if (!gone.length) return { statements: [], deliveries: 0, probeIds: [] };
   const outbox = await outboxFor(deps, await loadAlertSetup(deps), gone.map((p) => probeDraft(p.id, now, 'offline')), now);
   return { statements: [...gone.map((p) => writeState(p.id, 'offline', now)), ...outbox.statements], deliveries: outbox.deliveries, probeIds: gone.map((p) => p.id) };

@@ -12,6 +12,7 @@ import { appConfig } from '../config.js';
 import type { AppDeps } from '../deps.js';
 import { duties, periodOf } from '../duties.js';
 import { LiveFanout } from '../live/fanout.js';
+import { probeWatchRestarted } from '../alerts/probe-alerts.js';
 import { probeDisconnected } from '../probe-link/session.js';
 import { nodeClientAddress } from '../http/client-address.js';
 import { ensureAdmin } from '../services/auth.js';
@@ -46,7 +47,9 @@ export async function startServer(env: NodeEnv, log: Logger, processEnv: Record<
   const deps: AppDeps = { db, hub, live, outbox, webhookFetch, clock: { now: Date.now }, config, log, clientAddress: nodeClientAddress(config.trustProxy) };
   hub.bind(deps);
 
-  // Nobody is connected before we listen: whatever the database says, those probes' hosts are unknown.
+  // Nobody is connected before we listen: whatever the database says, those probes' hosts are unknown. The probes
+  // get three heartbeats from now to reconnect before anyone is told they are offline.
+  await db.run(probeWatchRestarted(Date.now()));
   for (const p of await db.select({ id: probes.id }).from(probes).where(eq(probes.connected, true))) await probeDisconnected(deps, p.id);
 
   const admin = await ensureAdmin(deps, env.ADMIN_PASSWORD);
