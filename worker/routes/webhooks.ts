@@ -166,7 +166,7 @@ export function webhookRoutes(deps: AppDeps) {
           query: z.object({
             limit: z.coerce.number().int().min(1).max(500).default(100),
             hostId: z.coerce.number().int().positive().optional(),
-            before: AlertCursorText.optional().openapi({ description: "page back: the events after this one (the previous answer's `next`)", example: '1764158400000:evt_0123456789abcdef0123456789abcdef' }),
+            before: AlertCursorText.optional().openapi({ description: "page back: the events older than this cursor (the previous answer's `next`)", example: '1764158400000:evt_0123456789abcdef0123456789abcdef' }),
           }),
         },
         responses: {
