@@ -5,6 +5,7 @@ import type { AppConfig } from './config.js';
 import type { AppDeps } from './deps.js';
 import { catchUpAlerts } from './alerts/catch-up.js';
 import { probeOfflineAlerts } from './alerts/probe-alerts.js';
+import { retryStale } from './alerts/store.js';
 import { batchable } from './db.js';
 import { follow } from './effects.js';
 import { schedulePortScans } from './services/port-scan-scheduler.js';
@@ -39,10 +40,13 @@ export const offlineProbes: Duty = {
       await probeDisconnected(deps, p.id);
     }
     // gone for three heartbeats, whether its socket closed or it fell silent: one "probe offline" each
-    const alerts = await probeOfflineAlerts(deps, deps.clock.now());
-    if (alerts.statements.length) {
-      const [first, ...rest] = alerts.statements.map((q) => batchable(deps.db, q));
-      await deps.db.batch([first!, ...rest]);
+    const alerts = await retryStale(async () => {
+      const a = await probeOfflineAlerts(deps, deps.clock.now());
+      const [first, ...rest] = a.statements.map((q) => batchable(deps.db, q));
+      if (first) await deps.db.batch([first, ...rest]);
+      return a;
+    });
+    if (alerts.probeIds.length) {
       deps.log.warn('probes offline', { probeIds: alerts.probeIds });
       await follow(deps, { deliveries: alerts.deliveries });
     }

@@ -22,11 +22,14 @@ CREATE TABLE `alert_states` (
 	`since` integer NOT NULL,
 	`last_sent_at` integer,
 	`detail` text,
+	`rev` integer DEFAULT 0 NOT NULL,
 	FOREIGN KEY (`host_id`) REFERENCES `hosts`(`id`) ON UPDATE no action ON DELETE cascade,
 	FOREIGN KEY (`subnet_id`) REFERENCES `subnets`(`id`) ON UPDATE no action ON DELETE cascade
 );
 --> statement-breakpoint
 CREATE INDEX `alert_states_subnet_idx` ON `alert_states` (`subnet_id`);--> statement-breakpoint
+CREATE INDEX `alert_states_owed_idx` ON `alert_states` (`subnet_id`,`host_id`) WHERE "alert_states"."notified" IS NOT "alert_states"."state";--> statement-breakpoint
+CREATE INDEX `alert_states_down_idx` ON `alert_states` (`subnet_id`,`last_sent_at`) WHERE "alert_states"."state" = 'down';--> statement-breakpoint
 CREATE TABLE `maintenance_windows` (
 	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
 	`name` text DEFAULT '' NOT NULL,

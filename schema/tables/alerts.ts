@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import { hosts, subnets } from './ipam.js';
 
@@ -118,8 +119,15 @@ export const alertStates = sqliteTable(
   lastSentAt: integer('last_sent_at', { mode: 'timestamp_ms' }),
   /** subnet: ids of the hosts of the degraded event (and those that went down during it). */
   detail: text('detail', { mode: 'json' }).$type<number[]>(),
+  /** Bumped by every write: a writer's batch fails if a row it read has moved on since (worker/alerts/store.ts `staleGuard`). */
+  rev: integer('rev').notNull().default(0),
   },
-  (t) => [index('alert_states_subnet_idx').on(t.subnetId)],
+  (t) => [
+    index('alert_states_subnet_idx').on(t.subnetId),
+    // the catch-up's two questions: what a window held back (few rows), and which down hosts are due a reminder
+    index('alert_states_owed_idx').on(t.subnetId, t.hostId).where(sql`${t.notified} IS NOT ${t.state}`),
+    index('alert_states_down_idx').on(t.subnetId, t.lastSentAt).where(sql`${t.state} = 'down'`),
+  ],
 );
 
 /** A time when events of a subnet, a host or a tag are recorded muted and not sent. */

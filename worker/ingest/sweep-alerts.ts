@@ -66,5 +66,6 @@ export async function sweepAlerts(
   const writes: StateWrite[] = [];
   for (const [hostId, next] of decision.hosts) if (!same(prevOf.get(hostId) ?? null, next)) writes.push(hostStateWrite(hostId, at.subnetId, next));
   if (decision.subnet) writes.push(subnetStateWrite(at.subnetId, decision.subnet));
-  return { statements: stateStatements(writes), drafts: decision.drafts };
+  // guarded: a duty that wrote one of these rows (or the subnet's, decided on) since the read fails ingest's batch, which is planned again
+  return { statements: stateStatements(writes, stored.revs, [`subnet:${at.subnetId}`]), drafts: decision.drafts };
 }

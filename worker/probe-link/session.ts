@@ -9,6 +9,7 @@ import type { AppDeps } from '../deps.js';
 import { LogGates } from '../domain/log-gate.js';
 import type { LiveEvent } from '../../schema/live.js';
 import { probeOnlineAlert } from '../alerts/probe-alerts.js';
+import { retryStale } from '../alerts/store.js';
 import { follow } from '../effects.js';
 import { announce } from '../live/announce.js';
 import { ingestBatch, type IngestOutcome } from '../services/ingest.js';
@@ -57,11 +58,15 @@ export async function pushAssignment(deps: AppDeps, probeId: number | null | und
 
 export async function probeConnected(deps: AppDeps, probe: { id: number; name: string }): Promise<ServerMessage[]> {
   const now = deps.clock.now();
-  const alert = await probeOnlineAlert(deps, probe.id, now);
-  await deps.db.batch([
-    deps.db.update(probes).set({ connected: true, lastSeenAt: new Date(now) }).where(eq(probes.id, probe.id)),
-    ...alert.statements.map((s) => batchable(deps.db, s)),
-  ]);
+  // guarded against the offline duty writing "probe offline" meanwhile: then read again, and say "probe online"
+  const alert = await retryStale(async () => {
+    const a = await probeOnlineAlert(deps, probe.id, now);
+    await deps.db.batch([
+      deps.db.update(probes).set({ connected: true, lastSeenAt: new Date(now) }).where(eq(probes.id, probe.id)),
+      ...a.statements.map((s) => batchable(deps.db, s)),
+    ]);
+    return a;
+  });
   deps.log.info('probe connected', { probeId: probe.id, name: probe.name });
   await follow(deps, { live: [{ type: 'probe', data: { probeId: probe.id, connected: true } }], deliveries: alert.deliveries });
   return [{ type: 'welcome', probeId: probe.id, name: probe.name, serverTime: now }, await buildAssignment(deps, probe.id)];

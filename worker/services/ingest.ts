@@ -7,6 +7,7 @@ import { ingestLedger, probes, subnets } from '../../schema/tables/index.js';
 import { batchable, isUniqueViolation } from '../db.js';
 import type { AppDeps } from '../deps.js';
 import { loadAlertSetup, outboxFor, policyColumns, policyOf } from '../alerts/context.js';
+import { retryStale } from '../alerts/store.js';
 import { resultIngests } from '../ingest/index.js';
 import type { PreparedResults, Rejection } from '../ingest/types.js';
 
@@ -44,9 +45,14 @@ function tooMany(counted: string): IngestOutcome {
  * same batch as the sweep that creates its hosts finds none of them (probes send every result item as its own batch).
  * A batch that would write more than MAX_FRAME_SAMPLES rows is
  * refused whole, before any write. The caller serialises batches per probe (subnets belong to one probe, so no
- * two writers race on a host).
+ * two writers race on a host). The alert duties are not serialised with it: when one of them wrote an alert state
+ * the batch read, the batch fails whole on its guard and is planned again from what is stored now.
  */
-export async function ingestBatch(deps: AppDeps, probeId: number, batchId: string, results: ReadonlyArray<ResultItem>): Promise<IngestOutcome> {
+export function ingestBatch(deps: AppDeps, probeId: number, batchId: string, results: ReadonlyArray<ResultItem>): Promise<IngestOutcome> {
+  return retryStale(() => ingestOnce(deps, probeId, batchId, results));
+}
+
+async function ingestOnce(deps: AppDeps, probeId: number, batchId: string, results: ReadonlyArray<ResultItem>): Promise<IngestOutcome> {
   const { db } = deps;
   const done = await db
     .select({ n: ingestLedger.samples })
