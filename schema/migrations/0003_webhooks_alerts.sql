@@ -108,4 +108,14 @@ ALTER TABLE `subnets` ADD `alert_up_after` integer;--> statement-breakpoint
 ALTER TABLE `subnets` ADD `alert_reminder_minutes` integer;--> statement-breakpoint
 ALTER TABLE `subnets` ADD `alert_send_resolved` integer;--> statement-breakpoint
 ALTER TABLE `subnets` ADD `alert_degraded_share` real;--> statement-breakpoint
-ALTER TABLE `subnets` ADD `alert_degraded_min_hosts` integer;
+ALTER TABLE `subnets` ADD `alert_degraded_min_hosts` integer;--> statement-breakpoint
+-- hand-written: hosts unknown at the upgrade (their probe offline) get the alert state of their last known status,
+-- as a known host's is assumed (worker/ingest/sweep-alerts.ts), so one long down is no news when the probe returns
+INSERT INTO `alert_states` (`subject`, `host_id`, `subnet_id`, `state`, `notified`, `ups`, `since`, `last_sent_at`)
+SELECT 'host:' || h.`id`, h.`id`, h.`subnet_id`, e.`to_status`, e.`to_status`, 0, e.`at`, CASE e.`to_status` WHEN 'down' THEN e.`at` END
+FROM `hosts` h
+JOIN `host_events` e ON e.`id` = (
+	SELECT x.`id` FROM `host_events` x WHERE x.`host_id` = h.`id` AND x.`to_status` IN ('up', 'down') ORDER BY x.`at` DESC, x.`id` DESC LIMIT 1
+)
+WHERE h.`status` = 'unknown'
+ON CONFLICT DO NOTHING;
