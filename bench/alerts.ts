@@ -63,8 +63,8 @@ the rest is the probe's schedule (the intervals' jitter, each sweep's own time, 
 Setup (bench/alerts-outbox.ts): the app on a real libSQL file (tests/support/app.ts) with ${tp.endpoints} endpoints on one verifying receiver in its own
 process on 127.0.0.1, each wanting host.down. The outbox is filled as ingest fills it (\`outboxFor\`: the events with their frozen bodies and a
 pending delivery per endpoint, one batch): ${tp.hosts.toLocaleString('en')} hosts × ${tp.endpoints} endpoints = ${tp.deliveries.toLocaleString('en')} pending deliveries, each host its own order key.
-Then one \`runDeliveries\` (what the Node host's outbox timer runs; claims of 200, WEBHOOK_CONCURRENCY=${tp.concurrency} requests at once, each round's
-results in one batch) drains it; wall time of that call.
+Then one \`runDeliveries\` (what the Node host's outbox timer runs; WEBHOOK_CONCURRENCY=${tp.concurrency} requests at once, pipelined: the freed half of the slots
+refilled by one claim after one write of the finished results) drains it; wall time of that call.
 
 | deliveries | wall | deliveries/s | received / verified | target |
 |---|---|---|---|---|
