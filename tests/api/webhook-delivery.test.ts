@@ -612,7 +612,5 @@ describe('pruning', () => {
   });
 });
 
-// A delivery timing out (15 s, DELIVERY_TIMEOUT_MS in worker/webhooks/retry.ts) is not tested: the timeout is a
-// constant the runner does not let a caller change, and this suite does not sleep 15 s.
 // The 15 s delivery timeout (a receiver that holds the request: no status, "no answer within 15 s") is checked on the
 // Workers host, in tests/edge/webhooks.test.ts; the runner's timeout is a constant, not injectable, so it is not repeated here.
