@@ -134,7 +134,7 @@ describe('ntfy', () => {
 
   it.each([
     ['https://ntfy.sh/alerts', null],
-    ['http://192.168.1.20:2586/homelab-alerts', null],
+    ['http://198.18.0.20:2586/homelab-alerts', null],
     ['https://example.org/ntfy/alerts', null],
     ['https://ntfy.sh/', 'an ntfy URL names the topic, e.g. https://ntfy.sh/mytopic'],
     ['https://ntfy.sh', 'an ntfy URL names the topic, e.g. https://ntfy.sh/mytopic'],
