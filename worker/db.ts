@@ -27,6 +27,12 @@ export function batchable(db: Db, query: SQL): BatchItem<'sqlite'> {
   return { _prepare: () => internals.session.prepareQuery(internals.dialect.sqlToQuery(query), undefined, 'run', false) } as unknown as BatchItem<'sqlite'>;
 }
 
+/** Runs raw statements as one atomic batch (nothing when there are none). */
+export async function runStatements(db: Db, statements: readonly SQL[]): Promise<void> {
+  const [first, ...rest] = statements.map((s) => batchable(db, s));
+  if (first) await db.batch([first, ...rest]);
+}
+
 /** Whether a write failed on a UNIQUE index (of `target`, e.g. "hosts.ip", when given), on every driver: the text may sit in the error or its cause. */
 export function isUniqueViolation(e: unknown, target = ''): boolean {
   const text = String((e as { message?: unknown })?.message ?? e) + String((e as { cause?: unknown })?.cause ?? '');

@@ -6,7 +6,7 @@ import type { AppDeps } from './deps.js';
 import { catchUpAlerts } from './alerts/catch-up.js';
 import { probeOfflineAlerts } from './alerts/probe-alerts.js';
 import { retryStale } from './alerts/store.js';
-import { batchable } from './db.js';
+import { runStatements } from './db.js';
 import { follow } from './effects.js';
 import { schedulePortScans } from './services/port-scan-scheduler.js';
 import { silentBefore } from './probe-link/heartbeat.js';
@@ -42,8 +42,7 @@ export const offlineProbes: Duty = {
     // gone for three heartbeats, whether its socket closed or it fell silent: one "probe offline" each
     const alerts = await retryStale(async () => {
       const a = await probeOfflineAlerts(deps, deps.clock.now());
-      const [first, ...rest] = a.statements.map((q) => batchable(deps.db, q));
-      if (first) await deps.db.batch([first, ...rest]);
+      await runStatements(deps.db, a.statements);
       return a;
     });
     if (alerts.probeIds.length) {

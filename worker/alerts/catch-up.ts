@@ -1,5 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
-import { batchable } from '../db.js';
+import { runStatements } from '../db.js';
 import type { AppDeps } from '../deps.js';
 import { loadAlertSetup, muteCheck, outboxFor, policyOf, type AlertSetup } from './context.js';
 import { activeAt, type MaintenanceWindow } from './maintenance.js';
@@ -185,8 +185,6 @@ async function catchUpOnce(deps: AppDeps, limits: CatchUpLimits): Promise<number
   }
   const outbox = await outboxFor(deps, setup, drafts, now);
   // the subnets' rows were decided on (their incidents) even where they are not written
-  const statements = [...stateStatements(writes, revs, rows.map((r) => `subnet:${r.subnetId}`)), ...outbox.statements];
-  const [first, ...rest] = statements.map((s) => batchable(deps.db, s));
-  await deps.db.batch([first!, ...rest]);
+  await runStatements(deps.db, [...stateStatements(writes, revs, rows.map((r) => `subnet:${r.subnetId}`)), ...outbox.statements]);
   return outbox.deliveries;
 }

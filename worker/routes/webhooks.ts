@@ -17,29 +17,26 @@ const AlertCursorText = z
 // an empty list would select nothing: "all" is null
 const SubnetIds = z.array(z.number().int().positive()).min(1).max(1000).nullable();
 const Tags = z.array(TagSchema).min(1).max(100).nullable();
+/** Each field once; creating fills defaults, patching changes only what it names. */
+const endpointFields = {
+  name: z.string().trim().min(1).max(100),
+  url: z.string().max(2048).openapi({ example: 'https://hooks.example.net/ipam', description: 'http or https; no redirects are followed' }),
+  format: z.enum(WEBHOOK_FORMAT_NAMES).openapi({ description: 'generic (the signed JSON event), slack, discord, teams (Workflows), ntfy' }),
+  eventTypes: z.array(alertEventType).min(1).max(20),
+  subnetIds: SubnetIds.openapi({ description: 'only events of these subnets (at least one); null: all' }),
+  tags: Tags.openapi({ description: 'only events of hosts with one of these tags (at least one); null: all' }),
+  enabled: z.boolean(),
+};
 const EndpointInput = z
   .object({
-    name: z.string().trim().min(1).max(100),
-    url: z.string().max(2048).openapi({ example: 'https://hooks.example.net/ipam', description: 'http or https; no redirects are followed' }),
-    format: z.enum(WEBHOOK_FORMAT_NAMES).default('generic').openapi({ description: 'generic (the signed JSON event), slack, discord, teams (Workflows), ntfy' }),
-    eventTypes: z.array(alertEventType).min(1).max(20),
-    subnetIds: SubnetIds.default(null).openapi({ description: 'only events of these subnets (at least one); null: all' }),
-    tags: Tags.default(null).openapi({ description: 'only events of hosts with one of these tags (at least one); null: all' }),
-    enabled: z.boolean().default(true),
+    ...endpointFields,
+    format: endpointFields.format.default('generic'),
+    subnetIds: endpointFields.subnetIds.default(null),
+    tags: endpointFields.tags.default(null),
+    enabled: endpointFields.enabled.default(true),
   })
   .strict();
-const EndpointPatch = z
-  .object({
-    name: z.string().trim().min(1).max(100),
-    url: z.string().max(2048),
-    format: z.enum(WEBHOOK_FORMAT_NAMES),
-    eventTypes: z.array(alertEventType).min(1).max(20),
-    subnetIds: SubnetIds,
-    tags: Tags,
-    enabled: z.boolean(),
-  })
-  .partial()
-  .strict();
+const EndpointPatch = z.object(endpointFields).partial().strict();
 
 const EndpointSchema = z
   .object({

@@ -1,7 +1,7 @@
 import { inArray, sql, type SQL } from 'drizzle-orm';
 import type { AlertEvent } from '../../schema/alert-event.js';
 import { alertEvents, webhookEndpoints } from '../../schema/tables/index.js';
-import { batchable } from '../db.js';
+import { runStatements } from '../db.js';
 import type { AppDeps } from '../deps.js';
 import { formatOf } from './formats/index.js';
 import { DELIVERY_TIMEOUT_MS, planAfterAttempt, type AttemptPlan } from './retry.js';
@@ -156,8 +156,7 @@ export async function runDeliveries(
     if (!finished.length) return;
     const batch = finished;
     finished = [];
-    const [first, ...rest] = resultStatements(batch, deps.clock.now()).map((q) => batchable(deps.db, q));
-    await deps.db.batch([first!, ...rest]);
+    await runStatements(deps.db, resultStatements(batch, deps.clock.now()));
     report.attempts += batch.length;
     report.delivered += batch.filter((a) => a.plan.outcome === 'delivered').length;
     drained = false; // what waited behind these may be due now
