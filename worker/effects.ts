@@ -30,12 +30,3 @@ export async function follow(deps: AppDeps, effects: Effects): Promise<void> {
     }
   }
 }
-
-/** Effects of several changes as one. */
-export function allOf(...list: Effects[]): Effects {
-  return {
-    assignments: list.flatMap((e) => [...(e.assignments ?? [])]),
-    live: list.flatMap((e) => [...(e.live ?? [])]),
-    deliveries: list.reduce((n, e) => n + (e.deliveries ?? 0), 0),
-  };
-}

@@ -16,9 +16,10 @@ const ALERT_OF = { opened: 'port.opened', closed: 'port.closed', changed: 'servi
  * One event per host and kind of change in a scan. A host's first scan is its baseline: every port it has would
  * "open" at once, which is no news.
  */
-async function portAlerts(deps: AppDeps, setup: AlertSetup, probeId: number, writes: readonly HostWrite[]): Promise<AlertDraft[]> {
+async function portAlerts(deps: AppDeps, alerts: () => Promise<AlertSetup>, probeId: number, writes: readonly HostWrite[]): Promise<AlertDraft[]> {
   const told = writes.filter((w) => w.changes.length && w.target.portsScannedAt !== null);
   if (!told.length) return [];
+  const setup = await alerts();
   const mute = muteCheck(setup, await tagsOf(deps, setup, told.map((w) => w.target.id)));
   const drafts: AlertDraft[] = [];
   for (const w of told) {

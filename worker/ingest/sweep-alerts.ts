@@ -25,7 +25,7 @@ const same = (a: HostAlert | null, b: HostAlert) =>
  */
 export async function sweepAlerts(
   deps: AppDeps,
-  setup: AlertSetup,
+  setup: () => Promise<AlertSetup>,
   at: { subnetId: number; probeId: number; policy: AlertPolicy },
   before: ReadonlyArray<{ id: number; ip: string; status: HostStatus; lastChangeAt: number | null }>,
   plan: IngestPlan,
@@ -48,7 +48,9 @@ export async function sweepAlerts(
     hosts.push({ hostId: h.id, prev, steps });
     if (prev?.state === 'down' || changing.has(h.ip)) candidates.push(h.id);
   }
-  const mute = muteCheck(setup, await tagsOf(deps, setup, candidates));
+  // only hosts alerted down or changing status can flip: without them nothing is judged, so nothing is read
+  const judged = candidates.length ? await setup() : null;
+  const mute = judged ? muteCheck(judged, await tagsOf(deps, judged, candidates)) : () => null;
   // a degraded subnet's hosts beyond this part are observed by the sweep's later parts: recovery waits for them
   const pending =
     reach !== null && stored.subnet?.state === 'degraded'

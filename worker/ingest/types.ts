@@ -14,8 +14,8 @@ export interface IngestContext {
   owned: ReadonlyMap<number, Cidr>;
   /** Rows the batch may still make the server write (MAX_FRAME_SAMPLES in all); kinds take from it as they read. */
   budget: { left: number };
-  /** Who wants events and what mutes them, read once for the batch. */
-  alerts: AlertSetup;
+  /** Who wants events and what mutes them: read at most once a batch, and only by a kind with a change to judge. */
+  alerts: () => Promise<AlertSetup>;
   /** Each owned subnet's alert thresholds. */
   policies: ReadonlyMap<number, AlertPolicy>;
 }

@@ -6,7 +6,7 @@ import { MAX_FRAME_SAMPLES, type ResultItem, type ResultRejection } from '../../
 import { ingestLedger, probes, subnets } from '../../schema/tables/index.js';
 import { batchable, isUniqueViolation } from '../db.js';
 import type { AppDeps } from '../deps.js';
-import { loadAlertSetup, outboxFor, policyColumns, policyOf } from '../alerts/context.js';
+import { loadAlertSetup, outboxFor, policyColumns, policyOf, type AlertSetup } from '../alerts/context.js';
 import { retryStale } from '../alerts/store.js';
 import { resultIngests } from '../ingest/index.js';
 import type { PreparedResults, Rejection } from '../ingest/types.js';
@@ -70,7 +70,9 @@ async function ingestOnce(deps: AppDeps, probeId: number, batchId: string, resul
     .where(and(inArray(subnets.id, wanted), eq(subnets.probeId, probeId)));
   const owned = new Map<number, Cidr>(rows.map((s) => [s.id, parseCidr(s.cidr)]));
   const policies = new Map(rows.map((s) => [s.id, policyOf(s, deps.config)]));
-  const alerts = await loadAlertSetup(deps);
+  // most batches change nothing: the endpoints and windows are read only for one that does
+  let setup: Promise<AlertSetup> | null = null;
+  const alerts = () => (setup ??= loadAlertSetup(deps));
   const rejectedSubnets = wanted.filter((id) => !owned.has(id));
 
   const now = deps.clock.now();
@@ -85,7 +87,8 @@ async function ingestOnce(deps: AppDeps, probeId: number, batchId: string, resul
   if (samples > MAX_FRAME_SAMPLES) return tooMany(String(samples));
 
   // the events and their deliveries are written with the change that raised them: a crash loses neither
-  const outbox = await outboxFor(deps, alerts, prepared.flatMap((p) => p.drafts), now);
+  const drafts = prepared.flatMap((p) => p.drafts);
+  const outbox = drafts.length ? await outboxFor(deps, await alerts(), drafts, now) : { statements: [], deliveries: 0 };
   const batch: BatchItem<'sqlite'>[] = [
     db.insert(ingestLedger).values({ probeId, batchId, samples, appliedAt: new Date(now) }),
     ...[...prepared.flatMap((p) => p.statements), ...outbox.statements].map((s) => batchable(db, s)),
