@@ -171,8 +171,11 @@ describe.each(CONTROL_PLANE_HOSTS)('real network, real probe, %s host', (host) =
       await new Promise((r) => probeProc.once('exit', r));
       const batches = Number(readFileSync(join(dir, 'probe', 'seq'), 'utf8'));
       db = createClient({ url: `file:${cp.dbFile()}` });
-      expect(spooled()).toBe(0);
-      expect(await count('SELECT count(*) FROM ingest_ledger')).toBe(batches);
+      // a sweep finished between the drain and the SIGTERM may still sit in the spool, unacked (kept on disk, not
+      // lost): every batch the probe numbered is either applied once or spooled
+      const left = spooled();
+      expect(left).toBeLessThanOrEqual(1);
+      expect(await count('SELECT count(*) FROM ingest_ledger')).toBe(batches - left);
       const sweepsOfV4 = probeLog.split('\n').filter((l) => l.includes('"sweep done"') && l.includes('"198.18.0.0/24"')).length;
       const alwaysUp = (await hostRows(v4Id)).find((r: any) => r.ip === '198.18.0.10').id;
       expect(await count('SELECT count(*) FROM host_samples WHERE host_id = ?', [alwaysUp])).toBe(sweepsOfV4);
