@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { PROTOCOL_VERSION, serverMessage, type AssignedSubnet, type JobMessage, type ProbeJobState, type ReceivedServerMessage } from '../schema/protocol.js';
+import { PROTOCOL_VERSION, serverMessage, type AssignedSubnet, type JobMessage, type ProbeJobState, type ReceivedServerMessage, type ResultItem } from '../schema/protocol.js';
 import type { Logger } from '../schema/log.js';
 import { jobRunners, type RunnerOptions } from './jobs/index.js';
 import { JobRefused, type JobRunner, type ProbeLimits } from './jobs/types.js';
@@ -46,6 +46,8 @@ export class ProbeAgent {
   private readonly runners: Map<string, JobRunner>;
   private readonly scheduled = new Map<number, Scheduled>();
   private readonly running = new Map<string, Run>();
+  /** Follow-up work of finished jobs (JobContext.later) still under way; `stop` waits for it. */
+  private readonly following = new Set<Promise<void>>();
   private readonly assigned = new Map<number, AssignedSubnet>();
   private readonly limits: ProbeLimits = { pingTimeoutMs: 1000, maxSweepAddresses: 65_536, rawSockets: hasRawSockets() };
   private readonly stopping = new AbortController();
@@ -83,6 +85,7 @@ export class ProbeAgent {
     this.link.stop();
     for (const s of this.scheduled.values()) if (s.timer) clearTimeout(s.timer);
     await Promise.allSettled([...this.running.values()].map((r) => r.finished));
+    await Promise.allSettled([...this.following]);
   }
 
   /** Batches waiting for the server's acknowledgement. */
@@ -200,11 +203,20 @@ export class ProbeAgent {
       if (!run.jobIds.size || !gate(done, total, Date.now())) return;
       for (const id of run.jobIds) this.jobStatus(id, subnetId, job.kind, 'progress', { done, total });
     };
+    const laters: (() => Promise<ResultItem[]>)[] = [];
     try {
-      const items = await runner.run(job, { now: Date.now, log, limits: { ...this.limits }, assigned: this.assigned, progress, signal: this.stopping.signal });
-      // each item is its own numbered batch: on disk first, then sent (re-sent after a reconnect until acknowledged)
-      for (const item of items) this.link.send({ type: 'results', ...this.spool.add([item]) });
+      const items = await runner.run(job, {
+        now: Date.now,
+        log,
+        limits: { ...this.limits },
+        assigned: this.assigned,
+        progress,
+        signal: this.stopping.signal,
+        later: (work) => void laters.push(work),
+      });
+      this.spoolAndSend(items);
       for (const id of run.jobIds) this.jobStatus(id, subnetId, job.kind, 'done');
+      for (const work of laters) this.follow(job.kind, work);
     } catch (e) {
       const error = (e as Error).message;
       const code = (e as { code?: string }).code ?? `${job.kind}_error`;
@@ -214,6 +226,19 @@ export class ProbeAgent {
       if (frame) this.link.send(frame);
       for (const id of run.jobIds) this.jobStatus(id, subnetId, job.kind, 'failed', { error });
     }
+  }
+
+  /** Each item is its own numbered batch: on disk first, then sent (re-sent after a reconnect until acknowledged). */
+  private spoolAndSend(items: ResultItem[]) {
+    for (const item of items) this.link.send({ type: 'results', ...this.spool.add([item]) });
+  }
+
+  private follow(kind: string, work: () => Promise<ResultItem[]>) {
+    const done: Promise<void> = work()
+      .then((items) => this.spoolAndSend(items))
+      .catch((e: Error) => this.opts.log.warn('follow-up work failed', { kind, error: e.message }))
+      .finally(() => this.following.delete(done));
+    this.following.add(done);
   }
 
   private loadAssignment(): Assignment | null {

@@ -4,7 +4,10 @@
  */
 import { z } from 'zod';
 import { portScanItem, portScanJob } from './kinds/port-scan.js';
+import { namesItem } from './kinds/names.js';
 import { sweepItem, sweepJob, sweepResult } from './kinds/sweep.js';
+import { tracerouteItem, tracerouteJob } from './kinds/traceroute.js';
+import { macText } from './mac.js';
 
 export const PROTOCOL_VERSION = 1;
 /** The path a probe connects to, on every host. Auth: `Authorization: Bearer <probe token>`. */
@@ -31,6 +34,8 @@ export const MAX_FRAME_LENGTH = 256 * 1024;
 
 export { sweepResult, type SweepResult, type SweepItem, type SweepJob } from './kinds/sweep.js';
 export { type PortScanItem, type PortScanJob, type OpenPort, type ScannedHost } from './kinds/port-scan.js';
+export { type NamesItem, type NameLookup } from './kinds/names.js';
+export { type TracerouteItem, type TracerouteJob, type TraceHop } from './kinds/traceroute.js';
 
 export const assignedSubnet = z.object({
   id: z.number().int().positive(),
@@ -38,6 +43,8 @@ export const assignedSubnet = z.object({
   intervalSeconds: z.number().int().min(5),
   /** Addresses the IPAM already knows; the probe pings these where it cannot sweep (IPv6). */
   knownHosts: z.array(z.string().min(2).max(64)),
+  /** Look up PTR names of this subnet's alive hosts after each sweep (absent: yes, as before 0.4). */
+  ptr: z.boolean().optional(),
 });
 export type AssignedSubnet = z.infer<typeof assignedSubnet>;
 
@@ -46,12 +53,12 @@ export type AssignedSubnet = z.infer<typeof assignedSubnet>;
  * is a schema module in `schema/kinds/`, its entry in both lists, a runner in `probe/jobs/` and an ingest module
  * in `worker/ingest/` (docs/ARCHITECTURE.md, "Kinds of work").
  */
-export const jobMessage = z.discriminatedUnion('kind', [sweepJob, portScanJob]);
+export const jobMessage = z.discriminatedUnion('kind', [sweepJob, portScanJob, tracerouteJob]);
 export type JobMessage = z.infer<typeof jobMessage>;
 export type JobKind = JobMessage['kind'];
 export const JOB_KINDS = jobMessage.options.map((o) => o.shape.kind.value) as JobKind[];
 
-export const resultItem = z.discriminatedUnion('kind', [sweepItem, portScanItem]);
+export const resultItem = z.discriminatedUnion('kind', [sweepItem, portScanItem, namesItem, tracerouteItem]);
 export type ResultItem = z.infer<typeof resultItem>;
 export type ResultKind = ResultItem['kind'];
 
@@ -78,6 +85,22 @@ const resultsFrame = z
     }
   });
 
+/** Where the probe sits: its default gateways and its interfaces, as it reports them in `hello`. */
+export const probeNetwork = z.object({
+  gateways: z.array(z.object({ family: z.union([z.literal(4), z.literal(6)]), address: z.string().min(2).max(64), interface: z.string().max(32).nullable() })).max(8),
+  interfaces: z
+    .array(
+      z.object({
+        name: z.string().min(1).max(32),
+        mac: macText.nullable(),
+        /** Addresses with their prefix length ("198.18.0.2/24"). */
+        addresses: z.array(z.string().min(2).max(70)).max(32),
+      }),
+    )
+    .max(64),
+});
+export type ProbeNetwork = z.infer<typeof probeNetwork>;
+
 /** Job states a probe reports. `unsupported`: the probe does not know the job's kind (it announces the ones it does in `hello`). */
 export const probeJobState = z.enum(['started', 'progress', 'done', 'failed', 'unsupported']);
 
@@ -91,6 +114,8 @@ export const probeMessage = z.discriminatedUnion('type', [
     kinds: z.array(z.string().max(32)).max(32).optional(),
     /** Whether the probe may open raw sockets (a SYN scan, `-sS`, needs them). */
     rawSockets: z.boolean().optional(),
+    /** Default gateways and interfaces (probes before 0.4 leave it out). */
+    network: probeNetwork.optional(),
   }),
   resultsFrame,
   z.object({

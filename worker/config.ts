@@ -63,6 +63,15 @@ export const appConfigSchema = z.object({
   webhookConcurrency: z.coerce.number().int().min(1).max(256).default(32),
   /** The delivery log and past events are kept this long. */
   webhookRetentionDays: z.coerce.number().min(1).max(400).default(30),
+  /** Probes look up PTR names of alive hosts (each subnet may turn it off or on for itself). */
+  ptrLookupEnabled: z
+    .enum(['0', '1', 'true', 'false'])
+    .default('1')
+    .transform((v) => v === '1' || v === 'true'),
+  /** A host that was alive and has been silent longer than this is "previously used": shown apart, its address offered as free again. */
+  previouslyUsedDays: z.coerce.number().min(0.01).max(3650).default(7),
+  /** Traceroutes a probe runs at once; another "trace" for a busy probe is a 429. */
+  traceJobsPerProbe: z.coerce.number().int().min(1).max(16).default(2),
 });
 export type AppConfig = z.infer<typeof appConfigSchema>;
 
@@ -97,6 +106,9 @@ export function appConfig(env: Record<string, string | undefined>, overrides: Pa
     webhookAllowPrivate: env.WEBHOOK_ALLOW_PRIVATE || undefined,
     webhookConcurrency: env.WEBHOOK_CONCURRENCY,
     webhookRetentionDays: env.WEBHOOK_RETENTION_DAYS,
+    ptrLookupEnabled: env.PTR_LOOKUP_ENABLED || undefined,
+    previouslyUsedDays: env.PREVIOUSLY_USED_DAYS,
+    traceJobsPerProbe: env.TRACE_JOBS_PER_PROBE,
   });
   return { ...parsed, ...overrides };
 }

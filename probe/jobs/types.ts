@@ -20,6 +20,11 @@ export interface JobContext {
   progress: (done: number, total: number) => void;
   /** Aborted when the probe stops or the job times out; the runner kills what it spawned. */
   signal: AbortSignal;
+  /**
+   * Work that follows the job's results without holding them back (PTR lookups after a sweep): the agent starts it
+   * once the job's own items are spooled and spools what it returns, each item its own batch. Its failure is logged.
+   */
+  later: (work: () => Promise<ResultItem[]>) => void;
 }
 
 /**

@@ -1,5 +1,6 @@
 /** The `sweep` kind: which addresses of a subnet answer ICMP (or, for IPv6, which known hosts do). */
 import { z } from 'zod';
+import { macText } from '../mac.js';
 import { ipText, jobId, subnetId } from './common.js';
 
 /** A "sweep now" job: sweep this subnet now, outside the probe's own schedule. */
@@ -13,7 +14,16 @@ export const sweepFields = {
   durationMs: z.number().nonnegative(),
   /** true: every usable address was probed, so an address missing from `up` did not answer. */
   complete: z.boolean(),
-  up: z.array(z.object({ ip: ipText, latencyMs: z.number().nonnegative().nullable() })),
+  up: z.array(
+    z.object({
+      ip: ipText,
+      latencyMs: z.number().nonnegative().nullable(),
+      /** The answering host's MAC, where the probe shares its segment (from nmap's ARP/ND answer or the neighbour table); absent: not known. */
+      mac: macText.optional(),
+      /** The MAC's vendor from the probe's IEEE OUI database; null: no assignment matches, or the MAC is locally administered. */
+      vendor: z.string().max(128).nullable().optional(),
+    }),
+  ),
   /** Addresses probed without an answer (only needed when `complete` is false). */
   down: z.array(ipText),
   jobId: jobId.optional(),

@@ -29,6 +29,8 @@ export const subnets = sqliteTable(
     alertSendResolved: integer('alert_send_resolved', { mode: 'boolean' }),
     alertDegradedShare: real('alert_degraded_share'),
     alertDegradedMinHosts: integer('alert_degraded_min_hosts'),
+    /** PTR lookups of this subnet's alive hosts by its probe (null: PTR_LOOKUP_ENABLED). */
+    ptrLookupEnabled: integer('ptr_lookup_enabled', { mode: 'boolean' }),
     createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
     updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
   },
@@ -50,7 +52,18 @@ export const hosts = sqliteTable(
     ip: text('ip').notNull(),
     ipKey: text('ip_key').notNull(),
     hostname: text('hostname'),
-    hostnameSource: text('hostname_source', { enum: ['manual', 'import', 'probe'] }),
+    /** Where `hostname` came from: typed in (never overwritten by a lookup), an import, or the probe's PTR lookup ('probe': before 0.4). */
+    hostnameSource: text('hostname_source', { enum: ['manual', 'import', 'probe', 'ptr'] }),
+    /** The PTR name the probe last found (kept beside a manual hostname that differs); null: none found. */
+    ptrName: text('ptr_name'),
+    /** When the probe last looked the PTR name up (null: never). */
+    ptrCheckedAt: integer('ptr_checked_at', { mode: 'timestamp_ms' }),
+    /** Where `ptrName` resolves forward, and whether that includes this address (false: stale DNS). */
+    ptrForward: text('ptr_forward', { mode: 'json' }).$type<{ addresses: string[]; matches: boolean }>(),
+    /** The MAC the probe last saw answering at this address (lowercase, colons), its vendor, and whether it is locally administered (randomised). */
+    mac: text('mac'),
+    vendor: text('vendor'),
+    macRandom: integer('mac_random', { mode: 'boolean' }).notNull().default(false),
     description: text('description').notNull().default(''),
     tags: text('tags', { mode: 'json' }).$type<string[]>().notNull().default(sql`'[]'`),
     notes: text('notes').notNull().default(''),
@@ -76,9 +89,46 @@ export const hosts = sqliteTable(
     createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
     updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
   },
-  (t) => [uniqueIndex('hosts_ip_uq').on(t.ip), index('hosts_subnet_key_idx').on(t.subnetId, t.ipKey)],
+  (t) => [uniqueIndex('hosts_ip_uq').on(t.ip), index('hosts_subnet_key_idx').on(t.subnetId, t.ipKey), index('hosts_mac_idx').on(t.mac)],
 );
+
+/**
+ * Every device an address has had (the IP Manager model): one row per (host, MAC), with the vendor and the
+ * hostname seen with it and when it was first and last seen. The current device's `lastSeenAt` is brought up to
+ * date when the MAC changes; until then the host's own `lastSeenAt` is the newer one.
+ */
+export const hostDevices = sqliteTable(
+  'host_devices',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    hostId: integer('host_id')
+      .notNull()
+      .references(() => hosts.id, { onDelete: 'cascade' }),
+    mac: text('mac').notNull(),
+    vendor: text('vendor'),
+    macRandom: integer('mac_random', { mode: 'boolean' }).notNull().default(false),
+    hostname: text('hostname'),
+    firstSeenAt: integer('first_seen_at', { mode: 'timestamp_ms' }).notNull(),
+    lastSeenAt: integer('last_seen_at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (t) => [uniqueIndex('host_devices_host_mac_uq').on(t.hostId, t.mac), index('host_devices_mac_idx').on(t.mac), index('host_devices_first_seen_idx').on(t.firstSeenAt)],
+);
+
+/** The last traceroute to each host: which probe ran it, when, and the hops (schema/kinds/traceroute.ts). */
+export const hostTraces = sqliteTable('host_traces', {
+  hostId: integer('host_id')
+    .primaryKey()
+    .references(() => hosts.id, { onDelete: 'cascade' }),
+  probeId: integer('probe_id'),
+  jobId: text('job_id').notNull(),
+  at: integer('at', { mode: 'timestamp_ms' }).notNull(),
+  durationMs: integer('duration_ms').notNull(),
+  reached: integer('reached', { mode: 'boolean' }).notNull(),
+  hops: text('hops', { mode: 'json' }).$type<{ hop: number; address: string | null; name: string | null; rttMs: number[]; loss: number }[]>().notNull(),
+});
 
 export type SubnetRow = typeof subnets.$inferSelect;
 export type HostRow = typeof hosts.$inferSelect;
 export type HostStatus = HostRow['status'];
+export type HostDeviceRow = typeof hostDevices.$inferSelect;
+export type HostTraceRow = typeof hostTraces.$inferSelect;

@@ -14,6 +14,8 @@ export const probes = sqliteTable(
     /** Job kinds the probe announced in its last hello; null: a probe before 0.3 (sweeps only). */
     kinds: text('kinds', { mode: 'json' }).$type<string[]>(),
     rawSockets: integer('raw_sockets', { mode: 'boolean' }),
+    /** Default gateways and interfaces from the probe's last hello (schema/protocol.ts ProbeNetwork); null: not reported. */
+    network: text('network', { mode: 'json' }).$type<{ gateways: { family: 4 | 6; address: string; interface: string | null }[]; interfaces: { name: string; mac: string | null; addresses: string[] }[] }>(),
     lastSeenAt: integer('last_seen_at', { mode: 'timestamp_ms' }),
     createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
   },

@@ -74,7 +74,7 @@ export const HostSchema = z
     status: HostStatusSchema,
     latencyMs: z.number().nullable(),
     hostname: z.string().nullable(),
-    hostnameSource: z.enum(['manual', 'import', 'probe']).nullable(),
+    hostnameSource: z.enum(['manual', 'import', 'probe', 'ptr']).nullable().openapi({ description: "where the hostname came from: typed in (never overwritten), an import, or the probe's PTR lookup" }),
     description: z.string(),
     tags: z.array(z.string()),
     notes: z.string(),
@@ -86,6 +86,16 @@ export const HostSchema = z
     lastCheckedAt: z.string().nullable(),
     lastChangeAt: z.string().nullable(),
     timesSeen: z.number().int(),
+    ptrName: z.string().nullable().openapi({ description: 'the PTR name the probe last found (beside a manual hostname that differs); null: none' }),
+    ptrCheckedAt: z.string().nullable(),
+    ptrForward: z
+      .object({ addresses: z.array(z.string()), matches: z.boolean() })
+      .nullable()
+      .openapi({ description: 'where the PTR name resolves forward; matches false: it does not lead back to this address (stale DNS)' }),
+    mac: z.string().nullable().openapi({ description: 'the MAC last seen answering at this address (00:0c:29:ab:cd:ef)' }),
+    vendor: z.string().nullable().openapi({ description: "the MAC's vendor from the IEEE registry; null for a locally administered MAC" }),
+    macRandom: z.boolean().openapi({ description: 'the MAC is locally administered (randomised): no vendor is guessed' }),
+    previouslyUsed: z.boolean().openapi({ description: 'was alive, silent longer than PREVIOUSLY_USED_DAYS: kept for history, the address offered as free again' }),
     ports: z.array(z.object({ port: z.number().int(), protocol: z.enum(['tcp', 'udp']), service: z.string().nullable() })).optional().openapi({ description: 'open ports (in host lists)' }),
   })
   .openapi('Host');

@@ -2,7 +2,7 @@ import { asc, sql } from 'drizzle-orm';
 import { hosts, type HostRow } from '../../schema/tables/index.js';
 import type { AppDeps } from '../deps.js';
 import { hostFilterSql, type HostFilter } from './host-query.js';
-import { hostView } from './hosts.js';
+import { hostView, previouslyUsedBefore } from './hosts.js';
 import { portChipsOf } from './ports.js';
 
 /** A page of matching hosts, by family then address, and how many match in all (one round trip). */
@@ -14,7 +14,8 @@ export async function searchHosts(deps: AppDeps, f: HostFilter & { limit: number
     deps.db.select().from(hosts).where(where).orderBy(sql`length(${hosts.ipKey})`, asc(hosts.ipKey)).limit(f.limit).offset(f.offset),
   ])) as [{ n: number }[], HostRow[]];
   const chips = await portChipsOf(deps, rows.map((r) => r.id));
-  return { total: Number(counted[0]?.n ?? 0), hosts: rows.map((r) => ({ ...hostView(r), ports: chips.get(r.id) ?? [] })) };
+  const usedBefore = previouslyUsedBefore(deps);
+  return { total: Number(counted[0]?.n ?? 0), hosts: rows.map((r) => ({ ...hostView(r, usedBefore), ports: chips.get(r.id) ?? [] })) };
 }
 
 /** Every tag in use and how many hosts carry it, sorted by tag. */

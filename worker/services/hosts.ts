@@ -12,7 +12,13 @@ import { yieldToEventLoop } from '../yield.js';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
-export function hostView(h: HostRow) {
+/** Hosts last seen before this instant (and not up now) are "previously used". */
+export const previouslyUsedBefore = (deps: Pick<AppDeps, 'clock' | 'config'>) => deps.clock.now() - deps.config.previouslyUsedDays * 86_400_000;
+
+/** Whether a host that was alive has been silent past the threshold (`before`: from previouslyUsedBefore). */
+export const isPreviouslyUsed = (h: Pick<HostRow, 'status' | 'lastSeenAt'>, before: number) => h.status !== 'up' && h.lastSeenAt !== null && h.lastSeenAt.getTime() < before;
+
+export function hostView(h: HostRow, usedBefore: number) {
   return {
     kind: 'host' as const,
     id: h.id,
@@ -33,6 +39,13 @@ export function hostView(h: HostRow) {
     lastCheckedAt: iso(h.lastCheckedAt),
     lastChangeAt: iso(h.lastChangeAt),
     timesSeen: h.timesSeen,
+    ptrName: h.ptrName,
+    ptrCheckedAt: iso(h.ptrCheckedAt),
+    ptrForward: h.ptrForward,
+    mac: h.mac,
+    vendor: h.vendor,
+    macRandom: h.macRandom,
+    previouslyUsed: isPreviouslyUsed(h, usedBefore),
   };
 }
 export type HostView = ReturnType<typeof hostView>;
@@ -48,12 +61,13 @@ export async function subnetRows(deps: AppDeps, subnetId: number) {
   const subnet = await getSubnet(deps, subnetId);
   const c = parseCidr(subnet.cidr);
   const used = await deps.db.select().from(hosts).where(eq(hosts.subnetId, subnetId)).orderBy(asc(hosts.ipKey));
+  const usedBefore = previouslyUsedBefore(deps);
   const rows = collapseUnused(
     usableRange(c),
     used.map((h) => ({ value: BigInt(`0x${h.ipKey}`), item: h })),
   ).map((r) =>
     r.kind === 'used'
-      ? hostView(r.item)
+      ? hostView(r.item, usedBefore)
       : { kind: 'unused' as const, first: formatIp(r.first, c.family), last: formatIp(r.last, c.family), count: r.count.toString() },
   );
   return { subnet, rows };
