@@ -1,8 +1,11 @@
 /** Parsers for the text our sweep tools print. Pure: tested with captured output. */
+import { isHostMac, normaliseMac } from '../../schema/mac.js';
 
 export interface Answer {
   ip: string;
   latencyMs: number | null;
+  /** Normalised, where the answer came over a shared segment (nmap's ARP/ND reply). */
+  mac?: string;
 }
 
 /**
@@ -17,7 +20,8 @@ export function parseNmapHosts(xml: string): Answer[] {
     const addr = /<address addr="([^"]+)" addrtype="ipv[46]"/.exec(block)?.[1];
     if (!addr) continue;
     const srtt = /<times srtt="(-?\d+)"/.exec(block)?.[1];
-    out.push({ ip: addr, latencyMs: srtt && Number(srtt) >= 0 ? Number(srtt) / 1000 : null });
+    const mac = hostMac(/<address addr="([^"]+)" addrtype="mac"/.exec(block)?.[1]);
+    out.push({ ip: addr, latencyMs: srtt && Number(srtt) >= 0 ? Number(srtt) / 1000 : null, ...(mac ? { mac } : {}) });
   }
   return out;
 }
@@ -37,6 +41,41 @@ export function parseNeighbours(text: string): string[] {
   for (const line of text.split('\n')) {
     const m = /^([0-9a-fA-F:.]+)\s.*\b(REACHABLE|STALE|DELAY|PROBE|PERMANENT|NOARP)\b/.exec(line.trim());
     if (m && /lladdr/.test(line)) out.push(m[1]!);
+  }
+  return out;
+}
+
+/** A MAC worth recording (unicast, not all zeroes), normalised; null otherwise. */
+export function hostMac(text: string | undefined | null): string | null {
+  const mac = text ? normaliseMac(text) : null;
+  return mac && isHostMac(mac) ? mac : null;
+}
+
+/** Neighbour states whose link-layer address is current enough to name a host (not FAILED, INCOMPLETE or NOARP). */
+const LIVE_NEIGHBOUR = new Set(['REACHABLE', 'STALE', 'DELAY', 'PROBE', 'PERMANENT']);
+
+export interface Neighbour {
+  ip: string;
+  mac: string;
+  dev: string | null;
+}
+
+/** Entries of `ip -j neigh show` (either family) with a live state and a host MAC. Anything malformed is skipped. */
+export function parseNeighbourJson(json: string): Neighbour[] {
+  let rows: unknown;
+  try {
+    rows = JSON.parse(json);
+  } catch {
+    return [];
+  }
+  if (!Array.isArray(rows)) return [];
+  const out: Neighbour[] = [];
+  for (const row of rows as Record<string, unknown>[]) {
+    if (!row || typeof row.dst !== 'string' || typeof row.lladdr !== 'string') continue;
+    const states = Array.isArray(row.state) ? row.state : [];
+    if (!states.some((s) => LIVE_NEIGHBOUR.has(String(s)))) continue;
+    const mac = hostMac(row.lladdr);
+    if (mac) out.push({ ip: row.dst, mac, dev: typeof row.dev === 'string' ? row.dev : null });
   }
   return out;
 }
