@@ -2,20 +2,27 @@
 import { useState } from 'preact/hooks';
 import { html } from '../lib/html.js';
 
-/** Copies `text` (`what` completes the button's name for screen readers); says "Copied" for a moment (or, without clipboard access, "Select and copy it by hand"). */
-export function CopyButton({ text, what = '' }) {
-  const [state, setState] = useState(/** @type {'' | 'done' | 'failed'} */ (''));
+/**
+ * Copies `text` (`what` completes the button's name for screen readers); says "Copied" for a moment. Without
+ * clipboard access (plain http, a refused permission) it selects the element with id `select`, when given, so
+ * Ctrl+C copies it; otherwise it asks to select and copy by hand.
+ */
+export function CopyButton({ text, what = '', select = '' }) {
+  const [state, setState] = useState(/** @type {'' | 'done' | 'selected' | 'failed'} */ (''));
   const copy = async () => {
     try {
       await navigator.clipboard.writeText(text);
       setState('done');
     } catch {
-      setState('failed');
+      const el = select ? document.getElementById(select) : null;
+      if (el) getSelection()?.selectAllChildren(el);
+      setState(el ? 'selected' : 'failed');
     }
     setTimeout(() => setState(''), 2500);
   };
-  return html`<button type="button" onClick=${copy}>Copy${what && html`<span class="sr-only"> ${what}</span>`}</button>
-    <span role="status" class="muted copy-state">${state === 'done' ? 'Copied' : state === 'failed' ? 'Select and copy it by hand' : ''}</span>`;
+  const said = { done: 'Copied', selected: 'Selected: press Ctrl+C to copy', failed: 'Select and copy it by hand', '': '' }[state];
+  return html`<button type="button" class="copy" onClick=${copy}>Copy${what && html`<span class="sr-only"> ${what}</span>`}</button>
+    <span role="status" class="muted copy-state">${said}</span>`;
 }
 
 /** A labelled block of text to paste elsewhere (commands), with its copy button. */

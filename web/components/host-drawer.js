@@ -7,8 +7,11 @@ import { duringOccurrence } from '../lib/maintenance.js';
 import { useCan } from '../lib/session.js';
 import { useData } from '../lib/use-data.js';
 import { HostAlerts } from './host-alerts.js';
+import { HostDevices } from './host-devices.js';
 import { HostEditor } from './host-editor.js';
+import { HostIdentity } from './host-identity.js';
 import { HostPorts } from './host-ports.js';
+import { HostTrace } from './host-trace.js';
 import { Sparkline } from './sparkline.js';
 import { StatusPill } from './status.js';
 
@@ -57,10 +60,14 @@ function HostDetails({ host }) {
   </dl>`;
 }
 
-/** The host drawer: uptime, latency sparkline, state changes, open ports and in-place editing. The URL carries ?host=<id>. */
+/**
+ * The host drawer: who it is (name and source, MAC and vendor), uptime, latency sparkline, open ports, the path to
+ * it, the devices that used the address, state changes and in-place editing. The URL carries ?host=<id>.
+ */
 export function HostDrawer({ hostId, onClose, onChanged = () => {} }) {
   const { data, error, reload } = useData(() => loadHost(hostId), [hostId], {
-    events: ['hosts'],
+    // a new MAC (the macs event) changes the host's MAC, vendor and maybe name
+    events: ['hosts', 'macs'],
     accept: (e) => !data || e.subnetIds.includes(data.host.subnetId),
   });
   const heading = useRef(/** @type {HTMLHeadingElement | null} */ (null));
@@ -90,7 +97,9 @@ export function HostDrawer({ hostId, onClose, onChanged = () => {} }) {
     ${data &&
     html`<div class="drawer-body">
       <p class="drawer-ip"><${CopyIp} ip=${data.host.ip} /> <${StatusPill} status=${data.host.status} changedAt=${data.host.lastChangeAt} />
-        ${data.host.reserved && html`<span class="badge">reserved</span>`}</p>
+        ${data.host.reserved && html`<span class="badge">reserved</span>`}
+        ${data.host.previouslyUsed && html`<span class="badge previously-used" title=${`silent since ${new Date(data.host.lastSeenAt).toLocaleString()}; its address is offered as free again`}>previously used</span>`}</p>
+      <${HostIdentity} host=${data.host} />
       <dl class="facts">
         <div><dt>Uptime 24 h</dt><dd>${percent(data.day.uptimePercent)}</dd></div>
         <div><dt>Uptime 7 d</dt><dd>${percent(data.week.uptimePercent)}</dd></div>
@@ -102,6 +111,8 @@ export function HostDrawer({ hostId, onClose, onChanged = () => {} }) {
       <h3>Latency, last 2 h</h3>
       <${Sparkline} samples=${data.day.recent} label="Latency over the last 2 hours" />
       <${HostPorts} host=${data.host} />
+      <${HostTrace} host=${data.host} />
+      <${HostDevices} host=${data.host} />
       <h3>Details</h3>
       ${edit ? html`<${HostEditor} host=${data.host} onSaved=${saved} />` : html`<${HostDetails} host=${data.host} />`}
       <h3>State changes</h3>

@@ -7,15 +7,32 @@ import { chipsOf } from './ports.js';
  * The subnet view's rows, from the compact /table answer { now, range, hosts, ports }: hosts in address order and,
  * between them, one row per run of unused addresses. Pure: plain values in, plain values out.
  *
- * Host tuple: [id, ip, status, latencyMs, hostname, seen s ago, changed s ago, flags]; `ports`: host id →
- * [[port, protocol, service], …] for the hosts with open ports.
+ * Host tuple: [id, ip, status, latencyMs, hostname, seen s ago, changed s ago, flags, mac, vendor] (servers before
+ * the MAC columns send the first eight); `ports`: host id → [[port, protocol, service], …] for the hosts with open ports.
  */
 export const RESERVED = 1;
+export const PREVIOUSLY_USED = 2;
+export const MAC_RANDOM = 4;
+export const PTR_MISMATCH = 8;
 
 export function hostOf(row, now) {
-  const [id, ip, status, latencyMs, hostname, seenAgo, changedAgo, flags] = row;
+  const [id, ip, status, latencyMs, hostname, seenAgo, changedAgo, flags, mac = null, vendor = null] = row;
   const at = (ago) => (ago == null ? null : now - ago);
-  return { id, ip, status, latencyMs, hostname, lastSeenAt: at(seenAgo), lastChangeAt: at(changedAgo), reserved: (flags & RESERVED) !== 0 };
+  return {
+    id,
+    ip,
+    status,
+    latencyMs,
+    hostname,
+    lastSeenAt: at(seenAgo),
+    lastChangeAt: at(changedAgo),
+    reserved: (flags & RESERVED) !== 0,
+    previouslyUsed: (flags & PREVIOUSLY_USED) !== 0,
+    macRandom: (flags & MAC_RANDOM) !== 0,
+    ptrMismatch: (flags & PTR_MISMATCH) !== 0,
+    mac,
+    vendor,
+  };
 }
 
 /**
@@ -96,6 +113,17 @@ export function runAddresses(row, limit) {
 }
 
 /**
+ * A MAC prefix in any common notation ("00:0c:29", "00-0c-29-ab", "000c.29ab", lowercase) against the stored
+ * "00:0c:29:ab:cd:ef". Without a ':' or '-' it takes 6 hex digits, so "10" or "198.18" keep to addresses.
+ */
+export function macMatches(mac, needle) {
+  if (!mac) return false;
+  const hex = needle.replace(/[:\-.\s]/g, '');
+  const marked = /[:-]/.test(needle);
+  return (marked ? hex.length >= 2 : hex.length >= 6) && /^[0-9a-f]+$/.test(hex) && mac.replace(/:/g, '').startsWith(hex);
+}
+
+/**
  * A filter keeps hosts only; with no filter, runs stay and an expanded run lists its first `shown` free
  * addresses (expanded: the run's first address as a value of its family's arithmetic, `row.lo` → shown), with a
  * "more" row when the run has more.
@@ -107,9 +135,9 @@ export function displayItems(rows, { status = '', text = '' } = {}, expanded = n
   const items = [];
   for (const row of rows) {
     if (row.kind === 'host') {
-      const [, ip, hostStatus, , hostname] = row.tuple;
+      const [, ip, hostStatus, , hostname, , , , mac, vendor] = row.tuple;
       if (status && hostStatus !== status) continue;
-      if (needle && !ip.toLowerCase().startsWith(needle) && !(hostname ?? '').toLowerCase().includes(needle)) continue;
+      if (needle && !ip.toLowerCase().startsWith(needle) && !(hostname ?? '').toLowerCase().includes(needle) && !macMatches(mac, needle) && !(vendor ?? '').toLowerCase().includes(needle)) continue;
       items.push(row);
     } else if (!filtering) {
       const shown = expanded.size > 0 ? expanded.get(row.lo) : undefined;

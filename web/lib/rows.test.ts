@@ -1,18 +1,44 @@
 import { describe, expect, it } from 'vitest';
 // the browser UI is plain ES modules (no bundler, no types); these tables test its pure helpers
 import { IPV4 } from './ip.js';
-import { collapse, displayItems, hostOf, runAddresses, runLabel } from './rows.js';
+import { collapse, displayItems, hostOf, macMatches, runAddresses, runLabel } from './rows.js';
 
 const NOW = 1_800_000_000;
 const A = [1, '198.18.0.1', 'up', 0.42, 'gw', 10, 100, 0];
-const B = [2, '198.18.0.10', 'down', null, null, 80, 5, 1];
+const B = [2, '198.18.0.10', 'down', null, null, 80, 5, 1, '00:0c:29:ab:cd:ef', 'VMware, Inc.'];
 const table = { now: NOW, range: ['198.18.0.1', '198.18.0.254'], hosts: [A, B] };
 const keys = (items: any[]) => items.map((i) => i.key);
 
 describe('subnet view rows', () => {
   it('reads a host tuple; ages count back from the server time', () => {
-    expect(hostOf(B, NOW)).toEqual({ id: 2, ip: '198.18.0.10', status: 'down', latencyMs: null, hostname: null, lastSeenAt: NOW - 80, lastChangeAt: NOW - 5, reserved: true });
+    expect(hostOf(B, NOW)).toEqual({
+      id: 2, ip: '198.18.0.10', status: 'down', latencyMs: null, hostname: null, lastSeenAt: NOW - 80, lastChangeAt: NOW - 5,
+      reserved: true, previouslyUsed: false, macRandom: false, ptrMismatch: false, mac: '00:0c:29:ab:cd:ef', vendor: 'VMware, Inc.',
+    });
     expect(hostOf([3, '198.18.0.3', 'unknown', null, null, null, null, 0], NOW)).toMatchObject({ lastSeenAt: null, lastChangeAt: null, reserved: false });
+  });
+
+  it.each([
+    ['previously used', 2, { previouslyUsed: true, reserved: false, macRandom: false, ptrMismatch: false }],
+    ['reserved and previously used', 3, { previouslyUsed: true, reserved: true }],
+    ['a locally administered MAC', 4, { macRandom: true, previouslyUsed: false }],
+    ['a PTR forward mismatch', 8, { ptrMismatch: true, macRandom: false }],
+  ])('reads the flags: %s', (_name, flags, expected) => {
+    expect(hostOf([4, '198.18.0.4', 'down', null, null, 9, 9, flags, '00:0c:29:ab:cd:ef', 'VMware, Inc.'], NOW)).toMatchObject({ ...expected, mac: '00:0c:29:ab:cd:ef', vendor: 'VMware, Inc.' });
+  });
+
+  it.each([
+    ['a full MAC', '00:0c:29:ab:cd:ef', true],
+    ['an OUI with colons', '00:0c:29', true],
+    ['dashes', '00-0c-29-ab', true],
+    ['Cisco dots', '000c.29ab', true],
+    ['six bare hex digits', '000c29', true],
+    ['a short bare number keeps to addresses', '10', false],
+    ['an address prefix', '198.18', false],
+    ['another MAC', '00:0c:2a', false],
+    ['not hex', '00:zz', false],
+  ])('matches a MAC by %s', (_name, needle, expected) => {
+    expect(macMatches('00:0c:29:ab:cd:ef', needle)).toBe(expected);
   });
 
   it.each([
@@ -36,6 +62,8 @@ describe('subnet view rows', () => {
     ['text matches an address prefix', { text: '198.18.0.1' }, ['h1', 'h2']],
     ['text matches a hostname, any case', { text: 'GW' }, ['h1']],
     ['nothing matches', { text: 'zzz' }, []],
+    ['text matches a MAC prefix', { text: '00:0C:29' }, ['h2']],
+    ['text matches a vendor, any case', { text: 'vmware' }, ['h2']],
   ])('%s', (_name, filter, expected) => {
     expect(keys(displayItems(rows, filter))).toEqual(expected);
   });

@@ -6,6 +6,7 @@ import { Dot, StatusPill } from '../components/status.js';
 import { api } from '../lib/api.js';
 import { ago, latency } from '../lib/format.js';
 import { html } from '../lib/html.js';
+import { vendorText } from '../lib/identity.js';
 import { portEventText } from '../lib/ports.js';
 import { setQuery } from '../lib/router.js';
 import { useData } from '../lib/use-data.js';
@@ -53,7 +54,7 @@ function Filters({ query, subnets, tags, services }) {
   // a service from a shared link that no host has any more stays selectable, so the select shows what filters
   const known = !service || services.some((s) => s.service === service);
   return html`<form class="toolbar sticky" role="search" aria-label="Filter hosts" onSubmit=${(e) => e.preventDefault()}>
-    <label>Search <input type="search" name="q" value=${query.get('q') ?? ''} placeholder="IP, hostname or tag" onInput=${set('q')} /></label>
+    <label>Search <input type="search" name="q" value=${query.get('q') ?? ''} placeholder="IP, hostname, tag, MAC or vendor" title="An address, a hostname, a tag, a MAC (whole or its first bytes) or a vendor name" onInput=${set('q')} /></label>
     <label>Status <select name="status" value=${query.get('status') ?? ''} onChange=${set('status')}>
       <option value="">any</option><option value="up">up</option><option value="down">down</option><option value="unknown">unknown</option></select></label>
     <label>Subnet <select name="subnetId" value=${query.get('subnetId') ?? ''} onChange=${set('subnetId')}>
@@ -72,7 +73,7 @@ function HostList({ query }) {
   useEffect(() => setLimit(PAGE), [hostsQuery(query, PAGE)]);
   // a ports event matters for the hosts shown, or for any host when filtering by service or port
   const { data, error } = useData(() => api('GET', key), [key], {
-    events: ['hosts', 'ports'],
+    events: ['hosts', 'ports', 'macs'],
     accept: (e) => !e.hostIds || !!query.get('service') || !!query.get('port') || !data || data.hosts.some((h) => e.hostIds.includes(h.id)),
   });
   if (error) return html`<p class="error" role="alert">${error.message}</p>`;
@@ -80,12 +81,13 @@ function HostList({ query }) {
   if (data.total === 0) return html`<p class="muted">No host matches these filters.</p>`;
   return html`<div class="scroll-x"><table class="hosts-found">
       <caption class="muted">${data.hosts.length < data.total ? `First ${data.hosts.length} of ${data.total} hosts` : `${data.total} hosts`}</caption>
-      <thead><tr><th scope="col">Address</th><th scope="col">Status</th><th scope="col">Latency</th><th scope="col">Hostname</th><th scope="col">Tags</th><th scope="col">Ports</th><th scope="col">Last seen</th></tr></thead>
+      <thead><tr><th scope="col">Address</th><th scope="col">Status</th><th scope="col">Latency</th><th scope="col">Hostname</th><th scope="col" class="c-device">MAC · vendor</th><th scope="col">Tags</th><th scope="col">Ports</th><th scope="col">Last seen</th></tr></thead>
       <tbody>${data.hosts.map(
         (h) => html`<tr key=${h.id} data-ip=${h.ip}>
           <td><a href=${hostHref(query, h.id)}>${h.ip}</a></td>
           <td><${StatusPill} status=${h.status} changedAt=${h.lastChangeAt} /></td><td class="num">${h.status === 'up' ? latency(h.latencyMs) : ''}</td>
-          <td>${h.hostname ?? ''}</td><td>${h.tags.map((t) => html`<span class="chip">${t}</span>`)}</td>
+          <td>${h.hostname ?? ''}${h.previouslyUsed ? html` <span class="badge previously-used">previously used</span>` : ''}</td>
+          <td class="c-device">${h.mac ? html`<code class="mac">${h.mac}</code> <span class="muted">${vendorText(h.vendor, h.macRandom)}</span>` : ''}</td><td>${h.tags.map((t) => html`<span class="chip">${t}</span>`)}</td>
           <td class="ports-cell"><${PortChips} ports=${h.ports} status=${h.status} lastSeenAt=${h.lastSeenAt} /></td><td>${ago(h.lastSeenAt)}</td></tr>`,
       )}</tbody></table></div>
     ${data.hosts.length < data.total && html`<button type="button" onClick=${() => setLimit(Math.min(500, limit + PAGE))} disabled=${limit >= 500}>Show more</button>`}`;

@@ -6,6 +6,7 @@ import { Dot } from '../components/status.js';
 import { api } from '../lib/api.js';
 import { ago } from '../lib/format.js';
 import { html } from '../lib/html.js';
+import { gatewayTexts } from '../lib/identity.js';
 import { probeRuns } from '../lib/ports.js';
 import { useCan } from '../lib/session.js';
 import { useData } from '../lib/use-data.js';
@@ -21,6 +22,22 @@ function Enrolled({ probe, onDismiss }) {
     <${CopyBlock} label="Run with Node" text=${node} />
     <${CopyBlock} label="Run the container" text=${container} />
     <button type="button" onClick=${onDismiss}>I have saved it</button>
+  </div>`;
+}
+
+/** The probe's default gateways and, folded, its interfaces, as its hello reported them; "not reported" before 0.4. */
+function Network({ probe }) {
+  const n = probe.network;
+  if (!n) return html`<span class="muted">not reported</span>`;
+  const gateways = gatewayTexts(n);
+  return html`<div class="probe-network">
+    <div data-gateways>${gateways.length ? html`<span class="muted">gateway</span> ${gateways.join(', ')}` : html`<span class="muted">no default gateway</span>`}</div>
+    ${n.interfaces.length > 0 &&
+    html`<details><summary>${n.interfaces.length} ${n.interfaces.length === 1 ? 'interface' : 'interfaces'}<span class="sr-only"> of ${probe.name}</span></summary>
+      <ul>${n.interfaces.map(
+        (i) => html`<li key=${i.name} data-interface=${i.name}><strong>${i.name}</strong>${i.mac ? html` <code class="mac">${i.mac}</code>` : ''}
+          ${i.addresses.length ? ` ${i.addresses.join(', ')}` : html` <span class="muted">no address</span>`}</li>`,
+      )}</ul></details>`}
   </div>`;
 }
 
@@ -55,11 +72,11 @@ export function Probes() {
     ${error && html`<p class="error" role="alert">${error.message}</p>`}
     ${data &&
     html`<div class="scroll-x"><table class="probes">
-      <thead><tr><th scope="col">Name</th><th scope="col">Site</th><th scope="col">Status</th><th scope="col">Version · runs</th><th scope="col">Last seen</th><th scope="col">Subnets</th>${admin && html`<th scope="col"><span class="sr-only">Actions</span></th>`}</tr></thead>
+      <thead><tr><th scope="col">Name</th><th scope="col">Site</th><th scope="col">Status</th><th scope="col">Version · runs</th><th scope="col">Last seen</th><th scope="col">Subnets</th><th scope="col">Network</th>${admin && html`<th scope="col"><span class="sr-only">Actions</span></th>`}</tr></thead>
       <tbody>${data.probes.map(
         (p) => html`<tr key=${p.id} data-probe=${p.name}>
           <td>${p.name}${p.isLocal ? html` <span class="badge">local</span>` : ''}</td><td>${p.site}</td>
-          <td><${Dot} on=${p.connected} /></td><td class="probe-runs" title=${p.rawSockets == null ? undefined : p.rawSockets ? 'has raw sockets (SYN scans)' : 'no raw sockets (connect scans)'}>${probeRuns(p.version, p.kinds)}</td><td>${ago(p.lastSeenAt)}</td><td class="num">${p.subnetCount}</td>
+          <td><${Dot} on=${p.connected} /></td><td class="probe-runs" title=${p.rawSockets == null ? undefined : p.rawSockets ? 'has raw sockets (SYN scans)' : 'no raw sockets (connect scans)'}>${probeRuns(p.version, p.kinds)}</td><td>${ago(p.lastSeenAt)}</td><td class="num">${p.subnetCount}</td><td class="network"><${Network} probe=${p} /></td>
           ${admin && html`<td><${ConfirmButton} label="Revoke…" name=${p.name} question=${`Revoke ${p.name}?`} action="Revoke"
             onConfirm=${() => api('DELETE', `/api/probes/${p.id}`).then(reload)} /></td>`}</tr>`,
       )}</tbody>

@@ -1,0 +1,47 @@
+// @ts-check
+import { api } from '../lib/api.js';
+import { ago } from '../lib/format.js';
+import { html } from '../lib/html.js';
+import { lossText, rttText, traceSummary } from '../lib/identity.js';
+import { jobEnded } from '../lib/ports.js';
+import { useCan } from '../lib/session.js';
+import { useData } from '../lib/use-data.js';
+import { TraceButton } from './trace-button.js';
+
+function HopTable({ trace, label }) {
+  return html`<div class="scroll-x" tabindex="0" role="region" aria-label=${`Path to ${label}`}><table class="trace-table">
+    <caption class="sr-only">Hops to ${label}, the first is the default gateway</caption>
+    <thead><tr><th scope="col">Hop</th><th scope="col">Address</th><th scope="col">Name</th><th scope="col">Round trips</th><th scope="col">Loss</th></tr></thead>
+    <tbody>${trace.hops.map(
+      (h) => html`<tr key=${h.hop} data-hop=${h.hop} class=${h.loss > 0 ? 'lossy' : undefined}>
+        <td class="num">${h.hop}${h.hop === 1 && html` <span class="badge gateway">gateway</span>`}</td>
+        <td>${h.address ? html`<code>${h.address}</code>` : html`<span class="muted">* no answer</span>`}</td>
+        <td>${h.name ?? ''}</td><td class="num">${rttText(h.rttMs)}</td><td class="num">${lossText(h.loss)}</td></tr>`,
+    )}</tbody></table></div>`;
+}
+
+/** The drawer's Path section: the host's last traceroute (kept per host) and, for editors, "Trace". */
+export function HostTrace({ host }) {
+  const id = host.id;
+  const { data, error, reload } = useData(() => api('GET', `/api/hosts/${id}/trace`), [id], {
+    events: ['job'],
+    accept: (e) => e.kind === 'traceroute' && !!e.hostIds?.includes(id) && (e.state === 'queued' || jobEnded(e.state)),
+  });
+  const edit = useCan('editor');
+  const label = host.hostname || host.ip;
+  let body;
+  if (error) body = html`<p class="error" role="alert">Trace: ${error.message}</p>`;
+  else if (!data) body = html`<p>Loading the last trace…</p>`;
+  else if (!data.trace) body = html`<p class="muted">Not traced yet.</p>`;
+  else {
+    const t = data.trace;
+    body = html`<p class="muted trace-summary">Traced <time datetime=${t.at} title=${new Date(t.at).toLocaleString()}>${ago(t.at)}</time>:
+        <span class=${t.reached ? 'ok' : 'error'}>${traceSummary(t)}</span>${t.durationMs != null ? `, ${(t.durationMs / 1000).toFixed(1)} s` : ''}</p>
+      ${t.hops.length > 0 ? html`<${HopTable} trace=${t} label=${label} />` : html`<p class="muted">No hop answered.</p>`}`;
+  }
+  return html`<section class="host-trace" aria-labelledby="trace-title">
+    <h3 id="trace-title">Path</h3>
+    ${edit && data && html`<div class="ports-head"><span></span><${TraceButton} host=${host} running=${data.job} onDone=${reload} /></div>`}
+    ${body}
+  </section>`;
+}

@@ -1,0 +1,59 @@
+// @ts-check
+import { useState } from 'preact/hooks';
+import { api } from '../lib/api.js';
+import { ago } from '../lib/format.js';
+import { html } from '../lib/html.js';
+import { CHANGE_WINDOWS, changesPath } from '../lib/identity.js';
+import { useData } from '../lib/use-data.js';
+
+const when = (t) => (t ? html`<time datetime=${t} title=${new Date(t).toLocaleString()}>${ago(t)}</time>` : '');
+
+function Entry({ subnetId, e, children }) {
+  return html`<li data-host=${e.hostId} data-ip=${e.ip}>
+    <a href=${`#/subnets/${subnetId}?host=${e.hostId}`}>${e.ip}</a>${e.hostname ? html` <span>${e.hostname}</span>` : ''}
+    ${e.mac && html` <code class="mac">${e.mac}</code>`}${e.vendor ? html` <span class="muted">${e.vendor}</span>` : ''} ${children}</li>`;
+}
+
+function List({ title, kind, items, subnetId, empty, render }) {
+  return html`<div class="change-list" data-list=${kind}>
+    <h3>${title} <span class="muted">(${items.length})</span></h3>
+    ${items.length === 0 ? html`<p class="muted">${empty}</p>` : html`<ul>${items.map((e) => html`<${Entry} key=${e.hostId} subnetId=${subnetId} e=${e}>${render(e)}</${Entry}>`)}</ul>`}
+  </div>`;
+}
+
+/**
+ * The subnet view's "What changed" panel: new addresses, new MACs and addresses gone silent since the last sweep,
+ * the last 24 hours or 7 days (GET /api/subnets/:id/changes). Loads only while open.
+ */
+export function SubnetChanges({ subnetId }) {
+  const [open, setOpen] = useState(false);
+  const [choice, setChoice] = useState('sweep');
+  return html`<details class="subnet-changes" open=${open} onToggle=${(e) => setOpen(e.currentTarget.open)}>
+    <summary>What changed</summary>
+    ${open && html`<${ChangesBody} subnetId=${subnetId} choice=${choice} onChoice=${setChoice} />`}
+  </details>`;
+}
+
+function ChangesBody({ subnetId, choice, onChoice }) {
+  const id = Number(subnetId);
+  const { data, error } = useData(() => api('GET', changesPath(id, choice)), [id, choice], {
+    events: ['hosts', 'macs'],
+    accept: (e) => !!e.subnetIds?.includes(id),
+  });
+  return html`<div class="changes-body">
+    <label>Show <select name="changes-since" value=${choice} onChange=${(e) => onChoice(e.currentTarget.value)}>
+      ${CHANGE_WINDOWS.map(([k, text]) => html`<option value=${k}>${text}</option>`)}</select></label>
+    ${error && html`<p class="error" role="alert">${error.message}</p>`}
+    ${!data && !error && html`<p>Loading…</p>`}
+    ${data &&
+    html`<p class="muted">${data.lastSweepAt ? html`Last sweep ${when(data.lastSweepAt)}` : 'No sweep yet'}${data.truncated ? ' · lists cut at 500 each' : ''}</p>
+      <div class="change-lists">
+        <${List} title="New addresses" kind="new" items=${data.newHosts} subnetId=${id} empty="No new address."
+          render=${(e) => html`<span class="muted">first seen ${when(e.firstSeenAt)}</span>`} />
+        <${List} title="New MACs" kind="macs" items=${data.newMacs} subnetId=${id} empty="No new MAC."
+          render=${(e) => html`<span class="muted">${e.previousMac ? html`was <code>${e.previousMac}</code>, ` : ''}since ${when(e.firstSeenAt)}</span>`} />
+        <${List} title="Gone silent" kind="missing" items=${data.missing} subnetId=${id} empty="No address went silent."
+          render=${(e) => html`<span class="muted">last seen ${when(e.lastSeenAt)}</span>`} />
+      </div>`}
+  </div>`;
+}

@@ -1,0 +1,109 @@
+// @ts-check
+/** Who a host is, for display: names and their source, MAC and vendor, traces, what changed. Plain values in, strings out. */
+
+/** Where a hostname came from, in a word: "manual", "PTR", "import" ('probe' is the legacy word for a probe's lookup). */
+export function sourceText(source) {
+  switch (source) {
+    case 'manual':
+      return 'manual';
+    case 'ptr':
+    case 'probe':
+      return 'PTR';
+    case 'import':
+      return 'import';
+    default:
+      return '';
+  }
+}
+
+const canonical = (name) => (name ?? '').trim().replace(/\.$/, '').toLowerCase();
+
+/** The PTR name to show beside the hostname: only when the hostname is not the PTR's own and the two differ. */
+export function ptrBeside(host) {
+  if (!host.ptrName) return null;
+  if (!host.hostname) return host.ptrName;
+  if (host.hostnameSource === 'ptr' || host.hostnameSource === 'probe') return null;
+  return canonical(host.hostname) === canonical(host.ptrName) ? null : host.ptrName;
+}
+
+/** The stale-DNS finding: the PTR name resolves elsewhere (or nowhere). null when it resolves back, or was not checked. */
+export function staleDns(host) {
+  const f = host.ptrForward;
+  if (!host.ptrName || !f || f.matches !== false) return null;
+  const where = f.addresses?.length ? `resolves to ${f.addresses.join(', ')}` : 'resolves to no address';
+  return `${host.ptrName} ${where}, not ${host.ip}`;
+}
+
+/** The vendor of a MAC as shown: the name, "randomised (locally administered)", or "unknown vendor". */
+export function vendorText(vendor, macRandom) {
+  if (macRandom) return 'randomised (locally administered)';
+  return vendor || 'unknown vendor';
+}
+
+/** A hop's round-trip times: "0.42 / 0.51 / 0.60 ms"; "no answer" for none. */
+export function rttText(rttMs) {
+  if (!rttMs?.length) return 'no answer';
+  return `${rttMs.map((ms) => (ms < 10 ? ms.toFixed(2) : ms < 100 ? ms.toFixed(1) : String(Math.round(ms)))).join(' / ')} ms`;
+}
+
+/** A hop's loss as a whole percent: "0 %", "33 %". */
+export const lossText = (loss) => `${Math.round((loss ?? 0) * 100)} %`;
+
+/** The trace's outcome in a few words. */
+export function traceSummary(trace) {
+  const hops = trace.hops.length;
+  return `${trace.reached ? 'reached' : 'not reached'} ${trace.target} in ${hops} ${hops === 1 ? 'hop' : 'hops'}`;
+}
+
+/** The "What changed" choices and the `since` each asks the API for (null: since the last sweep). */
+export const CHANGE_WINDOWS = /** @type {const} */ ([
+  ['sweep', 'since the last sweep', 0],
+  ['24h', 'last 24 h', 86_400_000],
+  ['7d', 'last 7 days', 7 * 86_400_000],
+]);
+
+/** The changes request for a choice: "/api/subnets/3/changes" or "…?since=<ISO>". */
+export function changesPath(subnetId, choice, now = Date.now()) {
+  const span = CHANGE_WINDOWS.find(([k]) => k === choice)?.[2] ?? 0;
+  const base = `/api/subnets/${subnetId}/changes`;
+  return span ? `${base}?since=${encodeURIComponent(new Date(now - span).toISOString())}` : base;
+}
+
+/** What a refused "Trace" request tells the user, from the API's error (code, status, details). */
+export function traceRefusal(err) {
+  switch (err?.code) {
+    case 'no_probe':
+      return 'This host’s subnet has no probe: assign one on the Subnets page.';
+    case 'probe_offline':
+      return 'The probe is offline: it cannot trace now.';
+    case 'unsupported_by_probe':
+      return 'The probe cannot trace; upgrade it.';
+    case 'target_outside_probe':
+      return 'That probe has no subnet containing this address.';
+    default:
+      if (err?.status === 429) return 'The probe is already running its traces; try again in a moment.';
+      return err?.message ?? 'The trace could not be started.';
+  }
+}
+
+/** A probe's default gateways: "198.18.0.1 (eth0)"; [] when it reported none. */
+export const gatewayTexts = (network) => (network?.gateways ?? []).map((g) => (g.interface ? `${g.address} (${g.interface})` : g.address));
+
+const KEY = 'eipam-vendor-column';
+
+/** Whether the subnet view shows its vendor column (shown unless hidden once; kept in localStorage). */
+export function savedVendorColumn() {
+  try {
+    return localStorage.getItem(KEY) !== 'hidden';
+  } catch {
+    return true;
+  }
+}
+
+export function saveVendorColumn(shown) {
+  try {
+    localStorage.setItem(KEY, shown ? 'shown' : 'hidden');
+  } catch {
+    // storage may be disabled: the choice holds for this page
+  }
+}
