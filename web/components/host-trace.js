@@ -11,7 +11,7 @@ import { TraceButton } from './trace-button.js';
 function HopTable({ trace, label }) {
   return html`<div class="scroll-x" tabindex="0" role="region" aria-label=${`Path to ${label}`}><table class="trace-table">
     <caption class="sr-only">Hops to ${label}, the first is the default gateway</caption>
-    <thead><tr><th scope="col">Hop</th><th scope="col">Address</th><th scope="col">Name</th><th scope="col">Round trips</th><th scope="col">Loss</th></tr></thead>
+    <thead><tr><th scope="col">Hop</th><th scope="col">Address</th><th scope="col">Name</th><th scope="col"><abbr title="round-trip times">RTT</abbr></th><th scope="col">Loss</th></tr></thead>
     <tbody>${trace.hops.map(
       (h) => html`<tr key=${h.hop} data-hop=${h.hop} class=${h.loss > 0 ? 'lossy' : undefined}>
         <td class="num">${h.hop}${h.hop === 1 && html` <span class="badge gateway">gateway</span>`}</td>
@@ -35,8 +35,8 @@ export function HostTrace({ host }) {
   else if (!data.trace) body = html`<p class="muted">Not traced yet.</p>`;
   else {
     const t = data.trace;
-    body = html`<p class="muted trace-summary">Traced <time datetime=${t.at} title=${new Date(t.at).toLocaleString()}>${ago(t.at)}</time>:
-        <span class=${t.reached ? 'ok' : 'error'}>${traceSummary(t)}</span>${t.durationMs != null ? `, ${(t.durationMs / 1000).toFixed(1)} s` : ''}</p>
+    const took = t.durationMs != null ? `, ${(t.durationMs / 1000).toFixed(1)} s` : '';
+    body = html`<p class="muted trace-summary">Traced <time datetime=${t.at} title=${new Date(t.at).toLocaleString()}>${ago(t.at)}</time>:${' '}<span class=${t.reached ? 'ok' : 'error'}>${traceSummary(t)}</span>${took}</p>
       ${t.hops.length > 0 ? html`<${HopTable} trace=${t} label=${label} />` : html`<p class="muted">No hop answered.</p>`}`;
   }
   return html`<section class="host-trace" aria-labelledby="trace-title">
