@@ -11,6 +11,7 @@ export const ALERT_EVENT_TYPES = [
   'port.opened',
   'port.closed',
   'service.changed',
+  'mac.changed',
   'probe.offline',
   'probe.online',
   'subnet.degraded',
@@ -45,6 +46,12 @@ export const alertService = z
   .meta({ id: 'AlertService' });
 export type AlertService = z.infer<typeof alertService>;
 
+/** A MAC as an event names it: the vendor (null: no IEEE assignment matches, or the MAC is locally administered) and whether it is randomised. */
+export const alertMac = z
+  .object({ mac: z.string(), vendor: z.string().nullable(), random: z.boolean() })
+  .meta({ id: 'AlertMac' });
+export type AlertMac = z.infer<typeof alertMac>;
+
 export const alertEvent = z
   .object({
     id: z.string().describe('unique per event; the same on every retry (use it to drop repeats)'),
@@ -54,11 +61,13 @@ export const alertEvent = z
       host: alertHost.nullable(),
       subnet: z.object({ id: z.number().int(), cidr: z.string(), name: z.string() }).nullable(),
       probe: z.object({ id: z.number().int(), name: z.string() }).nullable(),
-      /** The state before and after: up/down (host), online/offline (probe), ok/degraded (subnet), open/closed (port). */
+      /** The state before and after: up/down (host), online/offline (probe), ok/degraded (subnet), open/closed (port), the MAC (mac.changed). */
       previous: z.string().nullable(),
       current: z.string().nullable(),
       /** port.opened, port.closed, service.changed: the ports of the host that changed in one scan. */
       services: z.array(alertService).optional(),
+      /** mac.changed: the device that answered at the address before and the one that answers now. */
+      mac: z.object({ previous: alertMac, current: alertMac }).optional(),
       /** subnet.degraded / subnet.recovered: the hosts that went down together (or are still down). */
       hosts: z.array(alertHost).optional(),
       /** How many hosts the event is about when `hosts` lists only the first 100. */

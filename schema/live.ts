@@ -36,6 +36,19 @@ export const livePortChange = z
   .meta({ id: 'LivePortChange' });
 export type LivePortChange = z.infer<typeof livePortChange>;
 
+/** The MAC answering at a host's address changed (`from` null: the first MAC seen there). */
+export const liveMacChange = z
+  .object({
+    hostId: z.number().int(),
+    subnetId: z.number().int(),
+    ip: z.string(),
+    from: z.object({ mac: z.string(), vendor: z.string().nullable() }).nullable(),
+    to: z.object({ mac: z.string(), vendor: z.string().nullable() }),
+    at: z.string(),
+  })
+  .meta({ id: 'LiveMacChange' });
+export type LiveMacChange = z.infer<typeof liveMacChange>;
+
 export const livePayloads = {
   /** First message of every stream. */
   hello: z.object({ serverTime: z.number().describe('server clock, ms since epoch') }),
@@ -56,6 +69,8 @@ export const livePayloads = {
   }),
   /** Ports of these hosts were scanned: their open ports (and maybe `changes`) are new. */
   ports: z.object({ subnetIds: z.array(z.number().int()), hostIds: z.array(z.number().int()), changes: z.array(livePortChange) }),
+  /** MACs of these subnets' hosts changed in a sweep (or were seen for the first time). */
+  macs: z.object({ subnetIds: z.array(z.number().int()), changes: z.array(liveMacChange) }),
   /** A probe connected, disconnected or was revoked. */
   probe: z.object({ probeId: z.number().int(), connected: z.boolean() }),
   /** A subnet was created, updated or deleted: reload the list. */
@@ -70,7 +85,7 @@ const eventOf = <K extends LiveEventType>(type: K) =>
 
 /** An event as published inside the server; on the wire `type` is the SSE `event:` field and `data` its JSON. */
 export const liveEvent = z
-  .discriminatedUnion('type', [eventOf('hello'), eventOf('hosts'), eventOf('job'), eventOf('ports'), eventOf('probe'), eventOf('subnets')])
+  .discriminatedUnion('type', [eventOf('hello'), eventOf('hosts'), eventOf('job'), eventOf('ports'), eventOf('macs'), eventOf('probe'), eventOf('subnets')])
   .meta({ id: 'LiveEvent' });
 export type LiveEvent = z.infer<typeof liveEvent>;
 

@@ -11,6 +11,7 @@ export const ALERT_TYPES = [
   { type: 'port.opened', label: 'Port opened', icon: '+', tone: 'info', standard: false },
   { type: 'port.closed', label: 'Port closed', icon: '−', tone: 'info', standard: false },
   { type: 'service.changed', label: 'Service changed', icon: '~', tone: 'info', standard: false },
+  { type: 'mac.changed', label: 'MAC changed', icon: '⇄', tone: 'info', standard: false },
   { type: 'probe.offline', label: 'Probe offline', icon: '⚠', tone: 'bad', standard: true },
   { type: 'probe.online', label: 'Probe online', icon: '✓', tone: 'good', standard: true },
   { type: 'subnet.degraded', label: 'Subnet degraded', icon: '⚠', tone: 'bad', standard: true },

@@ -21,7 +21,8 @@ describe('alert types and formats', () => {
     ['host.down', 'Host down', 'bad'],
     ['probe.online', 'Probe online', 'good'],
     ['port.opened', 'Port opened', 'info'],
-    ['mac.changed', 'mac.changed', 'info'],
+    ['mac.changed', 'MAC changed', 'info'],
+    ['flow.spike', 'flow.spike', 'info'],
   ])('%s is shown as %s (%s)', (type, label, tone) => expect(alertType(type)).toMatchObject({ label, tone }));
 });
 

@@ -1,4 +1,4 @@
-import type { AlertEvent, AlertHost } from '../../schema/alert-event.js';
+import type { AlertEvent, AlertHost, AlertMac } from '../../schema/alert-event.js';
 import type { AlertDraft } from './types.js';
 
 /** What the body says about the things an event names, read once for all the batch's events. */
@@ -41,6 +41,10 @@ function summaryOf(d: AlertDraft, e: AlertEvent['data']): string {
       return `${nameOf(e.host!)}: closed ${ports}`;
     case 'service.changed':
       return `${nameOf(e.host!)}: service changed on ${ports}`;
+    case 'mac.changed': {
+      const m = (x: AlertMac | undefined) => (x ? `${x.mac} (${x.random ? 'randomised' : (x.vendor ?? 'unknown vendor')})` : '?');
+      return `${nameOf(e.host!)}: MAC changed from ${m(e.mac?.previous)} to ${m(e.mac?.current)}`;
+    }
     case 'probe.offline':
       return `Probe ${e.probe?.name ?? d.probeId} is offline: its hosts are unknown until it is back`;
     case 'probe.online':
@@ -65,6 +69,7 @@ export function alertPayload(id: string, d: AlertDraft, facts: PayloadFacts): Al
     previous: d.previous,
     current: d.current,
     ...(d.services ? { services: d.services } : {}),
+    ...(d.mac ? { mac: d.mac } : {}),
     ...(d.hostIds ? { hosts: d.hostIds.slice(0, MAX_LISTED_HOSTS).map((h) => hostOf(h, facts)), hostsTotal: d.hostIds.length } : {}),
     ...(d.reminder ? { reminder: true } : {}),
     ...(d.heldByMaintenance ? { heldByMaintenance: true } : {}),

@@ -1,4 +1,4 @@
-import type { AlertEventType, AlertService } from '../../schema/alert-event.js';
+import type { AlertEventType, AlertMac, AlertService } from '../../schema/alert-event.js';
 
 /** A subnet's alert thresholds, its own or the server's defaults. */
 export interface AlertPolicy {
@@ -47,6 +47,8 @@ export interface AlertDraft {
   /** subnet.degraded / subnet.recovered: every host of the incident, for endpoints' tag filters (not in the body). */
   members?: number[];
   services?: AlertService[];
+  /** mac.changed: the MAC before and after, with vendors. */
+  mac?: { previous: AlertMac; current: AlertMac };
   reminder?: boolean;
   heldByMaintenance?: boolean;
 }

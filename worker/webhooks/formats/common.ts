@@ -1,5 +1,5 @@
 /** The words and facts every chat format shows for an event, so that they all say the same thing. */
-import type { AlertEvent, AlertEventType, AlertHost, AlertService } from '../../../schema/alert-event.js';
+import type { AlertEvent, AlertEventType, AlertHost, AlertMac, AlertService } from '../../../schema/alert-event.js';
 
 export type Tone = 'bad' | 'good' | 'info';
 
@@ -9,6 +9,7 @@ export const EVENT_LABELS: Record<AlertEventType, string> = {
   'port.opened': 'Ports opened',
   'port.closed': 'Ports closed',
   'service.changed': 'Service changed',
+  'mac.changed': 'MAC changed',
   'probe.offline': 'Probe offline',
   'probe.online': 'Probe online',
   'subnet.degraded': 'Subnet degraded',
@@ -23,6 +24,7 @@ export const EVENT_TONES: Record<AlertEventType, Tone> = {
   'port.opened': 'good',
   'port.closed': 'bad',
   'service.changed': 'info',
+  'mac.changed': 'info',
   'probe.offline': 'bad',
   'probe.online': 'good',
   'subnet.degraded': 'bad',
@@ -57,6 +59,11 @@ export function serviceLabel(s: AlertService): string {
   return text;
 }
 
+/** "00:0c:29:ab:cd:ef (VMware)"; a randomised MAC says so instead of a vendor. */
+export function macLabel(m: AlertMac): string {
+  return `${m.mac} (${m.random ? 'randomised' : (m.vendor ?? 'unknown vendor')})`;
+}
+
 /** Up to LIST_LIMIT items, then "and N more". */
 export function listText(items: readonly string[], limit = LIST_LIMIT): string {
   const shown = items.slice(0, limit).join(', ');
@@ -85,12 +92,13 @@ export interface Fact {
 
 /** The event's details as name/value pairs, lists already shortened to LIST_LIMIT items. */
 export function factsOf(event: AlertEvent): Fact[] {
-  const { host, subnet, probe, previous, current, services, hosts } = event.data;
+  const { host, subnet, probe, previous, current, services, hosts, mac } = event.data;
   const facts: Fact[] = [];
   if (host) facts.push({ name: 'Host', value: hostLabel(host) });
   if (subnet) facts.push({ name: 'Subnet', value: `${subnet.name} (${subnet.cidr})` });
   if (probe) facts.push({ name: 'Probe', value: probe.name });
-  if (previous !== null || current !== null) {
+  if (mac) facts.push({ name: 'MAC', value: `${macLabel(mac.previous)} → ${macLabel(mac.current)}` });
+  else if (previous !== null || current !== null) {
     facts.push({ name: 'State', value: previous && current ? `${previous} → ${current}` : (current ?? `was ${previous}`) });
   }
   if (services?.length) facts.push({ name: `Ports (${services.length})`, value: listText(services.map(serviceLabel)) });

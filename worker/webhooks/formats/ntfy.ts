@@ -24,6 +24,7 @@ export const NTFY_PRIORITIES: Record<AlertEventType, 'high' | 'default' | 'low'>
   'port.opened': 'default',
   'port.closed': 'default',
   'service.changed': 'default',
+  'mac.changed': 'default',
   test: 'low',
 };
 
@@ -38,6 +39,7 @@ export const NTFY_EMOJI: Record<AlertEventType, string> = {
   'port.opened': 'unlock',
   'port.closed': 'lock',
   'service.changed': 'arrows_counterclockwise',
+  'mac.changed': 'label',
   test: 'test_tube',
 };
 

@@ -42,6 +42,11 @@ export const TEST_EVENTS: Record<string, AlertEvent> = {
     services: [{ port: 8080, protocol: 'tcp', service: 'http-proxy', previousService: 'http' }],
     summary: 'The service on 8080/tcp of nas changed from http to http-proxy',
   }),
+  'mac.changed': event('mac.changed', {
+    host: nas, subnet, probe, previous: '00:0c:29:aa:bb:cc', current: '02:11:22:33:44:55',
+    mac: { previous: { mac: '00:0c:29:aa:bb:cc', vendor: 'VMware, Inc.', random: false }, current: { mac: '02:11:22:33:44:55', vendor: null, random: true } },
+    summary: 'nas (198.18.0.10): MAC changed from 00:0c:29:aa:bb:cc (VMware, Inc.) to 02:11:22:33:44:55 (randomised)',
+  }),
   'subnet.degraded with 40 hosts': event('subnet.degraded', {
     subnet, probe, previous: 'ok', current: 'degraded', hosts: forty,
     summary: '40 of 50 hosts in Lab (198.18.0.0/24) went down in one sweep',
