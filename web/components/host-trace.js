@@ -28,6 +28,9 @@ export function HostTrace({ host }) {
     accept: (e) => e.kind === 'traceroute' && !!e.hostIds?.includes(id) && (e.state === 'queued' || jobEnded(e.state)),
   });
   const edit = useCan('editor');
+  // probes that can trace, to choose another than the subnet's (asked for editors only)
+  const { data: probes } = useData(() => (edit ? api('GET', '/api/probes') : Promise.resolve(null)), [edit], { events: ['probe'] });
+  const others = (probes?.probes ?? []).filter((p) => p.connected && p.kinds?.includes('traceroute'));
   const label = host.hostname || host.ip;
   let body;
   if (error) body = html`<p class="error" role="alert">Trace: ${error.message}</p>`;
@@ -41,7 +44,7 @@ export function HostTrace({ host }) {
   }
   return html`<section class="host-trace" aria-labelledby="trace-title">
     <h3 id="trace-title">Path</h3>
-    ${edit && data && html`<div class="ports-head"><span></span><${TraceButton} host=${host} running=${data.job} onDone=${reload} /></div>`}
+    ${edit && data && html`<div class="ports-head"><span></span><${TraceButton} host=${host} running=${data.job} probes=${others.length > 1 ? others : []} onDone=${reload} /></div>`}
     ${body}
   </section>`;
 }

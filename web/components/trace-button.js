@@ -13,9 +13,11 @@ const RUNNING = new Set(['queued', 'started', 'progress']);
 /**
  * "Trace" for a host (editors): asks the probe for a traceroute, then follows the job on the live feed (queued →
  * started → done), aria-disabled meanwhile (it keeps keyboard focus). `running`: the host's latest trace job from
- * GET /api/hosts/:id/trace, so a reopened drawer shows one under way.
+ * GET /api/hosts/:id/trace, so a reopened drawer shows one under way. `probes`: other probes that trace, offered
+ * in a "from" select (the default is the probe of the host's subnet).
  */
-export function TraceButton({ host, running = null, onDone = () => {} }) {
+export function TraceButton({ host, running = null, probes = [], onDone = () => {} }) {
+  const [from, setFrom] = useState('');
   const [job, setJob] = useState(/** @type {null | { jobId: string, state: string }} */ (null));
   const [message, setMessage] = useState({ text: '', bad: false });
   const say = (text, bad = false) => setMessage({ text, bad });
@@ -51,7 +53,7 @@ export function TraceButton({ host, running = null, onDone = () => {} }) {
     setAsking(true);
     early.current = new Map();
     try {
-      const r = await api('POST', `/api/hosts/${host.id}/trace`, {});
+      const r = await api('POST', `/api/hosts/${host.id}/trace`, from ? { probeId: Number(from) } : {});
       const seen = early.current.get(r.jobId);
       setJob({ jobId: r.jobId, state: 'queued' });
       if (seen) follow(seen);
@@ -64,6 +66,9 @@ export function TraceButton({ host, running = null, onDone = () => {} }) {
   };
   const label = host.hostname || host.ip;
   return html`<span class="scan trace" data-trace>
+    ${probes.length > 0 &&
+    html`<label>From <select name="trace-probe" value=${from} onChange=${(e) => setFrom(e.currentTarget.value)}>
+      <option value="">the subnet’s probe</option>${probes.map((p) => html`<option value=${p.id}>${p.name}</option>`)}</select></label>`}
     <button type="button" class="trace-now" onClick=${trace} aria-disabled=${busy ? 'true' : undefined}>
       ${job ? 'Tracing…' : 'Trace'}<span class="sr-only"> the path to ${label}</span></button>
     <span class=${`scan-state${!job && message.bad ? ' error' : ''}`} role="status">${job ? (job.state === 'queued' ? 'queued' : 'tracing') : message.text}</span>
