@@ -9,6 +9,7 @@ import { securityHeaders } from './http/security-headers.js';
 import { auditRoutes } from './routes/audit.js';
 import { authRoutes, loginRoutes } from './routes/auth.js';
 import { csvRoutes } from './routes/csv.js';
+import { identityRoutes } from './routes/devices.js';
 import { hostRoutes } from './routes/hosts.js';
 import { liveRoutes } from './routes/live.js';
 import { maintenanceRoutes } from './routes/maintenance.js';
@@ -18,6 +19,7 @@ import { probeRoutes } from './routes/probes.js';
 import { subnetRoutes } from './routes/subnets.js';
 import { summaryRoutes } from './routes/summary.js';
 import { tokenRoutes } from './routes/tokens.js';
+import { traceRoutes } from './routes/traces.js';
 import { userRoutes } from './routes/users.js';
 
 const LOGIN_PATH = '/api/auth/login';
@@ -68,7 +70,9 @@ export function createApp(deps: AppDeps) {
   app.route('/', probeRoutes(deps));
   app.route('/', subnetRoutes(deps));
   app.route('/', hostRoutes(deps));
+  app.route('/', identityRoutes(deps));
   app.route('/', portRoutes(deps));
+  app.route('/', traceRoutes(deps));
   app.route('/', csvRoutes(deps));
   app.route('/', liveRoutes(deps));
   app.route('/', summaryRoutes(deps));

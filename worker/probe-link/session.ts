@@ -14,6 +14,7 @@ import { follow } from '../effects.js';
 import { announce } from '../live/announce.js';
 import { ingestBatch, type IngestOutcome } from '../services/ingest.js';
 import { activeJob, recordJobStatus } from '../services/jobs.js';
+import { traceJobHostIds } from '../services/traces.js';
 
 // What both hosts do with a probe's socket; they only move frames.
 
@@ -29,7 +30,7 @@ export async function authenticateProbe(deps: AppDeps, authorization: string | n
 
 export async function buildAssignment(deps: AppDeps, probeId: number): Promise<ServerMessage> {
   const assigned = await deps.db
-    .select({ id: subnets.id, cidr: subnets.cidr, family: subnets.family, intervalSeconds: subnets.sweepIntervalSeconds })
+    .select({ id: subnets.id, cidr: subnets.cidr, family: subnets.family, intervalSeconds: subnets.sweepIntervalSeconds, ptrLookupEnabled: subnets.ptrLookupEnabled })
     .from(subnets)
     .where(eq(subnets.probeId, probeId))
     .orderBy(subnets.id);
@@ -45,6 +46,7 @@ export async function buildAssignment(deps: AppDeps, probeId: number): Promise<S
       cidr: parseCidr(s.cidr).cidr,
       intervalSeconds: s.intervalSeconds,
       knownHosts: known.filter((k) => k.subnetId === s.id).map((k) => k.ip),
+      ptr: s.ptrLookupEnabled ?? deps.config.ptrLookupEnabled,
     })),
     settings: { pingTimeoutMs: deps.config.pingTimeoutMs, maxSweepAddresses: deps.config.maxSweepAddresses },
   };
@@ -175,10 +177,10 @@ export async function handleProbeFrame(deps: AppDeps, probeId: number, raw: stri
       await deps.db.update(probes).set({ lastSeenAt: new Date(deps.clock.now()) }).where(eq(probes.id, probeId));
       return [{ type: 'pong' }];
     case 'hello':
-      // a probe before 0.3 announces no kinds: it runs sweeps only
+      // a probe before 0.3 announces no kinds: it runs sweeps only; one before 0.4 no network
       await deps.db
         .update(probes)
-        .set({ version: msg.version, kinds: msg.kinds ?? ['sweep'], rawSockets: msg.rawSockets ?? null })
+        .set({ version: msg.version, kinds: msg.kinds ?? ['sweep'], rawSockets: msg.rawSockets ?? null, network: msg.network ?? null })
         .where(eq(probes.id, probeId));
       return [];
     case 'job_status': {
@@ -191,7 +193,8 @@ export async function handleProbeFrame(deps: AppDeps, probeId: number, raw: stri
       if (state !== 'progress') deps.log.info('probe job status', { probeId, jobId, kind, state, error });
       // "sweep now" jobs are not rows of `jobs` (they coalesce on the subnet): their statuses, progress ticks included, write nothing
       if (kind !== 'sweep') await recordJobStatus(deps, probeId, { jobId, state, done, total, error });
-      if (subnetId !== undefined) await announce(deps, { type: 'job', data: { jobId, ...(kind ? { kind } : {}), subnetId, probeId, state, done, total, error } });
+      const hostIds = kind === 'traceroute' ? await traceJobHostIds(deps, probeId, jobId) : undefined;
+      if (subnetId !== undefined) await announce(deps, { type: 'job', data: { jobId, ...(kind ? { kind } : {}), subnetId, probeId, state, done, total, ...(hostIds ? { hostIds } : {}), error } });
       return [];
     }
     case 'sweep_failed':
