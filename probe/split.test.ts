@@ -37,6 +37,15 @@ describe('splitSweep', () => {
     ]);
   });
 
+  it('keeps each answer\'s MAC and vendor across parts', () => {
+    const answers = [
+      { ip: '198.18.0.5', latencyMs: 1, mac: '00:0c:29:00:00:05', vendor: 'VMware, Inc.' },
+      { ip: '198.18.0.200', latencyMs: 1, mac: '02:42:ac:11:00:02', vendor: null },
+    ];
+    const parts = splitSweep(sweep({ up: answers }), parseCidr('198.18.0.0/24'), 100);
+    expect(parts.flatMap((p) => p.up)).toEqual(answers);
+  });
+
   it('splits an already ranged part further', () => {
     const parts = splitSweep(sweep({ range: ['198.18.0.10', '198.18.0.19'] }), parseCidr('198.18.0.0/24'), 4);
     expect(parts.map((p) => p.range)).toEqual([['198.18.0.10', '198.18.0.13'], ['198.18.0.14', '198.18.0.17'], ['198.18.0.18', '198.18.0.19']]);

@@ -25,8 +25,8 @@ function splitByRange(sweep: SweepResult, cidr: Cidr, max: number): SweepResult[
     const up: SweepResult['up'] = [];
     let previous = -1n;
     for (; i < answers.length && answers[i]!.value <= hi; i++) {
-      const { ip, latencyMs, value } = answers[i]!;
-      if (value !== previous) up.push({ ip, latencyMs }); // an address listed twice goes once
+      const { value, ...answer } = answers[i]!;
+      if (value !== previous) up.push(answer); // an address listed twice goes once (with its MAC, if any)
       previous = value;
     }
     parts.push({ ...sweep, up, down: [], range: [formatIp(lo, cidr.family), formatIp(hi, cidr.family)] });

@@ -2,7 +2,9 @@ import { networkInterfaces } from 'node:os';
 import pLimit from 'p-limit';
 import { contains, parseCidr, parseIp, splitCidr, usableRange, usableAddresses, type Cidr } from '../../schema/ip/cidr.js';
 import type { AssignedSubnet, SweepResult } from '../../schema/protocol.js';
-import { parseNeighbours, parseNmapHosts, parsePingReplies, type Answer } from './parse.js';
+import { withMacs, withoutMacs } from '../identity/macs.js';
+import { vendorOf } from '../identity/oui.js';
+import { parseNeighbourJson, parseNeighbours, parseNmapHosts, parsePingReplies, type Answer, type Neighbour } from './parse.js';
 import { pingOnce, run } from './runners.js';
 
 export type SweepEngine = 'auto' | 'ping' | 'nmap';
@@ -20,6 +22,8 @@ export interface SweeperOptions {
   engine: SweepEngine;
   /** With engine "auto", blocks with more usable addresses than this are swept by nmap. */
   nmapAbove: number;
+  /** Attach MACs (nmap's ARP/ND answers, then the neighbour table) and their vendors to the answers (default on). */
+  macCollection?: boolean;
 }
 
 /** nmap runs over pieces of at most a /22, up to NMAP_PARALLEL at once (the same packet count, sent faster). */
@@ -58,7 +62,9 @@ export class Sweeper {
     const started = performance.now();
     const partial =
       cidr.family === 6 ? await this.sweepV6(cidr, subnet.knownHosts, progress) : { complete: true, up: await this.sweepV4(cidr, progress), down: [] };
-    return { subnetId: subnet.id, at, durationMs: Math.round(performance.now() - started), ...partial };
+    // read after the sweep: its own ARP/ND traffic has just filled the table, so no packet is added for MACs
+    const up = this.opts.macCollection !== false ? withMacs(partial.up, await neighbours(cidr), vendorOf) : withoutMacs(partial.up);
+    return { subnetId: subnet.id, at, durationMs: Math.round(performance.now() - started), ...partial, up };
   }
 
   private async sweepV4(cidr: Cidr, progress: SweepProgress): Promise<Answer[]> {
@@ -141,6 +147,16 @@ async function nmapPing(piece: Cidr): Promise<Answer[]> {
   const res = await run('nmap', args, 60_000 + Number(piece.last - piece.first) * 20);
   if (res.code !== 0) throw new Error(`nmap failed (${res.code}): ${res.stderr.trim().slice(0, 300)}`);
   return parseNmapHosts(res.stdout);
+}
+
+/** The probe's neighbour table entries inside the block (none when `ip` is missing or fails). */
+async function neighbours(cidr: Cidr): Promise<Neighbour[]> {
+  try {
+    const res = await run('ip', ['-j', `-${cidr.family}`, 'neigh', 'show'], 5_000);
+    return res.code === 0 ? parseNeighbourJson(res.stdout).filter((n) => inBlock(cidr, n.ip)) : [];
+  } catch {
+    return [];
+  }
 }
 
 /** How many addresses of `piece` fall inside [first, last] (a piece's network and broadcast ends may not). */
