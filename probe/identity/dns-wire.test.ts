@@ -1,0 +1,57 @@
+import type { Answer } from 'dns-packet';
+import { describe, expect, it } from 'vitest';
+import { negativeTtl, readAddresses, readPtr, reverseName, type DnsReply, type PtrAnswer } from './dns-wire.js';
+
+const Q = '5.0.18.198.in-addr.arpa';
+const ptr = (name: string, data: string, ttl = 600): Answer => ({ type: 'PTR', name, data, ttl, class: 'IN' });
+const cname = (name: string, data: string, ttl = 600): Answer => ({ type: 'CNAME', name, data, ttl, class: 'IN' });
+const soa = (ttl: number, minimum: number): Answer => ({ type: 'SOA', name: '18.198.in-addr.arpa', ttl, class: 'IN', data: { mname: 'ns', rname: 'h', minimum } });
+const reply = (rcode: number, answers: Answer[] = [], authorities: Answer[] = []): DnsReply => ({ rcode, answers, authorities });
+
+describe('reverseName', () => {
+  it.each([
+    ['198.18.0.5', '5.0.18.198.in-addr.arpa'],
+    ['fd00::1', '1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.d.f.ip6.arpa'],
+    ['fd00:18::a:b', 'b.0.0.0.a.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.1.0.0.0.0.d.f.ip6.arpa'],
+  ])('%s → %s', (ip, name) => expect(reverseName(ip)).toBe(name));
+  it('refuses what is not an address', () => expect(() => reverseName('host.example')).toThrow());
+});
+
+describe('readPtr', () => {
+  it.each<[string, DnsReply, PtrAnswer]>([
+    ['a name, canonical', reply(0, [ptr(Q, 'Host-5.LAN.Example.')]), { kind: 'name', name: 'host-5.lan.example', ttl: 600 }],
+    ['owner in another case', reply(0, [ptr(Q.toUpperCase(), 'a.example', 42)]), { kind: 'name', name: 'a.example', ttl: 42 }],
+    ['several names: the first in order, the smallest TTL', reply(0, [ptr(Q, 'b.example', 900), ptr(Q, 'a.example', 700)]), { kind: 'name', name: 'a.example', ttl: 700 }],
+    [
+      'RFC 2317 CNAME chain: the chain\'s smallest TTL',
+      reply(0, [cname(Q, '5.0/25.0.18.198.in-addr.arpa', 120), ptr('5.0/25.0.18.198.in-addr.arpa', 'h.example', 3600)]),
+      { kind: 'name', name: 'h.example', ttl: 120 },
+    ],
+    ['a PTR of another owner is not ours', reply(0, [ptr('6.0.18.198.in-addr.arpa', 'other.example')], [soa(900, 300)]), { kind: 'none', ttl: 300 }],
+    ['NXDOMAIN with a SOA: min(SOA TTL, minimum)', reply(3, [], [soa(900, 300)]), { kind: 'none', ttl: 300 }],
+    ['NXDOMAIN, SOA TTL smaller', reply(3, [], [soa(60, 3600)]), { kind: 'none', ttl: 60 }],
+    ['NXDOMAIN without a SOA', reply(3), { kind: 'none', ttl: null }],
+    ['NODATA', reply(0, [], [soa(3600, 3600)]), { kind: 'none', ttl: 3600 }],
+    ['an empty name', reply(0, [ptr(Q, '.')]), { kind: 'none', ttl: null }],
+    ['SERVFAIL', reply(2), { kind: 'error', error: 'SERVFAIL' }],
+    ['REFUSED', reply(5), { kind: 'error', error: 'REFUSED' }],
+    ['an unknown rcode', reply(9), { kind: 'error', error: 'rcode 9' }],
+  ])('%s', (_name, r, expected) => expect(readPtr(r, Q)).toEqual(expected));
+});
+
+describe('readAddresses', () => {
+  const a = (name: string, data: string): Answer => ({ type: 'A', name, data, ttl: 60, class: 'IN' });
+  const aaaa = (name: string, data: string): Answer => ({ type: 'AAAA', name, data, ttl: 60, class: 'IN' });
+  it.each<[string, DnsReply, 'A' | 'AAAA', string[] | null]>([
+    ['A records', reply(0, [a('h.example', '198.18.0.5'), a('h.example', '198.18.0.6')]), 'A', ['198.18.0.5', '198.18.0.6']],
+    ['through a CNAME', reply(0, [cname('h.example', 'real.example'), a('real.example', '198.18.0.7')]), 'A', ['198.18.0.7']],
+    ['AAAA, canonical text', reply(0, [aaaa('h.example', 'FD00:18:0:0:0:0:0:5')]), 'AAAA', ['fd00:18::5']],
+    ['records of another type are ignored', reply(0, [a('h.example', '198.18.0.5')]), 'AAAA', []],
+    ['NXDOMAIN', reply(3), 'A', []],
+    ['SERVFAIL', reply(2), 'A', null],
+  ])('%s', (_name, r, type, expected) => expect(readAddresses(r, 'H.example.', type)).toEqual(expected));
+});
+
+describe('negativeTtl', () => {
+  it('is null without a SOA', () => expect(negativeTtl([])).toBeNull());
+});
