@@ -196,6 +196,22 @@ describe('a trace on request', () => {
   });
 });
 
+describe('the probe going away', () => {
+  it('ends its traces under way as failed, with the host on the live feed', async () => {
+    const other = await rig.enrol('leaving');
+    const sub = (await t.call('POST', '/api/subnets', { cidr: '198.18.9.0/24', probeId: other.id })).body.id;
+    const hid = (await t.call('POST', '/api/hosts', { ip: '198.18.9.9' })).body.id;
+    const leaving = await rig.connect(other.token, { kinds: ['sweep', 'traceroute'] });
+    const jobId = (await t.call('POST', `/api/hosts/${hid}/trace`)).body.jobId;
+    await leaving.next('job');
+    leaving.close();
+    expect(await live.next('job', (j) => j.jobId === jobId && j.state === 'failed')).toEqual({
+      jobId, kind: 'traceroute', subnetId: sub, probeId: other.id, state: 'failed', hostIds: [hid], error: 'the probe disconnected',
+    });
+    expect((await t.call('GET', `/api/hosts/${hid}/trace`)).body.job).toMatchObject({ jobId, state: 'failed', error: 'the probe disconnected' });
+  });
+});
+
 describe('refused, writing nothing and sending nothing', () => {
   const refused = async (call: () => Promise<{ status: number; body: any }>) => {
     const c = await counts();

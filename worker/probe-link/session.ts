@@ -14,7 +14,7 @@ import { follow } from '../effects.js';
 import { announce } from '../live/announce.js';
 import { ingestBatch, type IngestOutcome } from '../services/ingest.js';
 import { activeJob, recordJobStatus } from '../services/jobs.js';
-import { traceJobHostIds } from '../services/traces.js';
+import { traceJobHost, traceJobHostIds } from '../services/traces.js';
 
 // What both hosts do with a probe's socket; they only move frames.
 
@@ -109,7 +109,8 @@ export async function probeDisconnected(deps: AppDeps, probeId: number): Promise
   deps.log.info('probe disconnected', { probeId, jobsEnded: stopped.length });
   const live: LiveEvent[] = [{ type: 'probe', data: { probeId, connected: false } }];
   for (const j of stopped) {
-    if (j.subnetId !== null) live.push({ type: 'job', data: { jobId: j.id, kind: j.kind, subnetId: j.subnetId, probeId, state: 'failed', error: 'the probe disconnected' } });
+    const traced = j.kind === 'traceroute' ? traceJobHost(j.id) : null;
+    if (j.subnetId !== null) live.push({ type: 'job', data: { jobId: j.id, kind: j.kind, subnetId: j.subnetId, probeId, state: 'failed', ...(traced !== null ? { hostIds: [traced] } : {}), error: 'the probe disconnected' } });
   }
   if (going.length) {
     const at = new Date(now).toISOString();
