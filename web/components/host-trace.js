@@ -16,7 +16,7 @@ function HopTable({ trace, label }) {
       (h) => html`<tr key=${h.hop} data-hop=${h.hop} class=${h.loss > 0 ? 'lossy' : undefined}>
         <td class="num">${h.hop}${h.hop === 1 && html` <span class="badge gateway">gateway</span>`}</td>
         <td>${h.address ? html`<code>${h.address}</code>` : html`<span class="muted">* no answer</span>`}</td>
-        <td>${h.name ?? ''}</td><td class="num">${rttText(h.rttMs)}</td><td class="num">${lossText(h.loss)}</td></tr>`,
+        <td class="name">${h.name ?? ''}</td><td class="num rtt">${rttText(h.rttMs)}</td><td class="num">${lossText(h.loss)}</td></tr>`,
     )}</tbody></table></div>`;
 }
 
