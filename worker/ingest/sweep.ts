@@ -1,5 +1,6 @@
 import { and, gte, lte, sql, type SQL } from 'drizzle-orm';
 import type { Cidr } from '../../schema/ip/cidr.js';
+import type { LiveEvent } from '../../schema/live.js';
 import type { SweepItem, SweepResult } from '../../schema/protocol.js';
 import { hosts } from '../../schema/tables/index.js';
 import type { AppDeps } from '../deps.js';
@@ -11,10 +12,11 @@ import { hostIdsByIp } from '../services/hosts.js';
 import { ROWS_PER_STATEMENT } from '../services/json-rows.js';
 import type { AlertDraft } from '../alerts/types.js';
 import { sweepAlerts } from './sweep-alerts.js';
+import { sweepDevices, type SweepDevices } from './sweep-devices.js';
 import type { Rejection, ResultIngest } from './types.js';
 
-type TrackedRow = [string, string, TrackedHost['status'], number, number | null, number | null, number | null, number | null, number | null, number, number];
-type Tracked = TrackedHost & { id: number };
+type TrackedRow = [string, string, TrackedHost['status'], number, number | null, number | null, number | null, number | null, number | null, number, number, string | null];
+type Tracked = TrackedHost & { id: number; mac: string | null };
 
 /**
  * Hosts of a subnet matching `where`, at most `limit`, read along the (subnet, address) index. SQLite builds one
@@ -24,10 +26,11 @@ type Tracked = TrackedHost & { id: number };
 async function loadTracked(deps: AppDeps, subnetId: number, where: SQL, limit: number): Promise<Tracked[]> {
   const [{ part }] = (await deps.db.all<{ part: string }>(sql`
     SELECT json_group_array(json_array(ip, ip_key, status, consecutive_failures, latency_ms, first_seen_at, last_seen_at,
-      last_checked_at, last_change_at, times_seen, id)) AS part
+      last_checked_at, last_change_at, times_seen, id, mac)) AS part
     FROM (SELECT * FROM ${hosts} WHERE ${hosts.subnetId} = ${subnetId} AND ${where} LIMIT ${limit})`)) as [{ part: string }];
-  return (JSON.parse(part) as TrackedRow[]).map(([ip, ipKey, status, consecutiveFailures, latencyMs, firstSeenAt, lastSeenAt, lastCheckedAt, lastChangeAt, timesSeen, id]) => ({
+  return (JSON.parse(part) as TrackedRow[]).map(([ip, ipKey, status, consecutiveFailures, latencyMs, firstSeenAt, lastSeenAt, lastCheckedAt, lastChangeAt, timesSeen, id, mac]) => ({
     id,
+    mac,
     ip,
     ipKey,
     status,
@@ -131,13 +134,14 @@ function partReach(cidr: Cidr, sweeps: readonly SweepResult[]): string | null {
   return reach < sweepSpan(cidr, {})!.lastKey ? reach : null;
 }
 
-/** The `sweep` kind: host states, samples, state-change events and the hourly roll-up. */
+/** The `sweep` kind: host states, samples, state-change events, the hourly roll-up, and the hosts' MACs and device history. */
 export const sweepIngest: ResultIngest<SweepItem> = {
   kind: 'sweep',
   listed: (items) => listedEntries(items),
   async prepare({ deps, probeId, now, owned, budget, alerts, policies }, items) {
+    const start = budget.left;
     const rejected: Rejection[] = [];
-    const plans: { subnetId: number; plan: IngestPlan }[] = [];
+    const plans: { subnetId: number; cidr: Cidr; current: Tracked[]; accepted: SweepResult[]; plan: IngestPlan }[] = [];
     const alertStatements: SQL[] = [];
     const drafts: AlertDraft[] = [];
     for (const [subnetId, cidr] of owned) {
@@ -152,24 +156,41 @@ export const sweepIngest: ResultIngest<SweepItem> = {
       if (!current) return null;
       const policy = policies.get(subnetId)!;
       const plan = planIngest(cidr, current, accepted, policy.downAfter);
-      plans.push({ subnetId, plan });
+      plans.push({ subnetId, cidr, current, accepted, plan });
       const raised = await sweepAlerts(deps, alerts, { subnetId, probeId, policy }, current, plan, partReach(cidr, accepted));
       alertStatements.push(...raised.statements);
       drafts.push(...raised.drafts);
     }
+    const samples = plans.reduce((n, p) => n + p.plan.samples.length, 0);
+    // device rows take what the samples leave of the bound: a batch the probe split to fit is never refused for its MACs
+    let room = start - samples;
+    const devices: SweepDevices[] = [];
+    for (const p of plans) {
+      const d = await sweepDevices(deps, alerts, { subnetId: p.subnetId, probeId }, p.cidr, p.current, p.accepted, room);
+      room -= d.rows;
+      devices.push(d);
+      drafts.push(...d.drafts);
+    }
+    budget.left = Math.min(budget.left, room);
     const transitions = plans.flatMap((p) => p.plan.events.map((e) => ({ ...e, subnetId: p.subnetId })));
+    const macChanges = devices.flatMap((d) => d.changes);
     return {
-      statements: [...plans.flatMap((p) => writeStatements(p.subnetId, p.plan, probeId, now)), ...alertStatements],
+      statements: [...plans.flatMap((p, i) => [...writeStatements(p.subnetId, p.plan, probeId, now), ...devices[i]!.statements]), ...alertStatements],
       drafts,
       rejected,
       ignored: plans.filter((p) => p.plan.ignored.length).map((p) => ({ subnetId: p.subnetId, addresses: p.plan.ignored.slice(0, 10) })),
-      samples: plans.reduce((n, p) => n + p.plan.samples.length, 0),
-      events: transitions.length,
+      samples: samples + devices.reduce((n, d) => n + d.rows, 0),
+      events: transitions.length + macChanges.filter((c) => c.from).length,
       async announce(deps) {
         if (!plans.length) return [];
-        const ids = await hostIdsByIp(deps, [...new Set(transitions.map((t) => t.ip))]);
+        const ids = await hostIdsByIp(deps, [...new Set([...transitions.map((t) => t.ip), ...macChanges.filter((c) => c.hostId === null).map((c) => c.ip)])]);
         const changes = transitions.map((t) => ({ hostId: ids.get(t.ip) ?? 0, subnetId: t.subnetId, ip: t.ip, from: t.from, to: t.to, at: new Date(t.at).toISOString() }));
-        return [{ type: 'hosts', data: { subnetIds: plans.map((p) => p.subnetId), changes } }];
+        const events: LiveEvent[] = [{ type: 'hosts', data: { subnetIds: plans.map((p) => p.subnetId), changes } }];
+        if (macChanges.length) {
+          const macs = macChanges.map((c) => ({ ...c, hostId: c.hostId ?? ids.get(c.ip) ?? 0 }));
+          events.push({ type: 'macs', data: { subnetIds: [...new Set(macs.map((c) => c.subnetId))], changes: macs } });
+        }
+        return events;
       },
     };
   },

@@ -30,7 +30,7 @@ export async function authenticateProbe(deps: AppDeps, authorization: string | n
 
 export async function buildAssignment(deps: AppDeps, probeId: number): Promise<ServerMessage> {
   const assigned = await deps.db
-    .select({ id: subnets.id, cidr: subnets.cidr, family: subnets.family, intervalSeconds: subnets.sweepIntervalSeconds })
+    .select({ id: subnets.id, cidr: subnets.cidr, family: subnets.family, intervalSeconds: subnets.sweepIntervalSeconds, ptrLookupEnabled: subnets.ptrLookupEnabled })
     .from(subnets)
     .where(eq(subnets.probeId, probeId))
     .orderBy(subnets.id);
@@ -46,6 +46,7 @@ export async function buildAssignment(deps: AppDeps, probeId: number): Promise<S
       cidr: parseCidr(s.cidr).cidr,
       intervalSeconds: s.intervalSeconds,
       knownHosts: known.filter((k) => k.subnetId === s.id).map((k) => k.ip),
+      ptr: s.ptrLookupEnabled ?? deps.config.ptrLookupEnabled,
     })),
     settings: { pingTimeoutMs: deps.config.pingTimeoutMs, maxSweepAddresses: deps.config.maxSweepAddresses },
   };
@@ -177,10 +178,10 @@ export async function handleProbeFrame(deps: AppDeps, probeId: number, raw: stri
       await deps.db.update(probes).set({ lastSeenAt: new Date(deps.clock.now()) }).where(eq(probes.id, probeId));
       return [{ type: 'pong' }];
     case 'hello':
-      // a probe before 0.3 announces no kinds: it runs sweeps only
+      // a probe before 0.3 announces no kinds: it runs sweeps only; one before 0.4 no network
       await deps.db
         .update(probes)
-        .set({ version: msg.version, kinds: msg.kinds ?? ['sweep'], rawSockets: msg.rawSockets ?? null })
+        .set({ version: msg.version, kinds: msg.kinds ?? ['sweep'], rawSockets: msg.rawSockets ?? null, network: msg.network ?? null })
         .where(eq(probes.id, probeId));
       return [];
     case 'job_status': {

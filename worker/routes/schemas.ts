@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { probeNetwork } from '../../schema/protocol.js';
 import { ROLES } from '../../schema/tables/index.js';
 
 // NUL cut names short on the way back, and other control characters hide text in the UI and in exports.
@@ -52,6 +53,8 @@ export const SubnetSchema = z
         intervalMinutes: z.number().int().nullable().openapi({ description: 'minutes between scans of each alive host; null: SCAN_NMAP_INTERVAL_MINUTES' }),
       })
       .openapi('PortScanSettings'),
+    ptrLookupEnabled: z.boolean().nullable().openapi({ description: "the subnet's own PTR lookup setting; null: PTR_LOOKUP_ENABLED" }),
+    ptrLookup: z.boolean().openapi({ description: "whether the probe looks up PTR names of this subnet's alive hosts (the setting in force)" }),
     alerts: AlertThresholdsSchema,
     alertOverrides: AlertOverridesSchema,
     size: z.string().openapi({ description: 'Addresses in the block, as a decimal string (IPv6 blocks exceed 2^53)' }),
@@ -157,6 +160,7 @@ export const ProbeSchema = z
     version: z.string().nullable(),
     kinds: z.array(z.string()).nullable().openapi({ description: 'job kinds the probe announced when it last connected (sweep, port_scan, …); null: never connected' }),
     rawSockets: z.boolean().nullable().openapi({ description: 'whether the probe may open raw sockets (SYN scans)' }),
+    network: probeNetwork.nullable().describe('its default gateways and interfaces, as it said in its last hello; null: never said (probes before 0.4)'),
     lastSeenAt: z.string().nullable(),
     createdAt: z.string(),
     subnetCount: z.number().int(),
@@ -191,6 +195,7 @@ export const SubnetFieldsSchema = z.object({
     .partial()
     .strict()
     .optional(),
+  ptrLookupEnabled: z.boolean().nullable().optional().openapi({ description: "PTR lookups of the subnet's alive hosts by its probe; null: the server's default (PTR_LOOKUP_ENABLED)" }),
   // optional: a key left out keeps the stored value (null resets it)
   ...z.object(alertOverrideFields).partial().shape,
 });

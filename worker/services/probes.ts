@@ -31,6 +31,7 @@ export async function listProbes(deps: AppDeps) {
     version: p.version,
     kinds: p.kinds,
     rawSockets: p.rawSockets,
+    network: p.network ?? null,
     lastSeenAt: p.lastSeenAt?.toISOString() ?? null,
     createdAt: p.createdAt.toISOString(),
     subnetCount: Number(subnetCount),

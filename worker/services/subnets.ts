@@ -16,6 +16,8 @@ export interface SubnetInput extends AlertOverrides {
   probeId?: number | null;
   sweepIntervalSeconds?: number;
   portScan?: { enabled?: boolean; args?: string | null; intervalMinutes?: number | null };
+  /** PTR lookups by the probe; null: the server's PTR_LOOKUP_ENABLED. */
+  ptrLookupEnabled?: boolean | null;
 }
 
 export type SubnetPatch = Partial<Omit<SubnetInput, 'cidr'>>;
@@ -51,6 +53,9 @@ export function subnetView(row: SubnetRow, config: AppConfig, counts?: { used: n
     probeId: row.probeId,
     sweepIntervalSeconds: row.sweepIntervalSeconds,
     portScan: { enabled: row.portScanEnabled, args: row.portScanArgs, intervalMinutes: row.portScanIntervalMinutes },
+    ptrLookupEnabled: row.ptrLookupEnabled,
+    /** What the probe is told: the subnet's own setting, else the server's. */
+    ptrLookup: row.ptrLookupEnabled ?? config.ptrLookupEnabled,
     ...thresholdsView(row, config),
     /** Decimal strings: an IPv6 block holds more than 2^53 addresses. */
     size: addressCount(c).toString(),
@@ -122,6 +127,7 @@ export async function createSubnet(deps: AppDeps, input: SubnetInput): Promise<{
       notes: input.notes ?? '',
       probeId,
       sweepIntervalSeconds: input.sweepIntervalSeconds ?? 60,
+      ptrLookupEnabled: input.ptrLookupEnabled ?? null,
       ...portScanColumns(input.portScan),
       ...overrideColumns(input),
       createdAt: now,
