@@ -84,3 +84,65 @@ describe('hosts', () => {
     expect((await t.call('GET', `/api/hosts/${id}`)).status).toBe(404);
   });
 });
+
+describe('search by MAC and vendor', () => {
+  const ids: Record<string, number> = {};
+  const search = async (query: string) => {
+    const res = await t.call('GET', `/api/hosts?${query}`);
+    return res.status === 200 ? [res.body.total, res.body.hosts.map((h: any) => h.ip)] : [res.status, res.body.error.code];
+  };
+
+  beforeAll(async () => {
+    await t.call('POST', '/api/subnets', { cidr: '198.18.7.0/24' });
+    for (const ip of ['198.18.7.1', '198.18.7.2', '198.18.7.3', '198.18.7.4']) ids[ip] = (await t.call('POST', '/api/hosts', { ip })).body.id;
+    // the sweep ingest that records MACs (worker/ingest/sweep-devices.ts) had not landed when this was written:
+    // the rows it writes are seeded here with SQL into the real database
+    const device = async (ip: string, mac: string, vendor: string | null, current: boolean, first: number) => {
+      if (current) await t.client.execute({ sql: 'UPDATE hosts SET mac = ?, vendor = ?, mac_random = ? WHERE id = ?', args: [mac, vendor, vendor ? 0 : 1, ids[ip]!] });
+      await t.client.execute({
+        sql: 'INSERT INTO host_devices (host_id, mac, vendor, mac_random, hostname, first_seen_at, last_seen_at) VALUES (?, ?, ?, ?, NULL, ?, ?)',
+        args: [ids[ip]!, mac, vendor, vendor ? 0 : 1, first, first + 1000],
+      });
+    };
+    await device('198.18.7.1', '00:0c:29:ab:cd:01', 'VMware, Inc.', true, 1);
+    await device('198.18.7.2', '00:0c:29:ab:cd:02', 'VMware, Inc.', false, 1); // had a VMware NIC before
+    await device('198.18.7.2', 'b8:27:eb:00:00:02', 'Raspberry Pi Foundation', true, 5000);
+    await device('198.18.7.3', '02:42:ac:11:00:03', null, true, 1); // locally administered: no vendor
+  });
+
+  it.each([
+    ['mac=00:0c:29:ab:cd:01', [1, ['198.18.7.1']]],
+    ['mac=00-0C-29-AB-CD-01', [1, ['198.18.7.1']]],
+    ['mac=000c.29ab.cd01', [1, ['198.18.7.1']]],
+    ['mac=000C29ABCD01', [1, ['198.18.7.1']]],
+    // a prefix matches the current MAC and the ones an address had before (198.18.7.2's VMware NIC)
+    ['mac=00:0c:29', [2, ['198.18.7.1', '198.18.7.2']]],
+    ['mac=00:0C:2', [2, ['198.18.7.1', '198.18.7.2']]],
+    ['mac=00:0c:29:ab:cd:02', [1, ['198.18.7.2']]],
+    ['mac=b8:27', [1, ['198.18.7.2']]],
+    ['mac=0', [3, ['198.18.7.1', '198.18.7.2', '198.18.7.3']]],
+    ['mac=00:0c:29:ab:cd:03', [0, []]],
+    ['mac=00:0c:29&subnetId=999', [0, []]],
+    ['vendor=vmware', [1, ['198.18.7.1']]], // the current vendor only
+    ['vendor=Raspberry%20Pi', [1, ['198.18.7.2']]],
+    ['vendor=%25', [0, []]],
+    ['vendor=raspberry&mac=00:0c:29', [1, ['198.18.7.2']]],
+    ['q=00:0C:29', [1, ['198.18.7.1']]], // q: the current MAC only
+    ['q=b827eb', [1, ['198.18.7.2']]],
+    ['q=raspberry', [1, ['198.18.7.2']]],
+    ['q=198.18.7.', [4, ['198.18.7.1', '198.18.7.2', '198.18.7.3', '198.18.7.4']]],
+  ])('%s', async (query, expected) => expect(await search(query)).toEqual(expected));
+
+  it.each(['mac=web', 'mac=00:0c:29:ab:cd:ef:01', 'mac=0g', 'mac=%20'])('%s is 400 invalid_mac', async (query) => {
+    expect(await search(query)).toEqual([400, 'invalid_mac']);
+  });
+
+  it.each(['mac=', 'vendor=', 'previouslyUsed=yes', `mac=${'0'.repeat(41)}`])('%s is 400 invalid_request', async (query) => {
+    expect(await search(query)).toEqual([400, 'invalid_request']);
+  });
+
+  it('a host in the answer carries its MAC, vendor and whether the MAC is random', async () => {
+    const [h] = (await t.call('GET', '/api/hosts?mac=02:42')).body.hosts;
+    expect(h).toMatchObject({ ip: '198.18.7.3', mac: '02:42:ac:11:00:03', vendor: null, macRandom: true, previouslyUsed: false });
+  });
+});

@@ -16,7 +16,11 @@ const History = z.object({
 });
 const Limit = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100) });
 const SearchQuery = z.object({
-  q: z.string().max(200).optional().openapi({ description: 'case-insensitive: address prefix, hostname substring or a whole tag' }),
+  q: z
+    .string()
+    .max(200)
+    .optional()
+    .openapi({ description: "case-insensitive: address prefix, hostname substring, a whole tag, the current MAC's vendor substring, or (when it reads as hex) the start of the current MAC" }),
   status: HostStatusSchema.optional(),
   subnetId: z.coerce.number().int().positive().optional(),
   tag: z.string().min(1).max(40).optional().openapi({ description: 'exact tag' }),
@@ -27,6 +31,22 @@ const SearchQuery = z.object({
     .transform((t) => ({ port: Number(t.split('/')[0]), protocol: (t.split('/')[1] ?? 'tcp') as 'tcp' | 'udp' }))
     .optional()
     .openapi({ description: 'hosts with this port open: 22/tcp (tcp when left out)', type: 'string' }),
+  mac: z
+    .string()
+    .min(1)
+    .max(40)
+    .optional()
+    .openapi({
+      description:
+        'a MAC or its start, any case, with : - . or no separators (00:0C:29, 000c.29ab.cdef): hosts whose current MAC starts so, and hosts that had such a MAC before (their device history: "which address had this device"); not a MAC prefix: 400 invalid_mac',
+      example: '00:0c:29',
+    }),
+  vendor: z.string().trim().min(1).max(128).optional().openapi({ description: "case-insensitive substring of the current MAC's vendor (IEEE registry name)" }),
+  previouslyUsed: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional()
+    .openapi({ type: 'string', enum: ['true', 'false'], description: 'true: only previously used hosts (alive once, silent longer than PREVIOUSLY_USED_DAYS); false: only the others' }),
   limit: z.coerce.number().int().min(1).max(500).default(100),
   offset: z.coerce.number().int().min(0).max(10_000_000).default(0),
 });
@@ -39,7 +59,11 @@ export function hostRoutes(deps: AppDeps) {
         path: '/api/hosts',
         tags: ['hosts'],
         request: { query: SearchQuery },
-        responses: { 200: json(z.object({ total: z.number().int(), hosts: z.array(HostSchema) }), 'Matching hosts by family then address, and how many match in all'), 400: errors[400], 401: errors[401] },
+        responses: {
+          200: json(z.object({ total: z.number().int(), hosts: z.array(HostSchema) }), 'Matching hosts by family then address, and how many match in all (every filter given must match)'),
+          400: json(ErrorSchema, 'invalid_mac: `mac` is not a MAC or the start of one; invalid_request'),
+          401: errors[401],
+        },
       }),
       async (c) => c.json(await searchHosts(deps, c.req.valid('query')), 200),
     )

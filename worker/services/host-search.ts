@@ -1,12 +1,21 @@
 import { asc, sql } from 'drizzle-orm';
 import { hosts, type HostRow } from '../../schema/tables/index.js';
 import type { AppDeps } from '../deps.js';
-import { hostFilterSql, type HostFilter } from './host-query.js';
+import { hostFilterSql, macSearchTerm, type HostFilter } from './host-query.js';
 import { hostView, previouslyUsedBefore } from './hosts.js';
 import { portChipsOf } from './ports.js';
 
-/** A page of matching hosts, by family then address, and how many match in all (one round trip). */
-export async function searchHosts(deps: AppDeps, f: HostFilter & { limit: number; offset: number }) {
+/** A search as the API takes it: `mac` as typed (any separators), `previouslyUsed` as a yes/no. */
+export type HostSearch = Omit<HostFilter, 'mac' | 'previouslyUsed'> & { mac?: string; previouslyUsed?: boolean; limit: number; offset: number };
+
+/** A page of matching hosts, by family then address, and how many match in all (one round trip). 400 invalid_mac for a `mac` that is not one. */
+export async function searchHosts(deps: AppDeps, search: HostSearch) {
+  const { mac, previouslyUsed, ...rest } = search;
+  const f: HostFilter & { limit: number; offset: number } = {
+    ...rest,
+    ...(mac !== undefined && { mac: macSearchTerm(mac) }),
+    ...(previouslyUsed !== undefined && { previouslyUsed: { is: previouslyUsed, before: previouslyUsedBefore(deps) } }),
+  };
   const where = hostFilterSql(f);
   const [counted, rows] = (await deps.db.batch([
     deps.db.select({ n: sql<number>`count(*)` }).from(hosts).where(where),
