@@ -3,7 +3,7 @@ import { useState } from 'preact/hooks';
 import { api } from '../lib/api.js';
 import { ago } from '../lib/format.js';
 import { html } from '../lib/html.js';
-import { CHANGE_WINDOWS, changesPath } from '../lib/identity.js';
+import { CHANGE_WINDOWS, changesPath, isLocalMac, vendorText } from '../lib/identity.js';
 import { useData } from '../lib/use-data.js';
 
 const when = (t) => (t ? html`<time datetime=${t} title=${new Date(t).toLocaleString()}>${ago(t)}</time>` : '');
@@ -11,13 +11,13 @@ const when = (t) => (t ? html`<time datetime=${t} title=${new Date(t).toLocaleSt
 function Entry({ subnetId, e, children }) {
   return html`<li data-host=${e.hostId} data-ip=${e.ip}>
     <a href=${`#/subnets/${subnetId}?host=${e.hostId}`}>${e.ip}</a>${e.hostname ? html` <span>${e.hostname}</span>` : ''}
-    ${e.mac && html` <code class="mac">${e.mac}</code>`}${e.vendor ? html` <span class="muted">${e.vendor}</span>` : ''} ${children}</li>`;
+    ${e.mac && html` <code class="mac">${e.mac}</code> <span class="muted">${vendorText(e.vendor, isLocalMac(e.mac))}</span>`} ${children}</li>`;
 }
 
 function List({ title, kind, items, subnetId, empty, render }) {
   return html`<div class="change-list" data-list=${kind}>
     <h3>${title} <span class="muted">(${items.length})</span></h3>
-    ${items.length === 0 ? html`<p class="muted">${empty}</p>` : html`<ul>${items.map((e) => html`<${Entry} key=${e.hostId} subnetId=${subnetId} e=${e}>${render(e)}</${Entry}>`)}</ul>`}
+    ${items.length === 0 ? html`<p class="muted">${empty}</p>` : html`<ul>${items.map((e) => html`<${Entry} key=${`${e.hostId}-${e.mac}`} subnetId=${subnetId} e=${e}>${render(e)}</${Entry}>`)}</ul>`}
   </div>`;
 }
 

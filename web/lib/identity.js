@@ -34,6 +34,12 @@ export function staleDns(host) {
   return `${host.ptrName} ${where}, not ${host.ip}`;
 }
 
+/** A locally administered (randomised) MAC: the second-lowest bit of its first octet is set ("02:…", "da:…"). */
+export function isLocalMac(mac) {
+  const first = parseInt((mac ?? '').slice(0, 2), 16);
+  return Number.isInteger(first) && (first & 2) !== 0;
+}
+
 /** The vendor of a MAC as shown: the name, "randomised (locally administered)", or "unknown vendor". */
 export function vendorText(vendor, macRandom) {
   if (macRandom) return 'randomised (locally administered)';

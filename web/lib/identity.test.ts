@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 // the browser UI is plain ES modules (no bundler, no types); these tables test its pure helpers
-import { changesPath, gatewayTexts, lossText, ptrBeside, rttText, sourceText, staleDns, traceRefusal, traceSummary, vendorText } from './identity.js';
+import { changesPath, gatewayTexts, isLocalMac, lossText, ptrBeside, rttText, sourceText, staleDns, traceRefusal, traceSummary, vendorText } from './identity.js';
 
 const host = (over: Record<string, unknown>) => ({ ip: '198.18.0.23', hostname: null, hostnameSource: null, ptrName: null, ptrForward: null, ...over });
 
@@ -42,6 +42,16 @@ describe('host identity for display', () => {
     [null, false, 'unknown vendor'],
   ])('vendor %s (random %s) reads "%s"', (vendor, random, text) => {
     expect(vendorText(vendor, random)).toBe(text);
+  });
+
+  it.each([
+    ['02:1a:2b:3c:4d:5e', true],
+    ['da:a1:19:00:00:01', true],
+    ['00:0c:29:ab:cd:ef', false],
+    ['b8:27:eb:00:00:01', false],
+    [null, false],
+  ])('%s is locally administered: %s', (mac, local) => {
+    expect(isLocalMac(mac)).toBe(local);
   });
 
   it.each([
