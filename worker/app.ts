@@ -9,6 +9,7 @@ import { securityHeaders } from './http/security-headers.js';
 import { auditRoutes } from './routes/audit.js';
 import { authRoutes, loginRoutes } from './routes/auth.js';
 import { csvRoutes } from './routes/csv.js';
+import { identityRoutes } from './routes/devices.js';
 import { hostRoutes } from './routes/hosts.js';
 import { liveRoutes } from './routes/live.js';
 import { maintenanceRoutes } from './routes/maintenance.js';
@@ -69,6 +70,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', probeRoutes(deps));
   app.route('/', subnetRoutes(deps));
   app.route('/', hostRoutes(deps));
+  app.route('/', identityRoutes(deps));
   app.route('/', portRoutes(deps));
   app.route('/', traceRoutes(deps));
   app.route('/', csvRoutes(deps));

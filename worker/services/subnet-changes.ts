@@ -1,0 +1,87 @@
+import { sql } from 'drizzle-orm';
+import type { AppDeps } from '../deps.js';
+import { bounded, CHANGES_LIMIT, parseSince } from '../domain/changes-window.js';
+import { getSubnet } from './subnets.js';
+
+const iso = (ms: number | string) => new Date(Number(ms)).toISOString();
+
+/** How far back the sweep before a window's start is looked for, in sweep intervals (a longer gap: the window's start). */
+const SWEEP_LOOKBACK_INTERVALS = 3;
+
+/** The latest sweep start of the subnet: its hosts' latest check (every host a sweep covers is checked at the sweep's start). */
+async function lastSweepAt(deps: AppDeps, subnetId: number): Promise<number | null> {
+  const [row] = await deps.db.all<{ at: number | null }>(sql`SELECT max(last_checked_at) AS at FROM hosts WHERE subnet_id = ${subnetId}`);
+  return row?.at == null ? null : Number(row.at);
+}
+
+/**
+ * The start of the subnet's last sweep before `t`, from its samples: the time-major sample key is walked back from `t`
+ * (CROSS JOIN keeps that order) to the first sample of one of its hosts, at most a few sweep intervals; null: none.
+ */
+async function sweepBefore(deps: AppDeps, subnetId: number, t: number, intervalSeconds: number): Promise<number | null> {
+  const floor = t - SWEEP_LOOKBACK_INTERVALS * intervalSeconds * 1000;
+  const [row] = await deps.db.all<{ at: number }>(sql`
+    SELECT s.at AS at FROM host_samples s CROSS JOIN hosts h
+    WHERE s.at < ${t} AND s.at >= ${floor} AND h.id = s.host_id AND h.subnet_id = ${subnetId}
+    ORDER BY s.at DESC LIMIT 1`);
+  return row ? Number(row.at) : null;
+}
+
+type HostLine = { hostId: number; ip: string; hostname: string | null; mac: string | null; vendor: string | null };
+type NewHostRow = HostLine & { firstSeenAt: number };
+type NewMacRow = HostLine & { mac: string; previousMac: string | null; firstSeenAt: number };
+type MissingRow = HostLine & { lastSeenAt: number; status: 'up' | 'down' | 'unknown' };
+
+/**
+ * What is new and what is missing in a subnet since `since` (ISO 8601 or ms; default: the start of its latest sweep):
+ * - newHosts: addresses first answering at or after `since`;
+ * - newMacs: MACs an address had never had before, first seen at or after `since` (previousMac: the device it had
+ *   before, null for its first MAC);
+ * - missing: addresses that were still answering when the window began (they answered in the subnet's last sweep
+ *   before `since`, or later) and did not answer their latest check. Their status may still be `up` until
+ *   DOWN_AFTER_FAILURES silent sweeps make it `down`.
+ * Each list newest first, at most 500 (`truncated`: one was cut). The hosts' lists read the subnet's rows along
+ * hosts_subnet_key_idx, the MACs along host_devices_first_seen_idx.
+ */
+export async function subnetChanges(deps: AppDeps, subnetId: number, sinceText: string | undefined) {
+  const subnet = await getSubnet(deps, subnetId);
+  const now = deps.clock.now();
+  const since = sinceText === undefined ? undefined : parseSince(sinceText, now);
+  const swept = await lastSweepAt(deps, subnetId);
+  const from = since ?? swept ?? now;
+  // "still answering when the window began": seen in the sweep before it (or later)
+  const aliveFrom = (await sweepBefore(deps, subnetId, from, subnet.sweepIntervalSeconds)) ?? from;
+  const more = CHANGES_LIMIT + 1;
+
+  const [newHosts, newMacs, missing] = await Promise.all([
+    deps.db.all<NewHostRow>(sql`
+      SELECT id AS hostId, ip, hostname, mac, vendor, first_seen_at AS firstSeenAt FROM hosts
+      WHERE subnet_id = ${subnetId} AND first_seen_at >= ${from}
+      ORDER BY first_seen_at DESC, ip_key LIMIT ${more}`),
+    deps.db.all<NewMacRow>(sql`
+      SELECT h.id AS hostId, h.ip, h.hostname, d.mac, d.vendor, d.first_seen_at AS firstSeenAt,
+        (SELECT p.mac FROM host_devices p WHERE p.host_id = d.host_id AND p.first_seen_at < d.first_seen_at
+          ORDER BY p.last_seen_at DESC, p.first_seen_at DESC LIMIT 1) AS previousMac
+      FROM host_devices d JOIN hosts h ON h.id = d.host_id
+      WHERE d.first_seen_at >= ${from} AND h.subnet_id = ${subnetId}
+      ORDER BY d.first_seen_at DESC, h.ip_key LIMIT ${more}`),
+    deps.db.all<MissingRow>(sql`
+      SELECT id AS hostId, ip, hostname, mac, vendor, last_seen_at AS lastSeenAt, status FROM hosts
+      WHERE subnet_id = ${subnetId} AND last_seen_at >= ${aliveFrom} AND last_checked_at > last_seen_at
+      ORDER BY last_seen_at DESC, ip_key LIMIT ${more}`),
+  ]);
+
+  const hosts = bounded(newHosts);
+  const macs = bounded(newMacs);
+  const gone = bounded(missing);
+  const line = (r: HostLine) => ({ hostId: Number(r.hostId), ip: r.ip, hostname: r.hostname, mac: r.mac, vendor: r.vendor });
+  return {
+    since: iso(from),
+    until: iso(now),
+    lastSweepAt: swept === null ? null : iso(swept),
+    newHosts: hosts.list.map((r) => ({ ...line(r), firstSeenAt: iso(r.firstSeenAt) })),
+    newMacs: macs.list.map((r) => ({ ...line(r), mac: r.mac, previousMac: r.previousMac, firstSeenAt: iso(r.firstSeenAt) })),
+    missing: gone.list.map((r) => ({ ...line(r), lastSeenAt: iso(r.lastSeenAt), status: r.status })),
+    truncated: hosts.cut || macs.cut || gone.cut,
+  };
+}
