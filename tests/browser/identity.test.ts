@@ -205,7 +205,11 @@ describe('who each host is, in Chromium', () => {
     await page.waitForSelector('.drawer [data-trace] .scan-state.error:has-text("That probe has no subnet containing this address.")');
     expect(farProbe.received.filter((m) => m.type === 'job')).toEqual([]);
     await page.selectOption('.drawer select[name=trace-probe]', '');
-    await page.click('.drawer button.trace-now');
+    // by keyboard: Tab from the probe select reaches the button, Enter presses it
+    await page.focus('.drawer select[name=trace-probe]');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.classList.contains('trace-now'))).toBe(true);
+    await page.keyboard.press('Enter');
     const job = await probe.next('job', 5000);
     expect(job).toMatchObject({ type: 'job', kind: 'traceroute', subnetId, target: NAS });
     const state = '.drawer [data-trace] .scan-state';
@@ -283,7 +287,9 @@ describe('who each host is, in Chromium', () => {
     await waitFor('the vendor filter', async () => (await page.$$eval('tr.host', (t) => t.map((r) => r.getAttribute('data-ip')))).join() === NAS, 5000);
     await page.fill('input[type=search]', '');
 
-    await page.click('details.subnet-changes summary');
+    // by keyboard: the panel's summary opens with Enter
+    await page.focus('details.subnet-changes summary');
+    await page.keyboard.press('Enter');
     await page.waitForSelector('.subnet-changes [data-list=new] li, .subnet-changes [data-list=new] p');
     const ips = (list: string) => page.$$eval(`.subnet-changes [data-list=${list}] li`, (lis) => lis.map((li) => li.getAttribute('data-ip')));
     expect(await ips('new')).toEqual([NEW]);
@@ -307,7 +313,9 @@ describe('who each host is, in Chromium', () => {
   it('the vendor column can be hidden, and stays hidden after a reload', async () => {
     await page.goto(`${server.url}/#/subnets/${subnetId}`);
     await page.waitForSelector('table.hosts th.c-vendor');
-    await page.uncheck('input[name=vendor-column]');
+    // by keyboard: Space toggles the checkbox
+    await page.focus('input[name=vendor-column]');
+    await page.keyboard.press('Space');
     await waitFor('the column gone', async () => (await page.locator('table.hosts th.c-vendor, table.hosts td.vendor').count()) === 0, 3000);
     await page.reload();
     await page.waitForSelector(`tr[data-ip="${NAS}"]`);
