@@ -59,7 +59,7 @@ describe('a /16 with 5,000 hosts spread at random', () => {
     expect(body.hosts.map((h: unknown[]) => h[1])).toEqual(used.map((v) => formatIp(v, 4)));
     expect(body.subnet).toMatchObject({ usedCount: 5000, upCount: 4500 });
     const first = body.hosts[0];
-    expect(first).toEqual([expect.any(Number), formatIp(used[0]!, 4), 'down', expect.any(Number), 'host-0.lab.example', 60, 0, 0]);
+    expect(first).toEqual([expect.any(Number), formatIp(used[0]!, 4), 'down', expect.any(Number), 'host-0.lab.example', 60, 0, 0, null, null]);
     expect(Math.abs(first[3] * 100 - Math.round(first[3] * 100))).toBeLessThan(1e-9);
   });
 
@@ -91,9 +91,9 @@ describe('free addresses after a dense run longer than one read of used addresse
     const subnetId = (await t.call('POST', '/api/subnets', { cidr: '198.19.0.0/20', probeId })).body.id;
     const ips = Array.from({ length: 3000 }, (_, i) => formatIp(parseIp('198.19.0.1').value + BigInt(i), 4));
     await sweep(subnetId, 'd-1', ips, random(1));
-    expect((await t.call('GET', `/api/subnets/${subnetId}/free?limit=2`)).body).toEqual({ addresses: ['198.19.11.185', '198.19.11.186'], next: '198.19.11.187' });
-    expect((await t.call('GET', `/api/subnets/${subnetId}/free?from=198.19.4.0&to=198.19.11.185`)).body).toEqual({ addresses: ['198.19.11.185'], next: null });
-    expect((await t.call('GET', `/api/subnets/${subnetId}/free?to=198.19.11.184`)).body).toEqual({ addresses: [], next: null });
+    expect((await t.call('GET', `/api/subnets/${subnetId}/free?limit=2`)).body).toEqual({ addresses: ['198.19.11.185', '198.19.11.186'], next: '198.19.11.187', reusable: [], reusableNext: null });
+    expect((await t.call('GET', `/api/subnets/${subnetId}/free?from=198.19.4.0&to=198.19.11.185`)).body).toEqual({ addresses: ['198.19.11.185'], next: null, reusable: [], reusableNext: null });
+    expect((await t.call('GET', `/api/subnets/${subnetId}/free?to=198.19.11.184`)).body).toEqual({ addresses: [], next: null, reusable: [], reusableNext: null });
   });
 });
 
@@ -105,5 +105,48 @@ describe('the table read in pages of 2,000 hosts', () => {
     const body = (await t.call('GET', `/api/subnets/${subnetId}/table`)).body;
     expect(body.hosts.map((h: unknown[]) => h[1])).toEqual(ips);
     expect(body.subnet).toMatchObject({ usedCount: 4000, upCount: 4000 });
+  });
+});
+
+describe('identity in the table: flags and the MAC with its vendor', () => {
+  it('marks a randomised MAC and a PTR name that resolves elsewhere, and appends mac and vendor', async () => {
+    const subnetId = (await t.call('POST', '/api/subnets', { cidr: '198.19.32.0/29', probeId })).body.id;
+    const at = t.clock.now();
+    const results = [
+      {
+        kind: 'sweep',
+        subnetId,
+        at,
+        durationMs: 1,
+        complete: true,
+        up: [
+          { ip: '198.19.32.1', latencyMs: 1, mac: '00:0c:29:00:00:01', vendor: 'VMware, Inc.' },
+          { ip: '198.19.32.2', latencyMs: 1, mac: '02:42:ac:11:00:02', vendor: null },
+          { ip: '198.19.32.3', latencyMs: 1 },
+        ],
+        down: [],
+      },
+    ];
+    const names = [
+      {
+        kind: 'names',
+        subnetId,
+        at: at + 1,
+        names: [
+          { ip: '198.19.32.1', name: 'vm1.lab.example', ttlSeconds: 300, forward: { addresses: ['198.19.32.1'], matches: true } },
+          { ip: '198.19.32.3', name: 'old.lab.example', ttlSeconds: 300, forward: { addresses: ['198.19.32.6'], matches: false } },
+        ],
+      },
+    ];
+    for (const [i, r] of [results, names].entries()) {
+      const [ack] = await handleProbeFrame(t.deps, probeId, JSON.stringify({ type: 'results', batchId: `id-${i}`, results: r }));
+      expect(ack).toMatchObject({ duplicate: false });
+    }
+    const rows = (await t.call('GET', `/api/subnets/${subnetId}/table`)).body.hosts.map((r: unknown[]) => [r[1], r[7], r[8], r[9]]);
+    expect(rows).toEqual([
+      ['198.19.32.1', 0, '00:0c:29:00:00:01', 'VMware, Inc.'],
+      ['198.19.32.2', 4, '02:42:ac:11:00:02', null],
+      ['198.19.32.3', 8, null, null],
+    ]);
   });
 });

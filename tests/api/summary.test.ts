@@ -10,7 +10,7 @@ afterAll(() => t.close());
 
 describe('GET /api/summary', () => {
   it('is all zeros on an empty database', async () => {
-    expect((await t.call('GET', '/api/summary')).body).toEqual({ hosts: { total: 0, up: 0, down: 0, unknown: 0 }, subnets: { total: 0 }, probes: { total: 0, connected: 0 } });
+    expect((await t.call('GET', '/api/summary')).body).toEqual({ hosts: { total: 0, up: 0, down: 0, unknown: 0, previouslyUsed: 0 }, subnets: { total: 0 }, probes: { total: 0, connected: 0 } });
   });
 
   it('counts hosts by status, subnets, and probes that are connected', async () => {
@@ -25,7 +25,7 @@ describe('GET /api/summary', () => {
     await sweep('s-2', t.clock.now() + 60_000, ['198.18.0.1']);
     await t.call('POST', '/api/hosts', { ip: 'fd00:1::9', reserved: true });
     expect((await t.call('GET', '/api/summary')).body).toEqual({
-      hosts: { total: 4, up: 1, down: 2, unknown: 1 },
+      hosts: { total: 4, up: 1, down: 2, unknown: 1, previouslyUsed: 0 },
       subnets: { total: 2 },
       probes: { total: 2, connected: 1 },
     });

@@ -116,9 +116,11 @@ export const HostTableRowSchema = z
     z.string().nullable().openapi({ description: 'hostname' }),
     z.number().int().nullable().openapi({ description: 'last seen, seconds before `now`' }),
     z.number().int().nullable().openapi({ description: 'last state change, seconds before `now`' }),
-    z.number().int().openapi({ description: 'flags: bit 0 = reserved' }),
+    z.number().int().openapi({ description: 'flags: bit 0 (1) = reserved, bit 1 (2) = previously used, bit 2 (4) = MAC locally administered (randomised), bit 3 (8) = the PTR name resolves forward without this address' }),
+    z.string().nullable().openapi({ description: 'mac (00:0c:29:ab:cd:ef)' }),
+    z.string().nullable().openapi({ description: 'vendor of the MAC' }),
   ])
-  .openapi('HostTableRow', { description: '[id, ip, status, latencyMs, hostname, seenAgo, changedAgo, flags]' });
+  .openapi('HostTableRow', { description: '[id, ip, status, latencyMs, hostname, seenAgo, changedAgo, flags, mac, vendor]' });
 
 export const EventSchema = z
   .object({ kind: z.literal('status'), id: z.number().int(), at: z.string(), from: HostStatusSchema, to: HostStatusSchema, probeId: z.number().int().nullable() })

@@ -107,8 +107,25 @@ export function subnetRoutes(deps: AppDeps) {
         request: { params: IdParams, query: FreeQuery },
         responses: {
           200: json(
-            z.object({ addresses: z.array(z.string()), next: z.string().nullable().openapi({ description: 'where the next page starts (pass as from), or null' }) }),
-            'Usable addresses without a host record, in order',
+            z.object({
+              addresses: z.array(z.string()),
+              next: z.string().nullable().openapi({ description: 'where the next page starts (pass as from), or null' }),
+              reusable: z
+                .array(
+                  z.object({
+                    ip: z.string(),
+                    previouslyUsed: z
+                      .object({ hostId: z.number().int(), lastSeenAt: z.string(), hostname: z.string().nullable(), mac: z.string().nullable() })
+                      .openapi({ description: 'the hint: the record kept for history, and when it was last seen' }),
+                  }),
+                )
+                .openapi({
+                  description:
+                    'previously used addresses between from and to (alive once, silent longer than PREVIOUSLY_USED_DAYS, not reserved), offered as free again, in order, at most limit; they keep their host record (edit it to reuse the address)',
+                }),
+              reusableNext: z.string().nullable().openapi({ description: 'where the reusable list goes on (pass as from), or null' }),
+            }),
+            'Usable addresses without a host record, in order, and previously used ones with a hint',
           ),
           ...errors,
           400: json(ErrorSchema, 'bad_range: from/to outside the subnet or from after to; invalid_request'),

@@ -5,7 +5,13 @@ import { errors, json, router, secured } from './common.js';
 
 const Summary = z
   .object({
-    hosts: z.object({ total: z.number().int(), up: z.number().int(), down: z.number().int(), unknown: z.number().int() }),
+    hosts: z.object({
+      total: z.number().int(),
+      up: z.number().int(),
+      down: z.number().int(),
+      unknown: z.number().int(),
+      previouslyUsed: z.number().int().openapi({ description: 'down or unknown hosts silent longer than PREVIOUSLY_USED_DAYS (counted in down/unknown too)' }),
+    }),
     subnets: z.object({ total: z.number().int() }),
     probes: z.object({ total: z.number().int(), connected: z.number().int() }),
   })

@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, lte, sql } from 'drizzle-orm';
+import { and, asc, eq, gte, isNotNull, lt, lte, ne, sql } from 'drizzle-orm';
 import { CidrError, formatIp, ipKey, parseCidr, parseIp, usableRange, type Cidr } from '../../schema/ip/cidr.js';
 import { collapseUnused, firstUnused } from '../../schema/ip/ranges.js';
 import { hosts, type HostStatus } from '../../schema/tables/index.js';
@@ -6,14 +6,15 @@ import type { AppDeps } from '../deps.js';
 import { hostTableRow } from '../domain/table-rows.js';
 import { portChipsOfSubnet } from './ports.js';
 import { AppError } from '../errors.js';
+import { isPreviouslyUsed, previouslyUsedBefore } from './hosts.js';
 import { getSubnet, subnetView } from './subnets.js';
 
 /** Hosts are read as JSON built by SQLite, this many rows per query: far cheaper than a row object per host,
  * and each value stays well under D1's 2 MB limit even with long hostnames. */
 const PART_ROWS = 2000;
 
-/** [id, ip, ipKey, status, latencyMs, hostname, lastSeenAt ms, lastChangeAt ms, reserved 0/1] */
-type RawHost = [number, string, string, HostStatus, number | null, string | null, number | null, number | null, number];
+/** [id, ip, ipKey, status, latencyMs, hostname, lastSeenAt ms, lastChangeAt ms, reserved 0/1, mac, vendor, macRandom 0/1, PTR forward mismatch 0/1] */
+type RawHost = [number, string, string, HostStatus, number | null, string | null, number | null, number | null, number, string | null, string | null, number, number];
 
 /** One page of hosts as SQLite's JSON text, with its row count and last key (where the next page starts). */
 type HostPage = { part: string; n: number; last: string | null };
@@ -23,7 +24,8 @@ async function tableHosts(deps: AppDeps, subnetId: number): Promise<RawHost[]> {
   // pages follow the (subnet_id, ip_key) index from the last key read: no sort, no window over the whole subnet
   for (let after = '';;) {
     const [{ part, n, last }] = (await deps.db.all<HostPage>(sql`
-      SELECT json_group_array(json_array(id, ip, ip_key, status, latency_ms, hostname, last_seen_at, last_change_at, reserved)) AS part,
+      SELECT json_group_array(json_array(id, ip, ip_key, status, latency_ms, hostname, last_seen_at, last_change_at, reserved,
+          mac, vendor, mac_random, coalesce(json_extract(ptr_forward, '$.matches') = 0, 0))) AS part,
         count(*) AS n, max(ip_key) AS last
       FROM (SELECT * FROM ${hosts} WHERE subnet_id = ${subnetId} AND ip_key > ${after} ORDER BY ip_key LIMIT ${PART_ROWS})`)) as [HostPage]; // an aggregate without GROUP BY answers one row
     for (const h of JSON.parse(part) as RawHost[]) rows.push(h);
@@ -48,8 +50,26 @@ export async function subnetTable(deps: AppDeps, subnetId: number) {
   const range = usableRange(c);
   const used = await tableHosts(deps, subnetId);
   const now = deps.clock.now();
-  const rows = used.map(([id, ip, , status, latencyMs, hostname, lastSeenAt, lastChangeAt, reserved]) =>
-    hostTableRow({ id, ip, status, latencyMs, hostname, lastSeenAt, lastChangeAt, reserved: reserved === 1 }, now),
+  const usedBefore = previouslyUsedBefore(deps);
+  const rows = used.map(([id, ip, , status, latencyMs, hostname, lastSeenAt, lastChangeAt, reserved, mac, vendor, macRandom, ptrMismatch]) =>
+    hostTableRow(
+      {
+        id,
+        ip,
+        status,
+        latencyMs,
+        hostname,
+        lastSeenAt,
+        lastChangeAt,
+        reserved: reserved === 1,
+        previouslyUsed: isPreviouslyUsed({ status, lastSeenAt: lastSeenAt === null ? null : new Date(lastSeenAt) }, usedBefore),
+        mac,
+        vendor,
+        macRandom: macRandom === 1,
+        ptrMismatch: ptrMismatch === 1,
+      },
+      now,
+    ),
   );
   const up = used.reduce((n, h) => n + (h[3] === 'up' ? 1 : 0), 0);
   const chips = await portChipsOfSubnet(deps, subnetId);
@@ -80,7 +100,9 @@ const USED_PAGE = 2048;
 
 /**
  * Unused addresses of the subnet's usable range between `from` and `to` (inclusive), in order, at most `limit`.
- * `next` is the first free address after the page, or null when there is none up to `to`.
+ * `next` is the first free address after the page, or null when there is none up to `to`. `reusable`: previously
+ * used addresses in the same span (alive once, silent past PREVIOUSLY_USED_DAYS, not reserved), each with its
+ * hint, at most `limit` from `from` on; `reusableNext` is where that list goes on.
  */
 export async function freeAddresses(deps: AppDeps, subnetId: number, q: { from?: string; to?: string; limit: number }) {
   const subnet = await getSubnet(deps, subnetId);
@@ -108,5 +130,34 @@ export async function freeAddresses(deps: AppDeps, subnetId: number, q: { from?:
     cursor = windowEnd + 1n;
   }
   const next = found.length > q.limit ? formatIp(found[q.limit]!, c.family) : null;
-  return { addresses: found.slice(0, q.limit).map((v) => formatIp(v, c.family)), next };
+  const reusable = await reusableAddresses(deps, subnetId, from > usable.first ? from : usable.first, end, c, q.limit);
+  return {
+    addresses: found.slice(0, q.limit).map((v) => formatIp(v, c.family)),
+    next,
+    reusable: reusable.slice(0, q.limit),
+    reusableNext: reusable.length > q.limit ? reusable[q.limit]!.ip : null,
+  };
+}
+
+/** Previously used hosts between `first` and `last` in address order, at most `limit` + 1 (along hosts_subnet_key_idx). */
+async function reusableAddresses(deps: AppDeps, subnetId: number, first: bigint, last: bigint, c: Cidr, limit: number) {
+  if (first > last) return [];
+  const rows = await deps.db
+    .select({ id: hosts.id, ip: hosts.ip, lastSeenAt: hosts.lastSeenAt, hostname: hosts.hostname, mac: hosts.mac })
+    .from(hosts)
+    .where(
+      and(
+        eq(hosts.subnetId, subnetId),
+        gte(hosts.ipKey, ipKey(first, c.family)),
+        lte(hosts.ipKey, ipKey(last, c.family)),
+        // isPreviouslyUsed, in SQL; a reserved address is held by someone, so it is not offered
+        ne(hosts.status, 'up'),
+        isNotNull(hosts.lastSeenAt),
+        lt(hosts.lastSeenAt, new Date(previouslyUsedBefore(deps))),
+        eq(hosts.reserved, false),
+      ),
+    )
+    .orderBy(asc(hosts.ipKey))
+    .limit(limit + 1);
+  return rows.map((h) => ({ ip: h.ip, previouslyUsed: { hostId: h.id, lastSeenAt: h.lastSeenAt!.toISOString(), hostname: h.hostname, mac: h.mac } }));
 }
