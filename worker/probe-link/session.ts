@@ -46,7 +46,8 @@ export async function buildAssignment(deps: AppDeps, probeId: number): Promise<S
       cidr: parseCidr(s.cidr).cidr,
       intervalSeconds: s.intervalSeconds,
       knownHosts: known.filter((k) => k.subnetId === s.id).map((k) => k.ip),
-      ptr: s.ptrLookupEnabled ?? deps.config.ptrLookupEnabled,
+      // absent means on (probes and servers before 0.4): only "off" is spelled out
+      ...((s.ptrLookupEnabled ?? deps.config.ptrLookupEnabled) ? {} : { ptr: false }),
     })),
     settings: { pingTimeoutMs: deps.config.pingTimeoutMs, maxSweepAddresses: deps.config.maxSweepAddresses },
   };
