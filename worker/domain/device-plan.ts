@@ -30,6 +30,8 @@ export interface MacSighting {
  */
 export function macSightings(cidr: Cidr, sweeps: readonly SweepResult[]): Map<string, MacSighting[]> {
   const out = new Map<string, MacSighting[]>();
+  // most probes (off the hosts' segment, or before 0.4) send no MACs: nothing is parsed twice for them
+  if (!sweeps.some((s) => s.up.some((u) => u.mac))) return out;
   const withMac = new Set<string>();
   for (const sweep of [...sweeps].sort((a, b) => a.at - b.at)) {
     const span = sweepSpan(cidr, sweep);
