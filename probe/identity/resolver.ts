@@ -49,3 +49,12 @@ export class PtrResolver {
     }
   }
 }
+
+/** Just the PTR name of an address (traceroute's hop names), or null: no name, or the lookup failed. */
+export function ptrNameLookup(servers: DnsServer[] | null): (ip: string) => Promise<string | null> {
+  const resolver = new PtrResolver(servers);
+  return async (ip) => {
+    const r = await resolver.lookup(ip);
+    return r.kind === 'name' ? r.name : null;
+  };
+}
