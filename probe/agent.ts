@@ -7,6 +7,7 @@ import { jobRunners, type RunnerOptions } from './jobs/index.js';
 import { JobRefused, type JobRunner, type ProbeLimits } from './jobs/types.js';
 import { ServerLink } from './link.js';
 import { progressGate } from './progress.js';
+import { readNetwork } from './network-info.js';
 import { hasRawSockets } from './raw-sockets.js';
 import { Spool } from './spool.js';
 import { nextSweepAt } from './timing.js';
@@ -64,8 +65,19 @@ export class ProbeAgent {
       heartbeatMs: opts.heartbeatMs,
       reconnectMaxMs: opts.reconnectMaxMs,
       log: opts.log,
-      onOpen: () =>
-        this.link.send({ type: 'hello', version: PROBE_VERSION, protocol: PROTOCOL_VERSION, hostname: hostname(), kinds: [...this.runners.keys()], rawSockets: this.limits.rawSockets }),
+      onOpen: () => {
+        // read at each connect: the probe may have moved (DHCP, a new interface) since the last one
+        const network = readNetwork();
+        this.link.send({
+          type: 'hello',
+          version: PROBE_VERSION,
+          protocol: PROTOCOL_VERSION,
+          hostname: hostname(),
+          kinds: [...this.runners.keys()],
+          rawSockets: this.limits.rawSockets,
+          ...(network ? { network } : {}),
+        });
+      },
       onClose: () => {},
       onMessage: (m) => this.onMessage(m),
     });
