@@ -11,7 +11,8 @@ describe.each(HOSTS)('API contract on the %s host', (host) => {
   let api: ReturnType<typeof client>;
 
   beforeAll(async () => {
-    server = await startTarget(host);
+    // previously used after a day of silence: results up to 7 days old are taken, so an old sweep makes one
+    server = await startTarget(host, { PREVIOUSLY_USED_DAYS: '1' });
     api = client(server.url, await login(server.url));
   }, 90_000);
   afterAll(() => server.close());
@@ -139,7 +140,7 @@ describe.each(HOSTS)('API contract on the %s host', (host) => {
     const summary = (await api('GET', '/api/summary')).body;
     const count = (status: string) => all.hosts.filter((h: any) => h.status === status).length;
     expect(summary).toEqual({
-      hosts: { total: all.total, up: count('up'), down: count('down'), unknown: count('unknown') },
+      hosts: { total: all.total, up: count('up'), down: count('down'), unknown: count('unknown'), previouslyUsed: all.hosts.filter((h: any) => h.previouslyUsed).length },
       subnets: { total: (await api('GET', '/api/subnets')).body.subnets.length },
       probes: { total: (await api('GET', '/api/probes')).body.probes.length, connected: 0 },
     });
@@ -184,9 +185,9 @@ describe.each(HOSTS)('API contract on the %s host', (host) => {
     expect(table.range).toEqual(['198.18.40.1', '198.18.40.14']);
     expect(Math.abs(table.now - Date.now() / 1000)).toBeLessThan(60);
     expect(table.hosts).toEqual([
-      [ids['198.18.40.3'], '198.18.40.3', 'unknown', null, 'Web-1', null, null, 0],
-      [ids['198.18.40.4'], '198.18.40.4', 'unknown', null, null, null, null, 1],
-      [ids['198.18.40.9'], '198.18.40.9', 'unknown', null, 'web-2', null, null, 0],
+      [ids['198.18.40.3'], '198.18.40.3', 'unknown', null, 'Web-1', null, null, 0, null, null],
+      [ids['198.18.40.4'], '198.18.40.4', 'unknown', null, null, null, null, 1, null, null],
+      [ids['198.18.40.9'], '198.18.40.9', 'unknown', null, 'web-2', null, null, 0, null, null],
     ]);
     const v6table = (await api('GET', `/api/subnets/${v6.id}/table`)).body;
     expect(v6table.range).toEqual(['fd00:40::', 'fd00:40::ffff:ffff:ffff:ffff']);
@@ -195,7 +196,11 @@ describe.each(HOSTS)('API contract on the %s host', (host) => {
 
     const free = async (id: number, query = '') => {
       const res = await api('GET', `/api/subnets/${id}/free${query}`);
-      return res.status === 200 ? res.body : [res.status, res.body.error.code];
+      if (res.status !== 200) return [res.status, res.body.error.code];
+      // none of these hosts was ever seen: nothing previously used to offer
+      const { reusable, reusableNext, ...rest } = res.body;
+      expect([reusable, reusableNext]).toEqual([[], null]);
+      return rest;
     };
     expect(await free(v4.id)).toEqual({ addresses: ['198.18.40.1', '198.18.40.2', '198.18.40.5', '198.18.40.6', '198.18.40.7', '198.18.40.8', '198.18.40.10', '198.18.40.11', '198.18.40.12', '198.18.40.13', '198.18.40.14'], next: null });
     expect(await free(v4.id, '?limit=3')).toEqual({ addresses: ['198.18.40.1', '198.18.40.2', '198.18.40.5'], next: '198.18.40.6' });
@@ -417,6 +422,96 @@ describe.each(HOSTS)('API contract on the %s host', (host) => {
 
     expect((await api('DELETE', `/api/webhooks/${made.body.id}`)).status).toBe(204);
     expect(code(await api('GET', `/api/webhooks/${made.body.id}`))).toEqual([404, 'not_found']);
+  });
+
+  // issue 12: the sweep ingest records MACs; the read side: device history, changes, MAC/vendor search, previously used
+  it('identity: device history, what changed, search by MAC and vendor, previously used offered by /free', async () => {
+    const code = (res: { status: number; body: any }) => [res.status, res.body?.error?.code];
+    const [VM, PI, RANDOM, DELL] = ['00:0c:29:dd:00:01', 'b8:27:eb:dd:00:02', '02:42:ac:dd:00:02', '00:14:22:dd:00:04'];
+    const probe = (await api('POST', '/api/probes', { name: 'identity' })).body;
+    const subnet = (await api('POST', '/api/subnets', { cidr: '198.18.220.0/29', probeId: probe.id })).body;
+    const ws = await RawProbe.connect(server.url, probe.token);
+    await ws.next('assignment');
+    const ip = (n: number) => `198.18.220.${n}`;
+    const iso = (ms: number) => new Date(ms).toISOString();
+    let seq = 0;
+    const sweep = async (at: number, up: [number, string?, (string | null)?][]) => {
+      const item = { kind: 'sweep', subnetId: subnet.id, at, durationMs: 2, complete: true, up: up.map(([n, mac, vendor]) => ({ ip: ip(n), latencyMs: 0.3, ...(mac && { mac, vendor: vendor ?? null }) })), down: [] };
+      ws.send({ type: 'results', batchId: `identity-${++seq}`, results: [item] });
+      expect(await ws.next('ack')).toMatchObject({ duplicate: false, rejectedSubnets: [] });
+    };
+    // two days ago (past PREVIOUSLY_USED_DAYS=1): .3 answers once, then stays silent; .2 trades its Pi NIC for a random MAC
+    const base = Date.now() - 2 * 86_400_000;
+    await sweep(base, [[1, VM, 'VMware, Inc.'], [2, PI, 'Raspberry Pi Trading Ltd'], [3]]);
+    await sweep(base + 60_000, [[1, VM, 'VMware, Inc.'], [2, RANDOM]]);
+    await sweep(base + 120_000, [[1, VM, 'VMware, Inc.'], [2, RANDOM]]);
+    const latest = Date.now() - 60_000;
+    await sweep(latest, [[1, VM, 'VMware, Inc.'], [2, RANDOM], [4, DELL, 'Dell Inc.']]);
+    const ids = Object.fromEntries((await api('GET', `/api/hosts?subnetId=${subnet.id}`)).body.hosts.map((h: any) => [h.ip, h.id]));
+
+    // device history
+    expect((await api('GET', `/api/hosts/${ids[ip(2)]}/devices`)).body).toEqual({
+      devices: [
+        { mac: RANDOM, vendor: null, macRandom: true, hostname: null, firstSeenAt: iso(base + 60_000), lastSeenAt: iso(latest), current: true },
+        { mac: PI, vendor: 'Raspberry Pi Trading Ltd', macRandom: false, hostname: null, firstSeenAt: iso(base), lastSeenAt: iso(base), current: false },
+      ],
+    });
+    expect((await api('GET', `/api/hosts/${ids[ip(3)]}/devices`)).body).toEqual({ devices: [] });
+    expect(code(await api('GET', '/api/hosts/99999/devices'))).toEqual([404, 'not_found']);
+
+    // what changed: since the last sweep, and since a chosen time
+    const brief = (c: any) => [c.newHosts.map((h: any) => h.ip), c.newMacs.map((m: any) => `${m.ip} ${m.mac}<${m.previousMac}`), c.missing.map((m: any) => `${m.ip} ${m.status}`)];
+    const last = (await api('GET', `/api/subnets/${subnet.id}/changes`)).body;
+    expect(last).toMatchObject({ since: iso(latest), lastSweepAt: iso(latest), truncated: false });
+    expect(brief(last)).toEqual([[ip(4)], [`${ip(4)} ${DELL}<null`], []]);
+    expect(last.newHosts).toEqual([{ hostId: ids[ip(4)], ip: ip(4), hostname: null, mac: DELL, vendor: 'Dell Inc.', firstSeenAt: iso(latest) }]);
+    const window = (await api('GET', `/api/subnets/${subnet.id}/changes?since=${encodeURIComponent(iso(base))}`)).body;
+    expect(window).toMatchObject({ since: iso(base), lastSweepAt: iso(latest) });
+    expect(brief(window)).toEqual([
+      [ip(4), ip(1), ip(2), ip(3)],
+      [`${ip(4)} ${DELL}<null`, `${ip(2)} ${RANDOM}<${PI}`, `${ip(1)} ${VM}<null`, `${ip(2)} ${PI}<null`],
+      [`${ip(3)} down`],
+    ]);
+    expect(window.missing).toEqual([{ hostId: ids[ip(3)], ip: ip(3), hostname: null, mac: null, vendor: null, lastSeenAt: iso(base), status: 'down' }]);
+    // in ms, just after the first sweep: .3 was still answering when the window began
+    expect(brief((await api('GET', `/api/subnets/${subnet.id}/changes?since=${base + 1}`)).body)).toEqual([[ip(4)], [`${ip(4)} ${DELL}<null`, `${ip(2)} ${RANDOM}<${PI}`], [`${ip(3)} down`]]);
+    for (const bad of ['yesterday', '2026-02-30', String(Date.now() + 3_600_000)]) expect(code(await api('GET', `/api/subnets/${subnet.id}/changes?since=${bad}`))).toEqual([400, 'invalid_since']);
+    expect(code(await api('GET', '/api/subnets/99999/changes'))).toEqual([404, 'not_found']);
+
+    // search by MAC (the current one, or one the address had) and vendor
+    const search = async (query: string) => {
+      const res = await api('GET', `/api/hosts?subnetId=${subnet.id}&${query}`);
+      return res.status === 200 ? res.body.hosts.map((h: any) => h.ip) : code(res);
+    };
+    expect(await search('mac=00-0C-29')).toEqual([ip(1)]);
+    expect(await search('mac=b827.ebdd.0002')).toEqual([ip(2)]); // had it before
+    expect(await search('mac=02:42:AC:DD:00:02')).toEqual([ip(2)]);
+    expect(await search('vendor=vmware')).toEqual([ip(1)]);
+    expect(await search('vendor=raspberry')).toEqual([]); // the current vendor only: the random MAC has none
+    expect(await search('q=dell')).toEqual([ip(4)]);
+    expect(await search('q=00:14:22')).toEqual([ip(4)]);
+    expect(await search('previouslyUsed=true')).toEqual([ip(3)]);
+    expect(await search('mac=not-a-mac')).toEqual([400, 'invalid_mac']);
+
+    // previously used: flagged, and offered by /free with its hint beside the addresses without a record
+    const h3 = (await api('GET', `/api/hosts/${ids[ip(3)]}`)).body;
+    expect(h3).toMatchObject({ status: 'down', previouslyUsed: true, lastSeenAt: iso(base) });
+    expect((await api('GET', `/api/subnets/${subnet.id}/free`)).body).toEqual({
+      addresses: [ip(5), ip(6)],
+      next: null,
+      reusable: [{ ip: ip(3), previouslyUsed: { hostId: ids[ip(3)], lastSeenAt: iso(base), hostname: null, mac: null } }],
+      reusableNext: null,
+    });
+    const table = (await api('GET', `/api/subnets/${subnet.id}/table`)).body.hosts.map((r: any[]) => [r[1], r[7], r[8], r[9]]);
+    expect(table).toEqual([
+      [ip(1), 0, VM, 'VMware, Inc.'],
+      [ip(2), 4, RANDOM, null],
+      [ip(3), 2, null, null],
+      [ip(4), 0, DELL, 'Dell Inc.'],
+    ]);
+    expect((await api('GET', '/api/summary')).body.hosts.previouslyUsed).toBeGreaterThanOrEqual(1);
+    ws.close();
+    await api('DELETE', `/api/probes/${probe.id}`);
   });
 
   it('the app page answers navigations to any path; a missing script, style or image is 404', async () => {
