@@ -141,8 +141,9 @@ describe('who each host is, in Chromium', () => {
     expect(await text('.drawer [data-stale-dns]')).toBe(`Stale DNS: nas.lab.test resolves to 198.18.12.99, not ${NAS}`);
     expect(await text('.drawer [data-mac]')).toBe(MAC.nasFirst);
     expect(await text('.drawer [data-vendor]')).toBe(VENDOR.vmware);
+    const said = page.waitForSelector('.drawer .host-mac .copy-state:has-text("Copied")', { timeout: 2000 });
     await page.click('.drawer .host-mac button.copy');
-    await page.waitForSelector('.drawer .host-mac .copy-state:has-text("Copied")');
+    await said;
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(MAC.nasFirst);
     expect(await page.locator('.drawer .device-table tbody tr').count()).toBe(1);
     await expectAccessible('drawer with identity');
@@ -158,10 +159,11 @@ describe('who each host is, in Chromium', () => {
     expect(await page.locator('.drawer .host-name .badge.source').count()).toBe(0);
   });
 
-  it('without clipboard access, Copy selects the MAC so Ctrl+C copies it', async () => {
+  it('without clipboard access, Copy selects the MAC so Ctrl+C copies it', { timeout: 40_000 }, async () => {
     const bare = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     try {
       const p = await bare.newPage();
+      p.setDefaultTimeout(8000);
       await p.goto(server.url);
       await p.fill('#username', 'admin');
       await p.fill('#password', ADMIN_PASSWORD);
@@ -170,9 +172,11 @@ describe('who each host is, in Chromium', () => {
       await p.goto(`${server.url}/#/subnets/${subnetId}?host=${ids[NAS]}`);
       await p.waitForSelector('.drawer [data-mac]');
       await p.evaluate(() => Object.defineProperty(navigator, 'clipboard', { value: { writeText: () => Promise.reject(new Error('denied')) } }));
+      // the status line says so for a moment; the selection is what lasts
+      const said = p.waitForSelector('.drawer .host-mac .copy-state:has-text("Selected: press Ctrl+C to copy")', { timeout: 2000 });
       await p.click('.drawer .host-mac button.copy');
-      await p.waitForSelector('.drawer .host-mac .copy-state:has-text("Ctrl+C")');
-      expect(await p.evaluate(() => getSelection()?.toString())).toBe(MAC.nasFirst);
+      await said;
+      await p.waitForFunction((mac) => getSelection()?.toString() === mac, MAC.nasFirst);
     } finally {
       await bare.close();
     }
@@ -282,6 +286,9 @@ describe('who each host is, in Chromium', () => {
     await page.waitForSelector(`tr[data-ip="${OLD}"].previously-used`);
     expect(await text(`tr[data-ip="${OLD}"] td.name`)).toContain('previously used');
     expect(await page.locator('tr.previously-used').count()).toBe(1);
+    await page.selectOption('select:near(:text("Status"))', 'previously-used');
+    await waitFor('the previously used filter', async () => (await page.$$eval('tr.host', (t) => t.map((r) => r.getAttribute('data-ip')))).join() === OLD, 5000);
+    await page.selectOption('select:near(:text("Status"))', '');
     // the subnet's Find takes a vendor too
     await page.fill('input[type=search]', 'synology');
     await waitFor('the vendor filter', async () => (await page.$$eval('tr.host', (t) => t.map((r) => r.getAttribute('data-ip')))).join() === NAS, 5000);
@@ -334,6 +341,13 @@ describe('who each host is, in Chromium', () => {
     }
     expect(await text(`.hosts-found tr[data-ip="${NAS}"] td.c-device`)).toBe(`${MAC.nasNow} ${VENDOR.synology}`);
     await expectAccessible('dashboard search by vendor');
+    // previously used hosts are counted apart, and listed by their card
+    await page.goto(`${server.url}/#/`);
+    await page.waitForSelector('.card.previously-used strong:has-text("1")');
+    await page.click('.card.previously-used');
+    await waitFor('the previously used only', async () => (await page.$$eval('.hosts-found tr[data-ip]', (t) => t.map((r) => r.getAttribute('data-ip')))).join() === OLD, 5000);
+    expect(await page.inputValue('select[name=previouslyUsed]')).toBe('true');
+    await screenshots(page, 'identity-dashboard');
   });
 
   it('the probes page shows each probe’s default gateway and interfaces', async () => {

@@ -124,7 +124,7 @@ export function macMatches(mac, needle) {
 }
 
 /**
- * A filter keeps hosts only; with no filter, runs stay and an expanded run lists its first `shown` free
+ * A filter keeps hosts only (status 'previously-used': the hosts with that flag); with no filter, runs stay and an expanded run lists its first `shown` free
  * addresses (expanded: the run's first address as a value of its family's arithmetic, `row.lo` → shown), with a
  * "more" row when the run has more.
  */
@@ -135,8 +135,8 @@ export function displayItems(rows, { status = '', text = '' } = {}, expanded = n
   const items = [];
   for (const row of rows) {
     if (row.kind === 'host') {
-      const [, ip, hostStatus, , hostname, , , , mac, vendor] = row.tuple;
-      if (status && hostStatus !== status) continue;
+      const [, ip, hostStatus, , hostname, , , flags, mac, vendor] = row.tuple;
+      if (status === 'previously-used' ? (flags & PREVIOUSLY_USED) === 0 : status && hostStatus !== status) continue;
       if (needle && !ip.toLowerCase().startsWith(needle) && !(hostname ?? '').toLowerCase().includes(needle) && !macMatches(mac, needle) && !(vendor ?? '').toLowerCase().includes(needle)) continue;
       items.push(row);
     } else if (!filtering) {

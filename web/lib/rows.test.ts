@@ -5,7 +5,7 @@ import { collapse, displayItems, hostOf, macMatches, runAddresses, runLabel } fr
 
 const NOW = 1_800_000_000;
 const A = [1, '198.18.0.1', 'up', 0.42, 'gw', 10, 100, 0];
-const B = [2, '198.18.0.10', 'down', null, null, 80, 5, 1, '00:0c:29:ab:cd:ef', 'VMware, Inc.'];
+const B = [2, '198.18.0.10', 'down', null, null, 80, 5, 3, '00:0c:29:ab:cd:ef', 'VMware, Inc.'];
 const table = { now: NOW, range: ['198.18.0.1', '198.18.0.254'], hosts: [A, B] };
 const keys = (items: any[]) => items.map((i) => i.key);
 
@@ -13,7 +13,7 @@ describe('subnet view rows', () => {
   it('reads a host tuple; ages count back from the server time', () => {
     expect(hostOf(B, NOW)).toEqual({
       id: 2, ip: '198.18.0.10', status: 'down', latencyMs: null, hostname: null, lastSeenAt: NOW - 80, lastChangeAt: NOW - 5,
-      reserved: true, previouslyUsed: false, macRandom: false, ptrMismatch: false, mac: '00:0c:29:ab:cd:ef', vendor: 'VMware, Inc.',
+      reserved: true, previouslyUsed: true, macRandom: false, ptrMismatch: false, mac: '00:0c:29:ab:cd:ef', vendor: 'VMware, Inc.',
     });
     expect(hostOf([3, '198.18.0.3', 'unknown', null, null, null, null, 0], NOW)).toMatchObject({ lastSeenAt: null, lastChangeAt: null, reserved: false });
   });
@@ -63,6 +63,7 @@ describe('subnet view rows', () => {
     ['text matches a hostname, any case', { text: 'GW' }, ['h1']],
     ['nothing matches', { text: 'zzz' }, []],
     ['text matches a MAC prefix', { text: '00:0C:29' }, ['h2']],
+    ['the previously used only', { status: 'previously-used' }, ['h2']],
     ['text matches a vendor, any case', { text: 'vmware' }, ['h2']],
   ])('%s', (_name, filter, expected) => {
     expect(keys(displayItems(rows, filter))).toEqual(expected);

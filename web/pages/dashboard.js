@@ -27,7 +27,7 @@ async function loadOverview() {
 
 function hostsQuery(query, limit) {
   const p = new URLSearchParams({ limit: String(limit) });
-  for (const k of ['q', 'status', 'subnetId', 'tag', 'service', 'port']) if (query.get(k)) p.set(k, /** @type {string} */ (query.get(k)));
+  for (const k of ['q', 'status', 'subnetId', 'tag', 'service', 'port', 'previouslyUsed']) if (query.get(k)) p.set(k, /** @type {string} */ (query.get(k)));
   return `/api/hosts?${p}`;
 }
 
@@ -44,6 +44,8 @@ function Counts({ summary }) {
     html`<a class=${`card ${status}`} href=${`#/?status=${status}`} title=${`Show the ${label} hosts`}><strong>${n}</strong><span>${label}</span></a>`;
   return html`<div class="cards">
     ${card('up', h.up, 'alive')}${card('down', h.down, 'down')}${card('unknown', h.unknown, 'unknown')}
+    ${h.previouslyUsed > 0 &&
+    html`<a class="card previously-used" href="#/?previouslyUsed=true" title="Show the hosts silent past the threshold, their addresses offered again"><strong>${h.previouslyUsed}</strong><span>previously used</span></a>`}
     <a class="card" href="#/subnets"><strong>${h.total}</strong><span>hosts in ${summary.subnets.total} ${summary.subnets.total === 1 ? 'subnet' : 'subnets'}</span></a>
   </div>`;
 }
@@ -64,6 +66,8 @@ function Filters({ query, subnets, tags, services }) {
     <label>Open service <select name="service" value=${service} onChange=${set('service')}>
       <option value="">any</option>${services.map((s) => html`<option value=${s.service}>${s.service} (${s.hosts})</option>`)}
       ${!known && html`<option value=${service}>${service} (0)</option>`}</select></label>
+    <label>Previously used <select name="previouslyUsed" value=${query.get('previouslyUsed') ?? ''} onChange=${set('previouslyUsed')}>
+      <option value="">shown</option><option value="true">only</option><option value="false">hidden</option></select></label>
   </form>`;
 }
 

@@ -129,7 +129,7 @@ export function SubnetView({ id, query }) {
     <div class="toolbar sticky" role="search">
       <label>Find <input type="search" value=${text} placeholder="address, name, MAC or vendor" onInput=${(e) => filters({ find: e.currentTarget.value })} /></label>
       <label>Status <select value=${status} onChange=${(e) => filters({ status: e.currentTarget.value })}>
-        <option value="">all</option><option value="up">up</option><option value="down">down</option><option value="unknown">unknown</option>
+        <option value="">all</option><option value="up">up</option><option value="down">down</option><option value="unknown">unknown</option><option value="previously-used">previously used</option>
       </select></label>
       <label class="check"><input type="checkbox" name="vendor-column" checked=${vendor} onChange=${(e) => showVendor(e.currentTarget.checked)} /> Vendor column</label>
       <span class="muted keys">j/k or ↑/↓ move · Enter opens · Esc closes</span>
