@@ -35,12 +35,8 @@ const dnsServers = z
     }
   });
 
-const schema = z.object({
-  serverUrl: z.url({ protocol: /^(https?|wss?)$/, error: 'SERVER_URL / --server must be an http(s) or ws(s) URL of the control plane' }),
-  token: z.string().min(10, 'PROBE_TOKEN / --token is required (enrol a probe in the UI or with POST /api/probes)'),
-  stateDir: z.string().min(1),
-  heartbeatMs: z.coerce.number().min(200).max(300_000),
-  reconnectMaxMs: z.coerce.number().int().min(500).max(600_000),
+/** How the probe works (the runners' options): read from the environment by the probe and by the Node host's built-in probe alike. */
+const runnerSchema = z.object({
   pingWorkers: z.coerce.number().int().min(1).max(1024),
   engine: z.enum(['auto', 'ping', 'nmap']),
   nmapAbove: z.coerce.number().int().min(0),
@@ -57,6 +53,16 @@ const schema = z.object({
     /** nmap port scans running at once. */
     concurrency: z.coerce.number().int().min(1).max(32),
   }),
+  traceroute: z.object({ bin: z.string().min(1) }),
+});
+export type RunnerConfig = z.infer<typeof runnerSchema>;
+
+const schema = runnerSchema.extend({
+  serverUrl: z.url({ protocol: /^(https?|wss?)$/, error: 'SERVER_URL / --server must be an http(s) or ws(s) URL of the control plane' }),
+  token: z.string().min(10, 'PROBE_TOKEN / --token is required (enrol a probe in the UI or with POST /api/probes)'),
+  stateDir: z.string().min(1),
+  heartbeatMs: z.coerce.number().min(200).max(300_000),
+  reconnectMaxMs: z.coerce.number().int().min(500).max(600_000),
 });
 export type ProbeConfig = z.infer<typeof schema>;
 
@@ -73,13 +79,25 @@ export function probeConfig(argv: string[], env: NodeJS.ProcessEnv): ProbeConfig
     stateDir: values['state-dir'] ?? env.STATE_DIR ?? './probe-state',
     heartbeatMs: Number(env.HEARTBEAT_SECONDS ?? 15) * 1000,
     reconnectMaxMs: env.RECONNECT_MAX_MS ?? 30_000,
-    pingWorkers: env.PING_WORKERS ?? 64,
-    engine: env.SWEEP_ENGINE ?? 'auto',
-    nmapAbove: env.NMAP_ABOVE ?? DEFAULT_NMAP_ABOVE,
-    macCollection: env.MAC_COLLECTION,
-    names: { enabled: env.PTR_LOOKUP, dnsServers: env.DNS_SERVER, concurrency: env.PTR_CONCURRENCY || DEFAULT_PTR_CONCURRENCY },
-    portScan: { nmapBin: env.NMAP_BIN || 'nmap', concurrency: env.PORT_SCAN_CONCURRENCY ?? DEFAULT_PORT_SCAN_CONCURRENCY },
+    ...runnerInput(env),
   });
+  if (!parsed.success) throw new Error(`probe configuration: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
+  return parsed.data;
+}
+
+const runnerInput = (env: NodeJS.ProcessEnv) => ({
+  pingWorkers: env.PING_WORKERS ?? 64,
+  engine: env.SWEEP_ENGINE ?? 'auto',
+  nmapAbove: env.NMAP_ABOVE ?? DEFAULT_NMAP_ABOVE,
+  macCollection: env.MAC_COLLECTION,
+  names: { enabled: env.PTR_LOOKUP, dnsServers: env.DNS_SERVER, concurrency: env.PTR_CONCURRENCY || DEFAULT_PTR_CONCURRENCY },
+  portScan: { nmapBin: env.NMAP_BIN || 'nmap', concurrency: env.PORT_SCAN_CONCURRENCY ?? DEFAULT_PORT_SCAN_CONCURRENCY },
+  traceroute: { bin: env.TRACEROUTE_BIN || 'traceroute' },
+});
+
+/** The runners' options from the environment alone (the Node host's built-in probe, and suites that run an agent in-process). */
+export function runnerConfig(env: NodeJS.ProcessEnv): RunnerConfig {
+  const parsed = runnerSchema.safeParse(runnerInput(env));
   if (!parsed.success) throw new Error(`probe configuration: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
   return parsed.data;
 }

@@ -13,4 +13,4 @@ export function jobRunners(opts: RunnerOptions): JobRunner[] {
 
 /** Hop names through the probe's resolver, unless names are off or the options bring their own. */
 const withHopNames = (opts: RunnerOptions) =>
-  opts.names?.enabled === false ? opts.traceroute : { reverseName: ptrNameLookup(opts.names?.dnsServers ?? null), ...opts.traceroute };
+  opts.names.enabled ? { reverseName: ptrNameLookup(opts.names.dnsServers), ...opts.traceroute } : opts.traceroute;

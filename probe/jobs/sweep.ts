@@ -17,15 +17,15 @@ export interface NamesOptions {
 }
 
 export type SweepRunnerOptions = Pick<SweeperOptions, 'pingWorkers' | 'engine' | 'nmapAbove' | 'macCollection'> & {
-  /** Absent: on, through the system's resolvers. */
-  names?: NamesOptions;
+  /** Required: a probe built in code states where its lookups go (a default of "the system's resolvers" once sent test lookups to this machine's resolver). */
+  names: NamesOptions;
 };
 
 /** The `sweep` kind: one subnet, through the shared Sweeper (one ping limiter across subnets); then the names of its alive hosts. */
 export function sweepRunner(opts: SweepRunnerOptions): JobRunner<SweepJob> {
   const { names: namesOpts, ...sweeperOpts } = opts;
   const sweeper = new Sweeper({ ...sweeperOpts, pingTimeoutMs: 1000, maxSweepAddresses: 65_536 });
-  const names = namesOpts?.enabled === false ? null : new NameLookups(new PtrResolver(namesOpts?.dnsServers ?? null), namesOpts?.concurrency);
+  const names = namesOpts.enabled ? new NameLookups(new PtrResolver(namesOpts.dnsServers), namesOpts.concurrency) : null;
   return {
     kind: 'sweep',
     schema: sweepJob,

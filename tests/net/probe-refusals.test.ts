@@ -87,9 +87,10 @@ describe('the real probe refuses port-scan jobs on its own', () => {
   }, 30_000);
 
   it('answers "unsupported" to a job of a kind it does not know', async () => {
-    send({ type: 'job', kind: 'traceroute', jobId: 'fake-traceroute', subnetId: 1, target: '198.18.0.10' });
-    await waitOrShow('unsupported status', () => !!statusOf('fake-traceroute', 'unsupported'), 10_000);
-    expect(statusOf('fake-traceroute', 'unsupported')).toMatchObject({ kind: 'traceroute', subnetId: 1, error: expect.stringContaining('traceroute') });
+    // a kind of a later issue (probes run traceroute since 0.4)
+    send({ type: 'job', kind: 'iperf3', jobId: 'fake-iperf3', subnetId: 1, target: '198.18.0.10' });
+    await waitOrShow('unsupported status', () => !!statusOf('fake-iperf3', 'unsupported'), 10_000);
+    expect(statusOf('fake-iperf3', 'unsupported')).toMatchObject({ kind: 'iperf3', subnetId: 1, error: expect.stringContaining('iperf3') });
   }, 20_000);
 
   it('runs a job that passes its checks: the witness sees exactly that nmap', async () => {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProbeAgent } from '../../probe/agent.js';
+import { runnerConfig } from '../../probe/config.js';
 import { splitSweep } from '../../probe/split.js';
 import { parseCidr, usableAddresses } from '../../schema/ip/cidr.js';
 import { MAX_RESULTS_PER_FRAME } from '../../schema/protocol.js';
@@ -204,7 +205,8 @@ afterAll(() => server.close());
     const subnet = (await api('POST', '/api/subnets', { cidr: '127.0.0.0/29', probeId: p.id, sweepIntervalSeconds: 3600 })).body;
     const live = await LiveClient.open((path, init) => fetch(server.url + path, init), { cookie });
     const stateDir = mkdtempSync(join(tmpdir(), 'eipam-agent-'));
-    const agent = new ProbeAgent({ serverUrl: server.url, token: p.token, stateDir, heartbeatMs: 15_000, reconnectMaxMs: 1000, pingWorkers: 2, engine: 'ping', nmapAbove: 64, portScan: { nmapBin: 'nmap', concurrency: 1 }, log: silentLogger });
+    // runnerConfig(process.env): DNS_SERVER is pinned to loopback by vitest.config.ts, so its PTR lookups stay here
+    const agent = new ProbeAgent({ ...runnerConfig(process.env), serverUrl: server.url, token: p.token, stateDir, heartbeatMs: 15_000, reconnectMaxMs: 1000, pingWorkers: 2, engine: 'ping', log: silentLogger });
     try {
       agent.start();
       // the first scheduled sweep finds 127.0.0.1-6

@@ -2,8 +2,7 @@ import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { probes } from '../../schema/tables/index.js';
 import { ProbeAgent } from '../../probe/agent.js';
-import { DEFAULT_PORT_SCAN_CONCURRENCY } from '../../probe/config.js';
-import { DEFAULT_NMAP_ABOVE } from '../../probe/sweep/sweeper.js';
+import { runnerConfig } from '../../probe/config.js';
 import { jsonLogger } from '../../schema/log.js';
 import { randomToken, sha256Hex } from '../crypto.js';
 import type { AppDeps } from '../deps.js';
@@ -31,10 +30,8 @@ export function startLocalProbe(deps: AppDeps, serverUrl: string, token: string,
     stateDir: join(dataDir, 'local-probe'),
     heartbeatMs: deps.config.heartbeatSeconds * 1000,
     reconnectMaxMs: 5_000,
-    pingWorkers: Number(process.env.PING_WORKERS ?? 64),
-    engine: (process.env.SWEEP_ENGINE as 'auto' | 'ping' | 'nmap' | undefined) ?? 'auto',
-    nmapAbove: Number(process.env.NMAP_ABOVE ?? DEFAULT_NMAP_ABOVE),
-    portScan: { nmapBin: process.env.NMAP_BIN || 'nmap', concurrency: Number(process.env.PORT_SCAN_CONCURRENCY ?? DEFAULT_PORT_SCAN_CONCURRENCY) },
+    // the probe's own variables (PING_WORKERS, SWEEP_ENGINE, DNS_SERVER, MAC_COLLECTION, …), read as the probe reads them
+    ...runnerConfig(process.env),
     log: jsonLogger({ component: 'local-probe' }),
   });
   agent.start();
