@@ -283,6 +283,8 @@ describe('who each host is, in Chromium', () => {
     expect(await text(`tr[data-ip="${NAS}"] td.vendor`)).toBe(VENDOR.synology);
     expect(await page.getAttribute(`tr[data-ip="${NAS}"] td.vendor`, 'title')).toBe(MAC.nasNow);
     expect(await text(`tr[data-ip="${PHONE}"] td.vendor`)).toBe('randomised');
+    expect(await text(`tr[data-ip="${NAS}"] td.name`)).toBe('backup box stale DNS');
+    expect(await page.locator('tr.host .badge.stale-dns').count()).toBe(1);
     await page.waitForSelector(`tr[data-ip="${OLD}"].previously-used`);
     expect(await text(`tr[data-ip="${OLD}"] td.name`)).toContain('previously used');
     expect(await page.locator('tr.previously-used').count()).toBe(1);

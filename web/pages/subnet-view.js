@@ -34,7 +34,7 @@ function HostRow({ item, selected, subnetId, vendor }) {
     <td><a href=${`#/subnets/${subnetId}?host=${h.id}`} onClick=${(e) => e.stopPropagation()}>${h.ip}</a></td>
     <td><${StatusPill} status=${h.status} changedAt=${h.lastChangeAt} /></td>
     <td class="num">${h.status === 'up' ? latency(h.latencyMs) : ''}</td>
-    <td class="name">${h.previouslyUsed ? html`<span class="badge previously-used" title="silent past the threshold; the address is offered as free again">previously used</span> ` : ''}${h.hostname ?? ''}${h.reserved ? html` <span class="badge">reserved</span>` : ''}</td>
+    <td class="name">${h.previouslyUsed ? html`<span class="badge previously-used" title="silent past the threshold; the address is offered as free again">previously used</span> ` : ''}${h.hostname ?? ''}${h.reserved ? html` <span class="badge">reserved</span>` : ''}${h.ptrMismatch ? html` <span class="badge stale-dns" title="its PTR name resolves to another address">stale DNS</span>` : ''}</td>
     ${vendor && html`<${VendorCell} h=${h} />`}
     <td class="ports-cell"><${PortChips} ports=${item.ports} status=${h.status} lastSeenAt=${h.lastSeenAt} /></td>
     <td class="seen">${ago(h.lastSeenAt)}</td>
