@@ -7,12 +7,13 @@ import { benchAbuse } from './abuse.js';
 import { benchAlerts } from './alerts.js';
 import { benchBundle } from './bundle.js';
 import { benchIngest } from './ingest.js';
+import { benchIdentity } from './identity.js';
 import { benchPorts } from './ports.js';
 import { benchProbes } from './probes.js';
 import { benchSweeps } from './sweep.js';
 import { benchUi } from './ui.js';
 
-const BENCHES: Record<string, () => Promise<string>> = { sweep: benchSweeps, ingest: benchIngest, probes: benchProbes, bundle: benchBundle, ui: benchUi, abuse: benchAbuse, ports: benchPorts, alerts: benchAlerts };
+const BENCHES: Record<string, () => Promise<string>> = { sweep: benchSweeps, ingest: benchIngest, probes: benchProbes, bundle: benchBundle, ui: benchUi, abuse: benchAbuse, ports: benchPorts, alerts: benchAlerts, identity: benchIdentity };
 const FILE = new URL('../docs/BENCHMARKS.md', import.meta.url);
 const HEADER = `# Benchmarks
 
