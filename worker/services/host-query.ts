@@ -3,6 +3,9 @@ import { macSearchPrefix } from '../../schema/mac.js';
 import { hosts, type HostStatus } from '../../schema/tables/index.js';
 import { AppError } from '../errors.js';
 
+/** isPreviouslyUsed (worker/services/hosts.ts) as an SQL condition on `hosts`: filters, counts, the free addresses. */
+export const previouslyUsedSql = (before: number): SQL => sql`(${hosts.status} != 'up' AND ${hosts.lastSeenAt} IS NOT NULL AND ${hosts.lastSeenAt} < ${before})`;
+
 export interface HostFilter {
   /** Case-insensitive: an address prefix, a hostname substring, or a whole tag. */
   q?: string;
@@ -70,7 +73,7 @@ export function hostFilterSql(f: HostFilter): SQL | undefined {
   }
   if (f.vendor !== undefined) parts.push(sql`${hosts.vendor} LIKE ${`%${escapeLike(f.vendor.trim())}%`} ESCAPE '\\'`);
   if (f.previouslyUsed) {
-    const used = sql`(${hosts.status} != 'up' AND ${hosts.lastSeenAt} IS NOT NULL AND ${hosts.lastSeenAt} < ${f.previouslyUsed.before})`;
+    const used = previouslyUsedSql(f.previouslyUsed.before);
     parts.push(f.previouslyUsed.is ? used : sql`NOT ${used}`);
   }
   return parts.length ? and(...parts) : undefined;

@@ -15,7 +15,7 @@ const iso = (d: Date | null) => (d ? d.toISOString() : null);
 /** Hosts last seen before this instant (and not up now) are "previously used". */
 export const previouslyUsedBefore = (deps: Pick<AppDeps, 'clock' | 'config'>) => deps.clock.now() - deps.config.previouslyUsedDays * 86_400_000;
 
-/** Whether a host that was alive has been silent past the threshold (`before`: from previouslyUsedBefore). */
+/** Whether a host that was alive has been silent past the threshold (`before`: from previouslyUsedBefore). In SQL: previouslyUsedSql. */
 export const isPreviouslyUsed = (h: Pick<HostRow, 'status' | 'lastSeenAt'>, before: number) => h.status !== 'up' && h.lastSeenAt !== null && h.lastSeenAt.getTime() < before;
 
 export function hostView(h: HostRow, usedBefore: number) {

@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, isNotNull, lt, lte, ne, sql } from 'drizzle-orm';
+import { and, asc, eq, gte, lte, sql } from 'drizzle-orm';
 import { CidrError, formatIp, ipKey, parseCidr, parseIp, usableRange, type Cidr } from '../../schema/ip/cidr.js';
 import { collapseUnused, firstUnused } from '../../schema/ip/ranges.js';
 import { hosts, type HostStatus } from '../../schema/tables/index.js';
@@ -6,6 +6,7 @@ import type { AppDeps } from '../deps.js';
 import { hostTableRow } from '../domain/table-rows.js';
 import { portChipsOfSubnet } from './ports.js';
 import { AppError } from '../errors.js';
+import { previouslyUsedSql } from './host-query.js';
 import { isPreviouslyUsed, previouslyUsedBefore } from './hosts.js';
 import { getSubnet, subnetView } from './subnets.js';
 
@@ -150,10 +151,8 @@ async function reusableAddresses(deps: AppDeps, subnetId: number, first: bigint,
         eq(hosts.subnetId, subnetId),
         gte(hosts.ipKey, ipKey(first, c.family)),
         lte(hosts.ipKey, ipKey(last, c.family)),
-        // isPreviouslyUsed, in SQL; a reserved address is held by someone, so it is not offered
-        ne(hosts.status, 'up'),
-        isNotNull(hosts.lastSeenAt),
-        lt(hosts.lastSeenAt, new Date(previouslyUsedBefore(deps))),
+        // a reserved address is held by someone, so it is not offered
+        previouslyUsedSql(previouslyUsedBefore(deps)),
         eq(hosts.reserved, false),
       ),
     )

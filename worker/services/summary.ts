@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { hosts, probes, subnets } from '../../schema/tables/index.js';
 import type { AppDeps } from '../deps.js';
+import { previouslyUsedSql } from './host-query.js';
 import { previouslyUsedBefore } from './hosts.js';
 
 /** Dashboard counts in one query (one pass over the hosts). */
@@ -13,7 +14,7 @@ export async function summary(deps: AppDeps) {
       up: count('up'),
       down: count('down'),
       unknown: count('unknown'),
-      previouslyUsed: sql<number>`coalesce(sum(${hosts.status} != 'up' AND ${hosts.lastSeenAt} IS NOT NULL AND ${hosts.lastSeenAt} < ${before}), 0)`,
+      previouslyUsed: sql<number>`coalesce(sum(${previouslyUsedSql(before)}), 0)`,
       subnets: sql<number>`(SELECT count(*) FROM ${subnets})`,
       probes: sql<number>`(SELECT count(*) FROM ${probes})`,
       connected: sql<number>`(SELECT count(*) FROM ${probes} WHERE ${probes.connected} = 1)`,
