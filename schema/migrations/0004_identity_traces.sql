@@ -32,4 +32,6 @@ ALTER TABLE `hosts` ADD `vendor` text;--> statement-breakpoint
 ALTER TABLE `hosts` ADD `mac_random` integer DEFAULT false NOT NULL;--> statement-breakpoint
 CREATE INDEX `hosts_mac_idx` ON `hosts` (`mac`);--> statement-breakpoint
 ALTER TABLE `subnets` ADD `ptr_lookup_enabled` integer;--> statement-breakpoint
-ALTER TABLE `probes` ADD `network` text;
+ALTER TABLE `probes` ADD `network` text;--> statement-breakpoint
+ALTER TABLE `jobs` ADD `host_id` integer REFERENCES hosts(id) ON DELETE cascade;--> statement-breakpoint
+CREATE INDEX `jobs_host_idx` ON `jobs` (`host_id`,`requested_at`);

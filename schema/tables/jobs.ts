@@ -1,6 +1,6 @@
 import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import { probes } from './probes.js';
-import { subnets } from './ipam.js';
+import { hosts, subnets } from './ipam.js';
 
 export const JOB_STATES = ['queued', 'started', 'progress', 'done', 'failed', 'unsupported'] as const;
 
@@ -18,6 +18,8 @@ export const jobs = sqliteTable(
     subnetId: integer('subnet_id').references(() => subnets.id, { onDelete: 'cascade' }),
     /** Hosts the job covers. */
     targets: integer('targets').notNull().default(0),
+    /** The one host a job is about (a traceroute); null for jobs over many (port scans). */
+    hostId: integer('host_id').references(() => hosts.id, { onDelete: 'cascade' }),
     /** Why: "schedule" or "manual". */
     origin: text('origin', { enum: ['schedule', 'manual'] }).notNull(),
     state: text('state', { enum: JOB_STATES }).notNull(),
@@ -28,7 +30,7 @@ export const jobs = sqliteTable(
     updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
     expiresAt: integer('expires_at', { mode: 'timestamp_ms' }).notNull(),
   },
-  (t) => [index('jobs_probe_state_idx').on(t.probeId, t.state), index('jobs_requested_idx').on(t.requestedAt)],
+  (t) => [index('jobs_probe_state_idx').on(t.probeId, t.state), index('jobs_requested_idx').on(t.requestedAt), index('jobs_host_idx').on(t.hostId, t.requestedAt)],
 );
 
 export type JobRow = typeof jobs.$inferSelect;

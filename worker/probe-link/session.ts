@@ -14,7 +14,7 @@ import { follow } from '../effects.js';
 import { announce } from '../live/announce.js';
 import { ingestBatch, type IngestOutcome } from '../services/ingest.js';
 import { activeJob, recordJobStatus } from '../services/jobs.js';
-import { traceJobHost, traceJobHostIds } from '../services/traces.js';
+import { traceJobHostIds } from '../services/traces.js';
 
 // What both hosts do with a probe's socket; they only move frames.
 
@@ -87,7 +87,7 @@ export async function probeDisconnected(deps: AppDeps, probeId: number): Promise
       .from(hosts)
       .where(and(watched, ne(hosts.status, 'unknown'))),
     // its jobs under way will not be reported on (results it spools still arrive): they end now, freeing their hosts
-    deps.db.select({ id: jobs.id, kind: jobs.kind, subnetId: jobs.subnetId }).from(jobs).where(running),
+    deps.db.select({ id: jobs.id, kind: jobs.kind, subnetId: jobs.subnetId, hostId: jobs.hostId }).from(jobs).where(running),
     batchable(deps.db, sql`UPDATE hosts SET port_scan_job_id = NULL WHERE port_scan_job_id IN (SELECT id FROM jobs WHERE ${running})`),
     deps.db.update(jobs).set({ state: 'failed', error: 'the probe disconnected', updatedAt: new Date(now) }).where(running),
     deps.db.update(probes).set({ connected: false }).where(eq(probes.id, probeId)),
@@ -107,12 +107,11 @@ export async function probeDisconnected(deps: AppDeps, probeId: number): Promise
       .update(hosts)
       .set({ status: 'unknown', consecutiveFailures: 0, lastChangeAt: new Date(now), updatedAt: new Date(now) })
       .where(and(watched, ne(hosts.status, 'unknown'))),
-  ])) as [{ id: number; subnetId: number; ip: string; status: HostStatus }[], { id: string; kind: string; subnetId: number | null }[], ...unknown[]];
+  ])) as [{ id: number; subnetId: number; ip: string; status: HostStatus }[], { id: string; kind: string; subnetId: number | null; hostId: number | null }[], ...unknown[]];
   deps.log.info('probe disconnected', { probeId, jobsEnded: stopped.length });
   const live: LiveEvent[] = [{ type: 'probe', data: { probeId, connected: false } }];
   for (const j of stopped) {
-    const traced = j.kind === 'traceroute' ? traceJobHost(j.id) : null;
-    if (j.subnetId !== null) live.push({ type: 'job', data: { jobId: j.id, kind: j.kind, subnetId: j.subnetId, probeId, state: 'failed', ...(traced !== null ? { hostIds: [traced] } : {}), error: 'the probe disconnected' } });
+    if (j.subnetId !== null) live.push({ type: 'job', data: { jobId: j.id, kind: j.kind, subnetId: j.subnetId, probeId, state: 'failed', ...(j.hostId !== null ? { hostIds: [j.hostId] } : {}), error: 'the probe disconnected' } });
   }
   if (going.length) {
     const at = new Date(now).toISOString();

@@ -1,4 +1,4 @@
-import { and, desc, eq, gte, lt, sql } from 'drizzle-orm';
+import { and, desc, eq, sql } from 'drizzle-orm';
 import { contains, parseCidr, parseIp } from '../../schema/ip/cidr.js';
 import { MAX_TRACE_HOPS, type TraceHop } from '../../schema/kinds/traceroute.js';
 import { hosts, hostTraces, jobs, probes, subnets, type JobState } from '../../schema/tables/index.js';
@@ -13,28 +13,13 @@ export const TRACE_TIMEOUT_MS = 60_000;
 const EXPIRY_SLACK_MS = 60_000;
 const ACTIVE = new Set<JobState>(['queued', 'started', 'progress']);
 
-// `jobs` has no host column: a trace job's id names its host (`trace-<hostId>-<uuid>`), so the host's latest job is
-// a range of the primary key and a probe's job_status can name the host on the live feed.
-const prefixOf = (hostId: number) => `trace-${hostId}-`;
-const newTraceJobId = (hostId: number) => `${prefixOf(hostId)}${crypto.randomUUID()}`;
-/** The ids of one host's trace jobs: from `trace-<id>-` up to, not including, `trace-<id>.` ('.' follows '-'). */
-const jobsOfHost = (hostId: number) => and(gte(jobs.id, prefixOf(hostId)), lt(jobs.id, `trace-${hostId}.`));
-
-/** The host a trace job id names, or null for an id of another form. */
-export function traceJobHost(jobId: string): number | null {
-  const m = /^trace-(\d{1,15})-/.exec(jobId);
-  return m ? Number(m[1]) : null;
-}
-
 /** The hosts a probe's status of a traceroute job covers (for the live `job` event): its host, when the job is this probe's. */
 export async function traceJobHostIds(deps: AppDeps, probeId: number, jobId: string): Promise<number[] | undefined> {
-  const hostId = traceJobHost(jobId);
-  if (hostId === null) return undefined;
   const [row] = await deps.db
-    .select({ id: jobs.id })
+    .select({ hostId: jobs.hostId })
     .from(jobs)
     .where(and(eq(jobs.id, jobId), eq(jobs.probeId, probeId), eq(jobs.kind, 'traceroute')));
-  return row ? [hostId] : undefined;
+  return row?.hostId != null ? [row.hostId] : undefined;
 }
 
 export interface TraceAccepted {
@@ -77,12 +62,12 @@ export async function requestTrace(deps: AppDeps, hostId: number, chosen?: numbe
   }
 
   const now = deps.clock.now();
-  const jobId = newTraceJobId(host.id);
+  const jobId = crypto.randomUUID();
   const limit = deps.config.traceJobsPerProbe;
   // the cap and the insert in one statement: two requests at once cannot both take the last place
   const inserted = await deps.db.all<{ id: string }>(sql`
-    INSERT INTO jobs (id, kind, probe_id, subnet_id, targets, origin, state, requested_at, updated_at, expires_at)
-    SELECT ${jobId}, 'traceroute', ${probeId}, ${subnetId}, 1, 'manual', 'queued', ${now}, ${now}, ${now + TRACE_TIMEOUT_MS + EXPIRY_SLACK_MS}
+    INSERT INTO jobs (id, kind, probe_id, subnet_id, host_id, targets, origin, state, requested_at, updated_at, expires_at)
+    SELECT ${jobId}, 'traceroute', ${probeId}, ${subnetId}, ${host.id}, 1, 'manual', 'queued', ${now}, ${now}, ${now + TRACE_TIMEOUT_MS + EXPIRY_SLACK_MS}
     WHERE (SELECT count(*) FROM jobs WHERE ${and(eq(jobs.probeId, probeId), eq(jobs.kind, 'traceroute'), activeJob(now))}) < ${limit}
     RETURNING id`);
   if (!inserted.length) {
@@ -112,7 +97,7 @@ export async function getTrace(deps: AppDeps, hostId: number): Promise<TraceView
   const [job] = await deps.db
     .select({ id: jobs.id, state: jobs.state, error: jobs.error, requestedAt: jobs.requestedAt, expiresAt: jobs.expiresAt })
     .from(jobs)
-    .where(and(jobsOfHost(hostId), eq(jobs.kind, 'traceroute')))
+    .where(and(eq(jobs.hostId, hostId), eq(jobs.kind, 'traceroute')))
     .orderBy(desc(jobs.requestedAt))
     .limit(1);
   const expired = job && ACTIVE.has(job.state) && job.expiresAt.getTime() <= deps.clock.now();
