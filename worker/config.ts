@@ -69,7 +69,7 @@ export const appConfigSchema = z.object({
     .default('1')
     .transform((v) => v === '1' || v === 'true'),
   /** A host that was alive and has been silent longer than this is "previously used": shown apart, its address offered as free again. */
-  previouslyUsedDays: z.coerce.number().min(0.01).max(3650).default(7),
+  previouslyUsedDays: z.coerce.number().min(0.0001).max(3650).default(7),
   /** Traceroutes a probe runs at once; another "trace" for a busy probe is a 429. */
   traceJobsPerProbe: z.coerce.number().int().min(1).max(16).default(2),
 });

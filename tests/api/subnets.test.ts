@@ -75,6 +75,15 @@ describe('subnets', () => {
     expect(res.status).toBe(409);
     expect(res.body.error.code).toBe('probe_offline');
   });
+
+  it("each probe counts its own subnets (a probe without any shows 0)", async () => {
+    const busy = (await t.call('POST', '/api/probes', { name: 'busy' })).body;
+    const idle = (await t.call('POST', '/api/probes', { name: 'idle' })).body;
+    for (const cidr of ['198.19.60.0/24', '198.19.61.0/24']) await t.call('POST', '/api/subnets', { cidr, probeId: busy.id });
+    const { probes } = (await t.call('GET', '/api/probes')).body as { probes: { id: number; subnetCount: number }[] };
+    expect(probes.find((p) => p.id === busy.id)?.subnetCount).toBe(2);
+    expect(probes.find((p) => p.id === idle.id)?.subnetCount).toBe(0);
+  });
 });
 
 describe('scan now, when the probe goes away between the check and the send', () => {

@@ -19,7 +19,8 @@ export async function enrollProbe(deps: AppDeps, name: string, site = '', isLoca
 
 export async function listProbes(deps: AppDeps) {
   const rows = await deps.db
-    .select({ p: probes, subnetCount: sql<number>`(SELECT count(*) FROM ${subnets} WHERE ${subnets.probeId} = ${probes.id})` })
+    // spelled out: drizzle leaves a one-table select's columns unqualified, so `${probes.id}` in the subquery read subnets.id
+    .select({ p: probes, subnetCount: sql<number>`(SELECT count(*) FROM subnets s WHERE s.probe_id = "probes"."id")` })
     .from(probes)
     .orderBy(probes.id);
   return rows.map(({ p, subnetCount }) => ({
