@@ -12,7 +12,7 @@ import { hasRawSockets } from './raw-sockets.js';
 import { Spool } from './spool.js';
 import { nextSweepAt } from './timing.js';
 
-export const PROBE_VERSION = '0.3.0';
+export const PROBE_VERSION = '0.4.0';
 
 export interface AgentOptions extends RunnerOptions {
   serverUrl: string;

@@ -514,6 +514,68 @@ describe.each(HOSTS)('API contract on the %s host', (host) => {
     await api('DELETE', `/api/probes/${probe.id}`);
   });
 
+  // issue 12: PTR names from the probe, its network from hello, and a traceroute job there and back
+  it('identity: names (a manual one survives), the probe network, a trace and a refused one', async () => {
+    const code = (res: { status: number; body: any }) => [res.status, res.body?.error?.code];
+    const probe = (await api('POST', '/api/probes', { name: 'tracer' })).body;
+    const other = (await api('POST', '/api/probes', { name: 'elsewhere' })).body;
+    const subnet = (await api('POST', '/api/subnets', { cidr: '198.18.221.0/29', probeId: probe.id })).body;
+    const ws = await RawProbe.connect(server.url, probe.token);
+    await ws.next('assignment');
+    const network = {
+      gateways: [{ family: 4, address: '198.18.221.6', interface: 'lan0' }],
+      interfaces: [{ name: 'lan0', mac: '00:0c:29:dd:10:01', addresses: ['198.18.221.1/29'] }],
+    };
+    ws.send({ type: 'hello', version: '0.4.0', protocol: 1, kinds: ['sweep', 'traceroute'], rawSockets: false, network });
+    const ip = (n: number) => `198.18.221.${n}`;
+    let seq = 0;
+    const send = async (item: unknown) => {
+      ws.send({ type: 'results', batchId: `names-${++seq}`, results: [item] });
+      return ws.next('ack');
+    };
+    const at = Date.now() - 120_000;
+    await send({ kind: 'sweep', subnetId: subnet.id, at, durationMs: 2, complete: true, up: [{ ip: ip(2), latencyMs: 0.3 }, { ip: ip(3), latencyMs: 0.3 }], down: [] });
+    const lookup = (n: number, name: string | null, forward: { addresses: string[]; matches: boolean } | null) => ({ ip: ip(n), name, ttlSeconds: 600, forward });
+    await send({ kind: 'names', subnetId: subnet.id, at: at + 10, names: [lookup(2, 'nas.lab', { addresses: [ip(2)], matches: true }), lookup(3, 'old.lab', { addresses: [ip(5)], matches: false })] });
+    const hostsNow = async () => Object.fromEntries((await api('GET', `/api/hosts?subnetId=${subnet.id}`)).body.hosts.map((h: any) => [h.ip, h]));
+    let hosts = await hostsNow();
+    expect(hosts[ip(2)]).toMatchObject({ hostname: 'nas.lab', hostnameSource: 'ptr', ptrName: 'nas.lab', ptrForward: { addresses: [ip(2)], matches: true } });
+    expect(hosts[ip(3)]).toMatchObject({ hostname: 'old.lab', hostnameSource: 'ptr', ptrForward: { addresses: [ip(5)], matches: false } });
+    // a name set by hand is never overwritten; the PTR name stays beside it
+    expect((await api('PATCH', `/api/hosts/${hosts[ip(2)].id}`, { hostname: 'my-nas' })).body).toMatchObject({ hostname: 'my-nas', hostnameSource: 'manual' });
+    await send({ kind: 'names', subnetId: subnet.id, at: at + 20, names: [lookup(2, 'nas2.lab', { addresses: [ip(2)], matches: true })] });
+    hosts = await hostsNow();
+    expect(hosts[ip(2)]).toMatchObject({ hostname: 'my-nas', hostnameSource: 'manual', ptrName: 'nas2.lab' });
+    expect((await api('GET', '/api/probes')).body.probes.find((p: any) => p.id === probe.id)).toMatchObject({ network, kinds: ['sweep', 'traceroute'] });
+
+    // a trace from the subnet's probe: sent, answered, kept for the host
+    const nas = hosts[ip(2)].id;
+    expect((await api('GET', `/api/hosts/${nas}/trace`)).body).toEqual({ trace: null, job: null });
+    const accepted = await api('POST', `/api/hosts/${nas}/trace`, {});
+    expect(accepted).toMatchObject({ status: 202, body: { probeId: probe.id, target: ip(2) } });
+    const job = await ws.next('job');
+    expect(job).toEqual({ type: 'job', kind: 'traceroute', jobId: accepted.body.jobId, subnetId: subnet.id, target: ip(2), maxHops: 30, timeoutMs: 60_000 });
+    const hops = [
+      { hop: 1, address: ip(6), name: 'gw.lab', rttMs: [0.4, 0.3, 0.3], loss: 0 },
+      { hop: 2, address: ip(2), name: 'nas2.lab', rttMs: [0.6, 0.5], loss: 1 / 3 },
+    ];
+    const tracedAt = Date.now() - 1000;
+    expect(await send({ kind: 'traceroute', subnetId: subnet.id, at: tracedAt, durationMs: 1200, jobId: accepted.body.jobId, target: ip(2), hops, reached: true })).toMatchObject({ duplicate: false, rejectedSubnets: [] });
+    const traced = (await api('GET', `/api/hosts/${nas}/trace`)).body;
+    expect(traced.trace).toEqual({ jobId: accepted.body.jobId, probeId: probe.id, at: new Date(tracedAt).toISOString(), durationMs: 1200, reached: true, target: ip(2), hops });
+    expect(traced.job).toMatchObject({ jobId: accepted.body.jobId, state: 'done' });
+
+    // a chosen probe whose subnets do not hold the address: refused, nothing stored or sent
+    const refused = await api('POST', `/api/hosts/${nas}/trace`, { probeId: other.id });
+    expect(code(refused)).toEqual([400, 'target_outside_probe']);
+    expect((await api('GET', `/api/hosts/${nas}/trace`)).body.job.jobId).toBe(accepted.body.jobId);
+    expect(code(await api('POST', `/api/hosts/${nas}/trace`, { probeId: 'x' }))).toEqual([400, 'invalid_request']);
+    expect(code(await api('POST', '/api/hosts/99999/trace', {}))).toEqual([404, 'not_found']);
+    ws.close();
+    await api('DELETE', `/api/probes/${probe.id}`);
+    await api('DELETE', `/api/probes/${other.id}`);
+  });
+
   it('the app page answers navigations to any path; a missing script, style or image is 404', async () => {
     const navigate = { 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'document', accept: 'text/html,application/xhtml+xml,*/*;q=0.8' };
     const subresource = { 'sec-fetch-mode': 'no-cors', 'sec-fetch-dest': 'script', accept: '*/*' };
