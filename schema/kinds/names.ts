@@ -39,3 +39,17 @@ export type NamesItem = z.infer<typeof namesItem>;
 
 /** Normalises a name from the resolver: lowercase, trailing dot gone. */
 export const canonicalName = (name: string) => name.trim().replace(/\.$/, '').toLowerCase();
+
+/** One label: letters, digits, hyphen, and underscore (which real zones use); punycode `xn--` labels are of these too. */
+const LABEL = /^[a-z0-9_-]{1,63}$/;
+
+/**
+ * A hostname as the probe reports it and the server stores it (lowercase, trailing dot gone), or null when it is not
+ * one. A PTR record's text is whatever the reverse zone's owner put there (control characters, spaces, bidi
+ * overrides, any byte), so only LDH(+underscore) labels of 1–63 characters, 253 in all, pass.
+ */
+export function validDnsName(name: string): string | null {
+  const n = name.replace(/\.$/, '').toLowerCase();
+  if (n.length < 1 || n.length > 253) return null;
+  return n.split('.').every((label) => LABEL.test(label)) ? n : null;
+}
