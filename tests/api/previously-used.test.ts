@@ -40,13 +40,15 @@ describe('previously used (PREVIOUSLY_USED_DAYS, default 7)', () => {
     await sweep([1]); // .5 goes down
     const id = (await hostAt('198.18.6.5')).id;
 
-    // six days on: down, not yet previously used
+    // six days on (the probe sweeping all along): down, not yet previously used
     t.clock.advance(6 * DAY);
+    await sweep([1]);
     expect(await hostAt('198.18.6.5')).toMatchObject({ status: 'down', previouslyUsed: false });
     expect((await t.call('GET', `/api/subnets/${subnetId}/free`)).body).toEqual({ addresses: ['198.18.6.2', '198.18.6.3', '198.18.6.4', '198.18.6.6'], next: null, reusable: [], reusableNext: null });
 
     // past seven days of silence
     t.clock.advance(DAY);
+    await sweep([1]);
     expect(await hostAt('198.18.6.5')).toMatchObject({ status: 'down', previouslyUsed: true, lastSeenAt: lastSeen });
     expect((await t.call('GET', `/api/hosts/${id}`)).body.previouslyUsed).toBe(true);
     const free = (await t.call('GET', `/api/subnets/${subnetId}/free`)).body;
@@ -85,6 +87,21 @@ describe('previously used (PREVIOUSLY_USED_DAYS, default 7)', () => {
     expect((await t.call('GET', '/api/summary')).body.hosts.previouslyUsed).toBe(0);
   });
 
+  it('hosts nobody checked (their probe away for a week) are not previously used: silence is what sweeps saw', async () => {
+    const { subnetId, sweep } = await setUp();
+    await sweep([1, 5]);
+    t.clock.advance(60_000);
+    await sweep([1]); // .5 goes down
+    t.clock.advance(8 * DAY); // no sweeps: the probe is away
+    expect(await hostAt('198.18.6.5')).toMatchObject({ status: 'down', previouslyUsed: false });
+    expect((await t.call('GET', `/api/subnets/${subnetId}/free`)).body.reusable).toEqual([]);
+    expect((await t.call('GET', '/api/summary')).body.hosts.previouslyUsed).toBe(0);
+    // back: the first sweep sees .5 still silent, eight days after its last answer
+    await sweep([1]);
+    expect(await hostAt('198.18.6.5')).toMatchObject({ status: 'down', previouslyUsed: true });
+    expect((await t.call('GET', `/api/hosts?previouslyUsed=true`)).body.hosts.map((h: any) => h.ip)).toEqual(['198.18.6.5']);
+  });
+
   it('a reserved address is held: flagged previously used but not offered as free', async () => {
     const { subnetId, sweep } = await setUp();
     await sweep([3, 4]);
@@ -93,6 +110,7 @@ describe('previously used (PREVIOUSLY_USED_DAYS, default 7)', () => {
     const three = (await hostAt('198.18.6.3')).id;
     await t.call('PATCH', `/api/hosts/${three}`, { reserved: true, reservedBy: 'ops' });
     t.clock.advance(8 * DAY);
+    await sweep([]);
     const free = (await t.call('GET', `/api/subnets/${subnetId}/free?limit=1`)).body;
     expect(free).toMatchObject({ addresses: ['198.18.6.1'], next: '198.18.6.2', reusableNext: null });
     expect(free.reusable.map((r: any) => r.ip)).toEqual(['198.18.6.4']);
@@ -105,6 +123,7 @@ describe('previously used (PREVIOUSLY_USED_DAYS, default 7)', () => {
     t.clock.advance(60_000);
     await sweep([]);
     t.clock.advance(8 * DAY);
+    await sweep([]);
     const page = (await t.call('GET', `/api/subnets/${subnetId}/free?limit=2`)).body;
     expect([page.reusable.map((r: any) => r.ip), page.reusableNext]).toEqual([['198.18.6.2', '198.18.6.3'], '198.18.6.4']);
     const rest = (await t.call('GET', `/api/subnets/${subnetId}/free?limit=2&from=${page.reusableNext}`)).body;
@@ -117,8 +136,10 @@ describe('previously used (PREVIOUSLY_USED_DAYS, default 7)', () => {
     t.clock.advance(60_000);
     await sweep([]);
     t.clock.advance(10 * 60_000);
+    await sweep([]);
     expect(await hostAt('198.18.6.5')).toMatchObject({ status: 'down', previouslyUsed: false });
     t.clock.advance(5 * 60_000);
+    await sweep([]);
     expect(await hostAt('198.18.6.5')).toMatchObject({ status: 'down', previouslyUsed: true });
     expect((await t.call('GET', `/api/subnets/${subnetId}/free`)).body.reusable.map((r: any) => r.ip)).toEqual(['198.18.6.5']);
   });

@@ -3,7 +3,7 @@ import type { AppDeps } from '../deps.js';
 import { follow } from '../effects.js';
 import { listTags, searchHosts } from '../services/host-search.js';
 import { eventsOf } from '../services/events.js';
-import { addHost, deleteHost, getHost, hostHistory, hostView, previouslyUsedBefore, updateHost } from '../services/hosts.js';
+import { addHost, deleteHost, getHost, hostHistory, hostView, previouslyUsedSilenceMs, updateHost } from '../services/hosts.js';
 import { errors, ErrorSchema, IdParams, json, jsonBody, router, secured } from './common.js';
 import { AnyEventSchema, EventSchema, HostFieldsSchema, HostSchema, HostStatusSchema, PortEventSchema } from './schemas.js';
 
@@ -88,12 +88,12 @@ export function hostRoutes(deps: AppDeps) {
         const { ip, ...fields } = c.req.valid('json');
         const { row, effects } = await addHost(deps, ip, fields);
         await follow(deps, effects);
-        return c.json(hostView(row, previouslyUsedBefore(deps)), 201);
+        return c.json(hostView(row, previouslyUsedSilenceMs(deps)), 201);
       },
     )
     .openapi(
       secured(deps, { role: 'viewer' }, { method: 'get', path: '/api/hosts/{id}', tags: ['hosts'], request: { params: IdParams }, responses: { 200: json(HostSchema, 'One host'), ...errors } }),
-      async (c) => c.json(hostView(await getHost(deps, c.req.valid('param').id), previouslyUsedBefore(deps)), 200),
+      async (c) => c.json(hostView(await getHost(deps, c.req.valid('param').id), previouslyUsedSilenceMs(deps)), 200),
     )
     .openapi(
       secured(deps, { role: 'editor', audit: 'host.update' }, {
@@ -106,7 +106,7 @@ export function hostRoutes(deps: AppDeps) {
       async (c) => {
         const { row, effects } = await updateHost(deps, c.req.valid('param').id, c.req.valid('json'));
         await follow(deps, effects);
-        return c.json(hostView(row, previouslyUsedBefore(deps)), 200);
+        return c.json(hostView(row, previouslyUsedSilenceMs(deps)), 200);
       },
     )
     .openapi(

@@ -26,8 +26,8 @@ describe('hostFilterSql', () => {
     [{ q: '00-0C-29' }, ['"hosts"."vendor" LIKE ?', '("hosts"."mac" >= ? AND "hosts"."mac" < ?)'], ['00-0c-29%', '%00-0c-29%', '00-0c-29', '%00-0c-29%', '00:0c:29', '00:0c:29~']],
     [{ mac: '00:0c:2' }, ['("hosts"."mac" >= ? AND "hosts"."mac" < ?)', '"hosts"."id" IN (SELECT d.host_id FROM host_devices d WHERE (d.mac >= ? AND d.mac < ?))'], ['00:0c:2', '00:0c:2~', '00:0c:2', '00:0c:2~']],
     [{ vendor: ' VMware_ ' }, ['"hosts"."vendor" LIKE ?'], ['%VMware\\_%']],
-    [{ previouslyUsed: { is: true, before: 1000 } }, ['("hosts"."status" != \'up\' AND "hosts"."last_seen_at" IS NOT NULL AND "hosts"."last_seen_at" < ?)'], [1000]],
-    [{ previouslyUsed: { is: false, before: 1000 } }, ['NOT ("hosts"."status" != \'up\''], [1000]],
+    [{ previouslyUsed: { is: true, silenceMs: 1000 } }, ['("hosts"."status" != \'up\' AND "hosts"."last_seen_at" IS NOT NULL AND "hosts"."last_checked_at" - "hosts"."last_seen_at" > ?)'], [1000]],
+    [{ previouslyUsed: { is: false, silenceMs: 1000 } }, ['NOT ("hosts"."status" != \'up\''], [1000]],
     [{ status: 'down' }, ['"hosts"."status" = ?'], ['down']],
     [{ subnetId: 4, tag: 'Backup' }, ['"hosts"."subnet_id" = ?', 'json_each.value = ?'], [4, 'Backup']],
     [

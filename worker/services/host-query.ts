@@ -4,7 +4,8 @@ import { hosts, type HostStatus } from '../../schema/tables/index.js';
 import { AppError } from '../errors.js';
 
 /** isPreviouslyUsed (worker/services/hosts.ts) as an SQL condition on `hosts`: filters, counts, the free addresses. */
-export const previouslyUsedSql = (before: number): SQL => sql`(${hosts.status} != 'up' AND ${hosts.lastSeenAt} IS NOT NULL AND ${hosts.lastSeenAt} < ${before})`;
+export const previouslyUsedSql = (silenceMs: number): SQL =>
+  sql`(${hosts.status} != 'up' AND ${hosts.lastSeenAt} IS NOT NULL AND ${hosts.lastCheckedAt} - ${hosts.lastSeenAt} > ${silenceMs})`;
 
 export interface HostFilter {
   /** Case-insensitive: an address prefix, a hostname substring, or a whole tag. */
@@ -21,8 +22,8 @@ export interface HostFilter {
   mac?: string;
   /** Case-insensitive substring of the current MAC's vendor. */
   vendor?: string;
-  /** Previously used or not; `before` is previouslyUsedBefore(deps). */
-  previouslyUsed?: { is: boolean; before: number };
+  /** Previously used or not; `silenceMs` is previouslyUsedSilenceMs(deps). */
+  previouslyUsed?: { is: boolean; silenceMs: number };
 }
 
 // MACs are stored lowercase with colons, all below '~': a prefix is a range on the BINARY index (LIKE is
@@ -73,7 +74,7 @@ export function hostFilterSql(f: HostFilter): SQL | undefined {
   }
   if (f.vendor !== undefined) parts.push(sql`${hosts.vendor} LIKE ${`%${escapeLike(f.vendor.trim())}%`} ESCAPE '\\'`);
   if (f.previouslyUsed) {
-    const used = previouslyUsedSql(f.previouslyUsed.before);
+    const used = previouslyUsedSql(f.previouslyUsed.silenceMs);
     parts.push(f.previouslyUsed.is ? used : sql`NOT ${used}`);
   }
   return parts.length ? and(...parts) : undefined;

@@ -2,7 +2,7 @@ import { asc, sql } from 'drizzle-orm';
 import { hosts, type HostRow } from '../../schema/tables/index.js';
 import type { AppDeps } from '../deps.js';
 import { hostFilterSql, macSearchTerm, type HostFilter } from './host-query.js';
-import { hostView, previouslyUsedBefore } from './hosts.js';
+import { hostView, previouslyUsedSilenceMs } from './hosts.js';
 import { portChipsOf } from './ports.js';
 
 /** A search as the API takes it: `mac` as typed (any separators), `previouslyUsed` as a yes/no. */
@@ -14,7 +14,7 @@ export async function searchHosts(deps: AppDeps, search: HostSearch) {
   const f: HostFilter & { limit: number; offset: number } = {
     ...rest,
     ...(mac !== undefined && { mac: macSearchTerm(mac) }),
-    ...(previouslyUsed !== undefined && { previouslyUsed: { is: previouslyUsed, before: previouslyUsedBefore(deps) } }),
+    ...(previouslyUsed !== undefined && { previouslyUsed: { is: previouslyUsed, silenceMs: previouslyUsedSilenceMs(deps) } }),
   };
   const where = hostFilterSql(f);
   const [counted, rows] = (await deps.db.batch([
@@ -23,8 +23,8 @@ export async function searchHosts(deps: AppDeps, search: HostSearch) {
     deps.db.select().from(hosts).where(where).orderBy(sql`length(${hosts.ipKey})`, asc(hosts.ipKey)).limit(f.limit).offset(f.offset),
   ])) as [{ n: number }[], HostRow[]];
   const chips = await portChipsOf(deps, rows.map((r) => r.id));
-  const usedBefore = previouslyUsedBefore(deps);
-  return { total: Number(counted[0]?.n ?? 0), hosts: rows.map((r) => ({ ...hostView(r, usedBefore), ports: chips.get(r.id) ?? [] })) };
+  const silenceMs = previouslyUsedSilenceMs(deps);
+  return { total: Number(counted[0]?.n ?? 0), hosts: rows.map((r) => ({ ...hostView(r, silenceMs), ports: chips.get(r.id) ?? [] })) };
 }
 
 /** Every tag in use and how many hosts carry it, sorted by tag. */

@@ -13,12 +13,17 @@ import { yieldToEventLoop } from '../yield.js';
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 /** Hosts last seen before this instant (and not up now) are "previously used". */
-export const previouslyUsedBefore = (deps: Pick<AppDeps, 'clock' | 'config'>) => deps.clock.now() - deps.config.previouslyUsedDays * 86_400_000;
+export const previouslyUsedSilenceMs = (deps: Pick<AppDeps, 'config'>) => deps.config.previouslyUsedDays * 86_400_000;
 
-/** Whether a host that was alive has been silent past the threshold (`before`: from previouslyUsedBefore). In SQL: previouslyUsedSql. */
-export const isPreviouslyUsed = (h: Pick<HostRow, 'status' | 'lastSeenAt'>, before: number) => h.status !== 'up' && h.lastSeenAt !== null && h.lastSeenAt.getTime() < before;
+/**
+ * Whether a host that was alive has been seen silent by sweeps for longer than `silenceMs` (previouslyUsedSilenceMs):
+ * its last check came that long after its last answer. Not "last seen long ago": a probe away for a week leaves its
+ * hosts unchecked, not unused. In SQL: previouslyUsedSql.
+ */
+export const isPreviouslyUsed = (h: Pick<HostRow, 'status' | 'lastSeenAt' | 'lastCheckedAt'>, silenceMs: number) =>
+  h.status !== 'up' && h.lastSeenAt !== null && h.lastCheckedAt !== null && h.lastCheckedAt.getTime() - h.lastSeenAt.getTime() > silenceMs;
 
-export function hostView(h: HostRow, usedBefore: number) {
+export function hostView(h: HostRow, silenceMs: number) {
   return {
     kind: 'host' as const,
     id: h.id,
@@ -45,7 +50,7 @@ export function hostView(h: HostRow, usedBefore: number) {
     mac: h.mac,
     vendor: h.vendor,
     macRandom: h.macRandom,
-    previouslyUsed: isPreviouslyUsed(h, usedBefore),
+    previouslyUsed: isPreviouslyUsed(h, silenceMs),
   };
 }
 export type HostView = ReturnType<typeof hostView>;
@@ -61,13 +66,13 @@ export async function subnetRows(deps: AppDeps, subnetId: number) {
   const subnet = await getSubnet(deps, subnetId);
   const c = parseCidr(subnet.cidr);
   const used = await deps.db.select().from(hosts).where(eq(hosts.subnetId, subnetId)).orderBy(asc(hosts.ipKey));
-  const usedBefore = previouslyUsedBefore(deps);
+  const silenceMs = previouslyUsedSilenceMs(deps);
   const rows = collapseUnused(
     usableRange(c),
     used.map((h) => ({ value: BigInt(`0x${h.ipKey}`), item: h })),
   ).map((r) =>
     r.kind === 'used'
-      ? hostView(r.item, usedBefore)
+      ? hostView(r.item, silenceMs)
       : { kind: 'unused' as const, first: formatIp(r.first, c.family), last: formatIp(r.last, c.family), count: r.count.toString() },
   );
   return { subnet, rows };

@@ -7,15 +7,15 @@ import { hostTableRow } from '../domain/table-rows.js';
 import { portChipsOfSubnet } from './ports.js';
 import { AppError } from '../errors.js';
 import { previouslyUsedSql } from './host-query.js';
-import { isPreviouslyUsed, previouslyUsedBefore } from './hosts.js';
+import { isPreviouslyUsed, previouslyUsedSilenceMs } from './hosts.js';
 import { getSubnet, subnetView } from './subnets.js';
 
 /** Hosts are read as JSON built by SQLite, this many rows per query: far cheaper than a row object per host,
  * and each value stays well under D1's 2 MB limit even with long hostnames. */
 const PART_ROWS = 2000;
 
-/** [id, ip, ipKey, status, latencyMs, hostname, lastSeenAt ms, lastChangeAt ms, reserved 0/1, mac, vendor, macRandom 0/1, PTR forward mismatch 0/1] */
-type RawHost = [number, string, string, HostStatus, number | null, string | null, number | null, number | null, number, string | null, string | null, number, number];
+/** [id, ip, ipKey, status, latencyMs, hostname, lastSeenAt ms, lastChangeAt ms, reserved 0/1, mac, vendor, macRandom 0/1, PTR forward mismatch 0/1, lastCheckedAt ms] */
+type RawHost = [number, string, string, HostStatus, number | null, string | null, number | null, number | null, number, string | null, string | null, number, number, number | null];
 
 /** One page of hosts as SQLite's JSON text, with its row count and last key (where the next page starts). */
 type HostPage = { part: string; n: number; last: string | null };
@@ -26,7 +26,7 @@ async function tableHosts(deps: AppDeps, subnetId: number): Promise<RawHost[]> {
   for (let after = '';;) {
     const [{ part, n, last }] = (await deps.db.all<HostPage>(sql`
       SELECT json_group_array(json_array(id, ip, ip_key, status, latency_ms, hostname, last_seen_at, last_change_at, reserved,
-          mac, vendor, mac_random, coalesce(json_extract(ptr_forward, '$.matches') = 0, 0))) AS part,
+          mac, vendor, mac_random, coalesce(json_extract(ptr_forward, '$.matches') = 0, 0), last_checked_at)) AS part,
         count(*) AS n, max(ip_key) AS last
       FROM (SELECT * FROM ${hosts} WHERE subnet_id = ${subnetId} AND ip_key > ${after} ORDER BY ip_key LIMIT ${PART_ROWS})`)) as [HostPage]; // an aggregate without GROUP BY answers one row
     for (const h of JSON.parse(part) as RawHost[]) rows.push(h);
@@ -51,8 +51,8 @@ export async function subnetTable(deps: AppDeps, subnetId: number) {
   const range = usableRange(c);
   const used = await tableHosts(deps, subnetId);
   const now = deps.clock.now();
-  const usedBefore = previouslyUsedBefore(deps);
-  const rows = used.map(([id, ip, , status, latencyMs, hostname, lastSeenAt, lastChangeAt, reserved, mac, vendor, macRandom, ptrMismatch]) =>
+  const silenceMs = previouslyUsedSilenceMs(deps);
+  const rows = used.map(([id, ip, , status, latencyMs, hostname, lastSeenAt, lastChangeAt, reserved, mac, vendor, macRandom, ptrMismatch, lastCheckedAt]) =>
     hostTableRow(
       {
         id,
@@ -63,7 +63,7 @@ export async function subnetTable(deps: AppDeps, subnetId: number) {
         lastSeenAt,
         lastChangeAt,
         reserved: reserved === 1,
-        previouslyUsed: isPreviouslyUsed({ status, lastSeenAt: lastSeenAt === null ? null : new Date(lastSeenAt) }, usedBefore),
+        previouslyUsed: isPreviouslyUsed({ status, lastSeenAt: lastSeenAt === null ? null : new Date(lastSeenAt), lastCheckedAt: lastCheckedAt === null ? null : new Date(lastCheckedAt) }, silenceMs),
         mac,
         vendor,
         macRandom: macRandom === 1,
@@ -152,7 +152,7 @@ async function reusableAddresses(deps: AppDeps, subnetId: number, first: bigint,
         gte(hosts.ipKey, ipKey(first, c.family)),
         lte(hosts.ipKey, ipKey(last, c.family)),
         // a reserved address is held by someone, so it is not offered
-        previouslyUsedSql(previouslyUsedBefore(deps)),
+        previouslyUsedSql(previouslyUsedSilenceMs(deps)),
         eq(hosts.reserved, false),
       ),
     )

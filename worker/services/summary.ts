@@ -2,19 +2,19 @@ import { sql } from 'drizzle-orm';
 import { hosts, probes, subnets } from '../../schema/tables/index.js';
 import type { AppDeps } from '../deps.js';
 import { previouslyUsedSql } from './host-query.js';
-import { previouslyUsedBefore } from './hosts.js';
+import { previouslyUsedSilenceMs } from './hosts.js';
 
 /** Dashboard counts in one query (one pass over the hosts). */
 export async function summary(deps: AppDeps) {
   const count = (status: string) => sql<number>`coalesce(sum(${hosts.status} = ${status}), 0)`;
-  const before = previouslyUsedBefore(deps);
+  const silenceMs = previouslyUsedSilenceMs(deps);
   const [r] = await deps.db
     .select({
       total: sql<number>`count(*)`,
       up: count('up'),
       down: count('down'),
       unknown: count('unknown'),
-      previouslyUsed: sql<number>`coalesce(sum(${previouslyUsedSql(before)}), 0)`,
+      previouslyUsed: sql<number>`coalesce(sum(${previouslyUsedSql(silenceMs)}), 0)`,
       subnets: sql<number>`(SELECT count(*) FROM ${subnets})`,
       probes: sql<number>`(SELECT count(*) FROM ${probes})`,
       connected: sql<number>`(SELECT count(*) FROM ${probes} WHERE ${probes.connected} = 1)`,
