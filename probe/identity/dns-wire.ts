@@ -3,7 +3,7 @@
  * reply means is decided here, the socket is in dns-client.ts.
  */
 import { parseIp } from '../../schema/ip/cidr.js';
-import { canonicalName } from '../../schema/kinds/names.js';
+import { canonicalName, validDnsName } from '../../schema/kinds/names.js';
 
 export const RCODE = { NOERROR: 0, SERVFAIL: 2, NXDOMAIN: 3, REFUSED: 5 } as const;
 const RCODE_NAMES: Record<number, string> = { 1: 'FORMERR', 2: 'SERVFAIL', 4: 'NOTIMP', 5: 'REFUSED' };
@@ -22,8 +22,13 @@ export interface DnsReply {
   authorities: DnsRecord[];
 }
 
-/** What the PTR question answered: a name (with the TTL to keep it), no name (with a negative TTL if the server gave one), or a failure. */
-export type PtrAnswer = { kind: 'name'; name: string; ttl: number } | { kind: 'none'; ttl: number | null } | { kind: 'error'; error: string };
+/**
+ * What the PTR question answered: a name (with the TTL to keep it), no name (with a negative TTL if the server gave
+ * one), or a failure (with the record's TTL when the answer itself was there but unusable).
+ */
+export type PtrAnswer = { kind: 'name'; name: string; ttl: number } | { kind: 'none'; ttl: number | null } | { kind: 'error'; error: string; ttl?: number };
+
+export const INVALID_PTR_NAME = 'invalid name in PTR record';
 
 /** The reverse-lookup name of an address: 4.3.2.1.in-addr.arpa, or 32 nibbles under ip6.arpa. */
 export function reverseName(ip: string): string {
@@ -63,17 +68,23 @@ export function rcodeText(rcode: number): string {
   return RCODE_NAMES[rcode] ?? `rcode ${rcode}`;
 }
 
-/** The PTR reply for `qname`. Several PTR names: the first in order, so the name does not flap with the server's rotation. */
+/**
+ * The PTR reply for `qname`. Several PTR names: the first in order, so the name does not flap with the server's
+ * rotation. A name that is not a hostname (validDnsName: the zone's owner may put any bytes there) is an error, so the
+ * server keeps the name it had; an empty one (the root) is no name.
+ */
 export function readPtr(reply: DnsReply, qname: string): PtrAnswer {
   if (reply.rcode === RCODE.NXDOMAIN) return { kind: 'none', ttl: negativeTtl(reply.authorities) };
   if (reply.rcode !== RCODE.NOERROR) return { kind: 'error', error: rcodeText(reply.rcode) };
   const { data, ttl } = follow(reply.answers, qname, 'PTR');
-  const names = data
-    .map(canonicalName)
-    .filter((n) => n.length > 0 && n.length <= 253)
+  const present = data.filter((d) => d.replace(/\.$/, '') !== '');
+  const names = present
+    .map(validDnsName)
+    .filter((n): n is string => n !== null)
     .sort();
-  if (!names.length) return { kind: 'none', ttl: negativeTtl(reply.authorities) };
-  return { kind: 'name', name: names[0]!, ttl: ttl ?? 0 };
+  if (names.length) return { kind: 'name', name: names[0]!, ttl: ttl ?? 0 };
+  if (present.length) return { kind: 'error', error: INVALID_PTR_NAME, ttl: ttl ?? 0 };
+  return { kind: 'none', ttl: negativeTtl(reply.authorities) };
 }
 
 /** The addresses an A/AAAA reply gives for `qname` (canonical text; none for NXDOMAIN or no records), or null when the lookup failed. */

@@ -12,6 +12,8 @@ describe('cacheSeconds', () => {
     [{ kind: 'none', ttl: 5 }, 300],
     [{ kind: 'none', ttl: null }, 300],
     [{ kind: 'error', error: 'SERVFAIL' }, 60],
+    [{ kind: 'error', error: 'invalid name in PTR record', ttl: 3600 }, 3600],
+    [{ kind: 'error', error: 'invalid name in PTR record', ttl: 0 }, 300],
   ])('%j → %i s', (answer, seconds) => expect(cacheSeconds(answer)).toBe(seconds));
   it('rounds', () => expect(clampTtl(600.6)).toBe(601));
 });

@@ -21,7 +21,8 @@ export function cacheSeconds(answer: PtrAnswer): number {
     case 'none':
       return clampTtl(answer.ttl ?? NEGATIVE_DEFAULT_SECONDS);
     case 'error':
-      return ERROR_RETRY_SECONDS;
+      // an unusable record (a name that is not a hostname) holds for its TTL like any other; a failure is retried soon
+      return answer.ttl === undefined ? ERROR_RETRY_SECONDS : clampTtl(answer.ttl);
   }
 }
 
