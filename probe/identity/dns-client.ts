@@ -52,6 +52,15 @@ export class DnsTimeout extends Error {
   readonly code = 'dns_timeout';
 }
 
+/** A reply with the TC bit: the answer did not fit the datagram, so what it holds is partial and is not read. */
+export class DnsTruncated extends Error {
+  readonly code = 'dns_truncated';
+}
+
+export class DnsAborted extends Error {
+  readonly code = 'dns_aborted';
+}
+
 export interface DnsClientOptions {
   /** Servers to ask, or a function giving them (the system's, read at each question). */
   servers: DnsServer[] | (() => DnsServer[]);
@@ -71,15 +80,18 @@ const sameHost = (a: string, b: string) => {
 export class DnsClient {
   constructor(private readonly opts: DnsClientOptions) {}
 
-  /** Asks `name`/`type` (recursion desired). A SERVFAIL or REFUSED goes to the next attempt; the last reply is returned, a silence throws DnsTimeout. */
-  async query(name: string, type: 'PTR' | 'A' | 'AAAA'): Promise<DnsReply> {
+  /**
+   * Asks `name`/`type` (recursion desired). A SERVFAIL or REFUSED goes to the next attempt; the last reply is
+   * returned, a silence throws DnsTimeout, a truncated reply DnsTruncated, an abort of `signal` DnsAborted.
+   */
+  async query(name: string, type: 'PTR' | 'A' | 'AAAA', signal?: AbortSignal): Promise<DnsReply> {
     const servers = typeof this.opts.servers === 'function' ? this.opts.servers() : this.opts.servers;
     if (!servers.length) throw new Error('no DNS server configured');
     const attempts = this.opts.attempts ?? 2;
     let last: DnsReply | null = null;
     for (let i = 0; i < attempts; i++) {
       try {
-        last = await this.ask(servers[i % servers.length]!, name, type);
+        last = await this.ask(servers[i % servers.length]!, name, type, signal);
         if (last.rcode !== RCODE.SERVFAIL && last.rcode !== RCODE.REFUSED) return last;
       } catch (e) {
         if (!(e instanceof DnsTimeout) || i === attempts - 1) {
@@ -91,18 +103,25 @@ export class DnsClient {
     return last!;
   }
 
-  private ask(server: DnsServer, name: string, type: 'PTR' | 'A' | 'AAAA'): Promise<DnsReply> {
+  private ask(server: DnsServer, name: string, type: 'PTR' | 'A' | 'AAAA', signal?: AbortSignal): Promise<DnsReply> {
+    if (signal?.aborted) return Promise.reject(new DnsAborted('the lookup was stopped'));
     const id = randomInt(0, 65_536);
     const query = dnsPacket.encode({ type: 'query', id, flags: dnsPacket.RECURSION_DESIRED, questions: [{ type, name, class: 'IN' }] });
     const socket = createSocket(server.host.includes(':') ? 'udp6' : 'udp4');
     const timeoutMs = this.opts.timeoutMs ?? 2_000;
     return new Promise<DnsReply>((resolve, reject) => {
+      const onAbort = () => done(() => reject(new DnsAborted('the lookup was stopped')));
+      let finished = false;
       const done = (fn: () => void) => {
+        if (finished) return;
+        finished = true;
         clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
         socket.close();
         fn();
       };
       const timer = setTimeout(() => done(() => reject(new DnsTimeout(`no answer from ${server.host}:${server.port} within ${timeoutMs} ms`))), timeoutMs);
+      signal?.addEventListener('abort', onAbort, { once: true });
       socket.on('error', (e) => done(() => reject(e)));
       socket.on('message', (msg, rinfo) => {
         // only the server's reply to this very question counts (a stray or spoofed datagram is dropped)
@@ -115,7 +134,9 @@ export class DnsClient {
         }
         const q = packet.questions?.[0];
         if (packet.type !== 'response' || packet.id !== id || !q || q.type !== type || q.name.toLowerCase() !== name.toLowerCase()) return;
-        done(() => resolve({ rcode: (packet.flags ?? 0) & 0xf, answers: packet.answers ?? [], authorities: packet.authorities ?? [] }));
+        const flags = packet.flags ?? 0;
+        if (flags & dnsPacket.TRUNCATED_RESPONSE) return done(() => reject(new DnsTruncated(`truncated reply from ${server.host}:${server.port} (TC): the answer did not fit`)));
+        done(() => resolve({ rcode: flags & 0xf, answers: packet.answers ?? [], authorities: packet.authorities ?? [] }));
       });
       socket.send(query, server.port, server.host, (e) => e && done(() => reject(e)));
     });

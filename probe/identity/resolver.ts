@@ -5,7 +5,7 @@ import { DnsClient, parseServer, type DnsServer } from './dns-client.js';
 import { readAddresses, readPtr, reverseName, type PtrAnswer } from './dns-wire.js';
 
 /** The forward check's addresses a names item carries at most (schema/kinds/names.ts). */
-const MAX_FORWARD = 32;
+export const MAX_FORWARD = 32;
 
 export type Forward = { addresses: string[]; matches: boolean } | null;
 export type PtrLookup = PtrAnswer & { forward: Forward };
@@ -25,36 +25,44 @@ export class PtrResolver {
     this.client = new DnsClient({ servers: servers ?? systemServers, ...opts });
   }
 
-  /** The PTR name of `ip` and whether it leads back (A for IPv4, AAAA for IPv6). Never throws: a failure is an `error` answer. */
-  async lookup(ip: string): Promise<PtrLookup> {
-    const address = parseIp(ip);
-    const qname = reverseName(address.text);
-    let answer: PtrAnswer;
+  /** The PTR name of `ip` alone (no forward check). Never throws: a failure (a stop of `signal` too) is an `error` answer. */
+  async ptr(ip: string, signal?: AbortSignal): Promise<PtrAnswer> {
+    const qname = reverseName(parseIp(ip).text);
     try {
-      answer = readPtr(await this.client.query(qname, 'PTR'), qname);
+      return readPtr(await this.client.query(qname, 'PTR', signal), qname);
     } catch (e) {
-      return { kind: 'error', error: (e as Error).message.slice(0, 200), forward: null };
+      return { kind: 'error', error: (e as Error).message.slice(0, 200) };
     }
-    if (answer.kind !== 'name') return { ...answer, forward: null };
-    return { ...answer, forward: await this.forward(answer.name, address.text, address.family === 4 ? 'A' : 'AAAA') };
   }
 
-  private async forward(name: string, ip: string, type: 'A' | 'AAAA'): Promise<Forward> {
+  /** The PTR name of `ip` and whether it leads back (A for IPv4, AAAA for IPv6). Never throws: a failure is an `error` answer. */
+  async lookup(ip: string, signal?: AbortSignal): Promise<PtrLookup> {
+    const address = parseIp(ip);
+    const answer = await this.ptr(address.text, signal);
+    if (answer.kind !== 'name') return { ...answer, forward: null };
+    return { ...answer, forward: await this.forward(answer.name, address.text, address.family === 4 ? 'A' : 'AAAA', signal) };
+  }
+
+  private async forward(name: string, ip: string, type: 'A' | 'AAAA', signal?: AbortSignal): Promise<Forward> {
     try {
-      const addresses = readAddresses(await this.client.query(name, type), name, type);
+      const addresses = readAddresses(await this.client.query(name, type, signal), name, type);
       if (!addresses) return null;
       return { addresses: addresses.slice(0, MAX_FORWARD), matches: addresses.includes(ip) };
     } catch {
+      // a timeout, or a truncated reply (its addresses are partial: "does not lead back" would be a guess)
       return null;
     }
   }
 }
 
-/** Just the PTR name of an address (traceroute's hop names), or null: no name, or the lookup failed. */
-export function ptrNameLookup(servers: DnsServer[] | null): (ip: string) => Promise<string | null> {
-  const resolver = new PtrResolver(servers);
-  return async (ip) => {
-    const r = await resolver.lookup(ip);
+/**
+ * Just the PTR name of an address (traceroute's hop names), or null: no name, a name that is not a hostname, or the
+ * lookup failed or was stopped. Only the PTR question: a hop's forward check would be a question per hop for nothing.
+ */
+export function ptrNameLookup(servers: DnsServer[] | null, opts: { timeoutMs?: number; attempts?: number } = {}): (ip: string, signal?: AbortSignal) => Promise<string | null> {
+  const resolver = new PtrResolver(servers, opts);
+  return async (ip, signal) => {
+    const r = await resolver.ptr(ip, signal);
     return r.kind === 'name' ? r.name : null;
   };
 }

@@ -119,6 +119,19 @@ describe('a trace', () => {
     expect(failing).toMatchObject({ hops: [{ name: null }, { name: null }] });
   });
 
+  it('a hop name that is not a hostname is null; lookups still under way at the time limit are stopped, the trace kept', async () => {
+    const w = witness('names', OUTPUT);
+    const runner = tracerouteRunner({
+      bin: w.bin,
+      reverseName: (ip, signal) =>
+        ip === '198.18.200.2' ? Promise.resolve('gw\u202e.example') : new Promise((resolve) => signal.addEventListener('abort', () => resolve(null), { once: true })),
+    });
+    const t0 = performance.now();
+    const [item] = await runner.run(job({ maxHops: 5, timeoutMs: 700 }), context().ctx);
+    expect(item).toMatchObject({ reached: true, hops: [{ hop: 1, name: null }, { hop: 2, name: null }, { hop: 3, name: null }] });
+    expect(performance.now() - t0).toBeLessThan(5_000);
+  });
+
   it('a non-zero exit fails the job with what traceroute said', async () => {
     const w = witness('exit2', '', { code: 2 });
     await expect(tracerouteRunner({ bin: w.bin }).run(job(), context().ctx)).rejects.toMatchObject({ code: 'traceroute_failed', message: expect.stringContaining('stderr line') });

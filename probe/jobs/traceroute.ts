@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { contains, parseCidr, parseIp, type Family } from '../../schema/ip/cidr.js';
+import { validDnsName } from '../../schema/kinds/names.js';
 import { TRACE_QUERIES, tracerouteJob, type TraceHop, type TracerouteJob } from '../../schema/kinds/traceroute.js';
 import type { AssignedSubnet } from '../../schema/protocol.js';
 import { boundRtts, hopAddress, lossOf, parseHopLine, parseTraceroute } from './traceroute-parse.js';
@@ -8,8 +9,8 @@ import { JobRefused, type JobContext, type JobRunner } from './types.js';
 export interface TracerouteOptions {
   /** The traceroute binary (Debian's; tests point it at a witness). */
   bin?: string;
-  /** The PTR name of a hop's address (the probe's own resolver); without it, hops have no names. */
-  reverseName?: (ip: string) => Promise<string | null>;
+  /** The PTR name of a hop's address (the probe's own resolver); without it, hops have no names. Stops when `signal` aborts (the job's time limit). */
+  reverseName?: (ip: string, signal: AbortSignal) => Promise<string | null>;
 }
 
 export class TraceFailed extends Error {
@@ -80,14 +81,14 @@ function runTraceroute(bin: string, argv: string[], signal: AbortSignal, timedOu
   });
 }
 
-/** Each distinct address's name once; a lookup that fails leaves the name null. */
-async function namesOf(addresses: string[], reverseName: TracerouteOptions['reverseName']): Promise<Map<string, string | null>> {
+/** Each distinct address's name once; a lookup that fails, or is stopped by `signal`, leaves the name null. */
+async function namesOf(addresses: string[], reverseName: TracerouteOptions['reverseName'], signal: AbortSignal): Promise<Map<string, string | null>> {
   const names = new Map<string, string | null>();
   if (!reverseName) return names;
   await Promise.all(
     [...new Set(addresses)].map(async (a) => {
-      const name = await reverseName(a).catch(() => null);
-      names.set(a, name ? name.slice(0, 253) : null);
+      const name = signal.aborted ? null : await reverseName(a, signal).catch(() => null);
+      names.set(a, name ? validDnsName(name) : null);
     }),
   );
   return names;
@@ -119,7 +120,7 @@ export function tracerouteRunner(opts: TracerouteOptions = {}): JobRunner<Tracer
       });
       const parsed = parseTraceroute(out).filter((h) => h.hop <= job.maxHops);
       const addresses = parsed.map((h) => hopAddress(h, checked.ip));
-      const names = await namesOf(addresses.filter((a): a is string => a !== null), opts.reverseName);
+      const names = await namesOf(addresses.filter((a): a is string => a !== null), opts.reverseName, signal);
       const hops: TraceHop[] = parsed.map((h, i) => {
         const address = addresses[i]!;
         return { hop: h.hop, address, name: address === null ? null : (names.get(address) ?? null), rttMs: boundRtts(h.rttMs), loss: lossOf(h) };
