@@ -1,24 +1,47 @@
 /** The PTR names of a subnet's alive hosts after a sweep: only the addresses due, a bounded number at once. */
 import pLimit from 'p-limit';
 import { MAX_NAMES_PER_ITEM, type NameLookup, type NamesItem } from '../../schema/kinds/names.js';
+import { MAX_FRAME_LENGTH } from '../../schema/protocol.js';
 import { cacheSeconds, NameCache } from './name-cache.js';
-import type { PtrLookup } from './resolver.js';
+import { MAX_FORWARD, type PtrLookup } from './resolver.js';
 
 export const DEFAULT_PTR_CONCURRENCY = 16;
+/** JSON characters of one names item at most: its results frame (the batch around it) stays well inside MAX_FRAME_LENGTH. */
+export const MAX_NAMES_ITEM_CHARS = 192 * 1024;
+if (MAX_NAMES_ITEM_CHARS + 4096 > MAX_FRAME_LENGTH) throw new Error('MAX_NAMES_ITEM_CHARS leaves no room for the frame around it');
 
 /** One lookup as a names item reports it. */
 export function toNameLookup(ip: string, r: PtrLookup): NameLookup {
   const ttlSeconds = cacheSeconds(r);
-  if (r.kind === 'name') return { ip, name: r.name, ttlSeconds, forward: r.forward };
+  if (r.kind === 'name') return { ip, name: r.name, ttlSeconds, forward: r.forward && { addresses: r.forward.addresses.slice(0, MAX_FORWARD), matches: r.forward.matches } };
   if (r.kind === 'none') return { ip, name: null, ttlSeconds, forward: null };
   // name null with `error`: the server keeps the name it had
   return { ip, name: null, ttlSeconds, forward: null, error: r.error.slice(0, 200) };
 }
 
-/** Lookups as items of at most `max` names; each item's `at` is one ms after the previous so every item has its own result key. */
-export function namesItems(subnetId: number, at: number, names: NameLookup[], max = MAX_NAMES_PER_ITEM): NamesItem[] {
+/**
+ * Lookups as items of at most `max` names and `maxChars` characters of JSON each (1000 IPv6 lookups with long names
+ * and forward addresses are more than a frame holds); each item's `at` is one ms after the previous so every item has
+ * its own result key.
+ */
+export function namesItems(subnetId: number, at: number, names: NameLookup[], max = MAX_NAMES_PER_ITEM, maxChars = MAX_NAMES_ITEM_CHARS): NamesItem[] {
   const items: NamesItem[] = [];
-  for (let i = 0; i < names.length; i += max) items.push({ kind: 'names', subnetId, at: at + items.length, names: names.slice(i, i + max) });
+  const empty = (n: number) => JSON.stringify({ kind: 'names', subnetId, at: at + n, names: [] }).length;
+  let chunk: NameLookup[] = [];
+  let chars = empty(0);
+  const flush = () => {
+    items.push({ kind: 'names', subnetId, at: at + items.length, names: chunk });
+    chunk = [];
+    chars = empty(items.length);
+  };
+  for (const n of names) {
+    const json = JSON.stringify(n).length;
+    // one more name: its JSON and the comma before it
+    if (chunk.length && (chunk.length >= max || chars + 1 + json > maxChars)) flush();
+    chars += (chunk.length ? 1 : 0) + json;
+    chunk.push(n);
+  }
+  if (chunk.length) flush();
   return items;
 }
 
