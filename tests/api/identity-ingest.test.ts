@@ -188,11 +188,10 @@ describe('MACs from sweeps', () => {
     expect(after.map((n, i) => n - before[i]!)).toEqual([1, 0, 0, 1]);
   });
 
-  it('a batch is never refused for its device rows: those that do not fit wait for the next sweep', async () => {
+  it('a part the probe filled with 1,000 known hosts (its split maximum) records all their MACs: device rows have their own allowance', async () => {
     const big = (await t.call('POST', '/api/subnets', { cidr: '198.18.4.0/22', probeId })).body.id;
     await roundTrip(probe);
-    // 600 new hosts with their first MAC: their 600 samples leave room for 400 device rows in the batch's 1,000
-    const hosts = Array.from({ length: 600 }, (_, i) => ({
+    const hosts = Array.from({ length: 1000 }, (_, i) => ({
       ip: `198.18.${4 + Math.floor((i + 1) / 256)}.${(i + 1) % 256}`,
       latencyMs: 1,
       mac: `00:0c:29:00:${Math.floor(i / 256).toString(16).padStart(2, '0')}:${(i % 256).toString(16).padStart(2, '0')}`,
@@ -200,14 +199,18 @@ describe('MACs from sweeps', () => {
     }));
     const withMac = async () => Number((await t.client.execute({ sql: 'SELECT count(*) AS n FROM hosts WHERE subnet_id = ? AND mac IS NOT NULL', args: [big] })).rows[0]!.n);
     const deviceRows = async () => Number((await t.client.execute({ sql: 'SELECT count(*) AS n FROM host_devices d JOIN hosts h ON h.id = d.host_id WHERE h.subnet_id = ?', args: [big] })).rows[0]!.n);
-    const first = await sweep(tick(), hosts, big);
-    expect(first.refused).toBeUndefined();
-    expect([await withMac(), await deviceRows()]).toEqual([400, 400]);
     const ledger = async () => (await t.client.execute({ sql: 'SELECT samples FROM ingest_ledger WHERE batch_id = ?', args: [`id-${seq}`] })).rows[0]!.samples;
-    expect(await ledger()).toBe(1000);
-    await sweep(tick(), hosts, big);
-    expect([await withMac(), await deviceRows()]).toEqual([600, 600]);
-    expect(await ledger()).toBe(800);
+    const first = await sweep(tick(), hosts, big);
+    expect(first.refused, JSON.stringify(first.refused)).toBeUndefined();
+    expect([await withMac(), await deviceRows(), await ledger()]).toEqual([1000, 1000, 1000]);
+    // a mass change (every host a new MAC: two device rows each, the old one closed and the new one opened): half
+    // fits this batch's allowance, the rest waits for the next sweep, which sees the same news
+    const swapped = hosts.map((h, i) => ({ ...h, mac: `00:0c:29:01:${Math.floor(i / 256).toString(16).padStart(2, '0')}:${(i % 256).toString(16).padStart(2, '0')}` }));
+    const changed = async () => Number((await t.client.execute({ sql: "SELECT count(*) AS n FROM hosts WHERE subnet_id = ? AND mac LIKE '00:0c:29:01:%'", args: [big] })).rows[0]!.n);
+    expect((await sweep(tick(), swapped, big)).refused).toBeUndefined();
+    expect([await changed(), await deviceRows()]).toEqual([500, 1500]);
+    expect((await sweep(tick(), swapped, big)).refused).toBeUndefined();
+    expect([await changed(), await deviceRows()]).toEqual([1000, 2000]);
   });
 });
 

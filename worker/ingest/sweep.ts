@@ -1,7 +1,7 @@
 import { and, gte, lte, sql, type SQL } from 'drizzle-orm';
 import type { Cidr } from '../../schema/ip/cidr.js';
 import type { LiveEvent } from '../../schema/live.js';
-import type { SweepItem, SweepResult } from '../../schema/protocol.js';
+import { MAX_FRAME_SAMPLES, type SweepItem, type SweepResult } from '../../schema/protocol.js';
 import { hosts } from '../../schema/tables/index.js';
 import type { AppDeps } from '../deps.js';
 import { planIngest, type IngestPlan, type TrackedHost } from '../domain/ingest-plan.js';
@@ -134,12 +134,14 @@ function partReach(cidr: Cidr, sweeps: readonly SweepResult[]): string | null {
   return reach < sweepSpan(cidr, {})!.lastKey ? reach : null;
 }
 
+/** Device rows (host_devices, opened and closed) one batch may write besides its samples. */
+export const MAX_DEVICE_ROWS_PER_BATCH = MAX_FRAME_SAMPLES;
+
 /** The `sweep` kind: host states, samples, state-change events, the hourly roll-up, and the hosts' MACs and device history. */
 export const sweepIngest: ResultIngest<SweepItem> = {
   kind: 'sweep',
   listed: (items) => listedEntries(items),
   async prepare({ deps, probeId, now, owned, budget, alerts, policies }, items) {
-    const start = budget.left;
     const rejected: Rejection[] = [];
     const plans: { subnetId: number; cidr: Cidr; current: Tracked[]; accepted: SweepResult[]; plan: IngestPlan }[] = [];
     const alertStatements: SQL[] = [];
@@ -162,8 +164,9 @@ export const sweepIngest: ResultIngest<SweepItem> = {
       drafts.push(...raised.drafts);
     }
     const samples = plans.reduce((n, p) => n + p.plan.samples.length, 0);
-    // device rows take what the samples leave of the bound: a batch the probe split to fit is never refused for its MACs
-    let room = start - samples;
+    // device rows have an allowance of their own beside the samples' bound: a part the probe filled with 1,000 known
+    // hosts (the split's maximum) still records their MACs; more than fits (a mass change) waits for the next sweep
+    let room = MAX_DEVICE_ROWS_PER_BATCH;
     const devices: SweepDevices[] = [];
     for (const p of plans) {
       const d = await sweepDevices(deps, alerts, { subnetId: p.subnetId, probeId }, p.cidr, p.current, p.accepted, room);
@@ -171,7 +174,6 @@ export const sweepIngest: ResultIngest<SweepItem> = {
       devices.push(d);
       drafts.push(...d.drafts);
     }
-    budget.left = Math.min(budget.left, room);
     const transitions = plans.flatMap((p) => p.plan.events.map((e) => ({ ...e, subnetId: p.subnetId })));
     const macChanges = devices.flatMap((d) => d.changes);
     return {
@@ -179,7 +181,8 @@ export const sweepIngest: ResultIngest<SweepItem> = {
       drafts,
       rejected,
       ignored: plans.filter((p) => p.plan.ignored.length).map((p) => ({ subnetId: p.subnetId, addresses: p.plan.ignored.slice(0, 10) })),
-      samples: samples + devices.reduce((n, d) => n + d.rows, 0),
+      // device rows are not samples: they have their own allowance (MAX_DEVICE_ROWS_PER_BATCH)
+      samples,
       events: transitions.length + macChanges.filter((c) => c.from).length,
       async announce(deps) {
         if (!plans.length) return [];
