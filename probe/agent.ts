@@ -7,12 +7,14 @@ import { jobRunners, type RunnerOptions } from './jobs/index.js';
 import { JobRefused, type JobRunner, type ProbeLimits } from './jobs/types.js';
 import { ServerLink } from './link.js';
 import { progressGate } from './progress.js';
-import { readNetwork } from './network-info.js';
+import { NetworkInfo } from './network-info.js';
 import { hasRawSockets } from './raw-sockets.js';
 import { Spool } from './spool.js';
 import { nextSweepAt } from './timing.js';
 
 export const PROBE_VERSION = '0.4.0';
+/** How long the first connect waits for the first read of the probe's network (hello then carries it). */
+const FIRST_NETWORK_WAIT_MS = 1_500;
 
 export interface AgentOptions extends RunnerOptions {
   serverUrl: string;
@@ -53,12 +55,17 @@ export class ProbeAgent {
   private readonly limits: ProbeLimits = { pingTimeoutMs: 1000, maxSweepAddresses: 65_536, rawSockets: hasRawSockets() };
   private readonly stopping = new AbortController();
   private readonly assignmentFile: string;
+  private readonly network: NetworkInfo;
 
-  constructor(private readonly opts: AgentOptions) {
+  constructor(
+    private readonly opts: AgentOptions,
+    network = new NetworkInfo(),
+  ) {
+    this.network = network;
     mkdirSync(opts.stateDir, { recursive: true });
     this.spool = new Spool(opts.stateDir);
     this.assignmentFile = join(opts.stateDir, 'assignment.json');
-    this.runners = new Map(jobRunners(opts).map((r) => [r.kind, r]));
+    this.runners = new Map(jobRunners(opts, opts.log).map((r) => [r.kind, r]));
     this.link = new ServerLink({
       serverUrl: opts.serverUrl,
       token: opts.token,
@@ -66,8 +73,8 @@ export class ProbeAgent {
       reconnectMaxMs: opts.reconnectMaxMs,
       log: opts.log,
       onOpen: () => {
-        // read at each connect: the probe may have moved (DHCP, a new interface) since the last one
-        const network = readNetwork();
+        // hello first, with the latest read; then a fresh read for the next connect (the probe may move: DHCP, a new interface)
+        const network = this.network.latest;
         this.link.send({
           type: 'hello',
           version: PROBE_VERSION,
@@ -77,19 +84,30 @@ export class ProbeAgent {
           rawSockets: this.limits.rawSockets,
           ...(network ? { network } : {}),
         });
+        void this.network.refresh();
       },
       onClose: () => {},
       onMessage: (m) => this.onMessage(m),
     });
   }
 
-  start() {
+  /** Sweeps a saved assignment at once; connects once the network is read (or FIRST_NETWORK_WAIT_MS have passed). Resolves when the link is started. */
+  start(): Promise<void> {
     const saved = this.loadAssignment();
     if (saved) {
       this.opts.log.info('resuming saved assignment while connecting', { subnets: saved.subnets.length });
       this.applyAssignment(saved);
     }
-    this.link.start();
+    const read = this.network.refresh();
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, FIRST_NETWORK_WAIT_MS);
+      void read.then(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    }).then(() => {
+      if (!this.stopping.signal.aborted) this.link.start();
+    });
   }
 
   async stop() {

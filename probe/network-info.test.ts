@@ -1,5 +1,7 @@
+import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseGateways, parseInterfaces, probeNetworkFrom } from './network-info.js';
+import { probeNetwork, type ProbeNetwork } from '../schema/protocol.js';
+import { NetworkInfo, parseGateways, parseInterfaces, probeNetworkFrom, readNetwork } from './network-info.js';
 
 // captured from iproute2 6.1 (`ip -j …`) on a test machine
 const ROUTES4 = '[{"dst":"default","gateway":"192.0.2.1","dev":"eth0","flags":[]}]\n';
@@ -55,4 +57,44 @@ describe('probeNetworkFrom', () => {
     });
   });
   it('a machine with no routes', () => expect(probeNetworkFrom({ routes4: '', routes6: '', addrs: '[]' })).toEqual({ gateways: [], interfaces: [] }));
+});
+
+describe('NetworkInfo', () => {
+  const net = (gw: string): ProbeNetwork => ({ gateways: [{ family: 4, address: gw, interface: 's0' }], interfaces: [] });
+  it('keeps the latest read; a failed or empty read keeps the previous one; reads do not overlap', async () => {
+    const answers: (ProbeNetwork | null | Error)[] = [net('198.18.0.1'), null, new Error('ip: not found'), net('198.18.0.2')];
+    let calls = 0;
+    const info = new NetworkInfo(async () => {
+      const a = answers[calls++]!;
+      await new Promise((r) => setTimeout(r, 20));
+      if (a instanceof Error) throw a;
+      return a;
+    });
+    expect(info.latest).toBeNull();
+    const one = info.refresh();
+    expect(info.refresh()).toBe(one);
+    await one;
+    expect(calls).toBe(1);
+    expect(info.latest).toEqual(net('198.18.0.1'));
+    await info.refresh();
+    expect(info.latest).toEqual(net('198.18.0.1'));
+    await info.refresh();
+    expect(info.latest).toEqual(net('198.18.0.1'));
+    await info.refresh();
+    expect(info.latest).toEqual(net('198.18.0.2'));
+    expect(calls).toBe(4);
+  });
+});
+
+describe.skipIf(!['/usr/sbin/ip', '/usr/bin/ip', '/sbin/ip', '/bin/ip'].some((p) => existsSync(p)))('readNetwork (this machine\'s iproute2)', () => {
+  it('reads without blocking the event loop', async () => {
+    let ticks = 0;
+    const tick = setInterval(() => ticks++, 1);
+    const network = await readNetwork();
+    clearInterval(tick);
+    expect(network).not.toBeNull();
+    expect(probeNetwork.parse(network)).toEqual(network);
+    // the timer ran while `ip` did: the read is asynchronous
+    expect(ticks).toBeGreaterThan(0);
+  });
 });

@@ -2,7 +2,10 @@
 import { parseIp } from '../schema/ip/cidr.js';
 import { isMulticastMac, isZeroMac, normaliseMac } from '../schema/mac.js';
 import { probeNetwork, type ProbeNetwork } from '../schema/protocol.js';
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+
+const execFileAsync = promisify(execFile);
 
 type Gateway = ProbeNetwork['gateways'][number];
 type Interface = ProbeNetwork['interfaces'][number];
@@ -78,16 +81,38 @@ export function probeNetworkFrom(json: { routes4: string; routes6: string; addrs
   return parsed.success ? parsed.data : null;
 }
 
-/**
- * The probe's network now, or null when `ip` is missing or fails (hello then leaves it out). Synchronous on purpose:
- * `hello` must be the first frame on a new socket, and a few milliseconds of `ip` at each connect beat holding every
- * other frame back until an asynchronous read is done.
- */
-export function readNetwork(): ProbeNetwork | null {
+/** The probe's network now, or null when `ip` is missing or fails (hello then leaves it out). Asynchronous: the Node host's built-in probe shares the server's event loop. */
+export async function readNetwork(): Promise<ProbeNetwork | null> {
   try {
-    const ip = (...args: string[]) => execFileSync('ip', ['-j', ...args], { encoding: 'utf8', timeout: 3_000, stdio: ['ignore', 'pipe', 'ignore'] });
-    return probeNetworkFrom({ routes4: ip('-4', 'route', 'show', 'default'), routes6: ip('-6', 'route', 'show', 'default'), addrs: ip('addr', 'show') });
+    const ip = async (...args: string[]) => (await execFileAsync('ip', ['-j', ...args], { encoding: 'utf8', timeout: 3_000 })).stdout;
+    const [routes4, routes6, addrs] = await Promise.all([ip('-4', 'route', 'show', 'default'), ip('-6', 'route', 'show', 'default'), ip('addr', 'show')]);
+    return probeNetworkFrom({ routes4, routes6, addrs });
   } catch {
     return null;
+  }
+}
+
+/**
+ * The latest network read, refreshed in the background (at each connect): `hello` must be the first frame on a new
+ * socket, so it sends what is known at once rather than holding the link until `ip` answers. A failed read keeps the
+ * previous value; reads do not overlap.
+ */
+export class NetworkInfo {
+  private value: ProbeNetwork | null = null;
+  private reading: Promise<void> | null = null;
+
+  constructor(private readonly read: () => Promise<ProbeNetwork | null> = readNetwork) {}
+
+  get latest(): ProbeNetwork | null {
+    return this.value;
+  }
+
+  /** Starts a read unless one is under way; resolves when it is done (never rejects). */
+  refresh(): Promise<void> {
+    this.reading ??= this.read()
+      .then((n) => void (n && (this.value = n)))
+      .catch(() => {})
+      .finally(() => (this.reading = null));
+    return this.reading;
   }
 }
