@@ -224,7 +224,8 @@ export async function startLab(hostCount: number, log: (s: string) => void): Pro
     const probeLog: LogRecord[] = [];
     const probeProc = topo.spawnIn(topo.ns.scan, [TSX, 'probe/main.ts', '--server', `http://${topo.cpAddrFromScan}:8787`, '--token', probe.token, '--state-dir', join(dir, 'probe')], {
       cwd: ROOT,
-      env: { ...process.env, PORT_SCAN_CONCURRENCY: '2' },
+      // DNS_SERVER: the probe's PTR lookups of lab addresses never reach this machine's resolver (port 9 answers nothing)
+      env: { ...process.env, PORT_SCAN_CONCURRENCY: '2', DNS_SERVER: '127.0.0.1:9' },
     });
     lines(probeProc, probeLog);
     await waitFor('probe connected', async () => (await api('GET', '/api/probes')).body.probes[0]?.connected === true, 60_000);
