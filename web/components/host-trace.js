@@ -2,19 +2,20 @@
 import { api } from '../lib/api.js';
 import { ago } from '../lib/format.js';
 import { html } from '../lib/html.js';
-import { lossText, rttText, traceSummary } from '../lib/identity.js';
+import { firstHopBadge, lossText, rttText, traceSummary } from '../lib/identity.js';
 import { jobEnded } from '../lib/ports.js';
 import { useCan } from '../lib/session.js';
 import { useData } from '../lib/use-data.js';
 import { TraceButton } from './trace-button.js';
 
-function HopTable({ trace, label }) {
+/** `badge`: hop 1's badge (firstHopBadge), null when hop 1 is the target itself or did not answer. */
+function HopTable({ trace, label, badge }) {
   return html`<div class="scroll-x" tabindex="0" role="region" aria-label=${`Path to ${label}`}><table class="trace-table">
-    <caption class="sr-only">Hops to ${label}, the first is the default gateway</caption>
+    <caption class="sr-only">Hops to ${label}${badge ? `, the first is the ${badge}` : ''}</caption>
     <thead><tr><th scope="col">Hop</th><th scope="col">Address</th><th scope="col">Name</th><th scope="col"><abbr title="round-trip times">RTT</abbr></th><th scope="col">Loss</th></tr></thead>
     <tbody>${trace.hops.map(
       (h) => html`<tr key=${h.hop} data-hop=${h.hop} class=${h.loss > 0 ? 'lossy' : undefined}>
-        <td class="num">${h.hop}${h.hop === 1 && html` <span class="badge gateway">gateway</span>`}</td>
+        <td class="num">${h.hop}${h.hop === 1 && badge && html` <span class="badge gateway" data-badge=${badge}>${badge}</span>`}</td>
         <td>${h.address ? html`<code>${h.address}</code>` : html`<span class="muted">* no answer</span>`}</td>
         <td class="name">${h.name ?? ''}</td><td class="num rtt">${rttText(h.rttMs)}</td><td class="num">${lossText(h.loss)}</td></tr>`,
     )}</tbody></table></div>`;
@@ -28,9 +29,12 @@ export function HostTrace({ host }) {
     accept: (e) => e.kind === 'traceroute' && !!e.hostIds?.includes(id) && (e.state === 'queued' || jobEnded(e.state)),
   });
   const edit = useCan('editor');
-  // probes that can trace, to choose another than the subnet's (asked for editors only)
-  const { data: probes } = useData(() => (edit ? api('GET', '/api/probes') : Promise.resolve(null)), [edit], { events: ['probe'] });
-  const others = (probes?.probes ?? []).filter((p) => p.connected && p.kinds?.includes('traceroute'));
+  // the tracing probe's network names its default gateways, for hop 1's badge
+  const from = data?.trace?.probeId ?? null;
+  const { data: probes, error: probesError } = useData(() => (from != null ? api('GET', '/api/probes') : Promise.resolve(null)), [from], { events: ['probe'] });
+  const network = probes?.probes?.find((p) => p.id === from)?.network ?? null;
+  // no badge until the probes are in (or failed): "gateway" would flip to "default gateway"
+  const known = !!probes || !!probesError;
   const label = host.hostname || host.ip;
   let body;
   if (error) body = html`<p class="error" role="alert">Trace: ${error.message}</p>`;
@@ -40,11 +44,11 @@ export function HostTrace({ host }) {
     const t = data.trace;
     const took = t.durationMs != null ? `, ${(t.durationMs / 1000).toFixed(1)} s` : '';
     body = html`<p class="muted trace-summary">Traced <time datetime=${t.at} title=${new Date(t.at).toLocaleString()}>${ago(t.at)}</time>:${' '}<span class=${t.reached ? 'ok' : 'error'}>${traceSummary(t)}</span>${took}</p>
-      ${t.hops.length > 0 ? html`<${HopTable} trace=${t} label=${label} />` : html`<p class="muted">No hop answered.</p>`}`;
+      ${t.hops.length > 0 ? html`<${HopTable} trace=${t} label=${label} badge=${known ? firstHopBadge(t, network) : null} />` : html`<p class="muted">No hop answered.</p>`}`;
   }
   return html`<section class="host-trace" aria-labelledby="trace-title">
     <h3 id="trace-title">Path</h3>
-    ${edit && data && html`<div class="ports-head"><span></span><${TraceButton} host=${host} running=${data.job} probes=${others.length > 1 ? others : []} onDone=${reload} /></div>`}
+    ${edit && data && html`<div class="ports-head"><span></span><${TraceButton} host=${host} running=${data.job} onDone=${reload} /></div>`}
     ${body}
   </section>`;
 }

@@ -2,7 +2,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../lib/api.js';
 import { html } from '../lib/html.js';
-import { traceRefusal } from '../lib/identity.js';
+import { traceRefusal, traceStateText } from '../lib/identity.js';
 import { useLive } from '../lib/live.js';
 import { jobEnded } from '../lib/ports.js';
 
@@ -11,14 +11,13 @@ const GIVE_UP_MS = 180_000;
 const RUNNING = new Set(['queued', 'started', 'progress']);
 
 /**
- * "Trace" for a host (editors): asks the probe for a traceroute, then follows the job on the live feed (queued →
- * started → done), aria-disabled meanwhile (it keeps keyboard focus). `running`: the host's latest trace job from
- * GET /api/hosts/:id/trace, so a reopened drawer shows one under way. `probes`: other probes that trace, offered
- * in a "from" select (the default is the probe of the host's subnet).
+ * "Trace" for a host (editors): asks the probe of the host's subnet for a traceroute (subnets never overlap, so no
+ * other probe holds the address), then follows the job on the live feed (queued → started → progress, hop by hop →
+ * done), aria-disabled meanwhile (it keeps keyboard focus). `running`: the host's latest trace job from
+ * GET /api/hosts/:id/trace, so a reopened drawer shows one under way.
  */
-export function TraceButton({ host, running = null, probes = [], onDone = () => {} }) {
-  const [from, setFrom] = useState('');
-  const [job, setJob] = useState(/** @type {null | { jobId: string, state: string }} */ (null));
+export function TraceButton({ host, running = null, onDone = () => {} }) {
+  const [job, setJob] = useState(/** @type {null | { jobId: string, state: string, done?: number }} */ (null));
   const [message, setMessage] = useState({ text: '', bad: false });
   const say = (text, bad = false) => setMessage({ text, bad });
   const [asking, setAsking] = useState(false);
@@ -34,7 +33,7 @@ export function TraceButton({ host, running = null, probes = [], onDone = () => 
       if (e.state === 'done') say('Trace finished');
       else say(e.state === 'unsupported' ? 'The probe cannot trace; upgrade it' : `Trace failed: ${e.error ?? 'unknown error'}`, true);
       onDone();
-    } else setJob({ jobId: e.jobId, state: e.state });
+    } else setJob({ jobId: e.jobId, state: e.state, done: e.done });
   };
   useLive('job', (e) => {
     if (early.current) early.current.set(e.jobId, e);
@@ -53,7 +52,7 @@ export function TraceButton({ host, running = null, probes = [], onDone = () => 
     setAsking(true);
     early.current = new Map();
     try {
-      const r = await api('POST', `/api/hosts/${host.id}/trace`, from ? { probeId: Number(from) } : {});
+      const r = await api('POST', `/api/hosts/${host.id}/trace`, {});
       const seen = early.current.get(r.jobId);
       setJob({ jobId: r.jobId, state: 'queued' });
       if (seen) follow(seen);
@@ -66,11 +65,8 @@ export function TraceButton({ host, running = null, probes = [], onDone = () => 
   };
   const label = host.hostname || host.ip;
   return html`<span class="scan trace" data-trace>
-    ${probes.length > 0 &&
-    html`<label>From <select name="trace-probe" value=${from} onChange=${(e) => setFrom(e.currentTarget.value)}>
-      <option value="">the subnet’s probe</option>${probes.map((p) => html`<option value=${p.id}>${p.name}</option>`)}</select></label>`}
     <button type="button" class="trace-now" onClick=${trace} aria-disabled=${busy ? 'true' : undefined}>
       ${job ? 'Tracing…' : 'Trace'}<span class="sr-only"> the path to ${label}</span></button>
-    <span class=${`scan-state${!job && message.bad ? ' error' : ''}`} role="status">${job ? (job.state === 'queued' ? 'queued' : 'tracing') : message.text}</span>
+    <span class=${`scan-state${!job && message.bad ? ' error' : ''}`} role="status">${job ? traceStateText(job) : message.text}</span>
   </span>`;
 }

@@ -61,18 +61,58 @@ export function traceSummary(trace) {
   return `${trace.reached ? 'reached' : 'not reached'} ${trace.target} in ${hops} ${hops === 1 ? 'hop' : 'hops'}`;
 }
 
-/** The "What changed" choices and the `since` each asks the API for (null: since the last sweep). */
+const sameAddress = (a, b) => !!a && !!b && a.toLowerCase() === b.toLowerCase();
+
+/**
+ * The badge on a trace's first hop: "default gateway" when the tracing probe reports that address as one of its
+ * default gateways (`network`: the probe's ProbeNetwork), "gateway" otherwise; null when hop 1 is the target itself
+ * (a host on the probe's own segment) or did not answer.
+ */
+export function firstHopBadge(trace, network) {
+  const first = trace.hops.find((h) => h.hop === 1);
+  if (!first?.address || sameAddress(first.address, trace.target)) return null;
+  return (network?.gateways ?? []).some((g) => sameAddress(g.address, first.address)) ? 'default gateway' : 'gateway';
+}
+
+/** A running trace job's state in a word or two: "queued", "tracing", "hop 3…" once the probe reports progress. */
+export function traceStateText(job) {
+  if (job.state === 'queued') return 'queued';
+  if (job.state === 'progress' && job.done) return `hop ${job.done}…`;
+  return 'tracing';
+}
+
+/** The "What changed" choices and the `since` each asks the API for (0: since the last sweep; null: a chosen time). */
 export const CHANGE_WINDOWS = /** @type {const} */ ([
   ['sweep', 'since the last sweep', 0],
   ['24h', 'last 24 h', 86_400_000],
   ['7d', 'last 7 days', 7 * 86_400_000],
+  ['time', 'since a chosen time', null],
 ]);
 
-/** The changes request for a choice: "/api/subnets/3/changes" or "…?since=<ISO>". */
-export function changesPath(subnetId, choice, now = Date.now()) {
-  const span = CHANGE_WINDOWS.find(([k]) => k === choice)?.[2] ?? 0;
+/**
+ * The changes request for a choice: "/api/subnets/3/changes" or "…?since=<ISO>"; for "time", since `at` (an ISO
+ * time, see localTimeToIso), null while no valid time is chosen.
+ */
+export function changesPath(subnetId, choice, now = Date.now(), at = null) {
   const base = `/api/subnets/${subnetId}/changes`;
+  if (choice === 'time') return at ? `${base}?since=${encodeURIComponent(at)}` : null;
+  const span = CHANGE_WINDOWS.find(([k]) => k === choice)?.[2] ?? 0;
   return span ? `${base}?since=${encodeURIComponent(new Date(now - span).toISOString())}` : base;
+}
+
+/** A datetime-local input's value ("2026-01-02T09:30", the browser's local time) as an ISO time in UTC; null if not a time. */
+export function localTimeToIso(value) {
+  if (!/^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?$/.test(value ?? '')) return null;
+  const d = new Date(value); // a date-time without an offset is local time
+  return Number.isNaN(d.getTime()) ? null : d.toISOString();
+}
+
+const pad = (n) => String(n).padStart(2, '0');
+
+/** A time (ms) as a datetime-local input's value in the browser's local time, to the minute. */
+export function toLocalInput(ms) {
+  const d = new Date(ms);
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }
 
 /** What a refused "Trace" request tells the user, from the API's error (code, status, details). */
@@ -84,8 +124,6 @@ export function traceRefusal(err) {
       return 'The probe is offline: it cannot trace now.';
     case 'unsupported_by_probe':
       return 'The probe cannot trace; upgrade it.';
-    case 'target_outside_probe':
-      return 'That probe has no subnet containing this address.';
     default:
       if (err?.status === 429) return 'The probe is already running its traces; try again in a moment.';
       return err?.message ?? 'The trace could not be started.';

@@ -1,6 +1,22 @@
 import { describe, expect, it } from 'vitest';
 // the browser UI is plain ES modules (no bundler, no types); these tables test its pure helpers
-import { changesPath, gatewayTexts, isLocalMac, lossText, ptrBeside, rttText, sourceText, staleDns, traceRefusal, traceSummary, vendorText } from './identity.js';
+import {
+  changesPath,
+  firstHopBadge,
+  gatewayTexts,
+  isLocalMac,
+  localTimeToIso,
+  lossText,
+  ptrBeside,
+  rttText,
+  sourceText,
+  staleDns,
+  toLocalInput,
+  traceRefusal,
+  traceStateText,
+  traceSummary,
+  vendorText,
+} from './identity.js';
 
 const host = (over: Record<string, unknown>) => ({ ip: '198.18.0.23', hostname: null, hostnameSource: null, ptrName: null, ptrForward: null, ...over });
 
@@ -72,15 +88,62 @@ describe('host identity for display', () => {
     ['sweep', '/api/subnets/3/changes'],
     ['24h', `/api/subnets/3/changes?since=${encodeURIComponent('2026-01-01T00:00:00.000Z')}`],
     ['7d', `/api/subnets/3/changes?since=${encodeURIComponent('2025-12-26T00:00:00.000Z')}`],
+    ['time', `/api/subnets/3/changes?since=${encodeURIComponent('2025-12-31T18:30:00.000Z')}`],
   ])('the changes request for "%s"', (choice, path) => {
-    expect(changesPath(3, choice, Date.parse('2026-01-02T00:00:00Z'))).toBe(path);
+    expect(changesPath(3, choice, Date.parse('2026-01-02T00:00:00Z'), '2025-12-31T18:30:00.000Z')).toBe(path);
+  });
+
+  it('a chosen time with no valid value asks for nothing', () => {
+    expect(changesPath(3, 'time', Date.now(), null)).toBeNull();
+  });
+
+  it.each([
+    ['UTC', '2026-01-02T05:30', '2026-01-02T05:30:00.000Z'],
+    ['Asia/Kolkata', '2026-01-02T05:30', '2026-01-02T00:00:00.000Z'],
+    ['America/New_York', '2026-07-01T08:00', '2026-07-01T12:00:00.000Z'],
+    ['UTC', '', null],
+    ['UTC', '2026-01-02', null],
+    ['UTC', '2026-13-45T99:00', null],
+  ])('a datetime-local value in %s: "%s" is %s', (tz, value, iso) => {
+    const before = process.env.TZ;
+    process.env.TZ = tz;
+    try {
+      expect(localTimeToIso(value)).toBe(iso);
+      if (iso) expect(toLocalInput(Date.parse(iso))).toBe(value);
+    } finally {
+      if (before === undefined) delete process.env.TZ;
+      else process.env.TZ = before;
+    }
+  });
+
+  const trace = (hop1: string | null, target = '198.18.0.23') => ({ target, hops: [{ hop: 1, address: hop1 }, { hop: 2, address: target }] });
+  const network = { gateways: [{ family: 4, address: '198.18.0.1', interface: 'eth0' }, { family: 6, address: 'fd00::1', interface: 'eth0' }] };
+  it.each([
+    ['the probe’s default gateway', trace('198.18.0.1'), network, 'default gateway'],
+    ['an IPv6 gateway written in capitals', trace('FD00::1', 'fd00:1::5'), network, 'default gateway'],
+    ['a router the probe does not name', trace('198.18.0.254'), network, 'gateway'],
+    ['a probe that reported no network', trace('198.18.0.1'), null, 'gateway'],
+    ['the target itself (on the probe’s segment)', { target: '198.18.0.23', hops: [{ hop: 1, address: '198.18.0.23' }] }, network, null],
+    ['no answer at hop 1', trace(null), network, null],
+    ['no hops', { target: '198.18.0.23', hops: [] }, network, null],
+  ])('the first hop’s badge: %s', (_name, t, net, badge) => {
+    expect(firstHopBadge(t, net)).toBe(badge);
+  });
+
+  it.each([
+    [{ state: 'queued' }, 'queued'],
+    [{ state: 'started' }, 'tracing'],
+    [{ state: 'progress' }, 'tracing'],
+    [{ state: 'progress', done: 0, total: 30 }, 'tracing'],
+    [{ state: 'progress', done: 3, total: 30 }, 'hop 3…'],
+  ])('a running trace %j reads "%s"', (job, text) => {
+    expect(traceStateText(job)).toBe(text);
   });
 
   it.each([
     [{ code: 'no_probe', status: 409 }, /no probe/],
     [{ code: 'probe_offline', status: 409 }, /offline/],
     [{ code: 'unsupported_by_probe', status: 409 }, /cannot trace/],
-    [{ code: 'target_outside_probe', status: 400 }, /no subnet containing/],
     [{ code: 'rate_limited', status: 429 }, /already running/],
     [{ code: 'other', status: 500, message: 'boom' }, /^boom$/],
   ])('a refused trace says why: %j', (err, text) => {
