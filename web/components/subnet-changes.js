@@ -3,7 +3,7 @@ import { useState } from 'preact/hooks';
 import { api } from '../lib/api.js';
 import { ago } from '../lib/format.js';
 import { html } from '../lib/html.js';
-import { CHANGE_WINDOWS, changesPath, isLocalMac, vendorText } from '../lib/identity.js';
+import { CHANGE_WINDOWS, changesPath, isLocalMac, localTimeToIso, toLocalInput, vendorText } from '../lib/identity.js';
 import { useData } from '../lib/use-data.js';
 
 const when = (t) => (t ? html`<time datetime=${t} title=${new Date(t).toLocaleString()}>${ago(t)}</time>` : '');
@@ -23,28 +23,39 @@ function List({ title, kind, items, subnetId, empty, render }) {
 
 /**
  * The subnet view's "What changed" panel: new addresses, new MACs and addresses gone silent since the last sweep,
- * the last 24 hours or 7 days (GET /api/subnets/:id/changes). Loads only while open.
+ * the last 24 hours or 7 days, or a time the user picks (GET /api/subnets/:id/changes). Loads only while open.
  */
 export function SubnetChanges({ subnetId }) {
   const [open, setOpen] = useState(false);
   const [choice, setChoice] = useState('sweep');
+  // the chosen instant (ISO, UTC), or null while the input holds none; a day ago until the user picks one
+  const [at, setAt] = useState(() => new Date(Math.floor(Date.now() / 60_000) * 60_000 - 86_400_000).toISOString());
   return html`<details class="subnet-changes" open=${open} onToggle=${(e) => setOpen(e.currentTarget.open)}>
     <summary>What changed</summary>
-    ${open && html`<${ChangesBody} subnetId=${subnetId} choice=${choice} onChoice=${setChoice} />`}
+    ${open && html`<${ChangesBody} subnetId=${subnetId} choice=${choice} onChoice=${setChoice} at=${at} onAt=${setAt} />`}
   </details>`;
 }
 
-function ChangesBody({ subnetId, choice, onChoice }) {
+function ChangesBody({ subnetId, choice, onChoice, at, onAt }) {
   const id = Number(subnetId);
-  const { data, error } = useData(() => api('GET', changesPath(id, choice)), [id, choice], {
+  const since = choice === 'time' ? at : null;
+  const path = changesPath(id, choice, Date.now(), since);
+  const { data, error } = useData(() => (path ? api('GET', path) : Promise.resolve(null)), [id, choice, since], {
     events: ['hosts', 'macs'],
     accept: (e) => !!e.subnetIds?.includes(id),
   });
   return html`<div class="changes-body">
-    <label>Show <select name="changes-since" value=${choice} onChange=${(e) => onChoice(e.currentTarget.value)}>
-      ${CHANGE_WINDOWS.map(([k, text]) => html`<option value=${k}>${text}</option>`)}</select></label>
+    <div class="changes-when">
+      <label>Show <select name="changes-since" value=${choice} onChange=${(e) => onChoice(e.currentTarget.value)}>
+        ${CHANGE_WINDOWS.map(([k, text]) => html`<option value=${k}>${text}</option>`)}</select></label>
+      ${choice === 'time' &&
+      // the input holds local time with no zone, which the API refuses: the instant goes out as UTC (toISOString)
+      html`<label>Since <input type="datetime-local" name="changes-at" value=${at ? toLocalInput(Date.parse(at)) : ''}
+        max=${toLocalInput(Date.now())} onChange=${(e) => onAt(localTimeToIso(e.currentTarget.value))} /></label>`}
+    </div>
+    ${choice === 'time' && !since && html`<p class="muted" role="status">Pick a date and time.</p>`}
     ${error && html`<p class="error" role="alert">${error.message}</p>`}
-    ${!data && !error && html`<p>Loading…</p>`}
+    ${path && !data && !error && html`<p>Loading…</p>`}
     ${data &&
     html`<p class="muted">${data.lastSweepAt ? html`Last sweep ${when(data.lastSweepAt)}` : 'No sweep yet'}${data.truncated ? ' · lists cut at 500 each' : ''}</p>
       <div class="change-lists">
