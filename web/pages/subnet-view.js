@@ -26,7 +26,24 @@ function VendorCell({ h }) {
   return html`<td class="vendor" title=${h.mac ? `${h.mac}${h.macRandom ? ' (locally administered)' : ''}` : undefined}>${text}</td>`;
 }
 
-function HostRow({ item, selected, subnetId, vendor }) {
+const USED_TITLE = 'previously used: silent past the threshold; the address is offered as free again';
+
+/**
+ * A previously used address that is not reserved is free again: for an editor (`onReserve`) the free addresses'
+ * Reserve, and the hint that it was used in place of the "previously used" badge (the row's style says it too).
+ */
+function Reuse({ h, onReserve }) {
+  return html`<span class="reuse" data-reuse>${onReserve &&
+    html`<button type="button" class="link" onClick=${(e) => (e.stopPropagation(), onReserve({ ip: h.ip, hostId: h.id }))}>Reserve<span class="sr-only"> ${h.ip}</span></button> `}<span class="badge previously-used" title=${USED_TITLE}>free again: last seen ${ago(h.lastSeenAt)}</span></span>`;
+}
+
+function UsedBadges({ h, onReserve }) {
+  if (!h.previouslyUsed) return '';
+  if (h.reserved) return html`<span class="badge previously-used" title=${USED_TITLE}>previously used</span> `;
+  return html`<${Reuse} h=${h} onReserve=${onReserve} />`;
+}
+
+function HostRow({ item, selected, subnetId, vendor, onReserve }) {
   const h = item.host;
   const cls = `host ${h.status}${h.previouslyUsed ? ' previously-used' : ''}${selected ? ' selected' : ''}`;
   return html`<tr data-ip=${h.ip} class=${cls} aria-current=${selected ? 'true' : undefined}
@@ -34,7 +51,7 @@ function HostRow({ item, selected, subnetId, vendor }) {
     <td><a href=${`#/subnets/${subnetId}?host=${h.id}`} onClick=${(e) => e.stopPropagation()}>${h.ip}</a></td>
     <td><${StatusPill} status=${h.status} changedAt=${h.lastChangeAt} /></td>
     <td class="num">${h.status === 'up' ? latency(h.latencyMs) : ''}</td>
-    <td class="name">${h.previouslyUsed ? html`<span class="badge previously-used" title="silent past the threshold; the address is offered as free again">previously used</span> ` : ''}${h.hostname ?? ''}${h.reserved ? html` <span class="badge">reserved</span>` : ''}${h.ptrMismatch ? html` <span class="badge stale-dns" title="its PTR name resolves to another address">stale DNS</span>` : ''}</td>
+    <td class="name"><${UsedBadges} h=${h} onReserve=${onReserve} />${h.hostname ?? ''}${h.reserved ? html` <span class="badge">reserved</span>` : ''}${h.ptrMismatch ? html` <span class="badge stale-dns" title="its PTR name resolves to another address">stale DNS</span>` : ''}</td>
     ${vendor && html`<${VendorCell} h=${h} />`}
     <td class="ports-cell"><${PortChips} ports=${item.ports} status=${h.status} lastSeenAt=${h.lastSeenAt} /></td>
     <td class="seen">${ago(h.lastSeenAt)}</td>
@@ -52,7 +69,7 @@ function RunRow({ item, selected, onToggle, cols }) {
 function FreeRow({ item, selected, onReserve, cols }) {
   return html`<tr class=${`free${selected ? ' selected' : ''}`} data-free=${item.ip}>
     <td>${item.ip}</td><td><span class="muted">free</span></td><td></td>
-    <td colspan=${cols - 3}>${onReserve && html`<button type="button" class="link" onClick=${() => onReserve(item.ip)}>Reserve</button>`}</td>
+    <td colspan=${cols - 3}>${onReserve && html`<button type="button" class="link" onClick=${() => onReserve({ ip: item.ip })}>Reserve</button>`}</td>
   </tr>`;
 }
 
@@ -92,9 +109,10 @@ export function SubnetView({ id, query }) {
     setExpanded(next);
   };
   const more = (item) => setExpanded(new Map(expanded).set(item.lo, item.shown + FREE_PAGE));
-  const reserve = async (ip) => {
+  // a free address gets a host record; a previously used one has its record already
+  const reserve = async ({ ip, hostId = null }) => {
     try {
-      const host = await api('POST', '/api/hosts', { ip, reserved: true });
+      const host = hostId == null ? await api('POST', '/api/hosts', { ip, reserved: true }) : await api('PATCH', `/api/hosts/${hostId}`, { reserved: true });
       setNote(`${ip} reserved`);
       await reload();
       setQuery({ host: host.id });
@@ -143,7 +161,7 @@ export function SubnetView({ id, query }) {
         ${start > 0 && html`<tr class="spacer" aria-hidden="true" style=${`height:${start * ROW}px`}><td colspan=${cols}></td></tr>`}
         ${items.slice(start, end).map((item, i) => {
           const sel = start + i === selected;
-          if (item.kind === 'host') return html`<${HostRow} key=${item.key} item=${item} selected=${sel} subnetId=${id} vendor=${vendor} />`;
+          if (item.kind === 'host') return html`<${HostRow} key=${item.key} item=${item} selected=${sel} subnetId=${id} vendor=${vendor} onReserve=${edit ? reserve : null} />`;
           if (item.kind === 'run') return html`<${RunRow} key=${item.key} item=${item} selected=${sel} onToggle=${toggle} cols=${cols} />`;
           if (item.kind === 'free') return html`<${FreeRow} key=${item.key} item=${item} selected=${sel} onReserve=${edit ? reserve : null} cols=${cols} />`;
           return html`<tr key=${item.key} class="more"><td colspan=${cols}><button type="button" class="link" onClick=${() => more(item)}>Show ${FREE_PAGE} more (${grouped(item.shown)} of ${grouped(item.count)} shown)</button></td></tr>`;
