@@ -3,8 +3,9 @@
  * a RawProbe that speaks the protocol: hello with its network, sweeps whose up entries carry MAC and vendor, names
  * results (PTR with the forward check), traceroute results for the Trace button's job. Nothing is sent on a network.
  * The drawer's name and its source, the PTR beside a manual name, stale DNS, MAC + vendor + copy, the device history
- * after a MAC change (live), previously-used rows, the What changed panel, the vendor column kept hidden after a
- * reload, search by MAC and vendor, the probes' gateways, and Trace; axe in light and dark, and screenshots.
+ * after a MAC change (live), previously-used rows (reserved like a free address), the What changed panel (with a
+ * chosen time), the vendor column kept hidden after a reload, search by MAC and vendor, the probes' gateways, and
+ * Trace (progress, hop 1's badge, a refusal); axe in light and dark, and screenshots.
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,6 +19,8 @@ import { accessibilityReport, screenshots } from '../support/ui.js';
 import { waitFor } from '../support/wait.js';
 
 const CIDR = '198.18.12.0/24';
+const FAR_CIDR = '198.18.13.0/24';
+const FAR_HOST = '198.18.13.5';
 const [GW, NAS, PHONE, OLD, GONE, NEW] = ['198.18.12.1', '198.18.12.20', '198.18.12.30', '198.18.12.40', '198.18.12.50', '198.18.12.60'];
 const MAC = {
   gw: 'b8:27:eb:00:00:01',
@@ -79,15 +82,20 @@ beforeAll(async () => {
   probe = await RawProbe.connect(server.url, enrolled.token);
   await probe.next('welcome');
   probe.send({ type: 'hello', version: '0.4.0', protocol: PROTOCOL_VERSION, hostname: 'id-lab', kinds: ['sweep', 'port_scan', 'traceroute'], rawSockets: false, network: NETWORK });
-  // a second probe that traces, with no subnet: a trace from it to this subnet's hosts is refused
+  // a second probe that cannot trace (an older one): a trace to a host of its subnet is refused, and says why
   const far = (await api('POST', '/api/probes', { name: 'far-probe' })).body;
   farProbe = await RawProbe.connect(server.url, far.token);
   await farProbe.next('welcome');
-  farProbe.send({ type: 'hello', version: '0.4.0', protocol: PROTOCOL_VERSION, hostname: 'far', kinds: ['sweep', 'traceroute'] });
+  farProbe.send({ type: 'hello', version: '0.3.0', protocol: PROTOCOL_VERSION, hostname: 'far', kinds: ['sweep', 'port_scan'] });
   heartbeat = setInterval(() => [probe, farProbe].forEach((p) => p.send({ type: 'ping' })), 2000);
   const subnet = await api('POST', '/api/subnets', { cidr: CIDR, name: 'identity lab', probeId: enrolled.id, sweepIntervalSeconds: 3600 });
   expect(subnet.status).toBe(201);
   subnetId = subnet.body.id;
+  const farSubnet = await api('POST', '/api/subnets', { cidr: FAR_CIDR, name: 'far site', probeId: far.id, sweepIntervalSeconds: 3600 });
+  expect(farSubnet.status).toBe(201);
+  const farHost = await api('POST', '/api/hosts', { ip: FAR_HOST, hostname: 'far printer' });
+  expect(farHost.status).toBe(201);
+  ids[FAR_HOST] = farHost.body.id;
 
   const now = Date.now();
   // OLD answered an hour ago and never since: previously used (past PREVIOUSLY_USED_DAYS, 14.4 min here; the server
@@ -199,20 +207,23 @@ describe('who each host is, in Chromium', () => {
     await expectAccessible('drawer with device history');
   });
 
-  it('Trace: the button posts, the probe gets the job, the hops render with the gateway first', async () => {
+  it('Trace: a refused trace says why, and nothing is sent', async () => {
+    await page.goto(`${server.url}/#/subnets/${(await api('GET', `/api/hosts/${ids[FAR_HOST]}`)).body.subnetId}?host=${ids[FAR_HOST]}`);
+    await page.waitForSelector('.drawer .host-trace:has-text("Not traced yet.")');
+    // the Trace button asks the probe of the host's own subnet: there is no probe to choose
+    expect(await page.locator('.drawer select[name=trace-probe]').count()).toBe(0);
+    await page.click('.drawer button.trace-now');
+    await page.waitForSelector('.drawer [data-trace] .scan-state.error:has-text("The probe cannot trace; upgrade it.")');
+    expect(farProbe.received.filter((m) => m.type === 'job')).toEqual([]);
+    expect(await page.getAttribute('.drawer button.trace-now', 'aria-disabled')).toBeNull();
+    await page.keyboard.press('Escape');
+  });
+
+  it('Trace: the button posts, the probe gets the job, its progress shows hop by hop, the hops render with the default gateway first', async () => {
     await openDrawer(NAS);
     await page.waitForSelector('.drawer .host-trace:has-text("Not traced yet.")');
-    // from a probe whose subnets do not hold the address: refused, and nothing is sent
-    await page.waitForSelector('.drawer select[name=trace-probe] option:has-text("far-probe")', { state: 'attached' });
-    await page.selectOption('.drawer select[name=trace-probe]', { label: 'far-probe' });
-    await page.click('.drawer button.trace-now');
-    await page.waitForSelector('.drawer [data-trace] .scan-state.error:has-text("That probe has no subnet containing this address.")');
-    expect(farProbe.received.filter((m) => m.type === 'job')).toEqual([]);
-    await page.selectOption('.drawer select[name=trace-probe]', '');
-    // by keyboard: Tab from the probe select reaches the button, Enter presses it
-    await page.focus('.drawer select[name=trace-probe]');
-    await page.keyboard.press('Tab');
-    expect(await page.evaluate(() => document.activeElement?.classList.contains('trace-now'))).toBe(true);
+    // by keyboard: Enter on the focused button presses it
+    await page.focus('.drawer button.trace-now');
     await page.keyboard.press('Enter');
     const job = await probe.next('job', 5000);
     expect(job).toMatchObject({ type: 'job', kind: 'traceroute', subnetId, target: NAS });
@@ -221,6 +232,10 @@ describe('who each host is, in Chromium', () => {
     expect(await page.getAttribute('.drawer button.trace-now', 'aria-disabled')).toBe('true');
     probe.send({ type: 'job_status', jobId: job.jobId, subnetId, kind: 'traceroute', state: 'started' });
     await page.waitForSelector(`${state}:has-text("tracing")`);
+    // the probe counts the hops it has seen out of its maximum
+    probe.send({ type: 'job_status', jobId: job.jobId, subnetId, kind: 'traceroute', state: 'progress', done: 2, total: 30 });
+    await page.waitForSelector(`${state}:has-text("hop 2…")`);
+    expect(await page.getAttribute('.drawer button.trace-now', 'aria-disabled')).toBe('true');
     const at = Date.now();
     await report({
       kind: 'traceroute',
@@ -239,9 +254,11 @@ describe('who each host is, in Chromium', () => {
     probe.send({ type: 'job_status', jobId: job.jobId, subnetId, kind: 'traceroute', state: 'done' });
     await page.waitForSelector(`${state}:has-text("Trace finished")`);
     await page.waitForSelector('.drawer .trace-table tbody tr[data-hop="3"]');
+    // GW is the default gateway the probe announced in its hello
+    await page.waitForSelector('.drawer .trace-table tr[data-hop="1"] .badge.gateway');
     const hops = await page.$$eval('.drawer .trace-table tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent!.replace(/\s+/g, ' ').trim())));
     expect(hops).toEqual([
-      ['1 gateway', GW, 'gw.lab.test', '0.31 / 0.42 / 0.50 ms', '0 %'],
+      ['1 default gateway', GW, 'gw.lab.test', '0.31 / 0.42 / 0.50 ms', '0 %'],
       ['2', '* no answer', '', 'no answer', '100 %'],
       ['3', NAS, 'nas.lab.test', '1.20 / 1.50 ms', '33 %'],
     ]);
@@ -249,10 +266,40 @@ describe('who each host is, in Chromium', () => {
     expect(await page.getAttribute('.drawer button.trace-now', 'aria-disabled')).toBeNull();
     // kept: a reopened drawer shows the last trace
     await page.reload();
-    await page.waitForSelector('.drawer .trace-table tbody tr[data-hop="1"] .badge.gateway');
+    await page.waitForSelector('.drawer .trace-table tbody tr[data-hop="1"] .badge.gateway:has-text("default gateway")');
     await page.$eval('.drawer .host-trace', (el) => el.scrollIntoView());
     await expectAccessible('drawer with a trace');
     await screenshots(page, 'identity-trace');
+    await page.keyboard.press('Escape');
+  });
+
+  /** Traces `ip` through the drawer's button, the probe answering with `hops`; resolves with hop 1's row once shown. */
+  async function traceOnce(ip: string, hops: { hop: number; address: string | null }[]) {
+    await openDrawer(ip);
+    await page.waitForSelector('.drawer .host-trace:has-text("Not traced yet.")');
+    await page.click('.drawer button.trace-now');
+    const job = await probe.next('job', 5000);
+    expect(job).toMatchObject({ kind: 'traceroute', target: ip });
+    const full = hops.map((h) => ({ name: null, rttMs: h.address ? [0.4] : [], loss: h.address ? 0 : 1, ...h }));
+    await report({ kind: 'traceroute', subnetId, at: Date.now(), durationMs: 50, jobId: job.jobId, target: ip, hops: full, reached: full.at(-1)?.address === ip });
+    // hop 1's badge waits for the tracing probe's network, asked once the first trace is in
+    const networks = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/probes');
+    probe.send({ type: 'job_status', jobId: job.jobId, subnetId, kind: 'traceroute', state: 'done' });
+    await page.waitForSelector('.drawer [data-trace] .scan-state:has-text("Trace finished")');
+    await networks;
+    await page.waitForSelector('.drawer .trace-table tbody tr[data-hop="1"]');
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r(null))));
+    return page.locator('.drawer .trace-table tbody tr[data-hop="1"]');
+  }
+
+  it('Trace: no gateway badge when hop 1 is the target itself, "gateway" for a router the probe does not call its default', async () => {
+    // GW is on the probe's own segment: the one hop is the target
+    const own = await traceOnce(GW, [{ hop: 1, address: GW }]);
+    expect(await own.locator('.badge').count()).toBe(0);
+    expect(await page.textContent('.drawer .trace-table caption')).toBe('Hops to gw.lab.test');
+    // PHONE answers behind another router (not in the probe's gateways)
+    const routed = await traceOnce(PHONE, [{ hop: 1, address: '198.18.12.254' }, { hop: 2, address: PHONE }]);
+    expect((await routed.locator('.badge.gateway').textContent())?.trim()).toBe('gateway');
     await page.keyboard.press('Escape');
   });
 
@@ -268,7 +315,7 @@ describe('who each host is, in Chromium', () => {
       await p.click('button:has-text("Log in")');
       await p.waitForSelector('.cards');
       await p.goto(`${server.url}/#/subnets/${subnetId}?host=${ids[NAS]}`);
-      await p.waitForSelector('.drawer .trace-table tbody tr[data-hop="1"]');
+      await p.waitForSelector('.drawer .trace-table tbody tr[data-hop="1"] .badge.gateway:has-text("default gateway")');
       await p.waitForSelector('.drawer .device-table tbody tr');
       expect(await p.locator('.drawer button.trace-now').count()).toBe(0);
       expect(await p.textContent('.drawer [data-mac]')).toBe(MAC.nasNow);
@@ -286,7 +333,7 @@ describe('who each host is, in Chromium', () => {
     expect(await text(`tr[data-ip="${NAS}"] td.name`)).toBe('backup box stale DNS');
     expect(await page.locator('tr.host .badge.stale-dns').count()).toBe(1);
     await page.waitForSelector(`tr[data-ip="${OLD}"].previously-used`);
-    expect(await text(`tr[data-ip="${OLD}"] td.name`)).toContain('previously used');
+    expect(await text(`tr[data-ip="${OLD}"] td.name`)).toContain('free again: last seen');
     expect(await page.locator('tr.previously-used').count()).toBe(1);
     await page.selectOption('select:near(:text("Status"))', 'previously-used');
     await waitFor('the previously used filter', async () => (await page.$$eval('tr.host', (t) => t.map((r) => r.getAttribute('data-ip')))).join() === OLD, 5000);
@@ -309,13 +356,59 @@ describe('who each host is, in Chromium', () => {
     await page.selectOption('select[name=changes-since]', '24h');
     await waitFor('the last 24 h', async () => (await ips('new')).includes(NAS), 5000);
     expect(await ips('new')).toEqual(expect.arrayContaining([NEW, GW, NAS, PHONE]));
-    expect(await ips('missing')).toEqual(expect.arrayContaining([GONE]));
+    expect(await ips('missing')).toEqual(expect.arrayContaining([GONE, OLD]));
+    expect(await ips('new')).toContain(OLD);
+
+    // a chosen time, half an hour ago, picked in India's local time (UTC+5:30): it goes out as that instant in UTC
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Emulation.setTimezoneOverride', { timezoneId: 'Asia/Kolkata' });
+    try {
+      await page.selectOption('select[name=changes-since]', 'time');
+      await page.waitForSelector('.subnet-changes input[type=datetime-local][name=changes-at]');
+      await page.waitForSelector('.subnet-changes [data-list=new] li');
+      const chosen = Math.floor((Date.now() - 30 * 60_000) / 60_000) * 60_000;
+      const local = new Date(chosen + 5.5 * 3_600_000).toISOString().slice(0, 16); // Kolkata keeps no summer time
+      const asked = page.waitForRequest((r) => r.url().includes('/changes?since='));
+      await page.fill('input[name=changes-at]', local);
+      expect(new URL((await asked).url()).searchParams.get('since')).toBe(new Date(chosen).toISOString());
+      // OLD first answered an hour ago: not new since half an hour ago (it went silent in the sweep 2 min ago)
+      await waitFor('the chosen time', async () => !(await ips('new')).includes(OLD) && (await ips('new')).includes(NEW), 5000);
+      expect(await ips('new')).toEqual(expect.arrayContaining([NEW, GW, NAS, PHONE, GONE]));
+      expect(await ips('missing')).toEqual(expect.arrayContaining([GONE]));
+    } finally {
+      await cdp.send('Emulation.setTimezoneOverride', { timezoneId: '' });
+      await cdp.detach();
+    }
     await expectAccessible('subnet view with the changes panel');
     await screenshots(page, 'identity-subnet');
     // each entry links to its host
     await page.click(`.subnet-changes [data-list=missing] li[data-ip="${GONE}"] a`);
     await page.waitForSelector('.drawer dl.identity');
     expect(page.url()).toContain(`host=${ids[GONE]}`);
+    await page.keyboard.press('Escape');
+  });
+
+  it('a previously used address is offered as free again: its hint, and Reserve as a free address has', async () => {
+    await page.goto(`${server.url}/#/subnets/${subnetId}`);
+    const row = `tr[data-ip="${OLD}"]`;
+    await page.waitForSelector(`${row}.previously-used [data-reuse]`);
+    expect(await text(`${row} [data-reuse]`)).toMatch(/^Reserve 198\.18\.12\.40 free again: last seen \d+ (m|h) ago$/);
+    // only previously used rows: an up or a down host is not free
+    expect(await page.locator('tr.host [data-reuse]').count()).toBe(1);
+    await page.$eval(row, (el) => el.scrollIntoView({ block: 'center' }));
+    await expectAccessible('a previously used row offered as free');
+    await screenshots(page, 'identity-reuse');
+    await page.click(`${row} [data-reuse] button:has-text("Reserve")`);
+    await page.waitForSelector(`${row} .badge:has-text("reserved")`);
+    // reserved, it is not free: the hint gives way to the badge
+    expect(await text(`${row} td.name`)).toBe('previously used reserved');
+    expect(await page.locator(`${row} [data-reuse]`).count()).toBe(0);
+    expect(await text('.toolbar [role=status]')).toBe(`${OLD} reserved`);
+    // the same host record, now reserved, and its drawer opened as after reserving a free address
+    const host = (await api('GET', `/api/hosts/${ids[OLD]}`)).body;
+    expect(host).toMatchObject({ id: ids[OLD], ip: OLD, reserved: true, mac: MAC.old });
+    await page.waitForSelector('.drawer dl.identity');
+    expect(page.url()).toContain(`host=${ids[OLD]}`);
     await page.keyboard.press('Escape');
   });
 
