@@ -126,8 +126,15 @@ describe('a trace on request', () => {
     const second = (await trace('198.18.0.10')).body.jobId;
     await tracer.next('job');
     const at = t.clock.now();
-    await results(tracer, [traceItem(second, '198.18.0.10', at, { reached: false, hops: [{ hop: 1, address: '198.18.200.2', name: null, rttMs: [1], loss: 2 / 3 }] })]);
-    expect((await view('198.18.0.10')).trace).toMatchObject({ jobId: second, at: new Date(at).toISOString(), reached: false, hops: [{ hop: 1, address: '198.18.200.2' }] });
+    // hop names are hostnames or nothing: a control character or a bidi override from a reverse zone is not stored
+    const hops = [
+      { hop: 1, address: '198.18.200.2', name: 'GW.Lab.', rttMs: [1], loss: 2 / 3 },
+      { hop: 2, address: '198.18.200.3', name: 'evil\u0007.lab', rttMs: [1], loss: 0 },
+      { hop: 3, address: '198.18.200.4', name: 'x\u202e.lab', rttMs: [1], loss: 0 },
+    ];
+    await results(tracer, [traceItem(second, '198.18.0.10', at, { reached: false, hops })]);
+    expect((await view('198.18.0.10')).trace).toMatchObject({ jobId: second, at: new Date(at).toISOString(), reached: false });
+    expect((await view('198.18.0.10')).trace.hops.map((h: { name: string | null }) => h.name)).toEqual(['gw.lab', null, null]);
     status(tracer, second, 'done');
     await roundTrip(tracer);
   });

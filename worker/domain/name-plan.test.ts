@@ -21,6 +21,8 @@ describe('planName', () => {
     ['no PTR record: a PTR-given name goes', host('nas.lab', 'ptr'), found(null), T1, 'null | null (null) renamed'],
     ['no PTR record: a manual name stays', host('my-nas', 'manual'), found(null), T1, 'null | my-nas (manual)'],
     ['a failed lookup changes nothing but the time', host('nas.lab', 'ptr'), found(null, { error: 'SERVFAIL' }), T1, 'checked'],
+    ['a PTR name that is not a hostname (a control character) is a failed lookup', host('nas.lab', 'ptr'), found('evil\u0007.lab'), T1, 'checked'],
+    ['nor one with a bidi override or a space', host(null, null, null), found('gro.\u202elab test'), T1, 'checked'],
     ['a lookup older than the stored one is stale', host('nas.lab', 'ptr', T1), found('other'), T0, 'stale'],
     ['a lookup at the stored time is applied again', host('nas.lab', 'ptr', T1), found('nas.lab'), T1, 'nas.lab | nas.lab (ptr)'],
   ])('%s', (_name, h, lookup, at, want) => expect(show(planName(h, lookup, at))).toBe(want));

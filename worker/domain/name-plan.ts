@@ -1,4 +1,4 @@
-import { canonicalName, type NameLookup } from '../../schema/kinds/names.js';
+import { canonicalName, validDnsName, type NameLookup } from '../../schema/kinds/names.js';
 import type { HostRow } from '../../schema/tables/index.js';
 
 /** What a PTR lookup is judged against: the host's name, where it came from, and its last lookup. */
@@ -34,8 +34,10 @@ export const lookupOwnsName = (h: Pick<NamedHost, 'hostname' | 'hostnameSource'>
  */
 export function planName(host: NamedHost, lookup: NameLookup, at: number): NameWrite | null {
   if (host.ptrCheckedAt !== null && at < host.ptrCheckedAt) return null;
-  if (lookup.error !== undefined) return { kind: 'checked' };
-  const ptrName = lookup.name === null ? null : canonicalName(lookup.name) || null;
+  // a name that is not a hostname (control characters, spaces, …: the reverse zone's owner writes it) is as good as a failed lookup
+  const valid = lookup.name === null ? null : validDnsName(canonicalName(lookup.name));
+  if (lookup.error !== undefined || (lookup.name !== null && valid === null)) return { kind: 'checked' };
+  const ptrName = valid;
   const owns = lookupOwnsName(host);
   const hostname = owns ? ptrName : host.hostname;
   const hostnameSource = owns ? (ptrName === null ? null : 'ptr') : host.hostnameSource;

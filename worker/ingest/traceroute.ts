@@ -1,5 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { contains, parseIp } from '../../schema/ip/cidr.js';
+import { canonicalName, validDnsName } from '../../schema/kinds/names.js';
 import type { TraceHop, TracerouteItem } from '../../schema/kinds/traceroute.js';
 import type { LiveEvent } from '../../schema/live.js';
 import { checkResultTime } from '../domain/sweep-checks.js';
@@ -13,12 +14,14 @@ interface TraceWrite {
 }
 
 /** A hop address that is not an address is kept as no answer (the result is shown as it is stored). */
+/** A hop as stored: its address canonical (or null when it is not one), its name only when it is a hostname. */
 function cleanHop(h: TraceHop): TraceHop {
-  if (h.address === null) return h;
+  const name = h.name === null ? null : validDnsName(canonicalName(h.name));
+  if (h.address === null) return { ...h, name };
   try {
-    return { ...h, address: parseIp(h.address).text };
+    return { ...h, name, address: parseIp(h.address).text };
   } catch {
-    return { ...h, address: null };
+    return { ...h, name, address: null };
   }
 }
 
