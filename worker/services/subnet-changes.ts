@@ -5,26 +5,13 @@ import { getSubnet } from './subnets.js';
 
 const iso = (ms: number | string) => new Date(Number(ms)).toISOString();
 
-/** How far back the sweep before a window's start is looked for, in sweep intervals (a longer gap: the window's start). */
-const SWEEP_LOOKBACK_INTERVALS = 3;
+/** A host that answered this many sweep intervals before a window began was still answering then (sweeps run every interval ±10 %). */
+const STILL_ANSWERING_INTERVALS = 1.5;
 
 /** The latest sweep start of the subnet: its hosts' latest check (every host a sweep covers is checked at the sweep's start). */
 async function lastSweepAt(deps: AppDeps, subnetId: number): Promise<number | null> {
   const [row] = await deps.db.all<{ at: number | null }>(sql`SELECT max(last_checked_at) AS at FROM hosts WHERE subnet_id = ${subnetId}`);
   return row?.at == null ? null : Number(row.at);
-}
-
-/**
- * The start of the subnet's last sweep before `t`, from its samples: the time-major sample key is walked back from `t`
- * (CROSS JOIN keeps that order) to the first sample of one of its hosts, at most a few sweep intervals; null: none.
- */
-async function sweepBefore(deps: AppDeps, subnetId: number, t: number, intervalSeconds: number): Promise<number | null> {
-  const floor = t - SWEEP_LOOKBACK_INTERVALS * intervalSeconds * 1000;
-  const [row] = await deps.db.all<{ at: number }>(sql`
-    SELECT s.at AS at FROM host_samples s CROSS JOIN hosts h
-    WHERE s.at < ${t} AND s.at >= ${floor} AND h.id = s.host_id AND h.subnet_id = ${subnetId}
-    ORDER BY s.at DESC LIMIT 1`);
-  return row ? Number(row.at) : null;
 }
 
 type HostLine = { hostId: number; ip: string; hostname: string | null; mac: string | null; vendor: string | null };
@@ -37,8 +24,8 @@ type MissingRow = HostLine & { lastSeenAt: number; status: 'up' | 'down' | 'unkn
  * - newHosts: addresses first answering at or after `since`;
  * - newMacs: MACs an address had never had before, first seen at or after `since` (previousMac: the device it had
  *   before, null for its first MAC);
- * - missing: addresses that were still answering when the window began (they answered in the subnet's last sweep
- *   before `since`, or later) and did not answer their latest check. Their status may still be `up` until
+ * - missing: addresses that were still answering when the window began (they answered within one and a half sweep
+ *   intervals before `since`, or later) and did not answer their latest check. Their status may still be `up` until
  *   DOWN_AFTER_FAILURES silent sweeps make it `down`.
  * Each list newest first, at most 500 (`truncated`: one was cut). The hosts' lists read the subnet's rows along
  * hosts_subnet_key_idx, the MACs along host_devices_first_seen_idx.
@@ -49,8 +36,9 @@ export async function subnetChanges(deps: AppDeps, subnetId: number, sinceText: 
   const since = sinceText === undefined ? undefined : parseSince(sinceText, now);
   const swept = await lastSweepAt(deps, subnetId);
   const from = since ?? swept ?? now;
-  // "still answering when the window began": seen in the sweep before it (or later)
-  const aliveFrom = (await sweepBefore(deps, subnetId, from, subnet.sweepIntervalSeconds)) ?? from;
+  // "still answering when the window began": seen within the last sweep interval or so before it (or later); read from the
+  // subnet's own rows, not its samples (walking the time-major samples back through every subnet's sweeps cost far more)
+  const aliveFrom = from - STILL_ANSWERING_INTERVALS * subnet.sweepIntervalSeconds * 1000;
   const more = CHANGES_LIMIT + 1;
 
   const [newHosts, newMacs, missing] = await Promise.all([
