@@ -248,6 +248,20 @@ describe('PTR names', () => {
     expect(await host(10)).toMatchObject({ hostname: 'build-server', hostnameSource: 'manual', ptrName: null, ptrForward: null });
   });
 
+  it('device history names: a rename names the current device; a device replacing another starts without the old one\'s name', async () => {
+    const h = await host(10);
+    expect((await t.call('PATCH', `/api/hosts/${h.id}`, { hostname: 'alice-laptop' })).status).toBe(200);
+    const byMac = async () => Object.fromEntries((await devices(h.id)).map((d) => [d.mac, d.hostname]));
+    expect((await byMac())[h.mac]).toBe('alice-laptop');
+    const BOB = '00:0c:29:bb:00:10';
+    await sweep(tick(), [up(10, BOB, 'VMware, Inc.')]);
+    const named = await byMac();
+    // the leaving device keeps the name it had; Bob's phone is not "alice-laptop"
+    expect([named[h.mac], named[BOB]]).toEqual(['alice-laptop', null]);
+    expect((await t.call('PATCH', `/api/hosts/${h.id}`, { hostname: 'bob-phone' })).status).toBe(200);
+    expect(await byMac()).toMatchObject({ [h.mac]: 'alice-laptop', [BOB]: 'bob-phone' });
+  });
+
   it('a failed lookup keeps the name and changes only when it was checked; no PTR record clears a PTR-given name', async () => {
     const before = await host(12);
     const at = tick();

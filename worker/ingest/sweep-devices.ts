@@ -73,14 +73,17 @@ export async function sweepDevices(
   if (plan.deferred.length) deps.log.warn('MAC changes deferred to a later sweep: the batch has no room for their device rows', { subnetId: at.subnetId, hosts: plan.deferred.length });
   if (!plan.hosts.length) return NONE;
 
+  const replaced = new Set(plan.changes.filter((c) => c.from !== null).map((c) => c.ip));
   const statements: SQL[] = [
     ...json(plan.hosts, (h) => [h.ip, h.identity.mac, h.identity.vendor, h.identity.random ? 1 : 0]).map(
       (j) => sql`UPDATE hosts SET mac = j.value->>1, vendor = j.value->>2, mac_random = j.value->>3 FROM json_each(${j}) j WHERE hosts.ip = j.value->>0`,
     ),
-    // the row of the MAC the host has now takes its hostname; a closed row keeps the one it had
-    ...json(plan.devices, (d) => [d.ip, d.mac, d.vendor, d.random ? 1 : 0, d.current ? 1 : 0, d.firstSeenAt, d.lastSeenAt]).map(
+    // each row takes the name the address has now (a device leaving keeps the name it had while it was there), except
+    // a device that just replaced another: the address's name was the old device's, so it starts without one until a
+    // lookup or an edit names it (a MAC coming back keeps the name it had before)
+    ...json(plan.devices, (d) => [d.ip, d.mac, d.vendor, d.random ? 1 : 0, d.current && replaced.has(d.ip) ? 1 : 0, d.firstSeenAt, d.lastSeenAt]).map(
       (j) => sql`INSERT INTO host_devices (host_id, mac, vendor, mac_random, hostname, first_seen_at, last_seen_at)
-        SELECT h.id, j.value->>1, j.value->>2, j.value->>3, CASE WHEN j.value->>4 = 1 THEN h.hostname END, j.value->>5, j.value->>6
+        SELECT h.id, j.value->>1, j.value->>2, j.value->>3, CASE WHEN j.value->>4 = 1 THEN NULL ELSE h.hostname END, j.value->>5, j.value->>6
         FROM json_each(${j}) j JOIN hosts h ON h.ip = j.value->>0 WHERE true
         ON CONFLICT(host_id, mac) DO UPDATE SET vendor = coalesce(excluded.vendor, host_devices.vendor), mac_random = excluded.mac_random,
           hostname = coalesce(excluded.hostname, host_devices.hostname),

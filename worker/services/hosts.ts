@@ -2,7 +2,7 @@ import { and, asc, desc, eq, gte, sql } from 'drizzle-orm';
 import { isUniqueViolation } from '../db.js';
 import { formatIp, ipKey, parseCidr, parseIp, usableRange, CidrError, type Ip } from '../../schema/ip/cidr.js';
 import { collapseUnused } from '../../schema/ip/ranges.js';
-import { hostEvents, hostHourly, hosts, hostSamples, type HostRow } from '../../schema/tables/index.js';
+import { hostDevices, hostEvents, hostHourly, hosts, hostSamples, type HostRow } from '../../schema/tables/index.js';
 import type { AppDeps } from '../deps.js';
 import type { Effects } from '../effects.js';
 import { AppError, notFound } from '../errors.js';
@@ -139,11 +139,21 @@ export async function addHost(deps: AppDeps, ip: string, fields: HostFields): Pr
 
 export async function updateHost(deps: AppDeps, id: number, fields: HostFields): Promise<{ row: HostRow; effects: Effects }> {
   await getHost(deps, id);
-  const [row] = await deps.db
+  const update = deps.db
     .update(hosts)
     .set({ ...fields, ...hostnameColumns(fields, 'manual'), updatedAt: new Date(deps.clock.now()) })
     .where(eq(hosts.id, id))
     .returning();
+  // a rename is the current device's name too (the device history records the name each device had)
+  const [[row]] = (fields.hostname === undefined
+    ? [await update]
+    : await deps.db.batch([
+        update,
+        deps.db
+          .update(hostDevices)
+          .set({ hostname: fields.hostname || null })
+          .where(and(eq(hostDevices.hostId, id), eq(hostDevices.mac, sql`(SELECT mac FROM hosts WHERE id = ${id})`))),
+      ])) as [HostRow[], ...unknown[]];
   return { row: row!, effects: { live: [hostsEdited([row!.subnetId])] } };
 }
 
