@@ -1,5 +1,5 @@
-import { and, eq, lt } from 'drizzle-orm';
-import { alertEvents, auditLog, webhookAttempts, hostEvents, hostHourly, hostSamples, ingestLedger, jobs, portEvents, probes, sessions } from '../schema/tables/index.js';
+import { and, eq, lt, sql } from 'drizzle-orm';
+import { alertEvents, auditLog, webhookAttempts, hostDevices, hostEvents, hostHourly, hostSamples, ingestLedger, jobs, portEvents, probes, sessions } from '../schema/tables/index.js';
 import { SPOOL_MAX_AGE_MS } from '../schema/protocol.js';
 import type { AppConfig } from './config.js';
 import type { AppDeps } from './deps.js';
@@ -62,7 +62,7 @@ export const alertCatchUp: Duty = {
   },
 };
 
-/** Raw samples live a week (the hourly roll-up keeps uptime for longer); spent ledger rows, sessions, old jobs, old audit rows and forgotten login failures go too; events (state and port) live as long as the roll-up. */
+/** Raw samples live a week (the hourly roll-up keeps uptime for longer); spent ledger rows, sessions, old jobs, old audit rows and forgotten login failures go too; events (state and port) and past devices live as long as the roll-up. */
 export const pruneHistory: Duty = {
   name: 'prune-history',
   everySeconds: 3600,
@@ -80,6 +80,17 @@ export const pruneHistory: Duty = {
       deps.db.delete(sessions).where(lt(sessions.expiresAt, new Date(now))),
       // the audit log is kept as long as the history it explains
       deps.db.delete(auditLog).where(lt(auditLog.at, new Date(now - deps.config.hourlyRetentionDays * DAY_MS))),
+      // devices an address had (not the one it has) are history like its state changes; rotating randomised MACs
+      // would otherwise grow the table for ever (first seen comes first, so its index narrows the search)
+      deps.db
+        .delete(hostDevices)
+        .where(
+          and(
+            lt(hostDevices.firstSeenAt, new Date(now - deps.config.hourlyRetentionDays * DAY_MS)),
+            lt(hostDevices.lastSeenAt, new Date(now - deps.config.hourlyRetentionDays * DAY_MS)),
+            sql`${hostDevices.mac} IS NOT (SELECT mac FROM hosts WHERE hosts.id = ${hostDevices.hostId})`,
+          ),
+        ),
       // past events go with their deliveries and the delivery log (foreign keys cascade)
       deps.db.delete(alertEvents).where(lt(alertEvents.at, new Date(now - deps.config.webhookRetentionDays * DAY_MS))),
       deps.db.delete(webhookAttempts).where(lt(webhookAttempts.at, new Date(now - deps.config.webhookRetentionDays * DAY_MS))),
