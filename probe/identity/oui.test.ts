@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { matchVendor, vendorOf, type OuiTable } from './oui.js';
+import { matchVendor, ouiTable, ouiTableReady, vendorOf, type OuiTable } from './oui.js';
 
 const TABLE: OuiTable = {
   '001122': 'Large Block Inc.\nSome Street 1\nTown\nUS',
@@ -29,6 +29,14 @@ describe('matchVendor', () => {
 });
 
 describe('vendorOf (the real IEEE registries)', () => {
+  it('ouiTableReady loads the table once (read off the event loop); the lookups use it', async () => {
+    await Promise.all([ouiTableReady(), ouiTableReady()]);
+    const loaded = ouiTable();
+    expect(Object.keys(loaded).length).toBeGreaterThan(50_000);
+    await ouiTableReady();
+    expect(ouiTable()).toBe(loaded);
+  });
+
   it.each<[string, string | null]>([
     ['00:0c:29:ab:cd:ef', 'VMware, Inc.'],
     // MA-S under the IEEE's 70:B3:D5 block: the 36-bit assignment, not "IEEE Registration Authority"

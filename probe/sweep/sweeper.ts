@@ -3,7 +3,7 @@ import pLimit from 'p-limit';
 import { contains, parseCidr, parseIp, splitCidr, usableRange, usableAddresses, type Cidr } from '../../schema/ip/cidr.js';
 import type { AssignedSubnet, SweepResult } from '../../schema/protocol.js';
 import { withMacs, withoutMacs } from '../identity/macs.js';
-import { vendorOf } from '../identity/oui.js';
+import { ouiTableReady, vendorOf } from '../identity/oui.js';
 import { parseNeighbourJson, parseNeighbours, parseNmapHosts, parsePingReplies, type Answer, type Neighbour } from './parse.js';
 import { pingOnce, run } from './runners.js';
 
@@ -65,6 +65,7 @@ export class Sweeper {
     const durationMs = Math.round(performance.now() - started);
     // read after the sweep: its own ARP/ND traffic has just filled the table, so no packet is added for MACs. The
     // first MAC in a process loads the OUI table (~250 ms, 24 MB), outside durationMs
+    if (this.opts.macCollection !== false) await ouiTableReady();
     const up = this.opts.macCollection !== false ? withMacs(partial.up, await neighbours(cidr), vendorOf) : withoutMacs(partial.up);
     return { subnetId: subnet.id, at, durationMs, ...partial, up };
   }
