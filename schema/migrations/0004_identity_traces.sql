@@ -31,6 +31,8 @@ ALTER TABLE `hosts` ADD `mac` text;--> statement-breakpoint
 ALTER TABLE `hosts` ADD `vendor` text;--> statement-breakpoint
 ALTER TABLE `hosts` ADD `mac_random` integer DEFAULT false NOT NULL;--> statement-breakpoint
 CREATE INDEX `hosts_mac_idx` ON `hosts` (`mac`);--> statement-breakpoint
+ALTER TABLE `subnets` ADD `last_sweep_at` integer;--> statement-breakpoint
+ALTER TABLE `subnets` ADD `previous_sweep_at` integer;--> statement-breakpoint
 ALTER TABLE `subnets` ADD `ptr_lookup_enabled` integer;--> statement-breakpoint
 ALTER TABLE `probes` ADD `network` text;--> statement-breakpoint
 ALTER TABLE `jobs` ADD `host_id` integer REFERENCES hosts(id) ON DELETE cascade;--> statement-breakpoint

@@ -16,6 +16,9 @@ export const subnets = sqliteTable(
     probeId: integer('probe_id').references(() => probes.id, { onDelete: 'set null' }),
     sweepIntervalSeconds: integer('sweep_interval_seconds').notNull().default(60),
     lastScanRequestedAt: integer('last_scan_requested_at', { mode: 'timestamp_ms' }),
+    /** Start of the latest sweep stored and of the one before it (the changes API's "since the last sweep"). */
+    lastSweepAt: integer('last_sweep_at', { mode: 'timestamp_ms' }),
+    previousSweepAt: integer('previous_sweep_at', { mode: 'timestamp_ms' }),
     /** Scheduled port scans of this subnet's alive hosts; the arguments (null: the default) and the interval (null: SCAN_NMAP_INTERVAL_MINUTES). */
     portScanEnabled: integer('port_scan_enabled', { mode: 'boolean' }).notNull().default(true),
     portScanArgs: text('port_scan_args'),

@@ -123,6 +123,26 @@ describe('GET /api/subnets/:id/changes', () => {
     expect([c.newHosts.length, c.newMacs.length, c.missing.length, c.truncated]).toEqual([500, 500, 0, true]);
   });
 
+  it('"since the last sweep" is the sweep before it, however soon after the last one came (sweep now on an hourly subnet)', async () => {
+    const hourly = (await t.call('POST', '/api/subnets', { cidr: '198.18.4.16/28', probeId, sweepIntervalSeconds: 3600 })).body.id;
+    const addr = (n: number) => `198.18.4.${16 + n}`;
+    const sweepOf = async (ns: number[]) => {
+      const at = t.clock.now();
+      const item = { kind: 'sweep', subnetId: hourly, at, durationMs: 3, complete: true, up: ns.map((n) => ({ ip: addr(n), latencyMs: 0.4 })), down: [] };
+      const [ack] = await handleProbeFrame(t.deps, probeId, JSON.stringify({ type: 'results', batchId: `c-${++seq}`, results: [item] }));
+      expect(ack).toMatchObject({ duplicate: false, rejectedSubnets: [] });
+      t.clock.advance(120_000);
+      return at;
+    };
+    await sweepOf([1, 2]);
+    await sweepOf([2]); // .1 went silent here
+    const last = await sweepOf([]); // .2 went silent here, two minutes later
+    const c = await changes('', hourly);
+    expect([c.lastSweepAt, c.since, c.missing.map((m: any) => m.ip)]).toEqual([iso(last), iso(last), [addr(2)]]);
+    // a chosen time looks an interval and a half back: both were answering then
+    expect((await changes(`?since=${last}`, hourly)).missing.map((m: any) => m.ip).sort()).toEqual([addr(1), addr(2)]);
+  });
+
   it('is a viewer route, documented with its window', async () => {
     const op = (await t.call('GET', '/openapi.json')).body.paths['/api/subnets/{id}/changes'].get;
     expect(op['x-required-role']).toBe('viewer');

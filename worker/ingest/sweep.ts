@@ -134,6 +134,19 @@ function partReach(cidr: Cidr, sweeps: readonly SweepResult[]): string | null {
   return reach < sweepSpan(cidr, {})!.lastKey ? reach : null;
 }
 
+/**
+ * The subnet's latest sweep start and the one before it, for "what changed since the last sweep". Parts of a split
+ * sweep share one start, so a later part moves nothing; an older sweep arriving late moves nothing either.
+ */
+function sweptAt(subnetId: number, sweeps: readonly SweepResult[]): SQL[] {
+  return [...new Set(sweeps.map((s) => s.at))]
+    .sort((a, b) => a - b)
+    .map(
+      (at) => sql`UPDATE subnets SET previous_sweep_at = CASE WHEN last_sweep_at IS NULL OR last_sweep_at < ${at} THEN last_sweep_at ELSE previous_sweep_at END,
+        last_sweep_at = max(coalesce(last_sweep_at, 0), ${at}) WHERE id = ${subnetId}`,
+    );
+}
+
 /** Device rows (host_devices, opened and closed) one batch may write besides its samples. */
 export const MAX_DEVICE_ROWS_PER_BATCH = MAX_FRAME_SAMPLES;
 
@@ -177,7 +190,10 @@ export const sweepIngest: ResultIngest<SweepItem> = {
     const transitions = plans.flatMap((p) => p.plan.events.map((e) => ({ ...e, subnetId: p.subnetId })));
     const macChanges = devices.flatMap((d) => d.changes);
     return {
-      statements: [...plans.flatMap((p, i) => [...writeStatements(p.subnetId, p.plan, probeId, now), ...devices[i]!.statements]), ...alertStatements],
+      statements: [
+        ...plans.flatMap((p, i) => [...writeStatements(p.subnetId, p.plan, probeId, now), ...devices[i]!.statements, ...sweptAt(p.subnetId, p.accepted)]),
+        ...alertStatements,
+      ],
       drafts,
       rejected,
       ignored: plans.filter((p) => p.plan.ignored.length).map((p) => ({ subnetId: p.subnetId, addresses: p.plan.ignored.slice(0, 10) })),

@@ -32,7 +32,7 @@ const ChangesSchema = z
       .array(z.object({ ...HostLine, lastSeenAt: z.string(), status: HostStatusSchema }))
       .openapi({
         description:
-          "addresses gone silent in the window: still answering when it began (they answered within one and a half sweep intervals before `since`, or later) and silent at their latest check; the status stays up until DOWN_AFTER_FAILURES silent sweeps. Last seen newest first",
+          "addresses gone silent in the window: still answering when it began (without `since`: they answered in the sweep before the last one; with it: within one and a half sweep intervals before it; or later) and silent at their latest check; the status stays up until DOWN_AFTER_FAILURES silent sweeps. Last seen newest first",
       }),
     truncated: z.boolean().openapi({ description: 'a list was cut at 500 entries' }),
   })

@@ -5,14 +5,8 @@ import { getSubnet } from './subnets.js';
 
 const iso = (ms: number | string) => new Date(Number(ms)).toISOString();
 
-/** A host that answered this many sweep intervals before a window began was still answering then (sweeps run every interval ±10 %). */
+/** A host that answered this many sweep intervals before a chosen time was still answering then (sweeps run every interval ±10 %). */
 const STILL_ANSWERING_INTERVALS = 1.5;
-
-/** The latest sweep start of the subnet: its hosts' latest check (every host a sweep covers is checked at the sweep's start). */
-async function lastSweepAt(deps: AppDeps, subnetId: number): Promise<number | null> {
-  const [row] = await deps.db.all<{ at: number | null }>(sql`SELECT max(last_checked_at) AS at FROM hosts WHERE subnet_id = ${subnetId}`);
-  return row?.at == null ? null : Number(row.at);
-}
 
 type HostLine = { hostId: number; ip: string; hostname: string | null; mac: string | null; vendor: string | null };
 type NewHostRow = HostLine & { firstSeenAt: number };
@@ -24,8 +18,9 @@ type MissingRow = HostLine & { lastSeenAt: number; status: 'up' | 'down' | 'unkn
  * - newHosts: addresses first answering at or after `since`;
  * - newMacs: MACs an address had never had before, first seen at or after `since` (previousMac: the device it had
  *   before, null for its first MAC);
- * - missing: addresses that were still answering when the window began (they answered within one and a half sweep
- *   intervals before `since`, or later) and did not answer their latest check. Their status may still be `up` until
+ * - missing: addresses that were still answering when the window began (they answered in the sweep before the last
+ *   one, for the default window; within one and a half sweep intervals before `since`, for a chosen one; or later)
+ *   and did not answer their latest check. Their status may still be `up` until
  *   DOWN_AFTER_FAILURES silent sweeps make it `down`.
  * Each list newest first, at most 500 (`truncated`: one was cut). The hosts' lists read the subnet's rows along
  * hosts_subnet_key_idx, the MACs along host_devices_first_seen_idx.
@@ -34,11 +29,12 @@ export async function subnetChanges(deps: AppDeps, subnetId: number, sinceText: 
   const subnet = await getSubnet(deps, subnetId);
   const now = deps.clock.now();
   const since = sinceText === undefined ? undefined : parseSince(sinceText, now);
-  const swept = await lastSweepAt(deps, subnetId);
+  const swept = subnet.lastSweepAt?.getTime() ?? null;
   const from = since ?? swept ?? now;
-  // "still answering when the window began": seen within the last sweep interval or so before it (or later); read from the
-  // subnet's own rows, not its samples (walking the time-major samples back through every subnet's sweeps cost far more)
-  const aliveFrom = from - STILL_ANSWERING_INTERVALS * subnet.sweepIntervalSeconds * 1000;
+  // "still answering when the window began": for the last sweep, seen in the sweep before it (the ingest keeps both
+  // starts); for a chosen time, seen within one and a half sweep intervals before it (sweeps run every interval ±10 %)
+  const aliveFrom =
+    since === undefined ? (subnet.previousSweepAt?.getTime() ?? from) : from - STILL_ANSWERING_INTERVALS * subnet.sweepIntervalSeconds * 1000;
   const more = CHANGES_LIMIT + 1;
 
   const [newHosts, newMacs, missing] = await Promise.all([
