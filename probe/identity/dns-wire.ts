@@ -30,7 +30,7 @@ export type PtrAnswer = { kind: 'name'; name: string; ttl: number } | { kind: 'n
 
 export const INVALID_PTR_NAME = 'invalid name in PTR record';
 
-/** The reverse-lookup name of an address: 4.3.2.1.in-addr.arpa, or 32 nibbles under ip6.arpa. */
+/** The reverse-lookup name of an address: its four octets in reverse under in-addr.arpa, or 32 nibbles under ip6.arpa. */
 export function reverseName(ip: string): string {
   const parsed = parseIp(ip);
   if (parsed.family === 4) return `${parsed.text.split('.').reverse().join('.')}.in-addr.arpa`;

