@@ -2,13 +2,12 @@ import { sql, type SQL } from 'drizzle-orm';
 import { contains } from '../../schema/ip/cidr.js';
 import type { NameLookup, NamesItem } from '../../schema/kinds/names.js';
 import type { HostRow } from '../../schema/tables/index.js';
-import { chunks } from '../chunks.js';
 import { parseIpFast } from '../domain/ip-text.js';
 import { planName, type NamedHost, type NameWrite } from '../domain/name-plan.js';
 import { checkResultTime } from '../domain/sweep-checks.js';
 import { hostsEdited } from '../live/announce.js';
 import type { AppDeps } from '../deps.js';
-import { ROWS_PER_STATEMENT } from '../services/json-rows.js';
+import { jsonRowChunks } from '../services/json-rows.js';
 import type { Rejection, ResultIngest } from './types.js';
 
 interface Target extends NamedHost {
@@ -32,16 +31,15 @@ interface HostWrite {
   write: NameWrite;
 }
 
-const json = <T>(rows: T[], toRow: (r: T) => unknown[]) => chunks(rows, ROWS_PER_STATEMENT).map((part) => JSON.stringify(part.map(toRow)));
 
 function statements(writes: readonly HostWrite[], now: number): SQL[] {
   const checked = writes.filter((w) => w.write.kind === 'checked');
   const found = writes.flatMap((w) => (w.write.kind === 'found' ? [{ ...w, write: w.write }] : []));
   const renamed = found.filter((w) => w.write.renamed && w.target.mac !== null).map((w) => w.target.id);
   return [
-    ...json(checked, (w) => [w.target.id, w.at]).map((j) => sql`UPDATE hosts SET ptr_checked_at = j.value->>1 FROM json_each(${j}) j WHERE hosts.id = j.value->>0`),
+    ...jsonRowChunks(checked, (w) => [w.target.id, w.at]).map((j) => sql`UPDATE hosts SET ptr_checked_at = j.value->>1 FROM json_each(${j}) j WHERE hosts.id = j.value->>0`),
     // the name is set only if it is still the one decided from: a hand edit meanwhile wins
-    ...json(found, (w) => [
+    ...jsonRowChunks(found, (w) => [
       w.target.id,
       w.write.ptrName,
       w.write.ptrForward && JSON.stringify(w.write.ptrForward),
@@ -59,7 +57,7 @@ function statements(writes: readonly HostWrite[], now: number): SQL[] {
         FROM json_each(${j}) j WHERE hosts.id = j.value->>0`,
     ),
     // the current device's row carries the name the address has now
-    ...json(renamed, (id) => [id]).map(
+    ...jsonRowChunks(renamed, (id) => [id]).map(
       (j) => sql`UPDATE host_devices SET hostname = h.hostname FROM hosts h
         WHERE h.id IN (SELECT value->>0 FROM json_each(${j})) AND host_devices.host_id = h.id AND host_devices.mac = h.mac AND host_devices.hostname IS NOT h.hostname`,
     ),

@@ -4,10 +4,9 @@ import type { LiveMacChange } from '../../schema/live.js';
 import type { SweepResult } from '../../schema/protocol.js';
 import { muteCheck, tagsOf, type AlertSetup } from '../alerts/context.js';
 import type { AlertDraft } from '../alerts/types.js';
-import { chunks } from '../chunks.js';
 import type { AppDeps } from '../deps.js';
 import { identityOf, macSightings, planDevices, type MacChange, type StoredIdentity } from '../domain/device-plan.js';
-import { ROWS_PER_STATEMENT } from '../services/json-rows.js';
+import { jsonRowChunks } from '../services/json-rows.js';
 
 /** A host as the sweep read it (loadTracked): its id, address, stored MAC and last answer. */
 export interface DeviceHost {
@@ -28,7 +27,6 @@ export interface SweepDevices {
 
 const NONE: SweepDevices = { statements: [], drafts: [], rows: 0, changes: [] };
 
-const json = <T>(rows: T[], toRow: (r: T) => unknown[]) => chunks(rows, ROWS_PER_STATEMENT).map((part) => JSON.stringify(part.map(toRow)));
 
 /** The vendors of the stored MACs of hosts whose MAC is about to change (read only then: most sweeps change none). */
 async function storedVendors(deps: AppDeps, ids: number[]): Promise<Map<number, string | null>> {
@@ -75,13 +73,13 @@ export async function sweepDevices(
 
   const replaced = new Set(plan.changes.filter((c) => c.from !== null).map((c) => c.ip));
   const statements: SQL[] = [
-    ...json(plan.hosts, (h) => [h.ip, h.identity.mac, h.identity.vendor, h.identity.random ? 1 : 0]).map(
+    ...jsonRowChunks(plan.hosts, (h) => [h.ip, h.identity.mac, h.identity.vendor, h.identity.random ? 1 : 0]).map(
       (j) => sql`UPDATE hosts SET mac = j.value->>1, vendor = j.value->>2, mac_random = j.value->>3 FROM json_each(${j}) j WHERE hosts.ip = j.value->>0`,
     ),
     // each row takes the name the address has now (a device leaving keeps the name it had while it was there), except
     // a device that just replaced another: the address's name was the old device's, so it starts without one until a
     // lookup or an edit names it (a MAC coming back keeps the name it had before)
-    ...json(plan.devices, (d) => [d.ip, d.mac, d.vendor, d.random ? 1 : 0, d.current && replaced.has(d.ip) ? 1 : 0, d.firstSeenAt, d.lastSeenAt]).map(
+    ...jsonRowChunks(plan.devices, (d) => [d.ip, d.mac, d.vendor, d.random ? 1 : 0, d.current && replaced.has(d.ip) ? 1 : 0, d.firstSeenAt, d.lastSeenAt]).map(
       (j) => sql`INSERT INTO host_devices (host_id, mac, vendor, mac_random, hostname, first_seen_at, last_seen_at)
         SELECT h.id, j.value->>1, j.value->>2, j.value->>3, CASE WHEN j.value->>4 = 1 THEN NULL ELSE h.hostname END, j.value->>5, j.value->>6
         FROM json_each(${j}) j JOIN hosts h ON h.ip = j.value->>0 WHERE true

@@ -7,9 +7,8 @@ import type { AppDeps } from '../deps.js';
 import { planIngest, type IngestPlan, type TrackedHost } from '../domain/ingest-plan.js';
 import { parseIpFast } from '../domain/ip-text.js';
 import { checkSweep, listedEntries, sweepSpan } from '../domain/sweep-checks.js';
-import { chunks } from '../chunks.js';
 import { hostIdsByIp } from '../services/hosts.js';
-import { ROWS_PER_STATEMENT } from '../services/json-rows.js';
+import { jsonRowChunks } from '../services/json-rows.js';
 import type { AlertDraft } from '../alerts/types.js';
 import { sweepAlerts } from './sweep-alerts.js';
 import { sweepDevices, type SweepDevices } from './sweep-devices.js';
@@ -85,7 +84,7 @@ async function loadForSweeps(deps: AppDeps, subnetId: number, cidr: Cidr, sweeps
 // SQLite compiles it cheaply, and it fits D1's limit of 100 bound parameters per statement.
 
 function jsonRows<T>(rows: T[], toRow: (r: T) => unknown[], statement: (json: string) => SQL): SQL[] {
-  return chunks(rows, ROWS_PER_STATEMENT).map((part) => statement(JSON.stringify(part.map(toRow))));
+  return jsonRowChunks(rows, toRow).map(statement);
 }
 
 function writeStatements(subnetId: number, plan: IngestPlan, probeId: number, now: number): SQL[] {

@@ -1,3 +1,4 @@
+import { chunks } from '../chunks.js';
 import { yieldToEventLoop } from '../yield.js';
 
 /**
@@ -7,6 +8,11 @@ import { yieldToEventLoop } from '../yield.js';
  */
 export const ROWS_PER_STATEMENT = 2000;
 export const BYTES_PER_STATEMENT = 1_000_000;
+
+/** Rows as JSON arrays of at most ROWS_PER_STATEMENT, each one statement's json_each parameter (ingest's bounded batches). */
+export function jsonRowChunks<T>(rows: ReadonlyArray<T>, toRow: (r: T) => unknown[]): string[] {
+  return chunks(rows, ROWS_PER_STATEMENT).map((part) => JSON.stringify(part.map(toRow)));
+}
 
 /** UTF-8 length of a string, without encoding it. */
 export function utf8Length(s: string): number {
