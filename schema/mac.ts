@@ -1,7 +1,7 @@
 /** MAC addresses as the IPAM stores them: lowercase, colon-separated ("00:0c:29:ab:cd:ef"). Pure. */
 import { z } from 'zod';
 
-export const MAC_PATTERN = /^([0-9a-f]{2}:){5}[0-9a-f]{2}$/;
+const MAC_PATTERN = /^([0-9a-f]{2}:){5}[0-9a-f]{2}$/;
 /** A MAC on the wire (already normalised by the sender). */
 export const macText = z.string().regex(MAC_PATTERN, 'a MAC address as 00:0c:29:ab:cd:ef');
 

@@ -2,7 +2,7 @@
  * The DNS messages of a PTR lookup and its forward check, read from decoded packets (dns-packet). Pure: what a
  * reply means is decided here, the socket is in dns-client.ts.
  */
-import { parseIp } from '../../schema/ip/cidr.js';
+import { canonicalIp, parseIp } from '../../schema/ip/cidr.js';
 import { canonicalName, validDnsName } from '../../schema/kinds/names.js';
 
 export const RCODE = { NOERROR: 0, SERVFAIL: 2, NXDOMAIN: 3, REFUSED: 5 } as const;
@@ -28,7 +28,7 @@ export interface DnsReply {
  */
 export type PtrAnswer = { kind: 'name'; name: string; ttl: number } | { kind: 'none'; ttl: number | null } | { kind: 'error'; error: string; ttl?: number };
 
-export const INVALID_PTR_NAME = 'invalid name in PTR record';
+const INVALID_PTR_NAME = 'invalid name in PTR record';
 
 /** The reverse-lookup name of an address: its four octets in reverse under in-addr.arpa, or 32 nibbles under ip6.arpa. */
 export function reverseName(ip: string): string {
@@ -64,7 +64,7 @@ export function negativeTtl(authorities: DnsRecord[]): number | null {
   return Math.min(soa.ttl ?? 0, minimum ?? soa.ttl ?? 0);
 }
 
-export function rcodeText(rcode: number): string {
+function rcodeText(rcode: number): string {
   return RCODE_NAMES[rcode] ?? `rcode ${rcode}`;
 }
 
@@ -93,11 +93,8 @@ export function readAddresses(reply: DnsReply, qname: string, type: 'A' | 'AAAA'
   if (reply.rcode !== RCODE.NOERROR) return null;
   const out = new Set<string>();
   for (const text of follow(reply.answers, qname, type).data) {
-    try {
-      out.add(parseIp(text).text);
-    } catch {
-      // not an address: skip it
-    }
+    const ip = canonicalIp(text);
+    if (ip) out.add(ip);
   }
   return [...out];
 }

@@ -1,17 +1,10 @@
 /** Which MAC answered for which address: nmap's own ARP/ND answer first, then the probe's neighbour table. Pure. */
-import { parseIp } from '../../schema/ip/cidr.js';
+import { canonicalIp } from '../../schema/ip/cidr.js';
 import type { SweepResult } from '../../schema/protocol.js';
 import type { Answer, Neighbour } from '../sweep/parse.js';
 
 export type UpEntry = SweepResult['up'][number];
 
-const canonical = (ip: string): string | null => {
-  try {
-    return parseIp(ip).text;
-  } catch {
-    return null;
-  }
-};
 
 /**
  * The sweep's answers with `mac` and `vendor` where known. nmap's MAC wins over the neighbour table's (it is the
@@ -20,11 +13,11 @@ const canonical = (ip: string): string | null => {
 export function withMacs(up: Answer[], neighbours: Neighbour[], vendorOf: (mac: string) => string | null): UpEntry[] {
   const table = new Map<string, string>();
   for (const n of neighbours) {
-    const ip = canonical(n.ip);
+    const ip = canonicalIp(n.ip);
     if (ip && !table.has(ip)) table.set(ip, n.mac);
   }
   return up.map(({ ip, latencyMs, mac }) => {
-    const found = mac ?? table.get(canonical(ip) ?? ip);
+    const found = mac ?? table.get(canonicalIp(ip) ?? ip);
     return found ? { ip, latencyMs, mac: found, vendor: vendorOf(found) } : { ip, latencyMs };
   });
 }

@@ -6,7 +6,7 @@ import { PTR_MAX_TTL_SECONDS, PTR_MIN_TTL_SECONDS } from '../../schema/kinds/nam
 import type { PtrAnswer } from './dns-wire.js';
 
 /** A failed lookup (timeout, SERVFAIL) is tried again after this long. */
-export const ERROR_RETRY_SECONDS = 60;
+const ERROR_RETRY_SECONDS = 60;
 /** "No name" without a SOA to say for how long. */
 export const NEGATIVE_DEFAULT_SECONDS = 300;
 export const DEFAULT_MAX_ENTRIES = 100_000;

@@ -3,7 +3,7 @@
  * address (when it changes), a round-trip time `0.123 ms` with an optional annotation (`!H`, `!N`, `!X`, `!<num>`),
  * or `*` for no answer. Pure: text in, hops out.
  */
-import { parseIp } from '../../schema/ip/cidr.js';
+import { canonicalIp } from '../../schema/ip/cidr.js';
 import { MAX_TRACE_HOPS, TRACE_QUERIES } from '../../schema/kinds/traceroute.js';
 
 export interface ParsedHop {
@@ -26,11 +26,7 @@ const RTT = /^\d+(?:\.\d+)?$/;
 function addressOf(token: string): string | null {
   const bare = token.startsWith('(') && token.endsWith(')') ? token.slice(1, -1) : token;
   if (!/^[0-9a-fA-F:.]+$/.test(bare) || (!bare.includes('.') && !bare.includes(':'))) return null;
-  try {
-    return parseIp(bare).text;
-  } catch {
-    return null;
-  }
+  return canonicalIp(bare);
 }
 
 /** One hop line, or null for any other line (the `traceroute to …` header, warnings). */

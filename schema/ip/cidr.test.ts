@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addressCount, CidrError, ipKey, overlaps, parseCidr, parseIp, splitCidr, usableRange, formatIp } from './cidr.js';
+import { addressCount, canonicalIp, CidrError, ipKey, overlaps, parseCidr, parseIp, splitCidr, usableRange, formatIp } from './cidr.js';
 
 function errorCode(fn: () => unknown): string | undefined {
   try {
@@ -118,4 +118,15 @@ describe('formatIp', () => {
   ])('%s round-trips', (text, family) => {
     expect(formatIp(parseIp(text).value, family)).toBe(text);
   });
+});
+
+describe('canonicalIp', () => {
+  it.each([
+    ['198.18.0.5', '198.18.0.5'],
+    ['FD00:18:0:0::A', 'fd00:18::a'],
+    ['fe80::1%eth0', null],
+    ['198.18.0', null],
+    ['*', null],
+    ['', null],
+  ])('%s → %s', (input, out) => expect(canonicalIp(input)).toBe(out));
 });

@@ -53,6 +53,15 @@ export function parseIp(input: string): Ip {
   return { family, text: addr.toString(), value: bytesToBigInt(addr.toByteArray()) };
 }
 
+/** An address in its canonical text, or null when `input` is not one (for text from tools and the wire). */
+export function canonicalIp(input: string): string | null {
+  try {
+    return parseIp(input).text;
+  } catch {
+    return null;
+  }
+}
+
 /** Formats an integer address back to canonical text (RFC 5952 for IPv6). */
 export function formatIp(value: bigint, family: Family): string {
   if (family === 4) {

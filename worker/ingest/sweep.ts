@@ -147,7 +147,7 @@ function sweptAt(subnetId: number, sweeps: readonly SweepResult[]): SQL[] {
 }
 
 /** Device rows (host_devices, opened and closed) one batch may write besides its samples. */
-export const MAX_DEVICE_ROWS_PER_BATCH = MAX_FRAME_SAMPLES;
+const MAX_DEVICE_ROWS_PER_BATCH = MAX_FRAME_SAMPLES;
 
 /** The `sweep` kind: host states, samples, state-change events, the hourly roll-up, and the hosts' MACs and device history. */
 export const sweepIngest: ResultIngest<SweepItem> = {

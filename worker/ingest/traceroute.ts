@@ -1,5 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
-import { contains, parseIp } from '../../schema/ip/cidr.js';
+import { canonicalIp, contains, parseIp } from '../../schema/ip/cidr.js';
 import { canonicalName, validDnsName } from '../../schema/kinds/names.js';
 import type { TraceHop, TracerouteItem } from '../../schema/kinds/traceroute.js';
 import type { LiveEvent } from '../../schema/live.js';
@@ -13,16 +13,10 @@ interface TraceWrite {
   jobUnderWay: boolean;
 }
 
-/** A hop address that is not an address is kept as no answer (the result is shown as it is stored). */
-/** A hop as stored: its address canonical (or null when it is not one), its name only when it is a hostname. */
+/** A hop as stored: its address canonical (or null when it is not one: no answer), its name only when it is a hostname. */
 function cleanHop(h: TraceHop): TraceHop {
   const name = h.name === null ? null : validDnsName(canonicalName(h.name));
-  if (h.address === null) return { ...h, name };
-  try {
-    return { ...h, name, address: parseIp(h.address).text };
-  } catch {
-    return { ...h, name, address: null };
-  }
+  return { ...h, name, address: h.address === null ? null : canonicalIp(h.address) };
 }
 
 function statements(writes: TraceWrite[], probeId: number, now: number): SQL[] {
