@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SPOOL_MAX_AGE_MS } from '../schema/protocol.js';
+import { resultSubnet, SPOOL_MAX_AGE_MS } from '../schema/protocol.js';
 import { isExpired, Spool } from './spool.js';
 
 const sweep = (subnetId: number, at = Date.now()) => ({ kind: 'sweep' as const, subnetId, at, durationMs: 1, complete: true, up: [], down: [] });
@@ -23,7 +23,7 @@ describe('Spool', () => {
     const again = new Spool(dir);
     expect(again.pending().map((b) => b.batchId)).toEqual([b1.batchId, b2.batchId]);
     again.ack(b1.batchId);
-    expect(new Spool(dir).pending().map((b) => b.results[0]!.subnetId)).toEqual([2]);
+    expect(new Spool(dir).pending().map((b) => resultSubnet(b.results[0]!))).toEqual([2]);
   });
 
   it('never reuses a batch id, even after every batch was acknowledged', () => {
@@ -45,7 +45,7 @@ describe('Spool', () => {
     s.add([sweep(2)]);
     s.add([sweep(3)]);
     writeFileSync(join(dir, 'spool', '99.json'), '{"batchId":');
-    expect(s.pending().map((b) => b.results[0]!.subnetId)).toEqual([2, 3]);
+    expect(s.pending().map((b) => resultSubnet(b.results[0]!))).toEqual([2, 3]);
     expect(s.size).toBe(2);
   });
 

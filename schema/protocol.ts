@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { portScanItem, portScanJob } from './kinds/port-scan.js';
+import { flowsItem } from './kinds/flows.js';
 import { namesItem } from './kinds/names.js';
 import { sweepItem, sweepJob, sweepResult } from './kinds/sweep.js';
 import { tracerouteItem, tracerouteJob } from './kinds/traceroute.js';
@@ -35,6 +36,7 @@ export const MAX_FRAME_LENGTH = 256 * 1024;
 export { sweepResult, type SweepResult, type SweepItem, type SweepJob } from './kinds/sweep.js';
 export { type PortScanItem, type PortScanJob, type OpenPort, type ScannedHost } from './kinds/port-scan.js';
 export { type NamesItem, type NameLookup } from './kinds/names.js';
+export { type FlowsItem } from './kinds/flows.js';
 export { type TracerouteItem, type TracerouteJob, type TraceHop } from './kinds/traceroute.js';
 
 export const assignedSubnet = z.object({
@@ -48,6 +50,11 @@ export const assignedSubnet = z.object({
 });
 export type AssignedSubnet = z.infer<typeof assignedSubnet>;
 
+/** Managed subnets the probe may label flows with (every probe's, not only its own). */
+export const MAX_MANAGED_SUBNETS = 20_000;
+export const managedSubnet = z.object({ id: z.number().int().positive(), cidr: z.string().min(3).max(50), name: z.string().max(200).optional() });
+export type ManagedSubnet = z.infer<typeof managedSubnet>;
+
 /**
  * The kinds of work, one entry each: the job the server sends and the result the probe returns. Adding a kind
  * is a schema module in `schema/kinds/`, its entry in both lists, a runner in `probe/jobs/` and an ingest module
@@ -58,12 +65,15 @@ export type JobMessage = z.infer<typeof jobMessage>;
 export type JobKind = JobMessage['kind'];
 export const JOB_KINDS = jobMessage.options.map((o) => o.shape.kind.value) as JobKind[];
 
-export const resultItem = z.discriminatedUnion('kind', [sweepItem, portScanItem, namesItem, tracerouteItem]);
+export const resultItem = z.discriminatedUnion('kind', [sweepItem, portScanItem, namesItem, tracerouteItem, flowsItem]);
 export type ResultItem = z.infer<typeof resultItem>;
 export type ResultKind = ResultItem['kind'];
 
-/** Identifies a result item within a frame (two items of one kind, subnet and start time are one too many). */
-export const resultKey = (r: { kind: string; subnetId: number; at: number }) => `${r.kind}:${r.subnetId}@${r.at}`;
+/** Identifies a result item within a frame (two items of one kind, subnet and start time are one too many). Probe-wide kinds (flows) have no subnet. */
+export const resultKey = (r: { kind: string; subnetId?: number; at: number }) => `${r.kind}:${r.subnetId ?? 0}@${r.at}`;
+
+/** The subnet a result item is of; 0 for a probe-wide kind (flows), whose items the server checks by other means. */
+export const resultSubnet = (r: ResultItem): number => ('subnetId' in r ? r.subnetId : 0);
 
 const resultsFrame = z
   .object({
@@ -80,7 +90,7 @@ const resultsFrame = z
     const seen = new Set<string>();
     for (const r of m.results) {
       const key = resultKey(r);
-      if (seen.has(key)) ctx.addIssue({ code: 'custom', message: `two ${r.kind} results of subnet ${r.subnetId} at ${r.at}` });
+      if (seen.has(key)) ctx.addIssue({ code: 'custom', message: `two ${r.kind} results of subnet ${resultSubnet(r)} at ${r.at}` });
       seen.add(key);
     }
   });
@@ -157,6 +167,8 @@ export const serverMessage = z.discriminatedUnion('type', [
     type: z.literal('assignment'),
     subnets: z.array(assignedSubnet),
     settings: z.object({ pingTimeoutMs: z.number().int().positive(), maxSweepAddresses: z.number().int().positive() }),
+    /** Every managed subnet (servers before 0.5 leave it out): flows are labelled with them, the rest is External. */
+    managed: z.array(managedSubnet).max(MAX_MANAGED_SUBNETS).optional(),
   }),
   z.object({
     type: z.literal('ack'),

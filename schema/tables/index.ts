@@ -6,3 +6,4 @@ export * from './audit.js';
 export * from './ports.js';
 export * from './jobs.js';
 export * from './alerts.js';
+export * from './flows.js';

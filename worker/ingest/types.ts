@@ -50,6 +50,8 @@ export interface PreparedResults {
  */
 export interface ResultIngest<R extends ResultItem = ResultItem> {
   kind: R['kind'];
+  /** Items of the whole probe, not of one subnet (flows): given to `prepare` without the ownership filter. */
+  probeWide?: boolean;
   /** Rows the items name outright, counted before anything is read (a cheap first bound). */
   listed(items: readonly R[]): number;
   prepare(ctx: IngestContext, items: readonly R[]): Promise<PreparedResults | null>;

@@ -2,7 +2,7 @@ import { and, eq, inArray } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
 import { parseCidr, type Cidr } from '../../schema/ip/cidr.js';
 import type { LiveEvent } from '../../schema/live.js';
-import { MAX_FRAME_SAMPLES, type ResultItem, type ResultRejection } from '../../schema/protocol.js';
+import { MAX_FRAME_SAMPLES, resultSubnet, type ResultItem, type ResultRejection } from '../../schema/protocol.js';
 import { ingestLedger, probes, subnets } from '../../schema/tables/index.js';
 import { batchable, isUniqueViolation } from '../db.js';
 import type { AppDeps } from '../deps.js';
@@ -63,11 +63,13 @@ async function ingestOnce(deps: AppDeps, probeId: number, batchId: string, resul
   const listed = byKind.reduce((n, k) => n + k.ingest.listed(k.items as never), 0);
   if (listed > MAX_FRAME_SAMPLES) return tooMany(`at least ${listed}`);
 
-  const wanted = [...new Set(results.map((s) => s.subnetId))];
-  const rows = await db
-    .select({ id: subnets.id, cidr: subnets.cidr, ...policyColumns })
-    .from(subnets)
-    .where(and(inArray(subnets.id, wanted), eq(subnets.probeId, probeId)));
+  const wanted = [...new Set(results.map(resultSubnet).filter((id) => id > 0))];
+  const rows = wanted.length
+    ? await db
+        .select({ id: subnets.id, cidr: subnets.cidr, ...policyColumns })
+        .from(subnets)
+        .where(and(inArray(subnets.id, wanted), eq(subnets.probeId, probeId)))
+    : [];
   const owned = new Map<number, Cidr>(rows.map((s) => [s.id, parseCidr(s.cidr)]));
   const policies = new Map(rows.map((s) => [s.id, policyOf(s, deps.config)]));
   // most batches change nothing: the endpoints and windows are read only for one that does
@@ -79,7 +81,9 @@ async function ingestOnce(deps: AppDeps, probeId: number, batchId: string, resul
   const budget = { left: MAX_FRAME_SAMPLES };
   const prepared: PreparedResults[] = [];
   for (const { ingest, items } of byKind) {
-    const p = await ingest.prepare({ deps, probeId, now, owned, budget, alerts, policies }, items.filter((r) => owned.has(r.subnetId)) as never);
+    // a probe-wide kind (flows) is the probe's own by definition; its ingest checks the subnets it names
+    const mine = ingest.probeWide ? items : items.filter((r) => owned.has(resultSubnet(r)));
+    const p = await ingest.prepare({ deps, probeId, now, owned, budget, alerts, policies }, mine as never);
     if (!p) return tooMany(`more than ${MAX_FRAME_SAMPLES}`);
     prepared.push(p);
   }
