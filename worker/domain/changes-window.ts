@@ -21,14 +21,20 @@ function parseIso(text: string): number | null {
   return Number.isFinite(ms) ? ms : null;
 }
 
+/** An ISO 8601 date (UTC midnight) or date-time with Z or an offset, or ms since the epoch, as ms; null when it is neither. */
+export function parseInstant(text: string): number | null {
+  const t = text.trim();
+  const ms = /^\d{1,16}$/.test(t) ? Number(t) : parseIso(t);
+  return ms === null || ms > MAX_MS ? null : ms;
+}
+
 /**
  * `since` as ms: an ISO 8601 date ("2026-11-25", UTC midnight) or date-time with Z or an offset, or ms since the epoch.
  * 400 invalid_since when it is neither, or later than `now`.
  */
 export function parseSince(text: string, now: number): number {
-  const t = text.trim();
-  const ms = /^\d{1,16}$/.test(t) ? Number(t) : parseIso(t);
-  if (ms === null || ms > MAX_MS) throw new AppError(400, 'invalid_since', `since: "${text.slice(0, 64)}" is not an ISO 8601 time (with Z or an offset) or ms since the epoch`);
+  const ms = parseInstant(text);
+  if (ms === null) throw new AppError(400, 'invalid_since', `since: "${text.slice(0, 64)}" is not an ISO 8601 time (with Z or an offset) or ms since the epoch`);
   if (ms > now) throw new AppError(400, 'invalid_since', `since: ${new Date(ms).toISOString()} is in the future`);
   return ms;
 }
