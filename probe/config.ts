@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { canonicalIp } from '../schema/ip/cidr.js';
 import { parseServers } from './identity/dns-client.js';
 import { DEFAULT_PTR_CONCURRENCY } from './identity/names.js';
 import { DEFAULT_NMAP_ABOVE } from './sweep/sweeper.js';
@@ -35,6 +36,71 @@ const dnsServers = z
     }
   });
 
+const MIB = 1024 * 1024;
+
+/** A whole number variable within bounds, with its name in the message. */
+const bounded = (name: string, min: number, max: number) =>
+  z.coerce
+    .number({ error: `${name} must be a number` })
+    .int(`${name} must be a whole number`)
+    .min(min, `${name} must be ${min} to ${max}`)
+    .max(max, `${name} must be ${min} to ${max}`);
+
+/** NETFLOW_SAMPLING: "addr=rate,addr=rate" (an exporter's address and the 1-in-N rate that wins over what it says). */
+export function parseSampling(text: string): Map<string, number> {
+  const rates = new Map<string, number>();
+  for (const part of text.split(',')) {
+    const entry = part.trim();
+    if (!entry) continue;
+    const eq = entry.lastIndexOf('=');
+    const address = eq > 0 ? canonicalIp(entry.slice(0, eq).replace(/^\[(.*)\]$/, '$1')) : null;
+    const rate = eq > 0 ? entry.slice(eq + 1).trim() : '';
+    if (!address) throw new Error(`"${entry}" is not address=rate (an exporter's IPv4 or IPv6 address, e.g. 198.18.0.1=100)`);
+    if (!/^\d+$/.test(rate) || Number(rate) < 1 || Number(rate) > 16_777_216) throw new Error(`"${entry}": the rate must be a whole number 1 to 16777216`);
+    if (rates.has(address)) throw new Error(`${address} is given twice`);
+    rates.set(address, Number(rate));
+  }
+  return rates;
+}
+
+const sampling = z
+  .string()
+  .optional()
+  .transform((v, ctx) => {
+    try {
+      return parseSampling(v ?? '') as ReadonlyMap<string, number>;
+    } catch (e) {
+      ctx.addIssue({ code: 'custom', message: `NETFLOW_SAMPLING: ${(e as Error).message}` });
+      return z.NEVER;
+    }
+  });
+
+/** The NetFlow/IPFIX collector (probe/netflow/collector.ts). */
+const netflowSchema = z.object({
+  enabled: onOff('NETFLOW_ENABLED', true),
+  bindHost: z
+    .string()
+    .transform((v, ctx) => {
+      const ip = canonicalIp(v.trim().replace(/^\[(.*)\]$/, '$1'));
+      if (ip) return ip;
+      ctx.addIssue({ code: 'custom', message: `NETFLOW_BIND_HOST must be an address of this machine, 0.0.0.0 or ::, got "${v}"` });
+      return z.NEVER;
+    }),
+  bindPort: bounded('NETFLOW_BIND_PORT', 0, 65_535),
+  templateLifetimeMs: bounded('NETFLOW_TEMPLATE_TTL_SECONDS', 10, 86_400).transform((s) => s * 1000),
+  samplingOverrides: sampling,
+  top: bounded('NETFLOW_TOP', 1, 100),
+  recvBufferBytes: bounded('NETFLOW_RECV_BUFFER', 65_536, 1024 * MIB),
+  logFile: z
+    .string()
+    .optional()
+    .transform((v) => (v?.trim() ? v.trim() : null)),
+  logMaxBytes: bounded('NETFLOW_LOG_MAX_BYTES', 65_536, 1024 * 1024 * MIB),
+  logFiles: bounded('NETFLOW_LOG_FILES', 1, 100),
+  flushGraceMs: z.number().int().min(0),
+});
+export type NetflowConfig = z.infer<typeof netflowSchema>;
+
 /** How the probe works (the runners' options): read from the environment by the probe and by the Node host's built-in probe alike. */
 const runnerSchema = z.object({
   pingWorkers: z.coerce.number().int().min(1).max(1024),
@@ -54,6 +120,7 @@ const runnerSchema = z.object({
     concurrency: z.coerce.number().int().min(1).max(32),
   }),
   traceroute: z.object({ bin: z.string().min(1) }),
+  netflow: netflowSchema,
 });
 export type RunnerConfig = z.infer<typeof runnerSchema>;
 
@@ -93,6 +160,19 @@ const runnerInput = (env: NodeJS.ProcessEnv) => ({
   names: { enabled: env.PTR_LOOKUP, dnsServers: env.DNS_SERVER, concurrency: env.PTR_CONCURRENCY || DEFAULT_PTR_CONCURRENCY },
   portScan: { nmapBin: env.NMAP_BIN || 'nmap', concurrency: env.PORT_SCAN_CONCURRENCY ?? DEFAULT_PORT_SCAN_CONCURRENCY },
   traceroute: { bin: env.TRACEROUTE_BIN || 'traceroute' },
+  netflow: {
+    enabled: env.NETFLOW_ENABLED,
+    bindHost: env.NETFLOW_BIND_HOST || '0.0.0.0',
+    bindPort: env.NETFLOW_BIND_PORT || 2055,
+    templateLifetimeMs: env.NETFLOW_TEMPLATE_TTL_SECONDS || 1800,
+    samplingOverrides: env.NETFLOW_SAMPLING,
+    top: env.NETFLOW_TOP || 100,
+    recvBufferBytes: env.NETFLOW_RECV_BUFFER || 16 * MIB,
+    logFile: env.NETFLOW_LOG_FILE,
+    logMaxBytes: env.NETFLOW_LOG_MAX_BYTES || 100 * MIB,
+    logFiles: env.NETFLOW_LOG_FILES || 5,
+    flushGraceMs: 5_000,
+  },
 });
 
 /** The runners' options from the environment alone (the Node host's built-in probe, and suites that run an agent in-process). */
