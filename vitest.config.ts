@@ -10,6 +10,6 @@ export default defineConfig({
     // Probes started by the suites (in-process or spawned with this environment) never ask this machine's resolver:
     // a PTR lookup of a test address would leave the machine. Port 9 on loopback answers nothing; the names suite
     // points DNS_SERVER at its own dnsmasq inside a test namespace.
-    env: { DNS_SERVER: '127.0.0.1:9' },
+    env: { DNS_SERVER: '127.0.0.1:9', NETFLOW_ENABLED: '0' },
   },
 });
