@@ -13,6 +13,7 @@ import { identityRoutes } from './routes/devices.js';
 import { hostRoutes } from './routes/hosts.js';
 import { liveRoutes } from './routes/live.js';
 import { maintenanceRoutes } from './routes/maintenance.js';
+import { netflowRoutes } from './routes/netflow.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import { portRoutes } from './routes/ports.js';
 import { probeRoutes } from './routes/probes.js';
@@ -78,6 +79,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', summaryRoutes(deps));
   app.route('/', maintenanceRoutes(deps));
   app.route('/', webhookRoutes(deps));
+  app.route('/', netflowRoutes(deps));
   app.all('/api/*', (c) => c.json(errorBody('not_found', `no route for ${c.req.method} ${c.req.path}`), 404));
   return app;
 }

@@ -1,0 +1,443 @@
+/**
+ * GET /api/netflow/…: the flows API on real libSQL. Minutes go in through the real ingest (flows items in a results
+ * batch); hour rows, which only the roll-up writes, are written as the roll-up would. Sums over minutes and probes,
+ * the window and its grain, the subnet and probe filters, the IPAM labels, limits, bad input and the query plans.
+ */
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FlowsItem } from '../../schema/kinds/flows.js';
+import { flowConversations as conversationsTable, flowExporters as exportersTable, flowMatrix as matrixTable, flowPorts as portsTable, flowTalkers as talkersTable, flowTotals as totalsTable } from '../../schema/tables/index.js';
+import { flowRange } from '../../worker/domain/flow-range.js';
+import { conversationsSql, matrixSql, peersSql, portsSql, talkersSql, totalsSql, type FlowQuery } from '../../worker/services/netflow-queries.js';
+import { ConversationsSchema, ExportersSchema, MatrixSchema, PeersSchema, PortsSchema, TalkersSchema } from '../../worker/routes/netflow-schemas.js';
+import { ingestBatch } from '../../worker/services/ingest.js';
+import { resultIngests } from '../../worker/ingest/index.js';
+import { makeTestApp, type TestApp } from '../support/app.js';
+
+const MIN = 60_000;
+const HOUR = 3_600_000;
+const DAY = 86_400_000;
+const NOW = Date.UTC(2026, 10, 26, 12, 0, 30);
+const M1 = Date.UTC(2026, 10, 26, 11, 50);
+const M2 = M1 + MIN;
+const OLD = Date.UTC(2026, 10, 1, 8); // an hour rolled up long ago (minutes gone)
+const iso = (ms: number) => new Date(ms).toISOString();
+
+const NAS = '198.18.1.10';
+const WEB = '198.18.2.20';
+const GONE = '198.18.3.3';
+const OUT = '198.19.7.7'; // in no managed subnet: External
+const V6 = 'fd00:18::5';
+
+let t: TestApp;
+let p1: number;
+let p2: number;
+let lab: number;
+let unnamed: number;
+let deleted: number;
+let nasId: number;
+let webId: number;
+let batch = 0;
+
+type Talker = FlowsItem['talkers'][number];
+type Exporter = FlowsItem['exporters'][number];
+const exporter = (address: string, lastSeenAt: number, parts: Partial<Exporter> = {}): Exporter => ({
+  address,
+  packets: 10,
+  flows: 40,
+  drops: {},
+  templates: 0,
+  sequenceGaps: 0,
+  pending: 0,
+  samplingRate: 1,
+  versions: [5],
+  firstSeenAt: M1,
+  lastSeenAt,
+  ...parts,
+});
+type Conversation = FlowsItem['conversations'][number];
+const talker = (ip: string, subnetId: number | null, bytesIn: number, bytesOut: number): Talker => ({
+  ip,
+  subnetId,
+  bytesIn,
+  bytesOut,
+  packetsIn: bytesIn / 10,
+  packetsOut: bytesOut / 10,
+  flowsIn: bytesIn ? 1 : 0,
+  flowsOut: bytesOut ? 1 : 0,
+});
+const conv = (src: string, srcSubnetId: number | null, dst: string, dstSubnetId: number | null, bytes: number): Conversation => ({ src, dst, srcSubnetId, dstSubnetId, bytes, packets: bytes / 10, flows: 1 });
+const item = (at: number, parts: Partial<FlowsItem>): FlowsItem => ({
+  kind: 'flows',
+  at,
+  totals: { bytes: 0, packets: 0, flows: 0 },
+  talkers: [],
+  conversations: [],
+  ports: [],
+  matrix: [],
+  seen: [],
+  exporters: [],
+  ...parts,
+});
+
+const VIA_INGEST = resultIngests.some((i) => i.kind === 'flows');
+
+/** A minute through the real ingest, as a probe's results batch. */
+async function ingest(probeId: number, flows: FlowsItem) {
+  if (!VIA_INGEST) {
+    await write('minute', probeId, flows.at, flows);
+    for (const e of flows.exporters) {
+      const row = { ...e, probeId, firstSeenAt: new Date(e.firstSeenAt), lastSeenAt: new Date(e.lastSeenAt), updatedAt: new Date(t.clock.now()) };
+      await t.deps.db.insert(exportersTable).values(row).onConflictDoUpdate({ target: [exportersTable.probeId, exportersTable.address], set: row });
+    }
+    return;
+  }
+  const outcome = await ingestBatch(t.deps, probeId, `f-${++batch}`, [flows]);
+  expect(outcome).toMatchObject({ duplicate: false, refused: null, rejectedResults: [] });
+}
+
+/** An hour row set as the roll-up writes it (grain 'hour'). */
+const rolledUp = (probeId: number, bucket: number, f: FlowsItem) => write('hour', probeId, bucket, f);
+
+async function write(grain: 'minute' | 'hour', probeId: number, bucket: number, f: FlowsItem) {
+  const at = new Date(bucket);
+  const base = { grain, bucket: at, probeId };
+  await t.deps.db.insert(totalsTable).values({ ...base, ...f.totals });
+  if (f.talkers.length) await t.deps.db.insert(talkersTable).values(f.talkers.map((r) => ({ ...base, ...r })));
+  if (f.conversations.length) await t.deps.db.insert(conversationsTable).values(f.conversations.map((r) => ({ ...base, ...r })));
+  if (f.ports.length) await t.deps.db.insert(portsTable).values(f.ports.map((r) => ({ ...base, ...r })));
+  if (f.matrix.length) await t.deps.db.insert(matrixTable).values(f.matrix.map((r) => ({ ...base, srcSubnetId: r.from ?? 0, dstSubnetId: r.to ?? 0, bytes: r.bytes, packets: r.packets, flows: r.flows })));
+}
+
+const get = async (path: string, headers?: Record<string, string>) => t.call('GET', path, undefined, headers);
+const ok = async (path: string) => {
+  const res = await get(path);
+  expect([res.status, res.body?.error]).toEqual([200, undefined]);
+  return res.body;
+};
+const recent = `from=${M1}&to=${M2 + MIN}`;
+
+beforeAll(async () => {
+  t = await makeTestApp({}, { clockAt: NOW });
+  p1 = (await t.call('POST', '/api/probes', { name: 'edge-1' })).body.id;
+  p2 = (await t.call('POST', '/api/probes', { name: 'edge-2' })).body.id;
+  lab = (await t.call('POST', '/api/subnets', { cidr: '198.18.1.0/24', name: 'lab', probeId: p1 })).body.id;
+  unnamed = (await t.call('POST', '/api/subnets', { cidr: '198.18.2.0/24', probeId: p2 })).body.id;
+  deleted = (await t.call('POST', '/api/subnets', { cidr: '198.18.3.0/24', name: 'old', probeId: p1 })).body.id;
+  await t.call('POST', '/api/subnets', { cidr: 'fd00:18::/64', name: 'v6', probeId: p1 });
+  nasId = (await t.call('POST', '/api/hosts', { ip: NAS, hostname: 'nas' })).body.id;
+  webId = (await t.call('POST', '/api/hosts', { ip: WEB, hostname: 'web' })).body.id;
+
+  // edge-1, minute 1: nas talks to the outside and to web; the old subnet's host sends to nas
+  await ingest(
+    p1,
+    item(M1, {
+      totals: { bytes: 5000, packets: 500, flows: 9 },
+      talkers: [talker(NAS, lab, 100, 1000), talker(OUT, null, 900, 0), talker(GONE, deleted, 0, 100), talker(WEB, unnamed, 100, 0)],
+      conversations: [conv(NAS, lab, OUT, null, 900), conv(GONE, deleted, NAS, lab, 100), conv(NAS, lab, WEB, unnamed, 100)],
+      ports: [
+        { protocol: 6, port: 443, bytes: 900, packets: 90, flows: 1 },
+        { protocol: 17, port: 53, bytes: 100, packets: 10, flows: 2 },
+      ],
+      matrix: [
+        { from: lab, to: null, bytes: 900, packets: 90, flows: 1 },
+        { from: deleted, to: lab, bytes: 100, packets: 10, flows: 1 },
+        { from: lab, to: unnamed, bytes: 100, packets: 10, flows: 1 },
+      ],
+      exporters: [exporter('198.18.1.1', M1 + 30_000)],
+    }),
+  );
+  // edge-1, minute 2: more of nas → outside
+  await ingest(
+    p1,
+    item(M2, {
+      totals: { bytes: 600, packets: 60, flows: 2 },
+      talkers: [talker(NAS, lab, 50, 500), talker(OUT, null, 500, 50)],
+      conversations: [conv(NAS, lab, OUT, null, 500), conv(OUT, null, NAS, lab, 50)],
+      ports: [{ protocol: 6, port: 443, bytes: 550, packets: 55, flows: 2 }],
+      matrix: [
+        { from: lab, to: null, bytes: 500, packets: 50, flows: 1 },
+        { from: null, to: lab, bytes: 50, packets: 5, flows: 1 },
+      ],
+      exporters: [exporter('198.18.1.1', M2 + 30_000, { packets: 25, flows: 90, drops: { truncated: 2, no_template: 1 }, templates: 3, sequenceGaps: 4, pending: 1, samplingRate: 10, versions: [9, 10] })],
+    }),
+  );
+  // edge-2, minute 1: the outside sends a lot to web; a v6 host of no record talks too
+  await ingest(
+    p2,
+    item(M1, {
+      totals: { bytes: 7000, packets: 700, flows: 3 },
+      talkers: [talker(WEB, unnamed, 5000, 0), talker(OUT, null, 0, 5000), talker(V6, null, 10, 0)],
+      conversations: [conv(OUT, null, WEB, unnamed, 5000), conv(OUT, null, V6, null, 10)],
+      ports: [{ protocol: 6, port: 80, bytes: 5000, packets: 500, flows: 1 }],
+      matrix: [{ from: null, to: unnamed, bytes: 5000, packets: 500, flows: 1 }],
+      exporters: [exporter('fd00:18::1', M1 + 50_000)],
+    }),
+  );
+  // long ago, rolled up: only the hour grain reads it
+  await rolledUp(
+    p1,
+    OLD,
+    item(OLD, {
+      totals: { bytes: 77_000, packets: 7_700, flows: 70 },
+      talkers: [talker(NAS, lab, 70_000, 7_000)],
+      conversations: [conv(OUT, null, NAS, lab, 70_000)],
+      ports: [{ protocol: 6, port: 22, bytes: 77_000, packets: 7_700, flows: 70 }],
+      matrix: [{ from: null, to: lab, bytes: 70_000, packets: 7_000, flows: 70 }],
+    }),
+  );
+  await t.call('DELETE', `/api/subnets/${deleted}`);
+});
+afterAll(() => t.close());
+
+describe('GET /api/netflow/talkers', () => {
+  it('sums minutes and probes, top by bytes, labelled with hosts and subnets', async () => {
+    const body = await ok(`/api/netflow/talkers?${recent}`);
+    expect(TalkersSchema.parse(body)).toEqual(body);
+    expect(body).toMatchObject({ from: iso(M1), to: iso(M2 + MIN), grain: 'minute', totals: { bytes: 12_600, packets: 1_260, flows: 14 } });
+    expect(body.talkers.map((r: any) => [r.ip, r.bytes])).toEqual([
+      [OUT, 6450],
+      [WEB, 5100],
+      [NAS, 1650],
+      [GONE, 100],
+      [V6, 10],
+    ]);
+    expect(body.talkers[2]).toEqual({
+      ip: NAS,
+      subnetId: lab,
+      subnetName: 'lab',
+      hostId: nasId,
+      hostname: 'nas',
+      bytesIn: 150,
+      bytesOut: 1500,
+      packetsIn: 15,
+      packetsOut: 150,
+      flowsIn: 2,
+      flowsOut: 2,
+      bytes: 1650,
+    });
+    const by = Object.fromEntries(body.talkers.map((r: any) => [r.ip, r]));
+    expect(by[WEB]).toMatchObject({ subnetId: unnamed, subnetName: '198.18.2.0/24', hostId: webId, hostname: 'web' }); // unnamed: its CIDR
+    expect(by[GONE]).toMatchObject({ subnetId: deleted, subnetName: `deleted subnet #${deleted}`, hostId: null, hostname: null });
+    expect(by[OUT]).toMatchObject({ subnetId: null, subnetName: null, hostId: null, hostname: null });
+  });
+
+  it('one probe; one subnet (totals: its traffic in, out and inside)', async () => {
+    const one = await ok(`/api/netflow/talkers?${recent}&probeId=${p2}`);
+    expect(one.totals).toEqual({ bytes: 7000, packets: 700, flows: 3 });
+    expect(one.talkers.map((r: any) => [r.ip, r.bytes])).toEqual([
+      [WEB, 5000], // a tie: by address
+      [OUT, 5000],
+      [V6, 10],
+    ]);
+    const sub = await ok(`/api/netflow/talkers?${recent}&subnetId=${lab}`);
+    expect(sub.talkers.map((r: any) => r.ip)).toEqual([NAS]);
+    expect(sub.totals).toEqual({ bytes: 900 + 100 + 100 + 500 + 50, packets: 165, flows: 5 });
+  });
+
+  it('limit keeps the top entries', async () => {
+    expect((await ok(`/api/netflow/talkers?${recent}&limit=2`)).talkers.map((r: any) => r.ip)).toEqual([OUT, WEB]);
+  });
+
+  it('the default window is the last hour, in minutes', async () => {
+    const body = await ok('/api/netflow/talkers');
+    expect(body).toMatchObject({ from: iso(Date.UTC(2026, 10, 26, 11, 0)), to: iso(Date.UTC(2026, 10, 26, 12, 1)), grain: 'minute' });
+    expect(body.totals.bytes).toBe(12_600);
+  });
+
+  it('a window reaching past the minute retention reads the hourly roll-up', async () => {
+    const old = await ok(`/api/netflow/talkers?from=${encodeURIComponent(iso(OLD - DAY))}&to=${OLD + DAY}`);
+    expect(old).toMatchObject({ grain: 'hour', from: iso(OLD - DAY), to: iso(OLD + DAY), totals: { bytes: 77_000, packets: 7_700, flows: 70 } });
+    expect(old.talkers.map((r: any) => [r.ip, r.bytesIn, r.bytesOut])).toEqual([[NAS, 70_000, 7_000]]);
+    // 30 days up to now: hour rows only (the recent minutes are not rolled up in this suite)
+    expect((await ok(`/api/netflow/talkers?from=${NOW - 30 * DAY}`)).totals.bytes).toBe(77_000);
+    // the minutes never read hour rows
+    expect((await ok(`/api/netflow/talkers?from=${NOW - 7 * DAY}`)).totals.bytes).toBe(12_600);
+  });
+});
+
+describe('GET /api/netflow/conversations', () => {
+  it('sums each direction; the subnet filter keeps either end', async () => {
+    const body = await ok(`/api/netflow/conversations?${recent}`);
+    expect(ConversationsSchema.parse(body)).toEqual(body);
+    expect(body.conversations.map((c: any) => `${c.src}>${c.dst} ${c.bytes}`)).toEqual([`${OUT}>${WEB} 5000`, `${NAS}>${OUT} 1400`, `${NAS}>${WEB} 100`, `${GONE}>${NAS} 100`, `${OUT}>${NAS} 50`, `${OUT}>${V6} 10`]);
+    expect(body.conversations[2]).toEqual({
+      src: NAS,
+      dst: WEB,
+      srcSubnetId: lab,
+      dstSubnetId: unnamed,
+      srcSubnetName: 'lab',
+      dstSubnetName: '198.18.2.0/24',
+      srcHostId: nasId,
+      dstHostId: webId,
+      srcHostname: 'nas',
+      dstHostname: 'web',
+      bytes: 100,
+      packets: 10,
+      flows: 1,
+    });
+    expect(body.conversations[3]).toMatchObject({ srcSubnetId: deleted, srcSubnetName: `deleted subnet #${deleted}`, srcHostId: null, dstHostname: 'nas' });
+    const web = await ok(`/api/netflow/conversations?${recent}&subnetId=${unnamed}`);
+    expect(web.conversations.map((c: any) => `${c.src}>${c.dst}`)).toEqual([`${OUT}>${WEB}`, `${NAS}>${WEB}`]);
+    const p1only = await ok(`/api/netflow/conversations?${recent}&subnetId=${unnamed}&probeId=${p1}&limit=1`);
+    expect(p1only.conversations.map((c: any) => `${c.src}>${c.dst}`)).toEqual([`${NAS}>${WEB}`]);
+  });
+});
+
+describe('GET /api/netflow/ports', () => {
+  it('sums protocol and port over probes; no subnet filter', async () => {
+    const body = await ok(`/api/netflow/ports?${recent}`);
+    expect(PortsSchema.parse(body)).toEqual(body);
+    expect(body.ports).toEqual([
+      { protocol: 6, port: 80, bytes: 5000, packets: 500, flows: 1 },
+      { protocol: 6, port: 443, bytes: 1450, packets: 145, flows: 3 },
+      { protocol: 17, port: 53, bytes: 100, packets: 10, flows: 2 },
+    ]);
+    expect((await ok(`/api/netflow/ports?${recent}&subnetId=${lab}`)).ports).toEqual(body.ports);
+    expect((await ok(`/api/netflow/ports?${recent}&probeId=${p1}&limit=1`)).ports).toEqual([{ protocol: 6, port: 443, bytes: 1450, packets: 145, flows: 3 }]);
+  });
+});
+
+describe('GET /api/netflow/matrix', () => {
+  it('links between subnets and External (0); nodes named from the IPAM', async () => {
+    const body = await ok(`/api/netflow/matrix?${recent}`);
+    expect(MatrixSchema.parse(body)).toEqual(body);
+    expect(body.links.map((l: any) => `${l.from}>${l.to} ${l.bytes}`)).toEqual([`0>${unnamed} 5000`, `${lab}>0 1400`, `${lab}>${unnamed} 100`, `${deleted}>${lab} 100`, `0>${lab} 50`]);
+    expect(body.nodes).toEqual([
+      { id: 0, name: 'External', cidr: null },
+      { id: lab, name: 'lab', cidr: '198.18.1.0/24' },
+      { id: unnamed, name: '198.18.2.0/24', cidr: '198.18.2.0/24' },
+      { id: deleted, name: `deleted subnet #${deleted}`, cidr: null },
+    ]);
+    const web = await ok(`/api/netflow/matrix?${recent}&subnetId=${unnamed}`);
+    expect(web.links.map((l: any) => `${l.from}>${l.to}`)).toEqual([`0>${unnamed}`, `${lab}>${unnamed}`]);
+    expect(web.nodes.map((n: any) => n.id)).toEqual([0, lab, unnamed]);
+    // External is always a node, even with no link
+    expect((await ok(`/api/netflow/matrix?from=${NOW + HOUR}&to=${NOW + 2 * HOUR}`))).toMatchObject({ nodes: [{ id: 0, name: 'External', cidr: null }], links: [] });
+  });
+});
+
+describe('GET /api/netflow/peers', () => {
+  it("an address's peers from both directions, labelled", async () => {
+    const body = await ok(`/api/netflow/peers?${recent}&ip=${NAS}`);
+    expect(PeersSchema.parse(body)).toEqual(body);
+    expect(body).toMatchObject({ ip: NAS, grain: 'minute' });
+    expect(body.peers).toEqual([
+      { ip: OUT, hostId: null, hostname: null, subnetId: null, subnetName: null, bytesIn: 50, bytesOut: 1400, packets: 145, flows: 3 },
+      { ip: WEB, hostId: webId, hostname: 'web', subnetId: unnamed, subnetName: '198.18.2.0/24', bytesIn: 0, bytesOut: 100, packets: 10, flows: 1 },
+      { ip: GONE, hostId: null, hostname: null, subnetId: deleted, subnetName: `deleted subnet #${deleted}`, bytesIn: 100, bytesOut: 0, packets: 10, flows: 1 },
+    ]);
+    expect((await ok(`/api/netflow/peers?${recent}&ip=${NAS}&subnetId=${unnamed}`)).peers.map((p: any) => p.ip)).toEqual([WEB]);
+    expect((await ok(`/api/netflow/peers?${recent}&ip=${NAS}&limit=1`)).peers.map((p: any) => p.ip)).toEqual([OUT]);
+    const v6 = await ok(`/api/netflow/peers?${recent}&ip=FD00:18:0::5`);
+    expect(v6).toMatchObject({ ip: V6, peers: [{ ip: OUT, bytesIn: 10, bytesOut: 0 }] });
+  });
+});
+
+describe('GET /api/netflow/exporters', () => {
+  it('lists exporters with their probe, the latest heard first', async () => {
+    const body = await ok('/api/netflow/exporters');
+    expect(ExportersSchema.parse(body)).toEqual(body);
+    expect(body.exporters.map((e: any) => [e.probeName, e.address])).toEqual([
+      ['edge-1', '198.18.1.1'],
+      ['edge-2', 'fd00:18::1'],
+    ]);
+    expect(body.exporters[0]).toEqual({
+      probeId: p1,
+      probeName: 'edge-1',
+      address: '198.18.1.1',
+      packets: 25,
+      flows: 90,
+      drops: { truncated: 2, no_template: 1 },
+      templates: 3,
+      sequenceGaps: 4,
+      pending: 1,
+      samplingRate: 10,
+      versions: [9, 10],
+      firstSeenAt: iso(M1),
+      lastSeenAt: iso(M2 + 30_000),
+      updatedAt: iso(NOW),
+    });
+    expect((await ok(`/api/netflow/exporters?probeId=${p2}`)).exporters.map((e: any) => e.address)).toEqual(['fd00:18::1']);
+    expect((await ok('/api/netflow/exporters?limit=1')).exporters.map((e: any) => e.address)).toEqual(['198.18.1.1']);
+  });
+});
+
+describe('bad input', () => {
+  it.each([
+    ['/api/netflow/talkers?from=yesterday', 'invalid_request'],
+    ['/api/netflow/talkers?to=2026-11-26T12:00:00', 'invalid_request'],
+    [`/api/netflow/conversations?from=${NOW}&to=${NOW}`, 'bad_range'],
+    [`/api/netflow/matrix?from=${NOW + MIN}`, 'bad_range'],
+    [`/api/netflow/ports?from=${NOW - 401 * DAY}&to=${NOW}`, 'bad_range'],
+    ['/api/netflow/talkers?limit=0', 'invalid_request'],
+    ['/api/netflow/talkers?limit=501', 'invalid_request'],
+    ['/api/netflow/talkers?limit=2.5', 'invalid_request'],
+    ['/api/netflow/talkers?subnetId=abc', 'invalid_request'],
+    ['/api/netflow/matrix?probeId=-1', 'invalid_request'],
+    ['/api/netflow/exporters?limit=9999', 'invalid_request'],
+    ['/api/netflow/peers', 'invalid_request'],
+    ['/api/netflow/peers?ip=198.18.1.300', 'invalid_ip'],
+    ['/api/netflow/peers?ip=nas', 'invalid_ip'],
+  ])('%s is 400 %s and nothing else', async (path, code) => {
+    const res = await get(path);
+    expect(res.status).toBe(400);
+    expect(Object.keys(res.body)).toEqual(['error']);
+    expect(res.body.error.code).toBe(code);
+    expect(res.body.error.message).toEqual(expect.any(String));
+  });
+});
+
+describe('access', () => {
+  const paths = ['talkers', 'conversations', 'ports', 'matrix', 'exporters', `peers?ip=${NAS}`].map((p) => `/api/netflow/${p}`);
+
+  it.each(paths)('%s without a session is 401', async (path) => {
+    const res = await get(path, {});
+    expect([res.status, res.body.error.code]).toEqual([401, 'unauthorized']);
+  });
+
+  it('a viewer reads every route', async () => {
+    const token = (await t.call('POST', '/api/tokens', { name: 'reader', role: 'viewer' })).body.token;
+    for (const path of paths) expect([path, (await get(path, { authorization: `Bearer ${token}` })).status]).toEqual([path, 200]);
+  });
+
+  it('every route is in /openapi.json for viewers, with its query', async () => {
+    const doc = (await get('/openapi.json')).body;
+    for (const name of ['talkers', 'conversations', 'ports', 'matrix', 'exporters', 'peers']) {
+      const op = doc.paths[`/api/netflow/${name}`].get;
+      expect([name, op['x-required-role']]).toEqual([name, 'viewer']);
+      expect(op.parameters.map((p: any) => p.name)).toEqual(expect.arrayContaining(name === 'exporters' ? ['probeId', 'limit'] : ['from', 'to', 'probeId', 'limit']));
+      expect(op.responses['200'].content['application/json'].schema).toBeDefined();
+    }
+    expect(doc.paths['/api/netflow/peers'].get.parameters.find((p: any) => p.name === 'ip').required).toBe(true);
+    expect(doc.paths['/api/netflow/ports'].get.parameters.map((p: any) => p.name)).not.toContain('subnetId');
+    expect(doc.paths['/api/netflow/ports'].get.description).toContain('No subnet filter');
+  });
+});
+
+describe('query plans', () => {
+  const FLOW_ALIASES = new Set(['t', 'c', 'p', 'm']);
+  const cases: [string, (q: FlowQuery) => ReturnType<typeof talkersSql>][] = [
+    ['talkers', talkersSql],
+    ['totals', totalsSql],
+    ['conversations', conversationsSql],
+    ['ports', portsSql],
+    ['matrix', matrixSql],
+    ['peers', (q) => peersSql(q, NAS)],
+  ];
+  const filters = [{}, { probeId: 1 }, { subnetId: 1 }, { probeId: 1, subnetId: 1 }];
+
+  it.each(cases)('%s searches an index for the window, never scans a flow table, hosts or subnets', async (_, build) => {
+    for (const grain of ['minute', 'hour'] as const) {
+      for (const f of filters) {
+        const range = grain === 'minute' ? flowRange({}, NOW) : flowRange({ from: String(OLD) }, NOW);
+        const plan = (await t.deps.db.all<{ detail: string }>(sql`EXPLAIN QUERY PLAN ${build({ range, limit: 50, ...f })}`)).map((r) => r.detail);
+        const reads = plan.filter((d) => /^(SCAN|SEARCH) /.test(d)).map((d) => d.split(' ').slice(0, 2));
+        for (const [how, alias] of reads) {
+          if (FLOW_ALIASES.has(alias!) || /(host|net)$/.test(alias!)) expect([grain, f, how, alias, plan]).toEqual([grain, f, 'SEARCH', alias, plan]);
+        }
+        expect(plan.some((d) => /^SEARCH [tcpm] USING (COVERING )?INDEX/.test(d))).toBe(true);
+      }
+    }
+  });
+});
