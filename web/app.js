@@ -14,6 +14,7 @@ import { Account } from './pages/account.js';
 import { Alerts } from './pages/alerts.js';
 import { Audit } from './pages/audit.js';
 import { Dashboard } from './pages/dashboard.js';
+import { Flows } from './pages/flows.js';
 import { Login } from './pages/login.js';
 import { Maintenance } from './pages/maintenance.js';
 import { Probes } from './pages/probes.js';
@@ -40,6 +41,7 @@ function Header({ me, route, onLogout }) {
     <nav aria-label="Main">
       <a href="#/" aria-current=${current('/')}>Dashboard</a>
       <a href="#/subnets" aria-current=${current('/subnets')}>Subnets</a>
+      <a href="#/flows" aria-current=${current('/flows')}>Flows</a>
       <a href="#/alerts" aria-current=${current('/alerts')}>Alerts</a>
       <a href="#/maintenance" aria-current=${current('/maintenance')}>Maintenance</a>
       <a href="#/probes" aria-current=${current('/probes')}>Probes</a>
@@ -69,6 +71,7 @@ function Page({ route }) {
   const subnet = /^\/subnets\/(\d+)$/.exec(route.path);
   if (subnet) return html`<${SubnetView} id=${subnet[1]} query=${route.query} />`;
   if (route.path === '/subnets') return html`<${Subnets} />`;
+  if (route.path === '/flows') return html`<${Flows} query=${route.query} />`;
   if (route.path === '/probes') return html`<${Probes} />`;
   if (route.path === '/tokens') return html`<${Tokens} />`;
   if (route.path === '/account') return html`<${Account} />`;

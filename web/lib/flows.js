@@ -107,15 +107,23 @@ export const isUnregistered = (subnetId, hostId) => subnetId != null && subnetId
  * record but in a managed subnet links to that subnet's view; null for none (External).
  */
 export function hostHref(hash, hostId, subnetId = null) {
+  if (hostId == null) return subnetId ? `#/subnets/${subnetId}` : null;
+  const view = /^#?\/subnets\/(\d+)(\?|$)/.exec(hash ?? '');
+  if (view && subnetId && Number(view[1]) !== subnetId) return `#/subnets/${subnetId}?host=${hostId}`;
+  return hrefWith(hash, { host: hostId });
+}
+
+/** `hash` (a location.hash) with some query keys changed (null deletes one), as router.js's setQuery would. */
+export function hrefWith(hash, changes) {
   const raw = (hash ?? '').replace(/^#/, '') || '/';
   const q = raw.indexOf('?');
-  const path = q < 0 ? raw : raw.slice(0, q);
   const query = new URLSearchParams(q < 0 ? '' : raw.slice(q + 1));
-  if (hostId == null) return subnetId ? `#/subnets/${subnetId}` : null;
-  const view = /^\/subnets\/(\d+)$/.exec(path);
-  if (view && subnetId && Number(view[1]) !== subnetId) return `#/subnets/${subnetId}?host=${hostId}`;
-  query.set('host', String(hostId));
-  return `#${path}?${query}`;
+  for (const [k, v] of Object.entries(changes)) {
+    if (v == null || v === '') query.delete(k);
+    else query.set(k, String(v));
+  }
+  const qs = query.toString();
+  return `#${q < 0 ? raw : raw.slice(0, q)}${qs ? `?${qs}` : ''}`;
 }
 
 /** A drop reason as words: "no_template" → "no template". */

@@ -9,6 +9,7 @@ import {
   exporterStale,
   flowsQuery,
   hostHref,
+  hrefWith,
   isUnregistered,
   linkText,
   protocolName,
@@ -124,6 +125,12 @@ describe('subnets and host links', () => {
     ['#/flows', null, 3, '#/subnets/3'],
     ['#/flows', null, null, null],
   ])('hostHref(%s, %s, %s) = %s', (hash, hostId, subnetId, href) => expect(hostHref(hash, hostId, subnetId)).toBe(href));
+
+  it('changes query keys of a hash', () => {
+    expect(hrefWith('#/flows?range=6h&host=3', { subnet: 4, host: null })).toBe('#/flows?range=6h&subnet=4');
+    expect(hrefWith('#/flows?subnet=4', { subnet: null })).toBe('#/flows');
+    expect(hrefWith('', { range: '24h' })).toBe('#/?range=24h');
+  });
 
   it('clips long labels', () => {
     expect(clip('198.18.12.0/24 lab', 30)).toBe('198.18.12.0/24 lab');
