@@ -10,6 +10,7 @@ import { HostAlerts } from './host-alerts.js';
 import { HostDevices } from './host-devices.js';
 import { HostEditor } from './host-editor.js';
 import { HostIdentity } from './host-identity.js';
+import { HostPeers } from './host-peers.js';
 import { HostPorts } from './host-ports.js';
 import { HostTrace } from './host-trace.js';
 import { Sparkline } from './sparkline.js';
@@ -112,6 +113,7 @@ export function HostDrawer({ hostId, onClose, onChanged = () => {} }) {
       <${Sparkline} samples=${data.day.recent} label="Latency over the last 2 hours" />
       <${HostPorts} host=${data.host} />
       <${HostTrace} host=${data.host} />
+      <${HostPeers} host=${data.host} />
       <${HostDevices} host=${data.host} />
       <h3>Details</h3>
       ${edit ? html`<${HostEditor} host=${data.host} onSaved=${saved} />` : html`<${HostDetails} host=${data.host} />`}
