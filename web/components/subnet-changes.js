@@ -5,6 +5,7 @@ import { ago } from '../lib/format.js';
 import { html } from '../lib/html.js';
 import { CHANGE_WINDOWS, changesPath, isLocalMac, localTimeToIso, toLocalInput, vendorText } from '../lib/identity.js';
 import { useData } from '../lib/use-data.js';
+import { UnregisteredTalkers } from './flows-unregistered.js';
 
 const when = (t) => (t ? html`<time datetime=${t} title=${new Date(t).toLocaleString()}>${ago(t)}</time>` : '');
 
@@ -65,6 +66,7 @@ function ChangesBody({ subnetId, choice, onChoice, at, onAt }) {
           render=${(e) => html`<span class="muted">${e.previousMac ? html`was <code>${e.previousMac}</code>, ` : ''}since ${when(e.firstSeenAt)}</span>`} />
         <${List} title="Gone silent" kind="missing" items=${data.missing} subnetId=${id} empty="No address went silent."
           render=${(e) => html`<span class="muted">last seen ${when(e.lastSeenAt)}</span>`} />
+        <${UnregisteredTalkers} items=${data.unregistered ?? []} />
       </div>`}
   </div>`;
 }
