@@ -27,7 +27,7 @@ export function HostPeers({ host }) {
   else
     body = html`<div class="scroll-x" tabindex="0" role="region" aria-label=${`Top peers of ${label}`}><table class="peer-table">
       <caption class="sr-only">Addresses ${label} exchanged most bytes with in the last 24 hours</caption>
-      <thead><tr><th scope="col">Peer</th><th scope="col">In</th><th scope="col">Out</th><th scope="col">Packets</th><th scope="col">Flows</th></tr></thead>
+      <thead><tr><th scope="col">Peer</th><th scope="col" title=${`bytes from the peer to ${label}`}>In</th><th scope="col" title=${`bytes from ${label} to the peer`}>Out</th><th scope="col">Packets</th><th scope="col">Flows</th></tr></thead>
       <tbody>${data.peers.map(
         (p) => html`<tr key=${p.ip} data-peer=${p.ip}>
           <td><${FlowAddress} ip=${p.ip} hostId=${p.hostId} hostname=${p.hostname} subnetId=${p.subnetId} /></td>
