@@ -9,7 +9,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createSocket, type Socket } from 'node:dgram';
-import { accessSync, constants, mkdirSync, readFileSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { canonicalIp } from '../../schema/ip/cidr.js';
 import type { FlowsItem } from '../../schema/kinds/flows.js';
@@ -174,6 +174,29 @@ export async function softflowdExport(pcap: string, version: ExportVersion, opts
   }
 }
 
+/** Datagrams as a file (fixtures, the bench's workers): each a 4-byte big-endian length, then its bytes. */
+export function writeDatagrams(path: string, datagrams: readonly Uint8Array[]): void {
+  const parts: Buffer[] = [];
+  for (const d of datagrams) {
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(d.length);
+    parts.push(len, Buffer.from(d.buffer, d.byteOffset, d.length));
+  }
+  writeFileSync(path, Buffer.concat(parts));
+}
+
+export function readDatagrams(path: string): Buffer[] {
+  const file = readFileSync(path);
+  const out: Buffer[] = [];
+  for (let at = 0; at + 4 <= file.length; ) {
+    const len = file.readUInt32BE(at);
+    if (at + 4 + len > file.length) throw new Error(`${path}: truncated at byte ${at}`);
+    out.push(file.subarray(at + 4, at + 4 + len));
+    at += 4 + len;
+  }
+  return out;
+}
+
 /** Sends datagrams in order from one socket (one exporter address and port) on 127.0.0.1 to 127.0.0.1:`port`. */
 export async function sendDatagrams(datagrams: readonly Uint8Array[], port: number, opts: { everyUs?: number } = {}): Promise<void> {
   const s = createSocket('udp4');
@@ -193,6 +216,7 @@ export async function sendDatagrams(datagrams: readonly Uint8Array[], port: numb
 
 export interface Nfcapd {
   port: number;
+  pid: number;
   flowDir: string;
   /** SIGTERM (nfcapd writes and closes its file), waits for the exit; the process log. */
   stop(): Promise<string>;
@@ -227,7 +251,7 @@ export async function startNfcapd(dir: string, opts: { port?: number; recvBuffer
     }
     await sleep(20);
   }
-  return { port, flowDir, stop };
+  return { port, pid: child.pid!, flowDir, stop };
 }
 
 interface NfdumpFlow { src4_addr?: string; dst4_addr?: string; src6_addr?: string; dst6_addr?: string; in_packets?: number; in_bytes?: number; out_packets?: number; out_bytes?: number }

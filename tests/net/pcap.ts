@@ -1,7 +1,9 @@
 /**
  * A classic pcap writer (libpcap format 2.4, microsecond timestamps, LINKTYPE_ETHERNET) for generated traffic:
- * Ethernet II + IPv4/IPv6 + TCP/UDP/ICMP/ICMPv6 with correct lengths and checksums. Pure: returns bytes.
+ * Ethernet II + IPv4/IPv6 + TCP/UDP/ICMP/ICMPv6 with correct lengths and checksums. Pure (returns bytes) but for
+ * writePcap, which streams a large capture to a file.
  */
+import { closeSync, openSync, writeSync } from 'node:fs';
 import { isIPv4 } from 'node:net';
 import { parseIp } from '../../schema/ip/cidr.js';
 
@@ -30,7 +32,10 @@ export function ipLength(p: Pick<PacketSpec, 'src' | 'protocol' | 'payload'>): n
   return (isIPv4(p.src) ? 20 : 40) + transportHeader(p.protocol) + p.payload;
 }
 
+const addressCache = new Map<string, Buffer>();
 function addressBytes(ip: string): Buffer {
+  const cached = addressCache.get(ip);
+  if (cached) return cached;
   const parsed = parseIp(ip);
   const width = parsed.family === 4 ? 4 : 16;
   const out = Buffer.alloc(width);
@@ -39,6 +44,8 @@ function addressBytes(ip: string): Buffer {
     out[i] = Number(v & 0xffn);
     v >>= 8n;
   }
+  if (addressCache.size > 100_000) addressCache.clear();
+  addressCache.set(ip, out);
   return out;
 }
 
@@ -60,12 +67,18 @@ function macOf(ip: Buffer): Buffer {
 
 /** One Ethernet frame carrying the packet. */
 export function frame(p: PacketSpec): Buffer {
+  return Buffer.concat([headers(p), Buffer.alloc(p.payload)]);
+}
+
+/** The frame's headers, checksums included: the payload is zeros, which add nothing to a ones'-complement sum. */
+function headers(p: PacketSpec): Buffer {
   const src = addressBytes(p.src);
   const dst = addressBytes(p.dst);
   if (src.length !== dst.length) throw new Error(`pcap: mixed families ${p.src} → ${p.dst}`);
   const v4 = src.length === 4;
   const thLen = transportHeader(p.protocol);
-  const l4 = Buffer.alloc(thLen + p.payload);
+  const l4Length = thLen + p.payload;
+  const l4 = Buffer.alloc(thLen);
   if (p.protocol === PROTO.tcp) {
     l4.writeUInt16BE(p.srcPort, 0);
     l4.writeUInt16BE(p.dstPort, 2);
@@ -78,7 +91,7 @@ export function frame(p: PacketSpec): Buffer {
   } else if (p.protocol === PROTO.udp) {
     l4.writeUInt16BE(p.srcPort, 0);
     l4.writeUInt16BE(p.dstPort, 2);
-    l4.writeUInt16BE(l4.length, 4);
+    l4.writeUInt16BE(l4Length, 4);
   } else {
     l4[0] = ((p.flags ?? 0) >> 8) & 0xff;
     l4[1] = (p.flags ?? 0) & 0xff;
@@ -87,8 +100,8 @@ export function frame(p: PacketSpec): Buffer {
   }
   // ICMPv4 has no pseudo-header; TCP, UDP and ICMPv6 do
   const pseudo = p.protocol === PROTO.icmp ? Buffer.alloc(0) : v4
-    ? Buffer.concat([src, dst, Buffer.from([0, p.protocol, l4.length >> 8, l4.length & 0xff])])
-    : Buffer.concat([src, dst, Buffer.from([(l4.length >>> 24) & 0xff, (l4.length >> 16) & 0xff, (l4.length >> 8) & 0xff, l4.length & 0xff, 0, 0, 0, p.protocol])]);
+    ? Buffer.concat([src, dst, Buffer.from([0, p.protocol, l4Length >> 8, l4Length & 0xff])])
+    : Buffer.concat([src, dst, Buffer.from([(l4Length >>> 24) & 0xff, (l4Length >> 16) & 0xff, (l4Length >> 8) & 0xff, l4Length & 0xff, 0, 0, 0, p.protocol])]);
   let ck = fold(sum16(l4, sum16(pseudo)));
   if (p.protocol === PROTO.udp && ck === 0) ck = 0xffff;
   l4.writeUInt16BE(ck, p.protocol === PROTO.tcp ? 16 : p.protocol === PROTO.udp ? 6 : 2);
@@ -97,7 +110,7 @@ export function frame(p: PacketSpec): Buffer {
   if (v4) {
     ip = Buffer.alloc(20);
     ip[0] = 0x45;
-    ip.writeUInt16BE(20 + l4.length, 2);
+    ip.writeUInt16BE(20 + l4Length, 2);
     ip.writeUInt16BE(0x4000, 6); // DF
     ip[8] = 64;
     ip[9] = p.protocol;
@@ -107,7 +120,7 @@ export function frame(p: PacketSpec): Buffer {
   } else {
     ip = Buffer.alloc(40);
     ip[0] = 0x60;
-    ip.writeUInt16BE(l4.length, 4);
+    ip.writeUInt16BE(l4Length, 4);
     ip[6] = p.protocol;
     ip[7] = 64;
     src.copy(ip, 8);
@@ -133,17 +146,29 @@ export function pcapHeader(snaplen = 65_535): Buffer {
 
 /** One pcap record: 16-byte record header + the frame, cut to `snaplen` bytes captured (orig_len stays whole). */
 export function pcapRecord(p: PacketSpec, snaplen = 65_535): Buffer {
-  const f = frame(p);
-  const cap = Math.min(f.length, snaplen);
+  const head = headers(p);
+  const length = head.length + p.payload;
+  const cap = Math.min(length, snaplen);
   const h = Buffer.alloc(16);
   h.writeUInt32LE(Math.floor(p.tsUs / 1e6), 0);
   h.writeUInt32LE(p.tsUs % 1e6, 4);
   h.writeUInt32LE(cap, 8);
-  h.writeUInt32LE(f.length, 12);
-  return Buffer.concat([h, f.subarray(0, cap)]);
+  h.writeUInt32LE(length, 12);
+  return Buffer.concat([h, head.subarray(0, cap), Buffer.alloc(Math.max(0, cap - head.length))]);
 }
 
 /** A whole pcap file; packets are written in the order given (softflowd expects capture order: sort by tsUs first). */
 export function pcapFile(packets: readonly PacketSpec[], snaplen = 65_535): Buffer {
   return Buffer.concat([pcapHeader(snaplen), ...packets.map((p) => pcapRecord(p, snaplen))]);
+}
+
+/** Writes a pcap file in chunks (large captures: the bench), `snaplen` bytes of each frame captured. */
+export function writePcap(path: string, packets: readonly PacketSpec[], snaplen = 65_535): void {
+  const fd = openSync(path, 'w');
+  try {
+    writeSync(fd, pcapHeader(snaplen));
+    for (let i = 0; i < packets.length; i += 4096) writeSync(fd, Buffer.concat(packets.slice(i, i + 4096).map((p) => pcapRecord(p, snaplen))));
+  } finally {
+    closeSync(fd);
+  }
 }
