@@ -28,7 +28,7 @@ export function FlowsRange({ choice, from, to, subnetId, subnets, error }) {
     <label>Subnet <select name="flows-subnet" value=${subnetId ?? ''} onChange=${(e) => set({ subnet: e.currentTarget.value, host: null })}>
       <option value="">all subnets</option>
       ${subnets.map((s) => html`<option value=${s.id}>${s.cidr}${s.name ? ` ${s.name}` : ''}</option>`)}
-      ${subnetId && !subnets.some((s) => s.id === subnetId) && html`<option value=${subnetId}>deleted subnet ${subnetId}</option>`}</select></label>
+      ${subnetId && !subnets.some((s) => s.id === subnetId) && html`<option value=${subnetId}>${subnets.length ? 'deleted subnet' : 'subnet'} ${subnetId}</option>`}</select></label>
     ${error && html`<span class="error" role="alert">${error}</span>`}
   </form>`;
 }
