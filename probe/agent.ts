@@ -3,16 +3,19 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { PROTOCOL_VERSION, serverMessage, type AssignedSubnet, type JobMessage, type ProbeJobState, type ReceivedServerMessage, type ResultItem } from '../schema/protocol.js';
 import type { Logger } from '../schema/log.js';
+import type { NetflowConfig } from './config.js';
 import { jobRunners, type RunnerOptions } from './jobs/index.js';
 import { JobRefused, type JobRunner, type ProbeLimits } from './jobs/types.js';
 import { ServerLink } from './link.js';
+import { producers } from './producers/index.js';
+import type { Producer } from './producers/types.js';
 import { progressGate } from './progress.js';
 import { NetworkInfo } from './network-info.js';
 import { hasRawSockets } from './raw-sockets.js';
 import { Spool } from './spool.js';
 import { nextSweepAt } from './timing.js';
 
-export const PROBE_VERSION = '0.4.0';
+export const PROBE_VERSION = '0.5.0';
 /** How long the first connect waits for the first read of the probe's network (hello then carries it). */
 const FIRST_NETWORK_WAIT_MS = 1_500;
 
@@ -23,6 +26,8 @@ export interface AgentOptions extends RunnerOptions {
   heartbeatMs: number;
   reconnectMaxMs: number;
   log: Logger;
+  /** The NetFlow collector (absent: off). */
+  netflow?: NetflowConfig;
 }
 
 type Assignment = Extract<ReceivedServerMessage, { type: 'assignment' }>;
@@ -56,6 +61,9 @@ export class ProbeAgent {
   private readonly stopping = new AbortController();
   private readonly assignmentFile: string;
   private readonly network: NetworkInfo;
+  /** Work the probe does on its own (probe/producers/): started with the agent, stopped before its link. */
+  readonly producers: readonly Producer[];
+  private producersStarted: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly opts: AgentOptions,
@@ -66,6 +74,7 @@ export class ProbeAgent {
     this.spool = new Spool(opts.stateDir);
     this.assignmentFile = join(opts.stateDir, 'assignment.json');
     this.runners = new Map(jobRunners(opts, opts.log).map((r) => [r.kind, r]));
+    this.producers = producers(opts, opts.log);
     this.link = new ServerLink({
       serverUrl: opts.serverUrl,
       token: opts.token,
@@ -98,6 +107,7 @@ export class ProbeAgent {
       this.opts.log.info('resuming saved assignment while connecting', { subnets: saved.subnets.length });
       this.applyAssignment(saved);
     }
+    this.startProducers();
     const read = this.network.refresh();
     return new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, FIRST_NETWORK_WAIT_MS);
@@ -112,6 +122,9 @@ export class ProbeAgent {
 
   async stop() {
     this.stopping.abort();
+    // producers first: what they still hold (the open minute of flows) is spooled and, link permitting, sent
+    await this.producersStarted;
+    await Promise.allSettled(this.producers.map((p) => p.stop().catch((e: Error) => this.opts.log.warn('producer did not stop cleanly', { producer: p.name, error: e.message }))));
     this.link.stop();
     for (const s of this.scheduled.values()) if (s.timer) clearTimeout(s.timer);
     await Promise.allSettled([...this.running.values()].map((r) => r.finished));
@@ -162,8 +175,20 @@ export class ProbeAgent {
     void this.runJob(runner, parsed.data);
   }
 
+  private startProducers() {
+    const ctx = { emit: (items: ResultItem[]) => this.spoolAndSend(items), log: this.opts.log, now: Date.now };
+    this.producersStarted = Promise.allSettled(
+      this.producers.map((p) =>
+        p.start(ctx).catch((e: Error) => this.opts.log.error('producer could not start; the probe goes on without it', { producer: p.name, error: e.message })),
+      ),
+    );
+  }
+
   private applyAssignment(a: Assignment) {
     Object.assign(this.limits, { pingTimeoutMs: a.settings.pingTimeoutMs, maxSweepAddresses: a.settings.maxSweepAddresses });
+    // a server before 0.5 sends no managed list: this probe's own subnets label its flows
+    const managed = a.managed ?? a.subnets.map((s) => ({ id: s.id, cidr: s.cidr }));
+    for (const p of this.producers) p.assignment({ managed, subnets: a.subnets });
     this.assigned.clear();
     for (const s of a.subnets) this.assigned.set(s.id, s);
     for (const [id, s] of this.scheduled) {

@@ -1,0 +1,193 @@
+/**
+ * The probe's NetFlow/IPFIX collector: a UDP socket, the decoder, the per-minute aggregator and the optional raw
+ * flow log. Minutes are emitted as `flows` items once they have ended (plus a grace period for flows exported
+ * late); `stop` emits the open minute too.
+ */
+import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
+import type { FlowsItem } from '../../schema/kinds/flows.js';
+import type { Logger } from '../../schema/log.js';
+import { FlowAggregator, type AggregatorStats, type ManagedSubnet } from './aggregate.js';
+import { FlowDecoder } from './decoder.js';
+import { FlowLog } from './flow-log.js';
+import type { ExporterCounters } from './types.js';
+
+export interface CollectorOptions {
+  bindHost: string;
+  bindPort: number;
+  recvBufferBytes: number;
+  top: number;
+  templateLifetimeMs: number;
+  samplingOverrides: ReadonlyMap<string, number>;
+  logFile: string | null;
+  logMaxBytes: number;
+  logFiles: number;
+  /** How long after a minute ends its item waits for flows exported late (default 5 s). */
+  flushGraceMs: number;
+}
+
+/** How often templates expire and closed minutes are emitted. */
+const TICK_MS = 1_000;
+
+const MAPPED = '::ffff:';
+/** dgram on a dual-stack socket reports IPv4 senders as ::ffff:a.b.c.d. */
+const plainAddress = (a: string) => (a.startsWith(MAPPED) && a.includes('.') ? a.slice(MAPPED.length) : a);
+
+/** The message start() rejects with: what went wrong and what to change. */
+export function bindErrorMessage(host: string, port: number, e: NodeJS.ErrnoException): string {
+  const where = `NetFlow collector cannot listen on ${host.includes(':') ? `[${host}]` : host}:${port}`;
+  switch (e.code) {
+    case 'EADDRINUSE':
+      return `${where}: the port is in use (another collector?); set NETFLOW_BIND_PORT to a free port, or NETFLOW_ENABLED=0`;
+    case 'EACCES':
+      return `${where}: permission denied (ports below 1024 need root or CAP_NET_BIND_SERVICE); use the default 2055`;
+    case 'EADDRNOTAVAIL':
+      return `${where}: no interface of this machine has that address; set NETFLOW_BIND_HOST to one of its addresses, 0.0.0.0 or ::`;
+    case 'EAFNOSUPPORT':
+      return `${where}: this machine has no IPv6; set NETFLOW_BIND_HOST=0.0.0.0`;
+    default:
+      return `${where}: ${e.message}`;
+  }
+}
+
+export class FlowCollector {
+  private readonly decoder: FlowDecoder;
+  private readonly aggregator: FlowAggregator;
+  private readonly flowLog: FlowLog | null;
+  private readonly listeners: ((items: FlowsItem[]) => void)[] = [];
+  private socket: Socket | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private reported = '';
+  private readonly onMessage = (msg: Buffer, rinfo: RemoteInfo) => this.receive(msg, rinfo);
+
+  constructor(
+    private readonly opts: CollectorOptions,
+    private readonly log: Logger,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.decoder = new FlowDecoder({ templateLifetimeMs: opts.templateLifetimeMs, samplingOverrides: opts.samplingOverrides });
+    this.aggregator = new FlowAggregator({ top: opts.top, subnets: [] });
+    this.flowLog = opts.logFile ? new FlowLog({ file: opts.logFile, maxBytes: opts.logMaxBytes, files: opts.logFiles }, log) : null;
+  }
+
+  /** Binds the socket (port 0: a free one) and starts the timers; rejects with a message naming the fix. */
+  start(): Promise<{ address: string; port: number }> {
+    const { bindHost, bindPort } = this.opts;
+    const v6 = bindHost.includes(':');
+    const socket = createSocket({ type: v6 ? 'udp6' : 'udp4', ipv6Only: false, reuseAddr: false });
+    return new Promise((resolve, reject) => {
+      const failed = (e: NodeJS.ErrnoException) => {
+        socket.close();
+        reject(new Error(bindErrorMessage(bindHost, bindPort, e)));
+      };
+      socket.once('error', failed);
+      socket.once('listening', () => {
+        socket.off('error', failed);
+        socket.on('error', (e) => this.log.warn('NetFlow socket error', { error: e.message }));
+        socket.on('message', this.onMessage);
+        this.socket = socket;
+        const bound = socket.address();
+        this.log.info('NetFlow collector listening', { address: bound.address, port: bound.port, recvBuffer: this.setRecvBuffer(socket) });
+        this.timer = setInterval(() => this.tick(), TICK_MS);
+        this.timer.unref();
+        resolve({ address: bound.address, port: bound.port });
+      });
+      socket.bind({ address: bindHost, port: bindPort, exclusive: true });
+    });
+  }
+
+  setSubnets(subnets: readonly ManagedSubnet[]) {
+    this.aggregator.setSubnets(subnets);
+    const { skipped } = this.aggregator.subnets;
+    if (skipped.length) this.log.warn('managed subnets that are not a CIDR are left out of flow labels', { skipped: skipped.slice(0, 5), count: skipped.length });
+  }
+
+  onItems(cb: (items: FlowsItem[]) => void) {
+    this.listeners.push(cb);
+  }
+
+  /** Every minute, the open one included (stop, tests); also returned to onItems listeners. */
+  flushAll(): FlowsItem[] {
+    return this.emit(this.aggregator.flush(Infinity, this.decoder.counters()));
+  }
+
+  counters(): ExporterCounters[] {
+    return this.decoder.counters();
+  }
+
+  stats(): AggregatorStats & { logDropped: number } {
+    return { ...this.aggregator.stats(), logDropped: this.flowLog?.dropped ?? 0 };
+  }
+
+  /** Closes the socket, emits what is left (the open minute too) and closes the flow log. */
+  async stop() {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    const socket = this.socket;
+    this.socket = null;
+    if (socket) {
+      socket.off('message', this.onMessage);
+      await new Promise<void>((resolve) => socket.close(() => resolve()));
+    }
+    this.flushAll();
+    await this.flowLog?.close();
+  }
+
+  private receive(msg: Buffer, rinfo: RemoteInfo) {
+    const arrival = this.now();
+    const flows = this.decoder.decode(msg, { address: plainAddress(rinfo.address), port: rinfo.port }, arrival);
+    for (let i = 0; i < flows.length; i++) this.aggregator.add(flows[i]!, arrival);
+    if (this.flowLog) this.flowLog.write(flows);
+  }
+
+  private tick() {
+    const now = this.now();
+    this.decoder.expire(now);
+    this.emit(this.aggregator.flush(now - this.opts.flushGraceMs, this.decoder.counters()));
+  }
+
+  private emit(items: FlowsItem[]): FlowsItem[] {
+    if (items.length) {
+      this.reportLosses();
+      for (const cb of this.listeners) {
+        try {
+          cb(items);
+        } catch (e) {
+          this.log.error('flows items listener failed', { error: (e as Error).message });
+        }
+      }
+    }
+    return items;
+  }
+
+  /** What the aggregator or the flow log left out, logged when it grows. */
+  private reportLosses() {
+    const s = this.stats();
+    const key = JSON.stringify(s);
+    if (key === this.reported) return;
+    this.reported = key;
+    if (s.rebucketed || s.badTime || s.seenOverflow || s.logDropped || Object.values(s.overflow).some((n) => n > 0)) {
+      this.log.warn('NetFlow: flows counted in the totals only, moved to their arrival minute, or not logged (since start)', { ...s });
+    }
+  }
+
+  private setRecvBuffer(socket: Socket): number | null {
+    try {
+      socket.setRecvBufferSize(this.opts.recvBufferBytes);
+    } catch (e) {
+      this.log.warn('NetFlow: cannot set the receive buffer', { wanted: this.opts.recvBufferBytes, error: (e as Error).message });
+    }
+    try {
+      const got = socket.getRecvBufferSize();
+      // Linux caps the request at net.core.rmem_max and reports twice what it grants (the rest is its bookkeeping)
+      if (got < this.opts.recvBufferBytes * (process.platform === 'linux' ? 2 : 1)) {
+        this.log.warn('NetFlow: the kernel gave a smaller receive buffer than NETFLOW_RECV_BUFFER; bursts may be lost (raise it with sysctl -w net.core.rmem_max=…)', {
+          wanted: this.opts.recvBufferBytes,
+          got,
+        });
+      }
+      return got;
+    } catch {
+      return null;
+    }
+  }
+}
