@@ -12,6 +12,7 @@ export const ALERT_EVENT_TYPES = [
   'port.closed',
   'service.changed',
   'mac.changed',
+  'talker.unregistered',
   'probe.offline',
   'probe.online',
   'subnet.degraded',
@@ -61,13 +62,17 @@ export const alertEvent = z
       host: alertHost.nullable(),
       subnet: z.object({ id: z.number().int(), cidr: z.string(), name: z.string() }).nullable(),
       probe: z.object({ id: z.number().int(), name: z.string() }).nullable(),
-      /** The state before and after: up/down (host), online/offline (probe), ok/degraded (subnet), open/closed (port), the MAC (mac.changed). */
+      /** The state before and after: up/down (host), online/offline (probe), ok/degraded (subnet), open/closed (port), the MAC (mac.changed); null for talker.unregistered. */
       previous: z.string().nullable(),
       current: z.string().nullable(),
       /** port.opened, port.closed, service.changed: the ports of the host that changed in one scan. */
       services: z.array(alertService).optional(),
       /** mac.changed: the device that answered at the address before and the one that answers now. */
       mac: z.object({ previous: alertMac, current: alertMac }).optional(),
+      /** talker.unregistered: the address of the managed subnet heard in flows without a host record. */
+      ip: z.string().optional(),
+      /** talker.unregistered: when flows first showed the address that UTC day (the minute's start, ISO 8601 in UTC). */
+      firstSeenAt: z.string().optional(),
       /** subnet.degraded / subnet.recovered: the hosts that went down together (or are still down). */
       hosts: z.array(alertHost).optional(),
       /** How many hosts the event is about when `hosts` lists only the first 100. */

@@ -12,6 +12,8 @@ export const ALERT_TYPES = [
   { type: 'port.closed', label: 'Port closed', icon: '−', tone: 'info', standard: false },
   { type: 'service.changed', label: 'Service changed', icon: '~', tone: 'info', standard: false },
   { type: 'mac.changed', label: 'MAC changed', icon: '⇄', tone: 'info', standard: false },
+  // opt-in: a router's flows may show many addresses without a record the first day (DHCP clients, guests)
+  { type: 'talker.unregistered', label: 'Unregistered talker', icon: '?', tone: 'info', standard: false },
   { type: 'probe.offline', label: 'Probe offline', icon: '⚠', tone: 'bad', standard: true },
   { type: 'probe.online', label: 'Probe online', icon: '✓', tone: 'good', standard: true },
   { type: 'subnet.degraded', label: 'Subnet degraded', icon: '⚠', tone: 'bad', standard: true },

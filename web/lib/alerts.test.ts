@@ -22,6 +22,7 @@ describe('alert types and formats', () => {
     ['probe.online', 'Probe online', 'good'],
     ['port.opened', 'Port opened', 'info'],
     ['mac.changed', 'MAC changed', 'info'],
+    ['talker.unregistered', 'Unregistered talker', 'info'],
     ['flow.spike', 'flow.spike', 'info'],
   ])('%s is shown as %s (%s)', (type, label, tone) => expect(alertType(type)).toMatchObject({ label, tone }));
 });

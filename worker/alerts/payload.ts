@@ -45,6 +45,8 @@ function summaryOf(d: AlertDraft, e: AlertEvent['data']): string {
       const m = (x: AlertMac | undefined) => (x ? `${x.mac} (${x.random ? 'randomised' : (x.vendor ?? 'unknown vendor')})` : '?');
       return `${nameOf(e.host!)}: MAC changed from ${m(e.mac?.previous)} to ${m(e.mac?.current)}`;
     }
+    case 'talker.unregistered':
+      return `${e.ip} talks in ${e.subnet ? (e.subnet.name ? `${e.subnet.name} (${e.subnet.cidr})` : e.subnet.cidr) : 'a deleted subnet'} but has no host record`;
     case 'probe.offline':
       return `Probe ${e.probe?.name ?? d.probeId} is offline: its hosts are unknown until it is back`;
     case 'probe.online':
@@ -70,6 +72,7 @@ export function alertPayload(id: string, d: AlertDraft, facts: PayloadFacts): Al
     current: d.current,
     ...(d.services ? { services: d.services } : {}),
     ...(d.mac ? { mac: d.mac } : {}),
+    ...(d.talker ? { ip: d.talker.ip, firstSeenAt: new Date(d.talker.firstSeenAt).toISOString() } : {}),
     ...(d.hostIds ? { hosts: d.hostIds.slice(0, MAX_LISTED_HOSTS).map((h) => hostOf(h, facts)), hostsTotal: d.hostIds.length } : {}),
     ...(d.reminder ? { reminder: true } : {}),
     ...(d.heldByMaintenance ? { heldByMaintenance: true } : {}),

@@ -49,6 +49,8 @@ export interface AlertDraft {
   services?: AlertService[];
   /** mac.changed: the MAC before and after, with vendors. */
   mac?: { previous: AlertMac; current: AlertMac };
+  /** talker.unregistered: the address heard and the start of the minute it was first heard that UTC day. */
+  talker?: { ip: string; firstSeenAt: number };
   reminder?: boolean;
   heldByMaintenance?: boolean;
 }

@@ -70,8 +70,18 @@ describe('labels and facts', () => {
     ['host.down without a link, a reminder', 'Host still down: 198.18.0.11'],
     ['subnet.degraded with 40 hosts', 'Subnet degraded: Lab (198.18.0.0/24)'],
     ['probe.offline', 'Probe offline: probe-rack-1'],
+    ['talker.unregistered', 'Unregistered talker: 198.18.0.77'],
     ['test', 'Test event'],
   ])('titleOf %s', (name, expected) => expect(titleOf(TEST_EVENTS[name]!)).toBe(expected));
+
+  it('names the facts of an unregistered talker: the address, where and when it was first heard', () => {
+    expect(factsOf(TEST_EVENTS['talker.unregistered']!)).toEqual([
+      { name: 'Address', value: '198.18.0.77' },
+      { name: 'Subnet', value: 'Lab (198.18.0.0/24)' },
+      { name: 'Probe', value: 'probe-rack-1' },
+      { name: 'First seen', value: '2026-01-15 11:58:00 UTC' },
+    ]);
+  });
 
   it('names the facts of a host event', () => {
     expect(factsOf(TEST_EVENTS['port.opened with 3 services']!)).toEqual([

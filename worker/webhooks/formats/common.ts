@@ -10,6 +10,7 @@ export const EVENT_LABELS: Record<AlertEventType, string> = {
   'port.closed': 'Ports closed',
   'service.changed': 'Service changed',
   'mac.changed': 'MAC changed',
+  'talker.unregistered': 'Unregistered talker',
   'probe.offline': 'Probe offline',
   'probe.online': 'Probe online',
   'subnet.degraded': 'Subnet degraded',
@@ -25,6 +26,7 @@ export const EVENT_TONES: Record<AlertEventType, Tone> = {
   'port.closed': 'bad',
   'service.changed': 'info',
   'mac.changed': 'info',
+  'talker.unregistered': 'info',
   'probe.offline': 'bad',
   'probe.online': 'good',
   'subnet.degraded': 'bad',
@@ -70,10 +72,11 @@ export function listText(items: readonly string[], limit = LIST_LIMIT): string {
   return items.length > limit ? `${shown} and ${items.length - limit} more` : shown;
 }
 
-/** What the event is about: the host, else the subnet, else the probe. */
+/** What the event is about: the host (or the address without one), else the subnet, else the probe. */
 export function subjectOf(event: AlertEvent): string | null {
-  const { host, subnet, probe } = event.data;
+  const { host, subnet, probe, ip } = event.data;
   if (host) return hostLabel(host);
+  if (ip) return ip;
   if (subnet) return `${subnet.name} (${subnet.cidr})`;
   if (probe) return probe.name;
   return null;
@@ -92,9 +95,10 @@ export interface Fact {
 
 /** The event's details as name/value pairs, lists already shortened to LIST_LIMIT items. */
 export function factsOf(event: AlertEvent): Fact[] {
-  const { host, subnet, probe, previous, current, services, hosts, mac } = event.data;
+  const { host, subnet, probe, previous, current, services, hosts, mac, ip, firstSeenAt } = event.data;
   const facts: Fact[] = [];
   if (host) facts.push({ name: 'Host', value: hostLabel(host) });
+  else if (ip) facts.push({ name: 'Address', value: ip });
   if (subnet) facts.push({ name: 'Subnet', value: `${subnet.name} (${subnet.cidr})` });
   if (probe) facts.push({ name: 'Probe', value: probe.name });
   if (mac) facts.push({ name: 'MAC', value: `${macLabel(mac.previous)} → ${macLabel(mac.current)}` });
@@ -103,6 +107,7 @@ export function factsOf(event: AlertEvent): Fact[] {
   }
   if (services?.length) facts.push({ name: `Ports (${services.length})`, value: listText(services.map(serviceLabel)) });
   if (hosts?.length) facts.push({ name: `Hosts (${hosts.length})`, value: listText(hosts.map(hostLabel)) });
+  if (firstSeenAt) facts.push({ name: 'First seen', value: utcText(firstSeenAt) });
   if (host?.tags.length) facts.push({ name: 'Tags', value: listText(host.tags) });
   if (event.data.heldByMaintenance) facts.push({ name: 'Note', value: 'held back by a maintenance window' });
   return facts;

@@ -25,6 +25,7 @@ export const NTFY_PRIORITIES: Record<AlertEventType, 'high' | 'default' | 'low'>
   'port.closed': 'default',
   'service.changed': 'default',
   'mac.changed': 'default',
+  'talker.unregistered': 'default',
   test: 'low',
 };
 
@@ -40,6 +41,7 @@ export const NTFY_EMOJI: Record<AlertEventType, string> = {
   'port.closed': 'lock',
   'service.changed': 'arrows_counterclockwise',
   'mac.changed': 'label',
+  'talker.unregistered': 'grey_question',
   test: 'test_tube',
 };
 

@@ -47,6 +47,10 @@ export const TEST_EVENTS: Record<string, AlertEvent> = {
     mac: { previous: { mac: '00:0c:29:aa:bb:cc', vendor: 'VMware, Inc.', random: false }, current: { mac: '02:11:22:33:44:55', vendor: null, random: true } },
     summary: 'nas (198.18.0.10): MAC changed from 00:0c:29:aa:bb:cc (VMware, Inc.) to 02:11:22:33:44:55 (randomised)',
   }),
+  'talker.unregistered': event('talker.unregistered', {
+    subnet, probe, ip: '198.18.0.77', firstSeenAt: '2026-01-15T11:58:00.000Z',
+    summary: '198.18.0.77 talks in Lab (198.18.0.0/24) but has no host record',
+  }),
   'subnet.degraded with 40 hosts': event('subnet.degraded', {
     subnet, probe, previous: 'ok', current: 'degraded', hosts: forty,
     summary: '40 of 50 hosts in Lab (198.18.0.0/24) went down in one sweep',
