@@ -97,7 +97,7 @@ CREATE TABLE `unregistered_talkers` (
 	`probe_id` integer,
 	`first_seen_at` integer NOT NULL,
 	`last_seen_at` integer NOT NULL,
-	PRIMARY KEY(`subnet_id`, `ip`, `day`),
+	PRIMARY KEY(`subnet_id`, `day`, `ip`),
 	FOREIGN KEY (`subnet_id`) REFERENCES `subnets`(`id`) ON UPDATE no action ON DELETE cascade
 );
 --> statement-breakpoint

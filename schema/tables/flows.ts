@@ -120,5 +120,6 @@ export const unregisteredTalkers = sqliteTable(
     firstSeenAt: integer('first_seen_at', { mode: 'timestamp_ms' }).notNull(),
     lastSeenAt: integer('last_seen_at', { mode: 'timestamp_ms' }).notNull(),
   },
-  (t) => [primaryKey({ columns: [t.subnetId, t.ip, t.day] }), index('unregistered_talkers_day_idx').on(t.day)],
+  // day before ip: a subnet's window (its changes panel) is one range of the key
+  (t) => [primaryKey({ columns: [t.subnetId, t.day, t.ip] }), index('unregistered_talkers_day_idx').on(t.day)],
 );
