@@ -73,6 +73,8 @@ export const livePayloads = {
   macs: z.object({ subnetIds: z.array(z.number().int()), changes: z.array(liveMacChange) }),
   /** A probe connected, disconnected or was revoked. */
   probe: z.object({ probeId: z.number().int(), connected: z.boolean() }),
+  /** A probe's flows batch was stored: `at` the start of its latest minute (ISO 8601, UTC). */
+  flows: z.object({ at: z.string(), probeId: z.number().int() }),
   /** A subnet was created, updated or deleted: reload the list. */
   subnets: z.object({}),
 } as const;
@@ -85,7 +87,7 @@ const eventOf = <K extends LiveEventType>(type: K) =>
 
 /** An event as published inside the server; on the wire `type` is the SSE `event:` field and `data` its JSON. */
 export const liveEvent = z
-  .discriminatedUnion('type', [eventOf('hello'), eventOf('hosts'), eventOf('job'), eventOf('ports'), eventOf('macs'), eventOf('probe'), eventOf('subnets')])
+  .discriminatedUnion('type', [eventOf('hello'), eventOf('hosts'), eventOf('job'), eventOf('ports'), eventOf('macs'), eventOf('probe'), eventOf('flows'), eventOf('subnets')])
   .meta({ id: 'LiveEvent' });
 export type LiveEvent = z.infer<typeof liveEvent>;
 

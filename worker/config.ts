@@ -16,6 +16,9 @@ export const appConfigSchema = z.object({
   defaultProbeId: z.number().int().positive().nullable().default(null),
   rawSampleRetentionDays: z.coerce.number().min(1).default(7),
   hourlyRetentionDays: z.coerce.number().min(7).default(400),
+  /** Flow summaries per minute are kept this long (a flows item older than this, or than a probe's spool keeps it, is refused); the hourly roll-up as long as FLOW_HOURLY_RETENTION_DAYS. */
+  flowMinuteRetentionDays: z.coerce.number().min(1).max(400).default(7),
+  flowHourlyRetentionDays: z.coerce.number().min(1).max(3650).default(400),
   /** The dashboard's address as its users reach it (e.g. https://ipam.example.net): its origin is the only one
    * cookie-authenticated changes are accepted from, and an https URL makes the cookie Secure and turns on HSTS. */
   publicUrl: z.url({ protocol: /^https?$/ }).optional(),
@@ -86,6 +89,8 @@ export function appConfig(env: Record<string, string | undefined>, overrides: Pa
     scanCoalesceSeconds: env.SCAN_COALESCE_SECONDS,
     rawSampleRetentionDays: env.RAW_SAMPLE_RETENTION_DAYS,
     hourlyRetentionDays: env.HOURLY_RETENTION_DAYS,
+    flowMinuteRetentionDays: env.FLOW_MINUTE_RETENTION_DAYS,
+    flowHourlyRetentionDays: env.FLOW_HOURLY_RETENTION_DAYS,
     publicUrl: env.PUBLIC_URL || undefined,
     trustProxy: env.TRUST_PROXY || undefined,
     loginFreeAttempts: env.LOGIN_FREE_ATTEMPTS,

@@ -1,3 +1,4 @@
+import { flowsIngest } from './flows.js';
 import { namesIngest } from './names.js';
 import { portScanIngest } from './port-scan.js';
 import { sweepIngest } from './sweep.js';
@@ -5,4 +6,4 @@ import { tracerouteIngest } from './traceroute.js';
 import type { ResultIngest } from './types.js';
 
 /** How the server stores each kind of result, one module each, chosen by the result's `kind`. */
-export const resultIngests: ResultIngest[] = [sweepIngest, portScanIngest, namesIngest, tracerouteIngest] as ResultIngest[];
+export const resultIngests: ResultIngest[] = [sweepIngest, portScanIngest, namesIngest, tracerouteIngest, flowsIngest] as ResultIngest[];
