@@ -6,8 +6,9 @@ import type { AppDeps } from './deps.js';
 import { catchUpAlerts } from './alerts/catch-up.js';
 import { probeOfflineAlerts } from './alerts/probe-alerts.js';
 import { retryStale } from './alerts/store.js';
-import { runStatements } from './db.js';
+import { batchable, runStatements } from './db.js';
 import { follow } from './effects.js';
+import { flowPruneStatements, rollUpFlows } from './services/flow-rollup.js';
 import { schedulePortScans } from './services/port-scan-scheduler.js';
 import { silentBefore } from './probe-link/heartbeat.js';
 import { probeDisconnected } from './probe-link/session.js';
@@ -62,12 +63,13 @@ export const alertCatchUp: Duty = {
   },
 };
 
-/** Raw samples live a week (the hourly roll-up keeps uptime for longer); spent ledger rows, sessions, old jobs, old audit rows and forgotten login failures go too; events (state and port) and past devices live as long as the roll-up. */
+/** Raw samples live a week (the hourly roll-up keeps uptime for longer); spent ledger rows, sessions, old jobs, old audit rows and forgotten login failures go too; events (state and port) and past devices live as long as the roll-up; flow rows by their grain (worker/services/flow-rollup.ts). */
 export const pruneHistory: Duty = {
   name: 'prune-history',
   everySeconds: 3600,
   async run(deps) {
     const now = deps.clock.now();
+    const flows = await flowPruneStatements(deps, now);
     await deps.db.batch([
       deps.db.delete(hostSamples).where(lt(hostSamples.at, new Date(now - deps.config.rawSampleRetentionDays * DAY_MS))),
       deps.db.delete(hostHourly).where(lt(hostHourly.hour, new Date(now - deps.config.hourlyRetentionDays * DAY_MS))),
@@ -95,6 +97,7 @@ export const pruneHistory: Duty = {
       deps.db.delete(alertEvents).where(lt(alertEvents.at, new Date(now - deps.config.webhookRetentionDays * DAY_MS))),
       deps.db.delete(webhookAttempts).where(lt(webhookAttempts.at, new Date(now - deps.config.webhookRetentionDays * DAY_MS))),
       pruneLoginThrottle(deps, now),
+      ...flows.map((s) => batchable(deps.db, s)),
     ]);
   },
 };
@@ -108,7 +111,17 @@ export const portScans: Duty = {
   },
 };
 
-export const duties: Duty[] = [offlineProbes, alertCatchUp, pruneHistory, portScans];
+/** Flow minutes rolled into hours once an hour has ended (and again when a late minute re-dirties it), a bounded number per run. */
+export const flowRollup: Duty = {
+  name: 'flow-rollup',
+  everySeconds: 60,
+  async run(deps) {
+    const rolled = await rollUpFlows(deps);
+    if (rolled) deps.log.info('flow hours rolled up', { hours: rolled });
+  },
+};
+
+export const duties: Duty[] = [offlineProbes, alertCatchUp, pruneHistory, portScans, flowRollup];
 
 /** How often the Workers cron trigger fires (wrangler.toml `crons = ["* * * * *"]`). */
 export const CRON_TICK_SECONDS = 60;
