@@ -1,7 +1,7 @@
 import type { LiveEvent } from '../schema/live.js';
 import type { AppDeps } from './deps.js';
 import { announce } from './live/announce.js';
-import { pushAssignment } from './probe-link/session.js';
+import { pushAssignment, pushAssignmentsToAll } from './probe-link/session.js';
 
 /**
  * What a committed change means for the world outside the database. Services return it; `follow` is the one
@@ -11,6 +11,8 @@ import { pushAssignment } from './probe-link/session.js';
 export interface Effects {
   /** Probes whose assignment changed (null/undefined: none). */
   assignments?: Iterable<number | null | undefined>;
+  /** Every connected probe's assignment changed: the managed subnets they label flows with (a subnet created, deleted, renamed). */
+  everyProbe?: boolean;
   live?: readonly LiveEvent[];
   /** Webhook deliveries the change wrote to the outbox. */
   deliveries?: number;
@@ -20,7 +22,8 @@ export const NO_EFFECTS: Effects = {};
 
 /** Acts on a committed change's effects; never throws for the feed or the waker (the change is already stored). */
 export async function follow(deps: AppDeps, effects: Effects): Promise<void> {
-  for (const probeId of new Set(effects.assignments ?? [])) await pushAssignment(deps, probeId);
+  if (effects.everyProbe) await pushAssignmentsToAll(deps, effects.assignments);
+  else for (const probeId of new Set(effects.assignments ?? [])) await pushAssignment(deps, probeId);
   for (const event of effects.live ?? []) await announce(deps, event);
   if (effects.deliveries) {
     try {

@@ -59,8 +59,10 @@ afterAll(() => server.close());
 
     const sa = (await api('POST', '/api/subnets', { cidr: '198.18.10.0/24', probeId: a.id })).body;
     const sb = (await api('POST', '/api/subnets', { cidr: '198.18.11.0/24', probeId: b.id })).body;
-    expect((await pa.next('assignment')).subnets.map((s) => s.id)).toEqual([sa.id]);
-    expect((await pb.next('assignment')).subnets.map((s) => s.id)).toEqual([sb.id]);
+    // each new subnet reaches every probe (the managed subnets its flows are labelled with); each sweeps only its own
+    const pushed = [await pa.next('assignment'), await pb.next('assignment'), await pa.next('assignment'), await pb.next('assignment')];
+    expect(pushed.map((m) => m.subnets.map((s) => s.id))).toEqual([[sa.id], [], [sa.id], [sb.id]]);
+    expect(pushed[3]!.managed?.map((s) => s.id)).toEqual(expect.arrayContaining([sa.id, sb.id]));
 
     const first = await api('POST', `/api/subnets/${sa.id}/scan`);
     expect(first).toMatchObject({ status: 202, body: { coalesced: false } });

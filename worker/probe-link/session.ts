@@ -1,7 +1,7 @@
 import { and, eq, inArray, ne, sql } from 'drizzle-orm';
 import { parseCidr } from '../../schema/ip/cidr.js';
 import type { LogFields, Logger } from '../../schema/log.js';
-import { decodeFrame, MAX_FRAME_LENGTH, probeMessage, type ServerMessage } from '../../schema/protocol.js';
+import { decodeFrame, MAX_FRAME_LENGTH, MAX_MANAGED_SUBNETS, probeMessage, type ManagedSubnet, type ServerMessage } from '../../schema/protocol.js';
 import { hosts, jobs, probes, subnets, type HostStatus } from '../../schema/tables/index.js';
 import { sha256Hex } from '../crypto.js';
 import { batchable } from '../db.js';
@@ -28,7 +28,14 @@ export async function authenticateProbe(deps: AppDeps, authorization: string | n
   return probe ?? null;
 }
 
-export async function buildAssignment(deps: AppDeps, probeId: number): Promise<ServerMessage> {
+/** Every managed subnet (any probe's), by id, at most MAX_MANAGED_SUBNETS: what the probe's flows are labelled with. */
+export async function managedSubnets(deps: AppDeps): Promise<ManagedSubnet[]> {
+  const rows = await deps.db.select({ id: subnets.id, cidr: subnets.cidr, name: subnets.name }).from(subnets).orderBy(subnets.id).limit(MAX_MANAGED_SUBNETS);
+  return rows.map((s) => ({ id: s.id, cidr: s.cidr, name: s.name }));
+}
+
+/** `managed`: the managed subnets when the caller read them already (one read for a push to every probe). */
+export async function buildAssignment(deps: AppDeps, probeId: number, managed?: ManagedSubnet[]): Promise<ServerMessage> {
   const assigned = await deps.db
     .select({ id: subnets.id, cidr: subnets.cidr, family: subnets.family, intervalSeconds: subnets.sweepIntervalSeconds, ptrLookupEnabled: subnets.ptrLookupEnabled })
     .from(subnets)
@@ -50,13 +57,21 @@ export async function buildAssignment(deps: AppDeps, probeId: number): Promise<S
       ...((s.ptrLookupEnabled ?? deps.config.ptrLookupEnabled) ? {} : { ptr: false }),
     })),
     settings: { pingTimeoutMs: deps.config.pingTimeoutMs, maxSweepAddresses: deps.config.maxSweepAddresses },
+    managed: managed ?? (await managedSubnets(deps)),
   };
 }
 
 /** Sends the probe its current assignment, if it is connected. Call after anything it sweeps changes. */
-export async function pushAssignment(deps: AppDeps, probeId: number | null | undefined): Promise<void> {
+export async function pushAssignment(deps: AppDeps, probeId: number | null | undefined, managed?: ManagedSubnet[]): Promise<void> {
   if (probeId == null) return;
-  if (await deps.hub.isConnected(probeId)) await deps.hub.send(probeId, await buildAssignment(deps, probeId));
+  if (await deps.hub.isConnected(probeId)) await deps.hub.send(probeId, await buildAssignment(deps, probeId, managed));
+}
+
+/** Sends every connected probe (and those named) its assignment: the managed subnets changed, which every probe labels flows with. */
+export async function pushAssignmentsToAll(deps: AppDeps, named: Iterable<number | null | undefined> = []): Promise<void> {
+  const connected = await deps.db.select({ id: probes.id }).from(probes).where(eq(probes.connected, true)).orderBy(probes.id);
+  const managed = await managedSubnets(deps);
+  for (const id of new Set([...connected.map((p) => p.id), ...named])) await pushAssignment(deps, id, managed);
 }
 
 export async function probeConnected(deps: AppDeps, probe: { id: number; name: string }): Promise<ServerMessage[]> {

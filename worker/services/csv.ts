@@ -105,7 +105,7 @@ export async function importSubnets(deps: AppDeps, body: ReadableStream<Uint8Arr
   );
   await writeAll(deps, statements, new AppError(409, 'subnet_exists', 'a subnet in the file was created by someone else meanwhile; nothing was imported'));
   const assigned = [...new Set(accepted.flatMap((a) => (a.probeId == null ? [] : [a.probeId])))];
-  return { created: accepted.length, probeIds: assigned, effects: { assignments: assigned, live: [subnetsChanged] } };
+  return { created: accepted.length, probeIds: assigned, effects: { assignments: assigned, everyProbe: accepted.length > 0, live: [subnetsChanged] } };
 }
 
 interface PlannedHost {

@@ -134,7 +134,7 @@ export async function createSubnet(deps: AppDeps, input: SubnetInput): Promise<{
       updatedAt: now,
     })
     .returning();
-  return { row: row!, effects: { assignments: [probeId], live: [subnetsChanged] } };
+  return { row: row!, effects: { assignments: [probeId], everyProbe: true, live: [subnetsChanged] } };
 }
 
 /** The probe it moves from gets a new assignment too. */
@@ -147,14 +147,16 @@ export async function updateSubnet(deps: AppDeps, id: number, patch: SubnetPatch
     .set({ ...fields, ...portScanColumns(portScan), updatedAt: new Date(deps.clock.now()) })
     .where(eq(subnets.id, id))
     .returning();
-  return { row: row!, before, effects: { assignments: [row!.probeId, before.probeId], live: [subnetsChanged] } };
+  // every probe labels flows with the subnets' names
+  const renamed = row!.name !== before.name;
+  return { row: row!, before, effects: { assignments: [row!.probeId, before.probeId], everyProbe: renamed, live: [subnetsChanged] } };
 }
 
 /** Deletes the subnet with its hosts and their history. */
 export async function deleteSubnet(deps: AppDeps, id: number): Promise<{ effects: Effects }> {
   const row = await getSubnet(deps, id);
   await deps.db.delete(subnets).where(eq(subnets.id, id));
-  return { effects: { assignments: [row.probeId], live: [subnetsChanged] } };
+  return { effects: { assignments: [row.probeId], everyProbe: true, live: [subnetsChanged] } };
 }
 
 /** "Sweep now": a job to the subnet's probe, unless one was asked for within SCAN_COALESCE_SECONDS (then `coalesced`, no job). */
