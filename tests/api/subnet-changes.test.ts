@@ -97,7 +97,7 @@ describe('GET /api/subnets/:id/changes', () => {
   it('a subnet never swept: nothing, since now, lastSweepAt null', async () => {
     const quiet = (await t.call('POST', '/api/subnets', { cidr: '198.18.5.0/28' })).body.id;
     await t.call('POST', '/api/hosts', { ip: '198.18.5.3' });
-    expect(await changes('', quiet)).toEqual({ since: iso(t.clock.now()), until: iso(t.clock.now()), lastSweepAt: null, newHosts: [], newMacs: [], missing: [], truncated: false });
+    expect(await changes('', quiet)).toEqual({ since: iso(t.clock.now()), until: iso(t.clock.now()), lastSweepAt: null, newHosts: [], newMacs: [], missing: [], unregistered: [], truncated: false });
   });
 
   it.each([['?since=yesterday'], ['?since=2026-11-25T12:00:00'], ['?since=2026-02-30'], ['?since=-1'], ['?since=']])('%s is 400 invalid_since', async (query) => {

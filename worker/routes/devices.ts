@@ -34,6 +34,16 @@ const ChangesSchema = z
         description:
           "addresses gone silent in the window: still answering when it began (without `since`: they answered in the sweep before the last one; with it: within one and a half sweep intervals before it; or later) and silent at their latest check; the status stays up until DOWN_AFTER_FAILURES silent sweeps. Last seen newest first",
       }),
+    unregistered: z
+      .array(
+        z.object({
+          ip: z.string(),
+          firstSeenAt: z.string().openapi({ description: 'the first minute flows showed it, over the days the window touches' }),
+          lastSeenAt: z.string(),
+          probeId: z.number().int().nullable().openapi({ description: 'the probe whose flows showed it first; null: that probe was deleted' }),
+        }),
+      )
+      .openapi({ description: 'addresses of the subnet heard in flows in the window without a host record (unregistered talkers), last heard newest first' }),
     truncated: z.boolean().openapi({ description: 'a list was cut at 500 entries' }),
   })
   .openapi('SubnetChanges');
