@@ -154,12 +154,14 @@ export interface SoftflowdExport {
  * export headers' time and uptime agree with the flows'); `-c none`: softflowd 1.1.0 in `-r` mode reads an
  * uninitialised poll result and blocks in accept() on its control socket when one is configured.
  */
-export async function softflowdExport(pcap: string, version: ExportVersion, opts: { dir: string; v6?: boolean; maxFlows?: number; timeoutMs?: number }): Promise<SoftflowdExport> {
+export async function softflowdExport(pcap: string, version: ExportVersion, opts: { dir: string; v6?: boolean; maxFlows?: number; sampling?: number; timeoutMs?: number }): Promise<SoftflowdExport> {
   const cap = await captureDatagrams();
   try {
     const argv = [SOFTFLOWD, '-r', pcap, '-n', `${LOOPBACK}:${cap.port}`, '-v', String(version), '-a', '-d', '-c', 'none', '-p', join(opts.dir, 'softflowd.pid')];
     if (opts.v6 ?? version !== 5) argv.push('-6');
     if (opts.maxFlows) argv.push('-m', String(opts.maxFlows));
+    // 1 in N packets: v5 says so in its header, v9 and IPFIX in options data (sampling interval / PSAMP packet space)
+    if (opts.sampling) argv.push('-s', String(opts.sampling));
     const r = await runTool(argv, opts.timeoutMs ?? 120_000);
     const m = /Flows exported: (\d+) \((\d+) records\) in (\d+) packets \((\d+) failures\)/.exec(r.stdout);
     if (r.code !== 0 || !m) throw new Error(`softflowd -v ${version} failed (${r.code}): ${r.stderr.trim()} ${r.stdout.slice(0, 300)}`);
@@ -222,7 +224,7 @@ export interface Nfcapd {
   stop(): Promise<string>;
 }
 
-/** nfcapd on 127.0.0.1:`port` (a free one by default) writing into `<dir>/nfcapd`; resolves once its socket is bound. */
+/** nfcapd on 127.0.0.1:`port` (a free one by default) writing into `<dir>/nfcapd-<port>`; resolves once its socket is bound. */
 export async function startNfcapd(dir: string, opts: { port?: number; recvBufferBytes?: number; pinCpu?: number } = {}): Promise<Nfcapd> {
   const port = opts.port ?? (await freeUdpPort());
   const flowDir = join(dir, `nfcapd-${port}`);
@@ -314,6 +316,11 @@ export function sumPairs(pairs: PairTotals): Volume {
 /** Pairs as a plain object sorted by key, for readable toEqual diffs. */
 export function sortedPairs(pairs: PairTotals): Record<string, Volume> {
   return Object.fromEntries([...pairs.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/** Bytes and packets multiplied by `rate` (flows stay). */
+export function scalePairs(pairs: PairTotals, rate: number): PairTotals {
+  return new Map([...pairs].map(([k, v]) => [k, { flows: v.flows, bytes: v.bytes * rate, packets: v.packets * rate }]));
 }
 
 /** Only the pairs whose source matches `keep` (e.g. IPv4 only, for NetFlow v5). */
