@@ -1,7 +1,8 @@
 /** What a batch of `flows` items writes, and when flow rows are rolled up and pruned. Pure: plain values in and out. */
-import { canonicalIp, contains, parseIp, usableRange, type Cidr } from '../../schema/ip/cidr.js';
+import { contains, usableRange, type Cidr } from '../../schema/ip/cidr.js';
 import type { FlowsItem } from '../../schema/kinds/flows.js';
 import { MAX_FUTURE_SKEW_MS, SPOOL_MAX_AGE_MS } from '../../schema/protocol.js';
+import { parseIpFast } from './ip-text.js';
 
 export const MINUTE_MS = 60_000;
 export const HOUR_MS = 3_600_000;
@@ -88,10 +89,13 @@ export function planFlows(items: readonly FlowsItem[], now: number, minuteRetent
   const ignore = (text: string) => {
     if (plan.ignored.length < MAX_IGNORED) plan.ignored.push(text);
   };
-  const ip = (text: string) => {
-    const c = canonicalIp(text);
-    if (c === null) ignore(text);
-    return c;
+  const ip = (text: string): string | null => {
+    try {
+      return parseIpFast(text).text;
+    } catch {
+      ignore(text);
+      return null;
+    }
   };
   const hours = new Set<number>();
   const exporters = new Map<string, { at: number; write: ExporterWrite }>();
@@ -159,7 +163,7 @@ export function sightingsInside(
     const cidr = subnets.get(s.subnetId);
     let ok = false;
     if (cidr) {
-      const a = parseIp(s.ip);
+      const a = parseIpFast(s.ip);
       const u = usableRange(cidr);
       ok = contains(cidr, a) && a.value >= u.first && a.value <= u.last;
     }
