@@ -41,7 +41,7 @@ export interface LabelColumns {
   SubnetName: string | null;
   SubnetCidr: string | null;
 }
-type Labelled<P extends string> = { [K in keyof LabelColumns as `${P}${K}`]: LabelColumns[K] };
+export type Labelled<P extends string> = { [K in keyof LabelColumns as `${P}${K}`]: LabelColumns[K] };
 
 export type TalkerRow = {
   ip: string;

@@ -2,8 +2,8 @@
  * The flows API (GET /api/netflow/…): the probes' minute summaries (or their hourly roll-up) summed over a window,
  * the top entries by bytes, labelled with the IPAM's hosts and subnets. Read only.
  */
+import { asc, desc, eq } from 'drizzle-orm';
 import { canonicalIp } from '../../schema/ip/cidr.js';
-import { desc, eq, asc } from 'drizzle-orm';
 import { flowExporters, probes } from '../../schema/tables/index.js';
 import type { AppDeps } from '../deps.js';
 import { addressSubnet, EXTERNAL, matrixNode } from '../domain/flow-labels.js';
@@ -18,6 +18,8 @@ import {
   totalsSql,
   type ConversationRow,
   type FlowQuery,
+  type LabelColumns,
+  type Labelled,
   type MatrixRow,
   type PeerRow,
   type PortRow,
@@ -47,11 +49,11 @@ function query(deps: AppDeps, p: FlowParams): { q: FlowQuery; window: { from: st
   return { q: { range, probeId: p.probeId, subnetId: p.subnetId, limit: p.limit }, window: { from: iso(range.from), to: iso(range.to), grain: range.grain } };
 }
 
-/** An address with its host record and subnet, from the label columns of `prefix`. */
-function labelled(r: Record<string, unknown>, prefix: string, flowSubnetId: number | null) {
-  const col = (k: string) => r[`${prefix}${k}`] as never;
+/** An address with its host record and subnet, from the label columns a query joined under `prefix`. */
+function labelled<P extends string>(r: Labelled<P>, prefix: P, flowSubnetId: number | null) {
+  const col = <K extends keyof LabelColumns>(k: K) => (r as unknown as Record<string, LabelColumns[K]>)[`${prefix}${k}`] ?? null;
   const subnet = addressSubnet(flowSubnetId, id(col('HostSubnetId')), { id: id(col('SubnetRowId')), name: col('SubnetName'), cidr: col('SubnetCidr') });
-  return { hostId: id(col('HostId')), hostname: (col('Hostname') as string | null) ?? null, ...subnet };
+  return { hostId: id(col('HostId')), hostname: col('Hostname'), ...subnet };
 }
 
 export async function flowTalkers(deps: AppDeps, p: FlowParams) {
