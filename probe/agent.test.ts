@@ -1,17 +1,22 @@
 /**
  * The agent's first frames against a WebSocket server on loopback standing in for the control plane: hello comes
  * first, carries the network read (which no longer blocks), and announces only the kinds whose tools are there.
+ * Its producers: a flow datagram sent to its NetFlow collector on loopback ends up spooled and sent as a flows item.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createSocket } from 'node:dgram';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Logger } from '../schema/log.js';
-import type { ProbeNetwork } from '../schema/protocol.js';
+import type { FlowsItem, ProbeNetwork } from '../schema/protocol.js';
 import { ProbeAgent, type AgentOptions } from './agent.js';
+import { runnerConfig, type NetflowConfig } from './config.js';
 import { NetworkInfo } from './network-info.js';
+import { buildV5 } from './netflow/test-packets.js';
+import { NetflowProducer } from './producers/netflow.js';
 
 let wss: WebSocketServer;
 let url: string;
@@ -33,9 +38,10 @@ afterEach(async () => {
 afterAll(() => new Promise((r) => wss.close(r)));
 
 const warnings: string[] = [];
-const log: Logger = { info() {}, warn: (m) => void warnings.push(m), error() {} };
+const errors: string[] = [];
+const log: Logger = { info() {}, warn: (m) => void warnings.push(m), error: (m) => void errors.push(m) };
 
-function agent(network: NetworkInfo, traceBin = '/bin/sh'): ProbeAgent {
+function agent(network: NetworkInfo, traceBin = '/bin/sh', netflow?: NetflowConfig): ProbeAgent {
   const stateDir = mkdtempSync(join(tmpdir(), 'eipam-agent-'));
   dirs.push(stateDir);
   const opts: AgentOptions = {
@@ -52,6 +58,7 @@ function agent(network: NetworkInfo, traceBin = '/bin/sh'): ProbeAgent {
     names: { enabled: false, dnsServers: null, concurrency: 1 },
     portScan: { nmapBin: 'nmap', concurrency: 1 },
     traceroute: { bin: traceBin },
+    ...(netflow ? { netflow } : {}),
   };
   const a = new ProbeAgent(opts, network);
   agents.push(a);
@@ -115,5 +122,78 @@ describe('hello', () => {
     await started;
     await new Promise((r) => setTimeout(r, 200));
     expect(frames).toEqual([]);
+  });
+});
+
+describe('producers: the NetFlow collector', () => {
+  // the probe's own configuration path, turned on and bound to loopback (vitest.config.ts pins NETFLOW_ENABLED=0)
+  const netflow = () => runnerConfig({ NETFLOW_ENABLED: '1', NETFLOW_BIND_HOST: '127.0.0.1', NETFLOW_BIND_PORT: '0' }).netflow;
+  const collectorOf = (a: ProbeAgent) => a.producers.find((p): p is NetflowProducer => p instanceof NetflowProducer);
+
+  async function sendFlow(port: number, src: string, dst: string) {
+    const s = createSocket('udp4');
+    const packet = buildV5({ sysUptime: 100_000, unixSecs: Math.floor(Date.now() / 1000) }, [{ src, dst, srcPort: 40_000, dstPort: 443, protocol: 6, bytes: 4321, packets: 5, first: 99_000, last: 100_000 }]);
+    await new Promise<void>((resolve, reject) => s.send(packet, port, '127.0.0.1', (e) => (e ? reject(e) : resolve())));
+    s.close();
+  }
+
+  const flowsFrames = () =>
+    frames.flatMap((f) => (f.frame.type === 'results' ? (f.frame.results as { kind: string }[]).filter((r): r is FlowsItem => r.kind === 'flows') : []));
+
+  it('a flow datagram sent to the collector is spooled and sent as a flows item, labelled with the managed subnets', async () => {
+    const a = agent(new NetworkInfo(async () => null), '/bin/sh', netflow());
+    await a.start();
+    const hello = await until(() => frames.find((f) => f.frame.type === 'hello'));
+    expect(hello.frame.kinds).not.toContain('flows'); // not a job kind: nothing new announced
+    hello.socket.send(JSON.stringify({ type: 'welcome', probeId: 1, name: 'p', serverTime: Date.now() }));
+    hello.socket.send(JSON.stringify({ type: 'assignment', subnets: [], settings: { pingTimeoutMs: 500, maxSweepAddresses: 256 }, managed: [{ id: 7, cidr: '198.18.1.0/24', name: 'lab' }] }));
+    const stateDir = dirs.at(-1)!;
+    await until(() => existsSync(join(stateDir, 'assignment.json')) || undefined);
+    const { port } = await until(() => collectorOf(a)?.address ?? undefined);
+    await sendFlow(port, '198.18.1.10', '203.0.113.9');
+    // the minute is still open: stop emits it, before the link closes
+    await new Promise((r) => setTimeout(r, 200));
+    await a.stop();
+    const [item] = await until(() => (flowsFrames().length ? flowsFrames() : undefined));
+    expect(item).toMatchObject({ kind: 'flows', totals: { bytes: 4321, packets: 5, flows: 1 }, matrix: [{ from: 7, to: null, bytes: 4321 }], seen: [{ ip: '198.18.1.10', subnetId: 7 }] });
+    // and on disk until the server acknowledges it
+    const spooled = readdirSync(join(stateDir, 'spool')).map((f) => JSON.parse(readFileSync(join(stateDir, 'spool', f), 'utf8')));
+    expect(spooled.flatMap((b) => b.results)).toEqual([item]);
+  });
+
+  it('an assignment without managed subnets (an older server): the probe\'s own subnets label the flows', async () => {
+    const a = agent(new NetworkInfo(async () => null), '/bin/sh', netflow());
+    await a.start();
+    const hello = await until(() => frames.find((f) => f.frame.type === 'hello'));
+    // a loopback block: the sweep this assignment starts pings only 127.0.0.1 and 127.0.0.2
+    hello.socket.send(JSON.stringify({ type: 'assignment', subnets: [{ id: 3, cidr: '127.0.0.0/30', intervalSeconds: 3600, knownHosts: [] }], settings: { pingTimeoutMs: 500, maxSweepAddresses: 256 } }));
+    await until(() => existsSync(join(dirs.at(-1)!, 'assignment.json')) || undefined);
+    const { port } = await until(() => collectorOf(a)?.address ?? undefined);
+    await sendFlow(port, '127.0.0.2', '127.0.0.1');
+    await new Promise((r) => setTimeout(r, 200));
+    await a.stop();
+    const [item] = await until(() => (flowsFrames().length ? flowsFrames() : undefined));
+    expect(item!.matrix).toEqual([{ from: 3, to: 3, bytes: 4321, packets: 5, flows: 1 }]);
+  });
+
+  it('a collector that cannot bind is logged; the probe runs on without it', async () => {
+    const busy = createSocket('udp4');
+    await new Promise<void>((r) => busy.bind(0, '127.0.0.1', () => r()));
+    errors.length = 0;
+    try {
+      const a = agent(new NetworkInfo(async () => null), '/bin/sh', { ...netflow(), bindPort: busy.address().port });
+      await a.start();
+      expect((await until(() => frames[0])).frame.type).toBe('hello');
+      await until(() => (errors.length ? errors : undefined));
+      expect(errors).toEqual([expect.stringContaining('producer could not start')]);
+      expect(collectorOf(a)?.address).toBeNull();
+    } finally {
+      busy.close();
+    }
+  });
+
+  it('off (NETFLOW_ENABLED=0, as vitest pins it): no producer', () => {
+    expect(agent(new NetworkInfo(async () => null), '/bin/sh', runnerConfig(process.env).netflow).producers).toEqual([]);
+    expect(agent(new NetworkInfo(async () => null)).producers).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { probeConfig, runnerConfig } from './config.js';
+import { probeConfig, runnerConfig, type NetflowConfig } from './config.js';
 
 const base = { SERVER_URL: 'http://127.0.0.1:8787', PROBE_TOKEN: 'eipp_0123456789' };
 const config = (env: Record<string, string>) => probeConfig([], { ...base, ...env });
@@ -38,7 +38,7 @@ describe('probeConfig: MAC collection and names', () => {
 });
 
 describe('probeConfig: the NetFlow collector', () => {
-  const defaults = {
+  const defaults: NetflowConfig = {
     enabled: true,
     bindHost: '0.0.0.0',
     bindPort: 2055,
@@ -57,7 +57,7 @@ describe('probeConfig: the NetFlow collector', () => {
   it('runnerConfig reads the same (the Node host builds its local probe from it)', () => {
     expect(runnerConfig({ NETFLOW_BIND_PORT: '9995', NETFLOW_ENABLED: 'off' }).netflow).toEqual({ ...defaults, bindPort: 9995, enabled: false });
   });
-  it.each<[Record<string, string>, Partial<typeof defaults>]>([
+  it.each<[Record<string, string>, Partial<NetflowConfig>]>([
     [{ NETFLOW_ENABLED: '0' }, { enabled: false }],
     [{ NETFLOW_BIND_HOST: '::' }, { bindHost: '::' }],
     [{ NETFLOW_BIND_HOST: '[FD00::0:1]' }, { bindHost: 'fd00::1' }],

@@ -59,7 +59,8 @@ export interface AggregatorStats {
 }
 
 /** TCP, UDP, SCTP: the protocols whose ports name a service. */
-const PORTED = new Set([6, 17, 132]);
+const PORTED = new Uint8Array(256);
+PORTED[6] = PORTED[17] = PORTED[132] = 1;
 const SAFE = Number.MAX_SAFE_INTEGER;
 const clamp = (v: number) => (v >= SAFE ? SAFE : v > 0 ? Math.floor(v) : 0);
 const volume = () => ({ bytes: 0, packets: 0, flows: 0 });
@@ -79,6 +80,7 @@ class Minute {
 
 export class FlowAggregator {
   private readonly minutes = new Map<number, Minute>();
+  private last: Minute | null = null;
   private index: SubnetIndex;
   private readonly seen = new SeenTracker();
   private readonly top: number;
@@ -166,11 +168,12 @@ export class FlowAggregator {
     }
     if (c) add(c, bytes, packets);
 
-    const port = PORTED.has(flow.protocol) ? Math.min(flow.srcPort, flow.dstPort) : 0;
-    const portKey = flow.protocol * 65_536 + port;
+    const protocol = flow.protocol & 255;
+    const port = PORTED[protocol] === 1 ? Math.min(flow.srcPort, flow.dstPort) : 0;
+    const portKey = protocol * 65_536 + port;
     let p = m.ports.get(portKey);
     if (!p) {
-      if (m.ports.size < this.maxEntries) m.ports.set(portKey, (p = { protocol: flow.protocol, port, ...volume() }));
+      if (m.ports.size < this.maxEntries) m.ports.set(portKey, (p = { protocol, port, ...volume() }));
       else this.counts.overflow.ports++;
     }
     if (p) add(p, bytes, packets);
@@ -200,6 +203,7 @@ export class FlowAggregator {
     const closed = [...this.minutes.values()].filter((m) => m.at + MINUTE_MS <= beforeMs).sort((a, b) => a.at - b.at);
     const items = closed.map((m) => {
       this.minutes.delete(m.at);
+      if (this.last === m) this.last = null;
       return this.item(m, list);
     });
     // with a minute open, its item will carry both when it closes
@@ -221,8 +225,10 @@ export class FlowAggregator {
   }
 
   private minute(at: number, arrivalMs: number | undefined): Minute {
+    // consecutive flows nearly always share a minute
+    if (this.last?.at === at) return this.last;
     let m = this.minutes.get(at);
-    if (m) return m;
+    if (m) return (this.last = m);
     if (this.minutes.size >= this.maxOpen) {
       // a late minute beyond the bound: its flows join the arrival minute (or the latest open one)
       this.counts.rebucketed++;
@@ -234,7 +240,7 @@ export class FlowAggregator {
     m = new Minute(at);
     this.minutes.set(at, m);
     this.noteActivity(at);
-    return m;
+    return (this.last = m);
   }
 
   /** A talker new to this minute (null beyond maxEntries); a managed address is noted as seen. */
