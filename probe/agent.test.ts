@@ -146,7 +146,7 @@ describe('producers: the NetFlow collector', () => {
     const hello = await until(() => frames.find((f) => f.frame.type === 'hello'));
     expect(hello.frame.kinds).not.toContain('flows'); // not a job kind: nothing new announced
     hello.socket.send(JSON.stringify({ type: 'welcome', probeId: 1, name: 'p', serverTime: Date.now() }));
-    hello.socket.send(JSON.stringify({ type: 'assignment', subnets: [], settings: { pingTimeoutMs: 500, maxSweepAddresses: 256 }, managed: [{ id: 7, cidr: '198.18.1.0/24', name: 'lab' }] }));
+    hello.socket.send(JSON.stringify({ type: 'assignment', subnets: [], settings: { pingTimeoutMs: 500, maxSweepAddresses: 256 }, managed: [{ id: 7, cidr: '198.18.1.0/24' }] }));
     const stateDir = dirs.at(-1)!;
     await until(() => existsSync(join(stateDir, 'assignment.json')) || undefined);
     const { port } = await until(() => collectorOf(a)?.address ?? undefined);

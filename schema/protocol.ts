@@ -50,9 +50,9 @@ export const assignedSubnet = z.object({
 });
 export type AssignedSubnet = z.infer<typeof assignedSubnet>;
 
-/** Managed subnets the probe may label flows with (every probe's, not only its own). */
-export const MAX_MANAGED_SUBNETS = 20_000;
-export const managedSubnet = z.object({ id: z.number().int().positive(), cidr: z.string().min(3).max(50), name: z.string().max(200).optional() });
+/** Managed subnets the probe labels flows with (every probe's, not only its own); 10,000 of them are ~500 KB of JSON. */
+export const MAX_MANAGED_SUBNETS = 10_000;
+export const managedSubnet = z.object({ id: z.number().int().positive(), cidr: z.string().min(3).max(50) });
 export type ManagedSubnet = z.infer<typeof managedSubnet>;
 
 /**

@@ -11,7 +11,7 @@ import { pushAssignment, pushAssignmentsToAll } from './probe-link/session.js';
 export interface Effects {
   /** Probes whose assignment changed (null/undefined: none). */
   assignments?: Iterable<number | null | undefined>;
-  /** Every connected probe's assignment changed: the managed subnets they label flows with (a subnet created, deleted, renamed). */
+  /** Every connected probe's assignment changed: the managed subnets they label flows with (a subnet created or deleted). */
   everyProbe?: boolean;
   live?: readonly LiveEvent[];
   /** Webhook deliveries the change wrote to the outbox. */

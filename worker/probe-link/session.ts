@@ -30,8 +30,8 @@ export async function authenticateProbe(deps: AppDeps, authorization: string | n
 
 /** Every managed subnet (any probe's), by id, at most MAX_MANAGED_SUBNETS: what the probe's flows are labelled with. */
 export async function managedSubnets(deps: AppDeps): Promise<ManagedSubnet[]> {
-  const rows = await deps.db.select({ id: subnets.id, cidr: subnets.cidr, name: subnets.name }).from(subnets).orderBy(subnets.id).limit(MAX_MANAGED_SUBNETS);
-  return rows.map((s) => ({ id: s.id, cidr: s.cidr, name: s.name }));
+  // ids and CIDRs only: the assignment stays well under the 1 MiB a Workers WebSocket message may be (names stay on the server)
+  return deps.db.select({ id: subnets.id, cidr: subnets.cidr }).from(subnets).orderBy(subnets.id).limit(MAX_MANAGED_SUBNETS);
 }
 
 /** `managed`: the managed subnets when the caller read them already (one read for a push to every probe). */

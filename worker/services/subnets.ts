@@ -147,9 +147,7 @@ export async function updateSubnet(deps: AppDeps, id: number, patch: SubnetPatch
     .set({ ...fields, ...portScanColumns(portScan), updatedAt: new Date(deps.clock.now()) })
     .where(eq(subnets.id, id))
     .returning();
-  // every probe labels flows with the subnets' names
-  const renamed = row!.name !== before.name;
-  return { row: row!, before, effects: { assignments: [row!.probeId, before.probeId], everyProbe: renamed, live: [subnetsChanged] } };
+  return { row: row!, before, effects: { assignments: [row!.probeId, before.probeId], live: [subnetsChanged] } };
 }
 
 /** Deletes the subnet with its hosts and their history. */
