@@ -5,7 +5,6 @@
  */
 import {
   MAX_FLOW_CONVERSATIONS,
-  MAX_FLOW_EXPORTERS,
   MAX_FLOW_MATRIX,
   MAX_FLOW_PORTS,
   MAX_FLOW_SEEN,
@@ -18,6 +17,7 @@ import {
   type FlowsItem,
   type FlowTalker,
 } from '../../schema/kinds/flows.js';
+import { clampCount, exporterList, exporterState, order } from './item-exporters.js';
 import { DAY_MS, SeenTracker } from './seen.js';
 import { SubnetIndex } from './subnet-index.js';
 import { topN } from './top.js';
@@ -61,8 +61,7 @@ export interface AggregatorStats {
 /** TCP, UDP, SCTP: the protocols whose ports name a service. */
 const PORTED = new Uint8Array(256);
 PORTED[6] = PORTED[17] = PORTED[132] = 1;
-const SAFE = Number.MAX_SAFE_INTEGER;
-const clamp = (v: number) => (v >= SAFE ? SAFE : v > 0 ? Math.floor(v) : 0);
+const clamp = clampCount;
 const volume = () => ({ bytes: 0, packets: 0, flows: 0 });
 const minuteOf = (ms: number) => Math.floor(ms / MINUTE_MS) * MINUTE_MS;
 
@@ -292,31 +291,7 @@ function add(v: { bytes: number; packets: number; flows: number }, bytes: number
 
 const volumeOf = (v: { bytes: number; packets: number; flows: number }) => ({ bytes: clamp(v.bytes), packets: clamp(v.packets), flows: v.flows });
 
-const order = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 function* flat<K, V>(nested: Map<unknown, Map<K, V>>): Generator<V> {
   for (const row of nested.values()) yield* row.values();
 }
-
-/** The exporters as an item carries them: at most MAX_FLOW_EXPORTERS, the most recently heard first. */
-function exporterList(exporters: readonly ExporterCounters[]): FlowExporter[] {
-  return [...exporters]
-    .sort((a, b) => b.lastSeenMs - a.lastSeenMs || order(a.address, b.address))
-    .slice(0, MAX_FLOW_EXPORTERS)
-    .map((e) => ({
-      address: e.address,
-      packets: clamp(e.packets),
-      flows: clamp(e.flows),
-      drops: Object.fromEntries(Object.entries(e.drops).map(([k, v]) => [k, clamp(v ?? 0)])),
-      templates: clamp(e.templates),
-      sequenceGaps: clamp(e.sequenceGaps),
-      pending: clamp(e.pending),
-      samplingRate: Math.min(16_777_216, Math.max(1, Math.floor(e.samplingRate) || 1)),
-      versions: [...new Set(e.versions)].filter((v): v is 5 | 9 | 10 => v === 5 || v === 9 || v === 10).sort((a, b) => a - b),
-      firstSeenAt: clamp(e.firstSeenMs),
-      lastSeenAt: clamp(e.lastSeenMs),
-    }));
-}
-
-/** Changes whenever an exporter is heard from: an item then carries the new counters even without flows. */
-const exporterState = (exporters: readonly ExporterCounters[]) => exporters.map((e) => `${e.address}:${e.packets}:${e.lastSeenMs}`).join(',');

@@ -114,8 +114,9 @@ export class FlowCollector {
     return this.decoder.counters();
   }
 
-  stats(): AggregatorStats & { logDropped: number } {
-    return { ...this.aggregator.stats(), logDropped: this.flowLog?.dropped ?? 0 };
+  /** What was left out since start: by the aggregator, the flow log, and the decoder (exporters beyond its bound; its own faults). */
+  stats(): AggregatorStats & { logDropped: number; untrackedPackets: number; decoderFaults: number } {
+    return { ...this.aggregator.stats(), logDropped: this.flowLog?.dropped ?? 0, untrackedPackets: this.decoder.untrackedPackets, decoderFaults: this.decoder.faults };
   }
 
   /** Closes the socket, emits what is left (the open minute too) and closes the flow log. */
@@ -165,8 +166,8 @@ export class FlowCollector {
     const key = JSON.stringify(s);
     if (key === this.reported) return;
     this.reported = key;
-    if (s.rebucketed || s.badTime || s.seenOverflow || s.logDropped || Object.values(s.overflow).some((n) => n > 0)) {
-      this.log.warn('NetFlow: flows counted in the totals only, moved to their arrival minute, or not logged (since start)', { ...s });
+    if (s.rebucketed || s.badTime || s.seenOverflow || s.logDropped || s.untrackedPackets || s.decoderFaults || Object.values(s.overflow).some((n) => n > 0)) {
+      this.log.warn('NetFlow: flows counted in the totals only, moved to their arrival minute, not logged, or packets not decoded (since start)', { ...s });
     }
   }
 
