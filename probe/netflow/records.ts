@@ -29,7 +29,7 @@ function ntpMs(b: Uint8Array, o: number): number {
   const s = u32(b, o);
   if (s === 0) return NaN;
   const seconds = s < 0x80000000 ? s + TWO32 : s;
-  return (seconds - NTP_EPOCH_S) * 1000 + Math.floor(u32(b, o + 4) / 4294967.296);
+  return (seconds - NTP_EPOCH_S) * 1000 + Math.round(u32(b, o + 4) / 4294967.296);
 }
 
 /**
