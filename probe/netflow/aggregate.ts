@@ -74,7 +74,11 @@ class Minute {
   /** from → to, External as 0. */
   readonly matrix = new Map<number, Map<number, FlowMatrixCell>>();
   matrixCount = 0;
-  constructor(readonly at: number) {}
+  constructor(
+    readonly at: number,
+    /** When its item is due: the minute's end, or for a minute already sent (late flows) the next minute a flush reaches. */
+    readonly dueAt = at + MINUTE_MS,
+  ) {}
 }
 
 export class FlowAggregator {
@@ -91,6 +95,8 @@ export class FlowAggregator {
   /** The exporters' state the last item carried; the minute a flush first found something to say without flows. */
   private lastExporters = '';
   private noticed = -1;
+  /** The latest time a flush was given. */
+  private flushedBefore = -Infinity;
 
   constructor(opts: AggregatorOptions) {
     this.top = Math.max(1, Math.min(opts.top, MAX_FLOW_TALKERS, MAX_FLOW_CONVERSATIONS));
@@ -191,7 +197,8 @@ export class FlowAggregator {
   }
 
   /**
-   * Items of the minutes that ended before `beforeMs`, oldest first, each with the exporters' counters. When no
+   * Items of the minutes that ended before `beforeMs`, oldest first, each with the exporters' counters. Late flows of
+   * a minute already flushed go out again in an item of their minute at the first flush of the next minute. When no
    * minute is open or closed but there is something to say (exporters heard from, addresses waiting to be
    * reported), an item without flows carries it once the minute this was noticed in has ended (at most one a minute).
    */
@@ -199,7 +206,8 @@ export class FlowAggregator {
     const list = exporterList(exporters);
     const state = exporterState(exporters);
     for (const e of exporters) if (Number.isFinite(e.lastSeenMs)) this.noteActivity(minuteOf(e.lastSeenMs));
-    const closed = [...this.minutes.values()].filter((m) => m.at + MINUTE_MS <= beforeMs).sort((a, b) => a.at - b.at);
+    if (Number.isFinite(beforeMs) && beforeMs > this.flushedBefore) this.flushedBefore = beforeMs;
+    const closed = [...this.minutes.values()].filter((m) => m.dueAt <= beforeMs).sort((a, b) => a.at - b.at);
     const items = closed.map((m) => {
       this.minutes.delete(m.at);
       if (this.last === m) this.last = null;
@@ -236,7 +244,8 @@ export class FlowAggregator {
       if (m) return m;
       at = fallback;
     }
-    m = new Minute(at);
+    // a minute a flush has already closed: its late flows wait for the next minute, so they go out once a minute, not once a flush
+    m = new Minute(at, at + MINUTE_MS <= this.flushedBefore ? Math.max(at + MINUTE_MS, minuteOf(this.flushedBefore) + MINUTE_MS) : at + MINUTE_MS);
     this.minutes.set(at, m);
     this.noteActivity(at);
     return (this.last = m);
