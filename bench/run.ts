@@ -8,6 +8,7 @@ import { benchAlerts } from './alerts.js';
 import { benchBundle } from './bundle.js';
 import { benchIngest } from './ingest.js';
 import { benchIdentity } from './identity.js';
+import { benchNetflow } from './netflow.js';
 import { benchPorts } from './ports.js';
 import { benchProbes } from './probes.js';
 import { benchSweeps } from './sweep.js';
@@ -16,7 +17,7 @@ import { benchUi } from './ui.js';
 // benches run outside vitest (no DNS_SERVER pin from vitest.config.ts): the probes they start must not ask this machine's resolver about test addresses
 process.env.DNS_SERVER ??= '127.0.0.1:9';
 
-const BENCHES: Record<string, () => Promise<string>> = { sweep: benchSweeps, ingest: benchIngest, probes: benchProbes, bundle: benchBundle, ui: benchUi, abuse: benchAbuse, ports: benchPorts, alerts: benchAlerts, identity: benchIdentity };
+const BENCHES: Record<string, () => Promise<string>> = { sweep: benchSweeps, ingest: benchIngest, probes: benchProbes, bundle: benchBundle, ui: benchUi, abuse: benchAbuse, ports: benchPorts, alerts: benchAlerts, identity: benchIdentity, netflow: benchNetflow };
 const FILE = new URL('../docs/BENCHMARKS.md', import.meta.url);
 const HEADER = `# Benchmarks
 
