@@ -98,7 +98,7 @@ function compile(
       skipRun = false;
       continue;
     }
-    const m = enterprise || i < scopeCount ? -1 : meaningOf(type & 0x7fff, flen);
+    const m = enterprise || i < scopeCount ? -1 : meaningOf(type, flen);
     if (m >= 0 && !present[m]) {
       present[m] = 1;
       if (!variable) {
@@ -139,7 +139,7 @@ function compile(
         skipRun = false;
         continue;
       }
-      const m = enterprise || i < scopeCount ? -1 : meaningOf(type & 0x7fff, flen);
+      const m = enterprise || i < scopeCount ? -1 : meaningOf(type, flen);
       if (m >= 0 && !seen[m]) {
         seen[m] = 1;
         stepLen[++s] = flen;

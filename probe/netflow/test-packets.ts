@@ -63,7 +63,7 @@ export const VARIABLE = 65535;
 
 const f = (id: number, length: number): FieldSpec => ({ id, length });
 
-/** softflowd's v9/IPFIX IPv4 layout: addresses, uptime times, 4-byte counters, ports, protocol, TCP flags. */
+/** softflowd 0.9's v9 IPv4 layout: addresses, uptime times, 4-byte counters, ports, protocol, TCP flags. */
 export const V9_IPV4: TemplateDef = { id: 1024, fields: [f(8, 4), f(12, 4), f(22, 4), f(21, 4), f(1, 4), f(2, 4), f(7, 2), f(11, 2), f(4, 1), f(6, 1)] };
 export const V9_IPV6: TemplateDef = { id: 2048, fields: [f(27, 16), f(28, 16), f(22, 4), f(21, 4), f(1, 4), f(2, 4), f(7, 2), f(11, 2), f(4, 1), f(6, 1)] };
 /** IPFIX with absolute millisecond times and 8-byte counters. */

@@ -81,6 +81,12 @@ describe('NetFlow v9', () => {
     expect(dec.counters()[0]).toMatchObject({ flows: 0, templates: 1, drops: {} });
   });
 
+  it('vendor field types (32768 and up, no enterprise numbers in v9) are skipped, not read as their low 15 bits', () => {
+    const tpl = t(260, [[8, 4], [12, 4], [0x8001, 4], [0x8002, 4], [1, 4], [2, 4]]);
+    const [f] = new FlowDecoder().decode(v9([{ kind: 'templates', templates: [tpl] }, { kind: 'data', template: tpl, records: [['198.18.1.1', '198.18.1.2', 777, 888, 10, 1]] }]), from, 1);
+    expect([f!.bytes, f!.packets]).toEqual([10, 1]);
+  });
+
   it('a template with both address families reads the pair that is set', () => {
     const tpl = t(260, [[8, 4], [12, 4], [27, 16], [28, 16], [1, 4], [2, 4]]);
     const out = new FlowDecoder().decode(
