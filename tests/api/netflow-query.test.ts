@@ -1,17 +1,17 @@
 /**
- * GET /api/netflow/…: the flows API on real libSQL. Minutes go in through the real ingest (flows items in a results
- * batch); hour rows, which only the roll-up writes, are written as the roll-up would. Sums over minutes and probes,
+ * GET /api/netflow/…: the flows API on real libSQL. Minutes go in through the real ingest (flows items as a probe's
+ * results batch), hour rows come from the real roll-up duty, and prune-history drops the old minutes. Sums over minutes and probes,
  * the window and its grain, the subnet and probe filters, the IPAM labels, limits, bad input and the query plans.
  */
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FlowsItem } from '../../schema/kinds/flows.js';
-import { flowConversations as conversationsTable, flowExporters as exportersTable, flowMatrix as matrixTable, flowPorts as portsTable, flowTalkers as talkersTable, flowTotals as totalsTable } from '../../schema/tables/index.js';
 import { flowRange } from '../../worker/domain/flow-range.js';
 import { conversationsSql, matrixSql, peersSql, portsSql, talkersSql, totalsSql, type FlowQuery } from '../../worker/services/netflow-queries.js';
 import { ConversationsSchema, ExportersSchema, MatrixSchema, PeersSchema, PortsSchema, TalkersSchema } from '../../worker/routes/netflow-schemas.js';
 import { ingestBatch } from '../../worker/services/ingest.js';
-import { resultIngests } from '../../worker/ingest/index.js';
+import { pruneHistory } from '../../worker/duties.js';
+import { rollUpFlows } from '../../worker/services/flow-rollup.js';
 import { makeTestApp, type TestApp } from '../support/app.js';
 
 const MIN = 60_000;
@@ -80,34 +80,13 @@ const item = (at: number, parts: Partial<FlowsItem>): FlowsItem => ({
   ...parts,
 });
 
-const VIA_INGEST = resultIngests.some((i) => i.kind === 'flows');
-
 /** A minute through the real ingest, as a probe's results batch. */
 async function ingest(probeId: number, flows: FlowsItem) {
-  if (!VIA_INGEST) {
-    await write('minute', probeId, flows.at, flows);
-    for (const e of flows.exporters) {
-      const row = { ...e, probeId, firstSeenAt: new Date(e.firstSeenAt), lastSeenAt: new Date(e.lastSeenAt), updatedAt: new Date(t.clock.now()) };
-      await t.deps.db.insert(exportersTable).values(row).onConflictDoUpdate({ target: [exportersTable.probeId, exportersTable.address], set: row });
-    }
-    return;
-  }
   const outcome = await ingestBatch(t.deps, probeId, `f-${++batch}`, [flows]);
   expect(outcome).toMatchObject({ duplicate: false, refused: null, rejectedResults: [] });
 }
 
-/** An hour row set as the roll-up writes it (grain 'hour'). */
-const rolledUp = (probeId: number, bucket: number, f: FlowsItem) => write('hour', probeId, bucket, f);
-
-async function write(grain: 'minute' | 'hour', probeId: number, bucket: number, f: FlowsItem) {
-  const at = new Date(bucket);
-  const base = { grain, bucket: at, probeId };
-  await t.deps.db.insert(totalsTable).values({ ...base, ...f.totals });
-  if (f.talkers.length) await t.deps.db.insert(talkersTable).values(f.talkers.map((r) => ({ ...base, ...r })));
-  if (f.conversations.length) await t.deps.db.insert(conversationsTable).values(f.conversations.map((r) => ({ ...base, ...r })));
-  if (f.ports.length) await t.deps.db.insert(portsTable).values(f.ports.map((r) => ({ ...base, ...r })));
-  if (f.matrix.length) await t.deps.db.insert(matrixTable).values(f.matrix.map((r) => ({ ...base, srcSubnetId: r.from ?? 0, dstSubnetId: r.to ?? 0, bytes: r.bytes, packets: r.packets, flows: r.flows })));
-}
+const count = async (where: string) => Number((await t.client.execute(`SELECT count(*) AS n FROM flow_talkers WHERE ${where}`)).rows[0]!.n);
 
 const get = async (path: string, headers?: Record<string, string>) => t.call('GET', path, undefined, headers);
 const ok = async (path: string) => {
@@ -118,7 +97,7 @@ const ok = async (path: string) => {
 const recent = `from=${M1}&to=${M2 + MIN}`;
 
 beforeAll(async () => {
-  t = await makeTestApp({}, { clockAt: NOW });
+  t = await makeTestApp({ sessionTtlSeconds: 60 * 86_400 }, { clockAt: OLD + 30 * MIN }); // the session outlives the clock's jump
   p1 = (await t.call('POST', '/api/probes', { name: 'edge-1' })).body.id;
   p2 = (await t.call('POST', '/api/probes', { name: 'edge-2' })).body.id;
   lab = (await t.call('POST', '/api/subnets', { cidr: '198.18.1.0/24', name: 'lab', probeId: p1 })).body.id;
@@ -127,6 +106,22 @@ beforeAll(async () => {
   await t.call('POST', '/api/subnets', { cidr: 'fd00:18::/64', name: 'v6', probeId: p1 });
   nasId = (await t.call('POST', '/api/hosts', { ip: NAS, hostname: 'nas' })).body.id;
   webId = (await t.call('POST', '/api/hosts', { ip: WEB, hostname: 'web' })).body.id;
+
+  // long ago: two minutes of one hour, rolled up by the roll-up duty once the hour is over
+  const old = (at: number, bytes: number) =>
+    item(at, {
+      totals: { bytes: bytes * 1.1, packets: bytes * 0.11, flows: 35 },
+      talkers: [talker(NAS, lab, bytes, bytes / 10)],
+      conversations: [conv(OUT, null, NAS, lab, bytes)],
+      ports: [{ protocol: 6, port: 22, bytes: bytes * 1.1, packets: bytes * 0.11, flows: 35 }],
+      matrix: [{ from: null, to: lab, bytes, packets: bytes / 10, flows: 35 }],
+    });
+  await ingest(p1, old(OLD + 10 * MIN, 30_000));
+  await ingest(p1, old(OLD + 20 * MIN, 40_000));
+  t.clock.t = OLD + HOUR + 6 * MIN;
+  expect(await rollUpFlows(t.deps)).toBe(1);
+  t.clock.t = NOW;
+
 
   // edge-1, minute 1: nas talks to the outside and to web; the old subnet's host sends to nas
   await ingest(
@@ -174,18 +169,8 @@ beforeAll(async () => {
       exporters: [exporter('fd00:18::1', M1 + 50_000)],
     }),
   );
-  // long ago, rolled up: only the hour grain reads it
-  await rolledUp(
-    p1,
-    OLD,
-    item(OLD, {
-      totals: { bytes: 77_000, packets: 7_700, flows: 70 },
-      talkers: [talker(NAS, lab, 70_000, 7_000)],
-      conversations: [conv(OUT, null, NAS, lab, 70_000)],
-      ports: [{ protocol: 6, port: 22, bytes: 77_000, packets: 7_700, flows: 70 }],
-      matrix: [{ from: null, to: lab, bytes: 70_000, packets: 7_000, flows: 70 }],
-    }),
-  );
+  // the recent minutes go in at NOW, then prune-history drops the old minutes (the hour rows stay)
+  await pruneHistory.run(t.deps);
   await t.call('DELETE', `/api/subnets/${deleted}`);
 });
 afterAll(() => t.close());
@@ -248,11 +233,25 @@ describe('GET /api/netflow/talkers', () => {
   it('a window reaching past the minute retention reads the hourly roll-up', async () => {
     const old = await ok(`/api/netflow/talkers?from=${encodeURIComponent(iso(OLD - DAY))}&to=${OLD + DAY}`);
     expect(old).toMatchObject({ grain: 'hour', from: iso(OLD - DAY), to: iso(OLD + DAY), totals: { bytes: 77_000, packets: 7_700, flows: 70 } });
-    expect(old.talkers.map((r: any) => [r.ip, r.bytesIn, r.bytesOut])).toEqual([[NAS, 70_000, 7_000]]);
+    expect(old.talkers.map((r: any) => [r.ip, r.bytesIn, r.bytesOut, r.hostname])).toEqual([[NAS, 70_000, 7_000, 'nas']]);
+    // what it read were the hour rows: the minutes of that hour are gone
+    expect([await count(`grain = 'minute' AND bucket < ${NOW - 7 * DAY}`), await count(`grain = 'hour' AND bucket = ${OLD}`)]).toEqual([0, 1]);
+    expect((await ok(`/api/netflow/matrix?from=${OLD}&to=${OLD + HOUR}`)).links).toEqual([{ from: 0, to: lab, bytes: 70_000, packets: 7_000, flows: 70 }]);
+    expect((await ok(`/api/netflow/ports?from=${OLD}&to=${OLD + HOUR}`)).ports).toEqual([{ protocol: 6, port: 22, bytes: 77_000, packets: 7_700, flows: 70 }]);
+    expect((await ok(`/api/netflow/peers?from=${OLD}&to=${OLD + HOUR}&ip=${OUT}`)).peers).toMatchObject([{ ip: NAS, hostname: 'nas', bytesOut: 70_000, flows: 2 }]);
     // 30 days up to now: hour rows only (the recent minutes are not rolled up in this suite)
     expect((await ok(`/api/netflow/talkers?from=${NOW - 30 * DAY}`)).totals.bytes).toBe(77_000);
     // the minutes never read hour rows
     expect((await ok(`/api/netflow/talkers?from=${NOW - 7 * DAY}`)).totals.bytes).toBe(12_600);
+  });
+  it('the grain follows FLOW_MINUTE_RETENTION_DAYS', async () => {
+    const short = await makeTestApp({ flowMinuteRetentionDays: 1 }, { clockAt: NOW });
+    try {
+      const grain = async (from: number) => (await short.call('GET', `/api/netflow/ports?from=${from}`)).body.grain;
+      expect([await grain(NOW - 2 * DAY), await grain(NOW - DAY)]).toEqual(['hour', 'minute']);
+    } finally {
+      short.close();
+    }
   });
 });
 

@@ -7,7 +7,7 @@ import { canonicalIp } from '../../schema/ip/cidr.js';
 import { flowExporters, probes } from '../../schema/tables/index.js';
 import type { AppDeps } from '../deps.js';
 import { addressSubnet, EXTERNAL, matrixNode } from '../domain/flow-labels.js';
-import { flowRange, FLOW_MINUTE_RETENTION_DAYS, type FlowRange } from '../domain/flow-range.js';
+import { flowRange, type FlowRange } from '../domain/flow-range.js';
 import { AppError } from '../errors.js';
 import {
   conversationsSql,
@@ -39,13 +39,8 @@ const iso = (ms: number) => new Date(ms).toISOString();
 const n = (v: number | bigint | null | undefined) => Number(v ?? 0);
 const id = (v: number | bigint | null | undefined) => (v === null || v === undefined ? null : Number(v));
 
-/** The minute retention in force (FLOW_MINUTE_RETENTION_DAYS, when the host's config carries it). */
-export function minuteRetentionDays(deps: AppDeps): number {
-  return (deps.config as { flowMinuteRetentionDays?: number }).flowMinuteRetentionDays ?? FLOW_MINUTE_RETENTION_DAYS;
-}
-
 function query(deps: AppDeps, p: FlowParams): { q: FlowQuery; window: { from: string; to: string; grain: FlowRange['grain'] } } {
-  const range = flowRange(p, deps.clock.now(), minuteRetentionDays(deps));
+  const range = flowRange(p, deps.clock.now(), deps.config.flowMinuteRetentionDays);
   return { q: { range, probeId: p.probeId, subnetId: p.subnetId, limit: p.limit }, window: { from: iso(range.from), to: iso(range.to), grain: range.grain } };
 }
 
