@@ -62,3 +62,15 @@ describe('FlowDecoder', () => {
     expect(dec.counters()[0]).toMatchObject({ templates, drops: { bad_template: 4 - templates } });
   });
 });
+
+describe('held data', () => {
+  it('is a copy: a Buffer datagram reused by its owner afterwards does not change it', () => {
+    const dec = new FlowDecoder();
+    const from = { address: '198.18.0.1', port: 1 };
+    const data = Buffer.from(buildV9({ sysUptime: 1, unixSecs: SECS }, [{ kind: 'data', template: V9_IPV4, flows: [{ src: '198.18.5.1', dst: '198.18.5.2', bytes: 9, packets: 1 }] }]));
+    dec.decode(data, from, 1);
+    data.fill(0xff);
+    const out = dec.decode(buildV9({ sysUptime: 1, unixSecs: SECS }, [{ kind: 'templates', templates: [V9_IPV4] }]), from, 2);
+    expect(out.map((f) => [f.src, f.dst, f.bytes])).toEqual([['198.18.5.1', '198.18.5.2', 9]]);
+  });
+});

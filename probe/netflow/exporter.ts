@@ -160,7 +160,10 @@ export class Exporter {
       this.heldBytes -= this.held.shift()!.bytes.length;
       this.drop('pending_overflow');
     }
-    this.held.push({ domain: d, templateId, bytes: b.slice(start, end), time });
+    // a copy of its own: a Buffer's slice() is a view that would keep the whole datagram (or its pool) alive
+    const bytes = new Uint8Array(size);
+    bytes.set(b.subarray(start, end));
+    this.held.push({ domain: d, templateId, bytes, time });
     this.heldBytes += size;
   }
 
