@@ -3,6 +3,7 @@
  * The same requests must get the same answers (ids, times and other volatile fields aside).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConversationsSchema, ExportersSchema, MatrixSchema, PeersSchema, PortsSchema, TalkersSchema } from '../../worker/routes/netflow-schemas.js';
 import { RawProbe } from '../support/server.js';
 import { client, HOSTS, login, startTarget, type Target } from '../support/targets.js';
 
@@ -473,6 +474,15 @@ describe.each(HOSTS)('API contract on the %s host', (host) => {
       [`${ip(3)} down`],
     ]);
     expect(window.missing).toEqual([{ hostId: ids[ip(3)], ip: ip(3), hostname: null, mac: null, vendor: null, lastSeenAt: iso(base), status: 'down' }]);
+    expect(window.unregistered).toEqual([]);
+    // issue 13: an address heard in flows without a host record is listed in the window as unregistered (one with a record is not)
+    const heard = Math.floor(Date.now() / 60_000) * 60_000 - 60_000;
+    const minute = { kind: 'flows', at: heard, totals: { bytes: 0, packets: 0, flows: 0 }, talkers: [], conversations: [], ports: [], matrix: [], exporters: [] };
+    ws.send({ type: 'results', batchId: 'identity-flows', results: [{ ...minute, seen: [{ ip: ip(5), subnetId: subnet.id }, { ip: ip(1), subnetId: subnet.id }] }] });
+    expect(await ws.next('ack')).toMatchObject({ batchId: 'identity-flows', duplicate: false });
+    expect((await api('GET', `/api/subnets/${subnet.id}/changes?since=${encodeURIComponent(iso(base))}`)).body.unregistered).toEqual([
+      { ip: ip(5), firstSeenAt: iso(heard), lastSeenAt: iso(heard), probeId: probe.id },
+    ]);
     // in ms, just after the first sweep: .3 was still answering when the window began
     expect(brief((await api('GET', `/api/subnets/${subnet.id}/changes?since=${base + 1}`)).body)).toEqual([[ip(4)], [`${ip(4)} ${DELL}<null`, `${ip(2)} ${RANDOM}<${PI}`], [`${ip(3)} down`]]);
     for (const bad of ['yesterday', '2026-02-30', String(Date.now() + 3_600_000)]) expect(code(await api('GET', `/api/subnets/${subnet.id}/changes?since=${bad}`))).toEqual([400, 'invalid_since']);
@@ -574,6 +584,114 @@ describe.each(HOSTS)('API contract on the %s host', (host) => {
     ws.close();
     await api('DELETE', `/api/probes/${probe.id}`);
     await api('DELETE', `/api/probes/${other.id}`);
+  });
+
+  // issue 13: a probe's minute of flows, then every flows route's answer checked against its schema
+  it('flows: a flows item from a probe, read back by talkers, conversations, ports, matrix, peers and exporters', async () => {
+    const code = (res: { status: number; body: any }) => [res.status, res.body?.error?.code];
+    const probe = (await api('POST', '/api/probes', { name: 'flow-edge' })).body;
+    const lab = (await api('POST', '/api/subnets', { cidr: '198.18.230.0/28', name: 'flow-lab', probeId: probe.id })).body;
+    const dmz = (await api('POST', '/api/subnets', { cidr: '198.18.231.0/28', probeId: probe.id })).body;
+    const nas = (await api('POST', '/api/hosts', { ip: '198.18.230.2', hostname: 'flow-nas' })).body;
+    const [NAS, WEB, OUT] = ['198.18.230.2', '198.18.231.3', '198.19.230.9'];
+    const ws = await RawProbe.connect(server.url, probe.token);
+    await ws.next('assignment');
+    const at = Math.floor(Date.now() / 60_000) * 60_000 - 120_000;
+    const talker = (ip: string, subnetId: number | null, bytesIn: number, bytesOut: number) => ({ ip, subnetId, bytesIn, bytesOut, packetsIn: bytesIn / 100, packetsOut: bytesOut / 100, flowsIn: 1, flowsOut: 1 });
+    const item = {
+      kind: 'flows',
+      at,
+      totals: { bytes: 10_000, packets: 100, flows: 7 },
+      talkers: [talker(NAS, lab.id, 2000, 6000), talker(OUT, null, 6000, 1000), talker(WEB, dmz.id, 0, 1000)],
+      conversations: [
+        { src: NAS, dst: OUT, srcSubnetId: lab.id, dstSubnetId: null, bytes: 6000, packets: 60, flows: 2 },
+        { src: OUT, dst: NAS, srcSubnetId: null, dstSubnetId: lab.id, bytes: 1000, packets: 10, flows: 1 },
+        { src: WEB, dst: NAS, srcSubnetId: dmz.id, dstSubnetId: lab.id, bytes: 1000, packets: 10, flows: 1 },
+      ],
+      ports: [
+        { protocol: 6, port: 443, bytes: 7000, packets: 70, flows: 3 },
+        { protocol: 17, port: 53, bytes: 1000, packets: 10, flows: 1 },
+      ],
+      matrix: [
+        { from: lab.id, to: null, bytes: 6000, packets: 60, flows: 2 },
+        { from: null, to: lab.id, bytes: 1000, packets: 10, flows: 1 },
+        { from: dmz.id, to: lab.id, bytes: 1000, packets: 10, flows: 1 },
+      ],
+      seen: [],
+      exporters: [
+        { address: '198.18.230.1', packets: 12, flows: 7, drops: { no_template: 1 }, templates: 2, sequenceGaps: 0, pending: 0, samplingRate: 1, versions: [9], firstSeenAt: at, lastSeenAt: at + 30_000 },
+      ],
+    };
+    ws.send({ type: 'results', batchId: 'flows-1', results: [item] });
+    const ack = await ws.next('ack');
+    expect(ack).toMatchObject({ batchId: 'flows-1', duplicate: false, rejectedSubnets: [] });
+    expect(ack.rejectedResults ?? []).toEqual([]);
+
+    const window = `from=${at}&to=${at + 60_000}&probeId=${probe.id}`;
+    const read = async (path: string, schema: { parse(v: unknown): unknown }) => {
+      const res = await api('GET', path);
+      expect([path, res.status]).toEqual([path, 200]);
+      expect(schema.parse(res.body)).toEqual(res.body);
+      expect(res.body).toMatchObject(path.includes('exporters') ? {} : { from: new Date(at).toISOString(), to: new Date(at + 60_000).toISOString(), grain: 'minute' });
+      return res.body;
+    };
+    const talkers = await read(`/api/netflow/talkers?${window}`, TalkersSchema);
+    expect(talkers.totals).toEqual({ bytes: 10_000, packets: 100, flows: 7 });
+    expect(talkers.talkers.map((t: any) => [t.ip, t.bytes, t.subnetName, t.hostname])).toEqual([
+      [NAS, 8000, 'flow-lab', 'flow-nas'],
+      [OUT, 7000, null, null],
+      [WEB, 1000, '198.18.231.0/28', null],
+    ]);
+    expect(talkers.talkers[0]).toMatchObject({ subnetId: lab.id, hostId: nas.id, bytesIn: 2000, bytesOut: 6000, packetsIn: 20, packetsOut: 60 });
+    expect((await read(`/api/netflow/talkers?${window}&subnetId=${dmz.id}`, TalkersSchema)).talkers.map((t: any) => t.ip)).toEqual([WEB]);
+
+    const conversations = (await read(`/api/netflow/conversations?${window}&limit=2`, ConversationsSchema)).conversations;
+    expect(conversations.map((c: any) => `${c.src}>${c.dst} ${c.bytes}`)).toEqual([`${NAS}>${OUT} 6000`, `${WEB}>${NAS} 1000`]); // a tie: by address
+    expect(conversations[0]).toMatchObject({ srcHostId: nas.id, srcHostname: 'flow-nas', srcSubnetId: lab.id, dstSubnetId: null, dstHostId: null, packets: 60, flows: 2 });
+
+    expect((await read(`/api/netflow/ports?${window}`, PortsSchema)).ports).toEqual(item.ports);
+
+    const matrix = await read(`/api/netflow/matrix?${window}`, MatrixSchema);
+    expect(matrix.links.map((l: any) => `${l.from}>${l.to} ${l.bytes}`)).toEqual([`${lab.id}>0 6000`, `0>${lab.id} 1000`, `${dmz.id}>${lab.id} 1000`]);
+    expect(matrix.nodes).toEqual([
+      { id: 0, name: 'External', cidr: null },
+      { id: lab.id, name: 'flow-lab', cidr: '198.18.230.0/28' },
+      { id: dmz.id, name: '198.18.231.0/28', cidr: '198.18.231.0/28' },
+    ]);
+
+    const peers = await read(`/api/netflow/peers?${window}&ip=${NAS}`, PeersSchema);
+    expect(peers.ip).toBe(NAS);
+    expect(peers.peers.map((p: any) => [p.ip, p.bytesIn, p.bytesOut, p.packets, p.flows])).toEqual([
+      [OUT, 1000, 6000, 70, 3],
+      [WEB, 1000, 0, 10, 1],
+    ]);
+
+    const exporters = (await read(`/api/netflow/exporters?probeId=${probe.id}`, ExportersSchema)).exporters;
+    expect(exporters).toEqual([
+      {
+        probeId: probe.id,
+        probeName: 'flow-edge',
+        address: '198.18.230.1',
+        packets: 12,
+        flows: 7,
+        drops: { no_template: 1 },
+        templates: 2,
+        sequenceGaps: 0,
+        pending: 0,
+        samplingRate: 1,
+        versions: [9],
+        firstSeenAt: new Date(at).toISOString(),
+        lastSeenAt: new Date(at + 30_000).toISOString(),
+        updatedAt: expect.any(String),
+      },
+    ]);
+
+    expect(code(await api('GET', `/api/netflow/talkers?from=${at}&to=${at}`))).toEqual([400, 'bad_range']);
+    expect(code(await api('GET', '/api/netflow/matrix?from=soon'))).toEqual([400, 'invalid_request']);
+    expect(code(await api('GET', '/api/netflow/peers?ip=flow-nas'))).toEqual([400, 'invalid_ip']);
+    expect(code(await api('GET', '/api/netflow/ports?limit=501'))).toEqual([400, 'invalid_request']);
+    ws.close();
+    await api('DELETE', `/api/probes/${probe.id}`);
   });
 
   it('the app page answers navigations to any path; a missing script, style or image is 404', async () => {
