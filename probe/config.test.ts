@@ -44,6 +44,7 @@ describe('probeConfig: the NetFlow collector', () => {
     bindPort: 2055,
     templateLifetimeMs: 1_800_000,
     samplingOverrides: new Map(),
+    allowedExporters: [],
     top: 100,
     recvBufferBytes: 16 * 1024 * 1024,
     logFile: null,
@@ -77,6 +78,8 @@ describe('probeConfig: the NetFlow collector', () => {
       },
     ],
     [{ NETFLOW_SAMPLING: '' }, { samplingOverrides: new Map() }],
+    [{ NETFLOW_EXPORTERS: '198.18.0.0/15, 198.19.0.7 ,fd00::/8,FD00::0:9' }, { allowedExporters: ['198.18.0.0/15', '198.19.0.7/32', 'fd00::/8', 'fd00::9/128'] }],
+    [{ NETFLOW_EXPORTERS: ' ' }, { allowedExporters: [] }],
   ])('%j', (env, expected) => expect(config(env).netflow).toEqual({ ...defaults, ...expected }));
   it.each<[Record<string, string>, RegExp]>([
     [{ NETFLOW_ENABLED: 'sometimes' }, /NETFLOW_ENABLED must be 1 or 0/],
@@ -93,5 +96,7 @@ describe('probeConfig: the NetFlow collector', () => {
     [{ NETFLOW_SAMPLING: '198.18.0.1=0' }, /the rate must be a whole number 1 to 16777216/],
     [{ NETFLOW_SAMPLING: '198.18.0.1=1.5' }, /the rate must be a whole number/],
     [{ NETFLOW_SAMPLING: '198.18.0.1=2,198.18.0.1=3' }, /198.18.0.1 is given twice/],
+    [{ NETFLOW_EXPORTERS: 'router1' }, /NETFLOW_EXPORTERS: "router1" is not an address or a CIDR/],
+    [{ NETFLOW_EXPORTERS: '198.18.0.1/15' }, /NETFLOW_EXPORTERS: "198.18.0.1\/15" is not an address or a CIDR/],
   ])('refuses %j', (env, message) => expect(() => config(env)).toThrow(message));
 });

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { canonicalIp } from '../schema/ip/cidr.js';
+import { canonicalIp, parseCidr } from '../schema/ip/cidr.js';
 import { parseServers } from './identity/dns-client.js';
 import { DEFAULT_PTR_CONCURRENCY } from './identity/names.js';
 import { DEFAULT_NMAP_ABOVE } from './sweep/sweeper.js';
@@ -75,6 +75,35 @@ const sampling = z
     }
   });
 
+/** NETFLOW_EXPORTERS: a comma list of CIDRs (or single addresses) allowed to export to the collector; empty: any. */
+export function parseExporters(text: string): string[] {
+  const out: string[] = [];
+  for (const part of text.split(',')) {
+    const entry = part.trim();
+    if (!entry) continue;
+    const single = canonicalIp(entry);
+    const cidr = single ? `${single}/${single.includes(':') ? 128 : 32}` : entry;
+    try {
+      out.push(parseCidr(cidr).cidr);
+    } catch {
+      throw new Error(`"${entry}" is not an address or a CIDR (e.g. 198.18.0.0/15, fd00::/8)`);
+    }
+  }
+  return out;
+}
+
+const exporters = z
+  .string()
+  .optional()
+  .transform((v, ctx) => {
+    try {
+      return parseExporters(v ?? '');
+    } catch (e) {
+      ctx.addIssue({ code: 'custom', message: `NETFLOW_EXPORTERS: ${(e as Error).message}` });
+      return z.NEVER;
+    }
+  });
+
 /** The NetFlow/IPFIX collector (probe/netflow/collector.ts). */
 const netflowSchema = z.object({
   enabled: onOff('NETFLOW_ENABLED', true),
@@ -89,6 +118,8 @@ const netflowSchema = z.object({
   bindPort: bounded('NETFLOW_BIND_PORT', 0, 65_535),
   templateLifetimeMs: bounded('NETFLOW_TEMPLATE_TTL_SECONDS', 10, 86_400).transform((s) => s * 1000),
   samplingOverrides: sampling,
+  /** Exporters allowed (CIDRs); empty: any sender. Datagrams from others are dropped before decoding. */
+  allowedExporters: exporters,
   top: bounded('NETFLOW_TOP', 1, 100),
   recvBufferBytes: bounded('NETFLOW_RECV_BUFFER', 65_536, 1024 * MIB),
   logFile: z
@@ -166,6 +197,7 @@ const runnerInput = (env: NodeJS.ProcessEnv) => ({
     bindPort: env.NETFLOW_BIND_PORT || 2055,
     templateLifetimeMs: env.NETFLOW_TEMPLATE_TTL_SECONDS || 1800,
     samplingOverrides: env.NETFLOW_SAMPLING,
+    allowedExporters: env.NETFLOW_EXPORTERS,
     top: env.NETFLOW_TOP || 100,
     recvBufferBytes: env.NETFLOW_RECV_BUFFER || 16 * MIB,
     logFile: env.NETFLOW_LOG_FILE,

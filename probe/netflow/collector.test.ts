@@ -105,6 +105,24 @@ describe('FlowCollector on 127.0.0.1', () => {
     expect(logs.find((l) => l.msg === 'NetFlow collector listening')?.fields).toMatchObject({ address: '127.0.0.1', port, recvBuffer: expect.any(Number) });
   });
 
+  it('NETFLOW_EXPORTERS: datagrams from a sender outside the list are dropped undecoded, counted, and named once', async () => {
+    const flow: TestFlow = { src: '198.18.1.10', dst: '198.18.2.20', srcPort: 40_000, dstPort: 443, protocol: 6, bytes: 1500, packets: 3 };
+    const closed = collector({ allowedExporters: ['198.18.0.0/15', 'fd00::/8'] });
+    const { port: closedPort } = await closed.start();
+    const open = collector({ allowedExporters: ['198.18.0.0/15', '127.0.0.0/8'] });
+    const { port: openPort } = await open.start();
+    const s = sender();
+    for (let i = 0; i < 3; i++) await send(s, exportOf(Date.now(), [flow], i), closedPort);
+    await send(s, exportOf(Date.now(), [flow]), openPort);
+    await until(() => open.counters()[0]?.flows === 1);
+    await until(() => closed.refused === 3);
+    expect(closed.counters()).toEqual([]); // not even an exporter entry: nothing it sent was read
+    expect(closed.flushAll()).toEqual([]);
+    expect(logs.filter((l) => l.msg.includes('not in NETFLOW_EXPORTERS'))).toEqual([
+      { level: 'warn', msg: 'NetFlow: datagrams from an exporter not in NETFLOW_EXPORTERS are dropped', fields: { exporter: '127.0.0.1', refusedSoFar: 1 } },
+    ]);
+  });
+
   it('IPFIX: a template and its IPv6 data in one message', async () => {
     const c = collector();
     c.setSubnets([{ id: 5, cidr: 'fd00:5::/64' }]);

@@ -9,6 +9,7 @@ import type { Logger } from '../../schema/log.js';
 import { FlowAggregator, type AggregatorStats, type ManagedSubnet } from './aggregate.js';
 import { FlowDecoder } from './decoder.js';
 import { FlowLog } from './flow-log.js';
+import { SubnetIndex } from './subnet-index.js';
 import type { ExporterCounters } from './types.js';
 
 export interface CollectorOptions {
@@ -18,6 +19,8 @@ export interface CollectorOptions {
   top: number;
   templateLifetimeMs: number;
   samplingOverrides: ReadonlyMap<string, number>;
+  /** CIDRs allowed to export (NETFLOW_EXPORTERS); empty or absent: any sender. */
+  allowedExporters?: readonly string[];
   logFile: string | null;
   logMaxBytes: number;
   logFiles: number;
@@ -27,6 +30,9 @@ export interface CollectorOptions {
 
 /** How often templates expire and closed minutes are emitted. */
 const TICK_MS = 1_000;
+
+/** Refused senders named in the log (each once); the rest are only counted. */
+const REFUSED_NAMED = 64;
 
 const MAPPED = '::ffff:';
 /** dgram on a dual-stack socket reports IPv4 senders as ::ffff:a.b.c.d. */
@@ -57,6 +63,11 @@ export class FlowCollector {
   private socket: Socket | null = null;
   private timer: NodeJS.Timeout | null = null;
   private reported = '';
+  /** NETFLOW_EXPORTERS as a prefix index (null: any sender); datagrams from others are counted and dropped undecoded. */
+  private readonly allowed: SubnetIndex | null;
+  private readonly refusedNamed = new Set<string>();
+  /** Datagrams dropped because their sender is not in NETFLOW_EXPORTERS. */
+  refused = 0;
   private readonly onMessage = (msg: Buffer, rinfo: RemoteInfo) => this.receive(msg, rinfo);
 
   constructor(
@@ -66,6 +77,7 @@ export class FlowCollector {
   ) {
     this.decoder = new FlowDecoder({ templateLifetimeMs: opts.templateLifetimeMs, samplingOverrides: opts.samplingOverrides });
     this.aggregator = new FlowAggregator({ top: opts.top, subnets: [] });
+    this.allowed = opts.allowedExporters?.length ? new SubnetIndex(opts.allowedExporters.map((cidr, i) => ({ id: i + 1, cidr }))) : null;
     this.flowLog = opts.logFile ? new FlowLog({ file: opts.logFile, maxBytes: opts.logMaxBytes, files: opts.logFiles }, log) : null;
   }
 
@@ -135,9 +147,18 @@ export class FlowCollector {
 
   private receive(msg: Buffer, rinfo: RemoteInfo) {
     const arrival = this.now();
-    const flows = this.decoder.decode(msg, { address: plainAddress(rinfo.address), port: rinfo.port }, arrival);
+    const address = plainAddress(rinfo.address);
+    if (this.allowed && this.allowed.lookup(address) === null) return this.refuse(address);
+    const flows = this.decoder.decode(msg, { address, port: rinfo.port }, arrival);
     for (let i = 0; i < flows.length; i++) this.aggregator.add(flows[i]!, arrival);
     if (this.flowLog) this.flowLog.write(flows);
+  }
+
+  private refuse(address: string) {
+    this.refused++;
+    if (this.refusedNamed.size >= REFUSED_NAMED || this.refusedNamed.has(address)) return;
+    this.refusedNamed.add(address);
+    this.log.warn('NetFlow: datagrams from an exporter not in NETFLOW_EXPORTERS are dropped', { exporter: address, refusedSoFar: this.refused });
   }
 
   private tick() {

@@ -14,34 +14,36 @@ const FLOW_TABLES = ['flow_totals', 'flow_talkers', 'flow_conversations', 'flow_
  * as the sums of its minutes, the top ROLLUP_TOP keys per table by bytes (row_number over the grouped sums), the
  * totals exact; then the hour is clean. A minute written after this batch marks the hour dirty again.
  */
+// total(), not sum(): sum() of integers throws "integer overflow" past 2^63, and a hostile exporter's counters could
+// get there; total() is a float that never throws (whole numbers below 2^53 stay exact)
 function rollUpStatements(hour: number, probeId: number): SQL[] {
   const minutes = sql`grain = 'minute' AND bucket >= ${hour} AND bucket < ${hour + HOUR_MS} AND probe_id = ${probeId}`;
   return [
     ...FLOW_TABLES.map((t) => sql`DELETE FROM ${sql.raw(t)} WHERE grain = 'hour' AND bucket = ${hour} AND probe_id = ${probeId}`),
     sql`INSERT INTO flow_totals (grain, bucket, probe_id, bytes, packets, flows)
-      SELECT 'hour', ${hour}, ${probeId}, sum(bytes), sum(packets), sum(flows) FROM flow_totals WHERE ${minutes} HAVING count(*) > 0`,
+      SELECT 'hour', ${hour}, ${probeId}, total(bytes), total(packets), total(flows) FROM flow_totals WHERE ${minutes} HAVING count(*) > 0`,
     // a key's subnet is the one of its latest minute (SQLite takes bare columns from the row of the one max())
     sql`INSERT INTO flow_talkers (grain, bucket, probe_id, ip, subnet_id, bytes_in, bytes_out, packets_in, packets_out, flows_in, flows_out)
       SELECT 'hour', ${hour}, ${probeId}, ip, subnet_id, bi, bo, pi, po, fi, fo FROM (
-        SELECT ip, subnet_id, max(bucket), sum(bytes_in) AS bi, sum(bytes_out) AS bo, sum(packets_in) AS pi, sum(packets_out) AS po,
-          sum(flows_in) AS fi, sum(flows_out) AS fo, row_number() OVER (ORDER BY sum(bytes_in) + sum(bytes_out) DESC, ip) AS pos
+        SELECT ip, subnet_id, max(bucket), total(bytes_in) AS bi, total(bytes_out) AS bo, total(packets_in) AS pi, total(packets_out) AS po,
+          total(flows_in) AS fi, total(flows_out) AS fo, row_number() OVER (ORDER BY total(bytes_in) + total(bytes_out) DESC, ip) AS pos
         FROM flow_talkers WHERE ${minutes} GROUP BY ip)
       WHERE pos <= ${ROLLUP_TOP}`,
     sql`INSERT INTO flow_conversations (grain, bucket, probe_id, src, dst, src_subnet_id, dst_subnet_id, bytes, packets, flows)
       SELECT 'hour', ${hour}, ${probeId}, src, dst, src_subnet_id, dst_subnet_id, b, p, f FROM (
-        SELECT src, dst, src_subnet_id, dst_subnet_id, max(bucket), sum(bytes) AS b, sum(packets) AS p, sum(flows) AS f,
-          row_number() OVER (ORDER BY sum(bytes) DESC, src, dst) AS pos
+        SELECT src, dst, src_subnet_id, dst_subnet_id, max(bucket), total(bytes) AS b, total(packets) AS p, total(flows) AS f,
+          row_number() OVER (ORDER BY total(bytes) DESC, src, dst) AS pos
         FROM flow_conversations WHERE ${minutes} GROUP BY src, dst)
       WHERE pos <= ${ROLLUP_TOP}`,
     sql`INSERT INTO flow_ports (grain, bucket, probe_id, protocol, port, bytes, packets, flows)
       SELECT 'hour', ${hour}, ${probeId}, protocol, port, b, p, f FROM (
-        SELECT protocol, port, sum(bytes) AS b, sum(packets) AS p, sum(flows) AS f, row_number() OVER (ORDER BY sum(bytes) DESC, protocol, port) AS pos
+        SELECT protocol, port, total(bytes) AS b, total(packets) AS p, total(flows) AS f, row_number() OVER (ORDER BY total(bytes) DESC, protocol, port) AS pos
         FROM flow_ports WHERE ${minutes} GROUP BY protocol, port)
       WHERE pos <= ${ROLLUP_TOP}`,
     sql`INSERT INTO flow_matrix (grain, bucket, probe_id, src_subnet_id, dst_subnet_id, bytes, packets, flows)
       SELECT 'hour', ${hour}, ${probeId}, src_subnet_id, dst_subnet_id, b, p, f FROM (
-        SELECT src_subnet_id, dst_subnet_id, sum(bytes) AS b, sum(packets) AS p, sum(flows) AS f,
-          row_number() OVER (ORDER BY sum(bytes) DESC, src_subnet_id, dst_subnet_id) AS pos
+        SELECT src_subnet_id, dst_subnet_id, total(bytes) AS b, total(packets) AS p, total(flows) AS f,
+          row_number() OVER (ORDER BY total(bytes) DESC, src_subnet_id, dst_subnet_id) AS pos
         FROM flow_matrix WHERE ${minutes} GROUP BY src_subnet_id, dst_subnet_id)
       WHERE pos <= ${ROLLUP_TOP}`,
     sql`UPDATE flow_hours SET dirty = 0 WHERE bucket = ${hour} AND probe_id = ${probeId}`,
