@@ -4,12 +4,12 @@
  * export of a generated pcap (captured on this machine's loopback) sent to it from inside the same namespace. The
  * probe's minutes travel as `flows` items; GET /api/netflow/conversations must give every pair's flows, bytes and
  * packets as the generator made them (equal to nfdump's in tests/net/netflow.test.ts), labelled with the managed
- * subnets and a host record; /api/netflow/exporters the exporter's counters.
+ * subnets and a host record; /api/netflow/exporters the exporter's counters; NETFLOW_LOG_FILE the raw flows.
  *
  * Safety: the probe has no subnet to sweep (the subnets have no probe); its collector and the sender use the scan
  * namespace's loopback only; softflowd exports to this machine's 127.0.0.1 only.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -43,8 +43,8 @@ describe('flows end to end: softflowd → the real probe → the control plane �
     assertNetPrerequisites();
     assertNetflowTools();
     dir = mkdtempSync(join(tmpdir(), 'eip-netflow-e2e-'));
-    // every flow ends ≥ 70 s ago: its minute is closed (and past the 5 s grace) when it arrives, so the probe's
-    // first tick sends it
+    // every flow ends ≥ 70 s ago: minutes the collector has already closed, so it sends them as late minutes, at the
+    // next minute's end + its 5 s grace (probe/netflow/aggregate.ts): up to 65 s after they arrive
     const traffic = generateTraffic({ seed: 21, conversations: 50, v6Share: 0.3, hostsPerSide: 4, spanMs: 150_000, maxDurationMs: 20_000, startMs: Date.now() - 240_000 });
     const pcap = join(dir, 'traffic.pcap');
     writeFileSync(pcap, pcapFile(traffic.packets));
@@ -69,7 +69,7 @@ describe('flows end to end: softflowd → the real probe → the control plane �
       server: `http://${topo.cpAddrFromScan}:8787`,
       token: p.token,
       stateDir: join(dir, 'probe'),
-      env: { NETFLOW_ENABLED: '1', NETFLOW_BIND_HOST: '127.0.0.1', NETFLOW_BIND_PORT: String(NETFLOW_PORT) },
+      env: { NETFLOW_ENABLED: '1', NETFLOW_BIND_HOST: '127.0.0.1', NETFLOW_BIND_PORT: String(NETFLOW_PORT), NETFLOW_LOG_FILE: join(dir, 'flows.log') },
     });
     await waitFor('the probe connected and its collector listening', async () => {
       const connected = (await api('GET', '/api/probes')).body.probes.some((x: any) => x.id === p.id && x.connected);
@@ -103,9 +103,11 @@ describe('flows end to end: softflowd → the real probe → the control plane �
       return got;
     };
     try {
-      await waitFor('every flow stored', async () => [...(await read()).values()].reduce((s, v) => s + v.flows, 0) >= exp.records, 30_000, 500);
+      await waitFor('every flow stored', async () => [...(await read()).values()].reduce((s, v) => s + v.flows, 0) >= exp.records, 80_000, 500);
     } catch (e) {
-      throw new Error(`${(e as Error).message}\n--- probe log:\n${probe!.log.slice(-20).map((l) => JSON.stringify(l.line)).join('\n')}`);
+      const stored = [...got.values()].reduce((s, v) => s + v.flows, 0);
+      const logged = existsSync(join(dir, 'flows.log')) ? readFileSync(join(dir, 'flows.log'), 'utf8').split('\n').length - 1 : -1;
+      throw new Error(`${(e as Error).message}: ${stored} of ${exp.records} flows; ${logged} in the probe's flow log\n--- probe log:\n${probe!.log.slice(-20).map((l) => JSON.stringify(l.line)).join('\n')}\n--- control plane:\n${cp!.output().slice(-3000)}`);
     }
     const plain = new Map([...got].map(([k, { flows, bytes, packets }]) => [k, { flows, bytes, packets }]));
     expect(sortedPairs(plain)).toEqual(sortedPairs(expected));
@@ -119,8 +121,13 @@ describe('flows end to end: softflowd → the real probe → the control plane �
     }
     expect([...got.values()].some((v) => v.row.src === NAMED.ip || v.row.dst === NAMED.ip), 'the named host talks').toBe(true);
 
+    // NETFLOW_LOG_FILE: the raw flows stay on the probe, one JSON line each
+    const flowLog = () => (existsSync(join(dir, 'flows.log')) ? readFileSync(join(dir, 'flows.log'), 'utf8').split('\n').filter(Boolean) : []);
+    await waitFor('the raw flow log written', () => flowLog().length === exp.records, 5_000, 100);
+    expect(JSON.parse(flowLog()[0]!)).toMatchObject({ exporter: '127.0.0.1' });
+
     const ex = await api('GET', '/api/netflow/exporters');
     expect(ex.status, JSON.stringify(ex.body)).toBe(200);
     expect(ex.body.exporters).toMatchObject([{ address: '127.0.0.1', packets: exp.packets, flows: exp.records, sequenceGaps: 0, versions: [9] }]);
-  }, 60_000);
+  }, 120_000);
 });
