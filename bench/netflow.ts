@@ -11,6 +11,7 @@
  * Run: `npm run bench -- netflow` or standalone `node_modules/.bin/tsx bench/netflow.ts`.
  */
 import { spawnSync } from 'node:child_process';
+import { createSocket } from 'node:dgram';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -86,27 +87,34 @@ async function replayStream(file: string): Promise<{ datagrams: Buffer[]; sendMs
 }
 
 /**
- * The nfreplay -d giving about TARGET_RATE flows/s: its sleeps overshoot by a timer slack that depends on the
- * machine, so short runs (-c 3000 packets) into a listener of ours, corrected until within 5 %.
+ * The nfreplay -d giving about TARGET_RATE flows/s: each packet costs -d µs plus a slack (timer, syscalls) that
+ * depends on the machine, so short replays (`-c` 40,000 flows) into a counting listener, timed from the first to the
+ * last datagram, corrected until within 5 %.
  */
 async function calibrate(file: string, perPacket: number, log: (s: string) => void): Promise<number> {
-  const cap = await captureDatagrams();
+  const socket = createSocket('udp4');
+  let [n, first, last] = [0, 0, 0];
+  socket.on('message', () => {
+    last = performance.now();
+    if (n++ === 0) first = last;
+  });
+  await new Promise<void>((r) => socket.bind(0, '127.0.0.1', () => r()));
   try {
     let delay = Math.round((perPacket / TARGET_RATE) * 1e6);
     for (let i = 0; i < 6; i++) {
-      const t0 = performance.now();
-      const r = await runTool(['taskset', '-c', String(SENDER_CORE), NFREPLAY, '-H', '127.0.0.1', '-p', String(cap.port), '-r', file, '-v', '9', '-d', String(delay), '-c', '3000']);
-      const rate = ((3000 * perPacket) / (performance.now() - t0)) * 1000;
-      cap.datagrams.length = 0;
-      log(`calibrate: -d ${delay} → ${fmt(rate)} flows/s`);
-      if (r.code !== 0 || Math.abs(rate - TARGET_RATE) / TARGET_RATE < 0.05) break;
-      // per packet: delay + a fixed slack; solve for the slack, then for the delay
-      const slackUs = (perPacket / rate) * 1e6 - delay;
-      delay = Math.max(0, Math.round((perPacket / TARGET_RATE) * 1e6 - slackUs));
+      n = 0;
+      const r = await runTool(['taskset', '-c', String(SENDER_CORE), NFREPLAY, '-H', '127.0.0.1', '-p', String(socket.address().port), '-r', file, '-v', '9', '-d', String(delay), '-c', '40000']);
+      await new Promise((res) => setTimeout(res, 100));
+      if (r.code !== 0 || n < 100) throw new Error(`bench netflow: calibrating nfreplay: exit ${r.code}, ${n} datagrams: ${r.stderr.trim()}`);
+      const usPerPacket = ((last - first) * 1000) / (n - 1);
+      const rate = (perPacket / usPerPacket) * 1e6;
+      log(`calibrate: -d ${delay} → ${fmt(usPerPacket, 1)} µs a packet, ${fmt(rate)} flows/s`);
+      if (Math.abs(rate - TARGET_RATE) / TARGET_RATE < 0.05) break;
+      delay = Math.max(0, Math.round((perPacket / TARGET_RATE) * 1e6 - (usPerPacket - delay)));
     }
     return delay;
   } finally {
-    await cap.close();
+    await new Promise<void>((r) => socket.close(() => r()));
   }
 }
 
