@@ -221,6 +221,20 @@ describe('bounds', () => {
     expect(item!.seen.map((s) => s.ip)).toContain('198.18.2.5');
   });
 
+  it('the bound is shared by the open minutes (late minutes cannot multiply it) and freed when a minute is flushed', () => {
+    const a = aggregator(100, { maxEntries: 4 });
+    a.add(flow({ src: '198.18.1.1', dst: '198.18.2.1', endMs: T0 }));
+    a.add(flow({ src: '198.18.1.2', dst: '198.18.2.2', endMs: T0 + MINUTE_MS }));
+    a.add(flow({ src: '198.18.1.3', dst: '198.18.2.3', endMs: T0 + MINUTE_MS }));
+    expect(a.stats().overflow.talkers).toBe(2);
+    const [first, second] = flush(a, T0 + 2 * MINUTE_MS);
+    expect(first!.talkers).toHaveLength(2);
+    expect(second!.talkers).toHaveLength(2);
+    a.add(flow({ src: '198.18.1.4', dst: '198.18.2.4', endMs: T0 + 2 * MINUTE_MS }));
+    a.add(flow({ src: '198.18.1.5', dst: '198.18.2.5', endMs: T0 + 2 * MINUTE_MS }));
+    expect(flush(a, T0 + 3 * MINUTE_MS)[0]!.talkers).toHaveLength(4);
+  });
+
   it('sums beyond Number.MAX_SAFE_INTEGER are held to it', () => {
     const a = aggregator();
     a.add(flow({ bytes: Number.MAX_SAFE_INTEGER - 1 }));

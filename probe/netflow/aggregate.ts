@@ -32,14 +32,15 @@ export interface AggregatorOptions {
   /** Talkers and conversations per item (ports: at most MAX_FLOW_PORTS). Default 100. */
   top: number;
   subnets: readonly ManagedSubnet[];
-  /** Distinct talkers, conversations, ports and matrix cells one minute tracks; beyond, flows count in the totals only. */
+  /** Distinct talkers, conversations, ports and matrix cells (each) tracked across all open minutes; beyond, flows count in the totals only. */
   maxEntries?: number;
   /** Minutes open at once; a flow for yet another (late) minute goes to its arrival minute. */
   maxOpenMinutes?: number;
 }
 
 export const DEFAULT_TOP = 100;
-export const MAX_MINUTE_ENTRIES = 100_000;
+/** Shared by the open minutes, so late minutes cannot multiply it (16 × 100k per minute was ~1 GB of heap under a hostile exporter). */
+export const MAX_MINUTE_ENTRIES = 200_000;
 export const MAX_OPEN_MINUTES = 16;
 /** A flow ending more than this long before it arrived is counted in its arrival minute. */
 export const MAX_PAST_MS = DAY_MS;
@@ -90,6 +91,8 @@ export class FlowAggregator {
   private readonly maxEntries: number;
   private readonly maxOpen: number;
   private readonly counts: Omit<AggregatorStats, 'seenOverflow'> = { overflow: { talkers: 0, conversations: 0, ports: 0, matrix: 0 }, rebucketed: 0, badTime: 0 };
+  /** Entries held by the open minutes, per table (bounded by maxEntries in all). */
+  private readonly open = { talkers: 0, conversations: 0, ports: 0, matrix: 0 };
   /** The latest minute anything was heard in (a flow, or an exporter's packet). */
   private lastActivity = -1;
   /** The exporters' state the last item carried; the minute a flush first found something to say without flows. */
@@ -164,11 +167,12 @@ export class FlowAggregator {
     let peers = m.conversations.get(flow.src);
     let c = peers?.get(flow.dst);
     if (!c) {
-      if (m.conversationCount < this.maxEntries) {
+      if (this.open.conversations < this.maxEntries) {
         if (!peers) m.conversations.set(flow.src, (peers = new Map()));
         c = { src: flow.src, dst: flow.dst, srcSubnetId: srcSubnet, dstSubnetId: dstSubnet, ...volume() };
         peers.set(flow.dst, c);
         m.conversationCount++;
+        this.open.conversations++;
       } else this.counts.overflow.conversations++;
     }
     if (c) add(c, bytes, packets);
@@ -178,8 +182,10 @@ export class FlowAggregator {
     const portKey = protocol * 65_536 + port;
     let p = m.ports.get(portKey);
     if (!p) {
-      if (m.ports.size < this.maxEntries) m.ports.set(portKey, (p = { protocol, port, ...volume() }));
-      else this.counts.overflow.ports++;
+      if (this.open.ports < this.maxEntries) {
+        m.ports.set(portKey, (p = { protocol, port, ...volume() }));
+        this.open.ports++;
+      } else this.counts.overflow.ports++;
     }
     if (p) add(p, bytes, packets);
 
@@ -187,10 +193,11 @@ export class FlowAggregator {
     let row = m.matrix.get(from);
     let cell = row?.get(dstSubnet ?? 0);
     if (!cell) {
-      if (m.matrixCount < this.maxEntries) {
+      if (this.open.matrix < this.maxEntries) {
         if (!row) m.matrix.set(from, (row = new Map()));
         row.set(dstSubnet ?? 0, (cell = { from: srcSubnet, to: dstSubnet, ...volume() }));
         m.matrixCount++;
+        this.open.matrix++;
       } else this.counts.overflow.matrix++;
     }
     if (cell) add(cell, bytes, packets);
@@ -211,6 +218,10 @@ export class FlowAggregator {
     const items = closed.map((m) => {
       this.minutes.delete(m.at);
       if (this.last === m) this.last = null;
+      this.open.talkers -= m.talkers.size;
+      this.open.conversations -= m.conversationCount;
+      this.open.ports -= m.ports.size;
+      this.open.matrix -= m.matrixCount;
       return this.item(m, list);
     });
     // with a minute open, its item will carry both when it closes
@@ -255,12 +266,13 @@ export class FlowAggregator {
   private talker(m: Minute, ip: string): FlowTalker | null {
     const subnetId = this.index.lookup(ip);
     if (subnetId !== null) this.seen.note(ip, subnetId, m.at);
-    if (m.talkers.size >= this.maxEntries) {
+    if (this.open.talkers >= this.maxEntries) {
       this.counts.overflow.talkers++;
       return null;
     }
     const t = { ip, subnetId, bytesIn: 0, bytesOut: 0, packetsIn: 0, packetsOut: 0, flowsIn: 0, flowsOut: 0 };
     m.talkers.set(ip, t);
+    this.open.talkers++;
     return t;
   }
 

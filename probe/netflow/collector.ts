@@ -98,7 +98,9 @@ export class FlowCollector {
         socket.on('message', this.onMessage);
         this.socket = socket;
         const bound = socket.address();
-        this.log.info('NetFlow collector listening', { address: bound.address, port: bound.port, recvBuffer: this.setRecvBuffer(socket) });
+        // `exporters: any` is a hint: on a reachable address anyone may send it flows (and take the exporter table's slots)
+        const exporters = this.opts.allowedExporters?.length ? this.opts.allowedExporters : 'any (set NETFLOW_EXPORTERS to limit them)';
+        this.log.info('NetFlow collector listening', { address: bound.address, port: bound.port, recvBuffer: this.setRecvBuffer(socket), exporters });
         this.timer = setInterval(() => this.tick(), TICK_MS);
         this.timer.unref();
         resolve({ address: bound.address, port: bound.port });

@@ -1,45 +1,57 @@
 /**
- * Addresses of managed subnets heard in flows, each reported once per UTC day (the server finds those without a
- * host record: unregistered talkers). Noted as flows arrive, queued, and taken a few hundred per flows item: what
- * does not fit waits for the next item. Bounded per day; past the bound an address is not reported (counted). Pure.
+ * Addresses of managed subnets heard in flows, each reported once per period (an hour by default), with the minute
+ * it was heard: the server finds those without a host record (unregistered talkers, one event per UTC day) and keeps
+ * when each was first and last heard, to the period. Noted as flows arrive, queued, and taken a few hundred per flows
+ * item: what does not fit waits for the next item. Bounded per period and in the queue; past a bound an address is
+ * not reported (counted). Pure.
  */
 export const DAY_MS = 86_400_000;
-/** Distinct addresses remembered per UTC day. */
+export const HOUR_MS = 3_600_000;
+/** Distinct addresses remembered per period. */
 export const SEEN_PER_DAY = 200_000;
+/** Addresses waiting to be reported (300 go per item; a network with more new talkers an hour lags, then counts). */
+export const SEEN_QUEUE_MAX = 100_000;
 
 export interface SeenAddress {
   ip: string;
   subnetId: number;
+  /** The minute it was heard (ms). */
+  at: number;
 }
 
 export class SeenTracker {
-  private readonly days = new Map<number, Set<string>>();
+  private readonly periods = new Map<number, Set<string>>();
+  private newest = -Infinity;
   private queue: SeenAddress[] = [];
   private head = 0;
-  /** Addresses not reported because their day's set was full. */
+  /** Addresses not reported because their period's set or the queue was full. */
   overflow = 0;
 
-  constructor(private readonly perDay = SEEN_PER_DAY) {}
+  constructor(
+    private readonly perPeriod = SEEN_PER_DAY,
+    private readonly periodMs = HOUR_MS,
+  ) {}
 
-  /** `atMs`: when it was heard (its UTC day is the one it is reported for). */
+  /** `atMs`: the minute it was heard in (reported with it; its UTC day is the one the server files it under). */
   note(ip: string, subnetId: number, atMs: number) {
-    const day = Math.floor(atMs / DAY_MS);
-    let set = this.days.get(day);
-    if (!set) {
-      set = new Set();
-      this.days.set(day, set);
-      // yesterday's stays for late flows; older days go
-      for (const d of this.days.keys()) if (d < day - 1) this.days.delete(d);
+    let period = Math.floor(atMs / this.periodMs);
+    if (period > this.newest) {
+      this.newest = period;
+      // the period before stays for late flows; older ones go
+      for (const p of this.periods.keys()) if (p < period - 1) this.periods.delete(p);
     }
+    // a late flow of an older period is checked against the oldest kept one (at worst reported once more)
+    if (period < this.newest - 1) period = this.newest - 1;
+    let set = this.periods.get(period);
+    if (!set) this.periods.set(period, (set = new Set()));
     if (set.has(ip)) return;
-    if (set.size >= this.perDay) {
+    if (set.size >= this.perPeriod || this.queued >= SEEN_QUEUE_MAX) {
       this.overflow++;
       return;
     }
     set.add(ip);
-    this.queue.push({ ip, subnetId });
+    this.queue.push({ ip, subnetId, at: atMs });
   }
-
   get queued(): number {
     return this.queue.length - this.head;
   }

@@ -12,7 +12,7 @@ export const MAX_FLOW_TALKERS = 100;
 export const MAX_FLOW_CONVERSATIONS = 100;
 export const MAX_FLOW_PORTS = 50;
 export const MAX_FLOW_MATRIX = 200;
-/** Addresses of managed subnets heard this minute and not reported yet today (the server finds the unregistered ones). */
+/** Addresses of managed subnets heard and not reported yet this hour (the server finds the unregistered ones). */
 export const MAX_FLOW_SEEN = 300;
 export const MAX_FLOW_EXPORTERS = 32;
 
@@ -76,7 +76,8 @@ export const flowsItem = z.object({
   conversations: z.array(flowConversation).max(MAX_FLOW_CONVERSATIONS),
   ports: z.array(flowPort).max(MAX_FLOW_PORTS),
   matrix: z.array(flowMatrixCell).max(MAX_FLOW_MATRIX),
-  seen: z.array(z.object({ ip: ipText, subnetId: z.number().int().positive() })).max(MAX_FLOW_SEEN),
+  /** `at`: the minute it was heard (a queued address may ride in a later minute's item; absent: this item's minute). */
+  seen: z.array(z.object({ ip: ipText, subnetId: z.number().int().positive(), at: z.number().int().nonnegative().optional() })).max(MAX_FLOW_SEEN),
   exporters: z.array(flowExporter).max(MAX_FLOW_EXPORTERS),
 });
 export type FlowsItem = z.infer<typeof flowsItem>;

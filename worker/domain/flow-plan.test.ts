@@ -131,6 +131,28 @@ describe('planFlows', () => {
       { subnetId: 1, ip: '198.18.0.9', day: Date.UTC(2026, 10, 26), firstSeenAt: late + 3 * MIN, lastSeenAt: late + 3 * MIN },
     ]);
   });
+
+  it("files a queued address under the day it was heard (its own `at`), not the day of the item carrying it", () => {
+    const late = Date.UTC(2026, 10, 25, 23, 58);
+    const plan = planFlows(
+      [
+        item(late + 2 * MIN, {
+          seen: [
+            { ip: '198.18.0.7', subnetId: 1, at: late },
+            { ip: '198.18.0.8', subnetId: 1 },
+            { ip: '198.18.0.9', subnetId: 1, at: late + 2 * MIN - 2 * 86_400_000 }, // more than a day off: the item's minute
+          ],
+        }),
+      ],
+      now,
+      WEEK,
+    );
+    expect(plan.sightings).toEqual([
+      { subnetId: 1, ip: '198.18.0.7', day: Date.UTC(2026, 10, 25), firstSeenAt: late, lastSeenAt: late },
+      { subnetId: 1, ip: '198.18.0.8', day: Date.UTC(2026, 10, 26), firstSeenAt: late + 2 * MIN, lastSeenAt: late + 2 * MIN },
+      { subnetId: 1, ip: '198.18.0.9', day: Date.UTC(2026, 10, 26), firstSeenAt: late + 2 * MIN, lastSeenAt: late + 2 * MIN },
+    ]);
+  });
 });
 
 describe('unregistered talkers', () => {

@@ -131,13 +131,15 @@ export function planFlows(items: readonly FlowsItem[], now: number, minuteRetent
     for (const s of item.seen) {
       const a = ip(s.ip);
       if (a === null) continue;
-      const day = dayOf(b);
+      // when it was heard: a queued address rides in a later item (within a day of it; else the item's own minute)
+      const heard = s.at !== undefined && Math.abs(s.at - b) <= DAY_MS ? s.at : b;
+      const day = dayOf(heard);
       const key = `${s.subnetId}|${a}|${day}`;
       const known = sightings.get(key);
       if (known) {
-        known.firstSeenAt = Math.min(known.firstSeenAt, b);
-        known.lastSeenAt = Math.max(known.lastSeenAt, b);
-      } else sightings.set(key, { subnetId: s.subnetId, ip: a, day, firstSeenAt: b, lastSeenAt: b });
+        known.firstSeenAt = Math.min(known.firstSeenAt, heard);
+        known.lastSeenAt = Math.max(known.lastSeenAt, heard);
+      } else sightings.set(key, { subnetId: s.subnetId, ip: a, day, firstSeenAt: heard, lastSeenAt: heard });
     }
   }
   plan.hours = [...hours].sort((a, b) => a - b);

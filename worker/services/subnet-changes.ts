@@ -29,6 +29,9 @@ type UnregisteredRow = { ip: string; firstSeenAt: number; lastSeenAt: number; pr
  * Each list newest first, at most 500 (`truncated`: one was cut). The hosts' lists read the subnet's rows along
  * hosts_subnet_key_idx, the MACs along host_devices_first_seen_idx.
  */
+/** A probe reports an address it hears at most once an hour (probe/netflow/seen.ts): its last report may be that much before the window. */
+const SEEN_REPORT_MS = 3_600_000;
+
 export async function subnetChanges(deps: AppDeps, subnetId: number, sinceText: string | undefined) {
   const subnet = await getSubnet(deps, subnetId);
   const now = deps.clock.now();
@@ -63,7 +66,7 @@ export async function subnetChanges(deps: AppDeps, subnetId: number, sinceText: 
       SELECT u.ip, min(u.first_seen_at) AS firstSeenAt, max(u.last_seen_at) AS lastSeenAt,
         (SELECT f.probe_id FROM unregistered_talkers f WHERE f.subnet_id = ${subnetId} AND f.day >= ${fromDay} AND f.ip = u.ip ORDER BY f.first_seen_at LIMIT 1) AS probeId
       FROM unregistered_talkers u
-      WHERE u.subnet_id = ${subnetId} AND u.day >= ${fromDay} AND u.last_seen_at >= ${from}
+      WHERE u.subnet_id = ${subnetId} AND u.day >= ${fromDay} AND u.last_seen_at >= ${from - SEEN_REPORT_MS}
         AND NOT EXISTS (SELECT 1 FROM hosts h WHERE h.ip = u.ip)
       GROUP BY u.ip ORDER BY lastSeenAt DESC, u.ip LIMIT ${more}`),
   ]);
