@@ -35,8 +35,10 @@ export const M = {
   SAMPLER_RANDOM_INTERVAL: 27, // 50 FLOW_SAMPLER_RANDOM_INTERVAL / samplerRandomInterval
   PACKET_INTERVAL: 28, // 305 samplingPacketInterval
   PACKET_SPACE: 29, // 306 samplingPacketSpace
+  BYTES_INITIATOR: 30, // 231 initiatorOctets (Cisco ASA NSEL, biflows: the initiator's side, src → dst)
+  PACKETS_INITIATOR: 31, // 298 initiatorPackets
 } as const;
-export const MEANINGS = 30;
+export const MEANINGS = 32;
 
 interface FieldDef {
   meaning: number;
@@ -76,6 +78,8 @@ const FIELDS: ReadonlyMap<number, FieldDef> = new Map([
   [158, def(M.START_DELTA_US, 1, 4)],
   [159, def(M.END_DELTA_US, 1, 4)],
   [160, def(M.SYS_INIT_MS, 1, 8)],
+  [231, def(M.BYTES_INITIATOR, 1, 8)],
+  [298, def(M.PACKETS_INITIATOR, 1, 8)],
   [305, def(M.PACKET_INTERVAL, 1, 8)],
   [306, def(M.PACKET_SPACE, 1, 8)],
 ]);
@@ -90,8 +94,9 @@ export function meaningOf(type: number, length: number): number {
 export const START_PREFERENCE: readonly number[] = [M.START_MS, M.START_NS, M.START_US, M.START_S, M.FIRST_UPTIME, M.START_DELTA_US];
 export const END_PREFERENCE: readonly number[] = [M.END_MS, M.END_NS, M.END_US, M.END_S, M.LAST_UPTIME, M.END_DELTA_US];
 /** Octets and packets: the delta counters, then the totals, then the egress ("OUT") counters. */
-export const BYTES_PREFERENCE: readonly number[] = [M.BYTES, M.BYTES_TOTAL, M.BYTES_OUT];
-export const PACKETS_PREFERENCE: readonly number[] = [M.PACKETS, M.PACKETS_TOTAL, M.PACKETS_OUT];
+// the responder's side of an NSEL/biflow record (232, 299) is not read: such flows count one direction (README)
+export const BYTES_PREFERENCE: readonly number[] = [M.BYTES, M.BYTES_TOTAL, M.BYTES_OUT, M.BYTES_INITIATOR];
+export const PACKETS_PREFERENCE: readonly number[] = [M.PACKETS, M.PACKETS_TOTAL, M.PACKETS_OUT, M.PACKETS_INITIATOR];
 
 /** IP protocols that carry ports: TCP, UDP, DCCP, SCTP, UDP-Lite. Others report port 0. */
 export const HAS_PORTS: Uint8Array = (() => {

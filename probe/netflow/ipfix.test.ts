@@ -37,6 +37,12 @@ describe('IPFIX', () => {
     expect(dec.counters()[0]).toMatchObject({ flows: 2, templates: 2, versions: [10], drops: {} });
   });
 
+  it('Cisco ASA NSEL style: initiatorOctets/initiatorPackets (231/298) when there is no octetDeltaCount', () => {
+    const tpl = t(262, [[8, 4], [12, 4], [4, 1], [231, 4], [232, 4], [298, 4], [299, 4]]);
+    const [f] = new FlowDecoder().decode(ipfix(rows(tpl, [['198.18.1.1', '198.18.2.2', 6, 5_000, 90_000, 7, 60]])), from, 42);
+    expect(f).toMatchObject({ src: '198.18.1.1', dst: '198.18.2.2', protocol: 6, bytes: 5_000, packets: 7 });
+  });
+
   const timed = (fields: [number, number][]) => t(260, [...addr, ...fields]);
   it.each<[string, TemplateDef, Partial<TestFlow>, number, number]>([
     ['flowStart/EndSeconds (150/151)', timed([[150, 4], [151, 4]]), { startMs: T0 - 5_500, endMs: T0 - 1_200 }, T0 - 6_000, T0 - 2_000],
