@@ -16,6 +16,8 @@ import { benchUi } from './ui.js';
 
 // benches run outside vitest (no DNS_SERVER pin from vitest.config.ts): the probes they start must not ask this machine's resolver about test addresses
 process.env.DNS_SERVER ??= '127.0.0.1:9';
+// nor listen for flows on 0.0.0.0:2055 (the netflow bench turns its own collectors on, bound to loopback)
+process.env.NETFLOW_ENABLED ??= '0';
 
 const BENCHES: Record<string, () => Promise<string>> = { sweep: benchSweeps, ingest: benchIngest, probes: benchProbes, bundle: benchBundle, ui: benchUi, abuse: benchAbuse, ports: benchPorts, alerts: benchAlerts, identity: benchIdentity, netflow: benchNetflow };
 const FILE = new URL('../docs/BENCHMARKS.md', import.meta.url);
