@@ -235,7 +235,7 @@ function report(r: Results): string {
     `nproc ${availableParallelism()}`,
     `${fmt(totalmem() / 2 ** 30)} GiB`,
     `kernel ${version(['uname', '-r'], /(\S+)/)}`,
-    `softflowd ${version(['softflowd', '-h'], /softflowd version (\S+)/)}`,
+    `softflowd ${version(['softflowd', '-h'], /softflowd version (\d+(?:\.\d+)*)/)}`,
     `nfcapd ${version(['nfcapd', '-V'], /Version: (\S+)/)}`,
     `node ${process.version}`,
     `net.core.rmem_max ${sysctl('net.core.rmem_max')}`,
