@@ -6,8 +6,10 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FlowsItem } from '../../schema/kinds/flows.js';
+import { SQLiteSyncDialect } from 'drizzle-orm/sqlite-core';
+import { FLOW_READ_MAX_RANGES, planFlowRead } from '../../worker/domain/flow-plan-read.js';
 import { flowRange } from '../../worker/domain/flow-range.js';
-import { conversationsSql, matrixSql, peersSql, portsSql, talkersSql, totalsSql, type FlowQuery } from '../../worker/services/netflow-queries.js';
+import { conversationsSql, dirtyHoursSql, matrixSql, peersSql, portsSql, talkersSql, totalsSql, type FlowQuery } from '../../worker/services/netflow-queries.js';
 import { ConversationsSchema, ExportersSchema, MatrixSchema, PeersSchema, PortsSchema, TalkersSchema } from '../../worker/routes/netflow-schemas.js';
 import { ingestBatch } from '../../worker/services/ingest.js';
 import { pruneHistory } from '../../worker/duties.js';
@@ -241,14 +243,14 @@ describe('GET /api/netflow/talkers', () => {
     expect((await ok(`/api/netflow/peers?from=${OLD}&to=${OLD + HOUR}&ip=${OUT}`)).peers).toMatchObject([{ ip: NAS, hostname: 'nas', bytesOut: 70_000, flows: 2 }]);
     // 30 days up to now: hour rows only (the recent minutes are not rolled up in this suite)
     expect((await ok(`/api/netflow/talkers?from=${NOW - 30 * DAY}`)).totals.bytes).toBe(77_000);
-    // the minutes never read hour rows
-    expect((await ok(`/api/netflow/talkers?from=${NOW - 7 * DAY}`)).totals.bytes).toBe(12_600);
+    // a week back: the hours not rolled up (the recent ones, here) read their minutes
+    expect(await ok(`/api/netflow/talkers?from=${NOW - 7 * DAY}`)).toMatchObject({ grain: 'mixed', totals: { bytes: 12_600 } });
   });
   it('the grain follows FLOW_MINUTE_RETENTION_DAYS', async () => {
     const short = await makeTestApp({ flowMinuteRetentionDays: 1 }, { clockAt: NOW });
     try {
       const grain = async (from: number) => (await short.call('GET', `/api/netflow/ports?from=${from}`)).body.grain;
-      expect([await grain(NOW - 2 * DAY), await grain(NOW - DAY)]).toEqual(['hour', 'minute']);
+      expect([await grain(NOW - 2 * DAY), await grain(NOW - DAY), await grain(NOW - HOUR)]).toEqual(['hour', 'mixed', 'minute']);
     } finally {
       short.close();
     }
@@ -362,6 +364,134 @@ describe('GET /api/netflow/exporters', () => {
   });
 });
 
+describe('a long window: hour rows for the rolled hours, minutes at the edges and for the hours not rolled up', () => {
+  // its own app: a day of minutes of two probes, rolled up, then a late minute; the clock stays at T
+  const T = Date.UTC(2026, 10, 26, 12, 20, 30);
+  const at = (day: number, h: number, m: number) => Date.UTC(2026, 10, day, h, m);
+  const A = '198.18.1.1';
+  const B = '198.18.1.2';
+  const C = '198.19.0.3';
+  const D = '198.19.0.4';
+  const X = '198.19.0.9';
+  let h: TestApp;
+  let q1: number;
+  let q2: number;
+  let net: number;
+  let n = 0;
+  const sub = (ip: string) => (ip.startsWith('198.18.1.') ? net : null);
+  /** One minute of [src, dst, bytes, port] conversations, everything else summed from them as the probe would. */
+  const minuteOf = (atMs: number, convs: [string, string, number, number][]): FlowsItem => {
+    const talkers = new Map<string, Talker>();
+    const end = (ip: string) => talkers.get(ip) ?? talkers.set(ip, talker(ip, sub(ip), 0, 0)).get(ip)!;
+    const ports = new Map<number, FlowsItem['ports'][number]>();
+    const cells = new Map<string, FlowsItem['matrix'][number]>();
+    for (const [src, dst, bytes, port] of convs) {
+      Object.assign(end(src), { bytesOut: end(src).bytesOut + bytes, packetsOut: end(src).packetsOut + 1, flowsOut: end(src).flowsOut + 1 });
+      Object.assign(end(dst), { bytesIn: end(dst).bytesIn + bytes, packetsIn: end(dst).packetsIn + 1, flowsIn: end(dst).flowsIn + 1 });
+      const p = ports.get(port) ?? ports.set(port, { protocol: 6, port, bytes: 0, packets: 0, flows: 0 }).get(port)!;
+      Object.assign(p, { bytes: p.bytes + bytes, packets: p.packets + 1, flows: p.flows + 1 });
+      const key = `${sub(src)}>${sub(dst)}`;
+      const c = cells.get(key) ?? cells.set(key, { from: sub(src), to: sub(dst), bytes: 0, packets: 0, flows: 0 }).get(key)!;
+      Object.assign(c, { bytes: c.bytes + bytes, packets: c.packets + 1, flows: c.flows + 1 });
+    }
+    const bytes = convs.reduce((sum, c) => sum + c[2], 0);
+    return item(atMs, {
+      totals: { bytes, packets: convs.length, flows: convs.length },
+      talkers: [...talkers.values()],
+      conversations: convs.map(([src, dst, b]) => conv(src, sub(src), dst, sub(dst), b)),
+      ports: [...ports.values()],
+      matrix: [...cells.values()],
+    });
+  };
+  const put = async (probeId: number, flows: FlowsItem) => expect(await ingestBatch(h.deps, probeId, `h-${++n}`, [flows])).toMatchObject({ duplicate: false, refused: null, rejectedResults: [] });
+  const day = `from=${T - DAY}`; // 11-25 12:20 to 11-26 12:21: 23 whole hours, minutes at both edges
+  const read = async (path: string) => {
+    const res = await h.call('GET', path);
+    expect([res.status, res.body?.error]).toEqual([200, undefined]);
+    return res.body;
+  };
+  /** The same window's answers summed from minute rows only (one minute range), as the route lists them. */
+  const minutesOnly = async (route: string, f: { probeId?: number; subnetId?: number }) => {
+    const { from, to } = flowRange({ from: String(T - DAY) }, T);
+    const q: FlowQuery = { read: { minuteRanges: [[from, to]], hourRanges: [] }, limit: 50, ...f };
+    const all = <R,>(s: ReturnType<typeof talkersSql>) => h.deps.db.all<R>(s);
+    const num = (r: Record<string, unknown>, keys: string[]) => keys.map((k) => (typeof r[k] === 'string' ? r[k] : Number(r[k] ?? 0)));
+    if (route === 'talkers') return { totals: num((await all<any>(totalsSql(q)))[0], ['bytes', 'packets', 'flows']), rows: (await all<any>(talkersSql(q))).map((r) => num(r, TALKER)) };
+    if (route === 'conversations') return (await all<any>(conversationsSql(q))).map((r) => num(r, CONV));
+    if (route === 'ports') return (await all<any>(portsSql(q))).map((r) => num(r, PORT));
+    if (route === 'matrix') return (await all<any>(matrixSql(q))).map((r) => num(r, ['src', 'dst', 'bytes', 'packets', 'flows']));
+    return (await all<any>(peersSql(q, A))).map((r) => num(r, PEER));
+  };
+  const TALKER = ['ip', 'bytesIn', 'bytesOut', 'packetsIn', 'packetsOut', 'flowsIn', 'flowsOut'];
+  const CONV = ['src', 'dst', 'bytes', 'packets', 'flows'];
+  const PORT = ['protocol', 'port', 'bytes', 'packets', 'flows'];
+  const PEER = ['ip', 'bytesIn', 'bytesOut', 'packets', 'flows'];
+  /** The route's answer over `day`, as minutesOnly lists it. */
+  const answer = async (route: string, f: { probeId?: number; subnetId?: number }) => {
+    const filters = Object.entries(f).map(([k, v]) => `&${k}=${v}`).join('');
+    const body = await read(`/api/netflow/${route === 'peers' ? `peers?ip=${A}&` : `${route}?`}${day}${filters}`);
+    expect(body.grain).toBe('mixed');
+    const pick = (r: any, keys: string[]) => keys.map((k) => r[k]);
+    if (route === 'talkers') return { totals: pick(body.totals, ['bytes', 'packets', 'flows']), rows: body.talkers.map((r: any) => pick(r, TALKER)) };
+    if (route === 'conversations') return body.conversations.map((r: any) => pick(r, CONV));
+    if (route === 'ports') return body.ports.map((r: any) => pick(r, PORT));
+    if (route === 'matrix') return body.links.map((r: any) => pick(r, ['from', 'to', 'bytes', 'packets', 'flows']));
+    return body.peers.map((r: any) => pick(r, PEER));
+  };
+  const routes = ['talkers', 'conversations', 'ports', 'matrix', 'peers'];
+  const variants = () => [{}, { probeId: q1 }, { probeId: q2 }, { subnetId: net }];
+
+  beforeAll(async () => {
+    h = await makeTestApp({}, { clockAt: T });
+    q1 = (await h.call('POST', '/api/probes', { name: 'p1' })).body.id;
+    q2 = (await h.call('POST', '/api/probes', { name: 'p2' })).body.id;
+    net = (await h.call('POST', '/api/subnets', { cidr: '198.18.1.0/24', name: 'lab', probeId: q1 })).body.id;
+    await put(q1, minuteOf(at(25, 12, 10), [[A, C, 1000, 443]])); // the left edge's hour, before the window
+    await put(q1, minuteOf(at(25, 12, 30), [[A, C, 200, 443], [C, B, 20, 53]])); // the left edge
+    await put(q1, minuteOf(at(25, 15, 5), [[A, C, 300, 443], [B, D, 50, 22]]));
+    await put(q1, minuteOf(at(25, 15, 45), [[A, C, 400, 443]]));
+    await put(q2, minuteOf(at(25, 20, 30), [[B, C, 700, 80], [C, A, 10, 53]]));
+    await put(q1, minuteOf(at(26, 8, 15), [[A, D, 90, 443]]));
+    await put(q1, minuteOf(at(26, 12, 10), [[A, C, 5, 443]])); // the right edge: this hour
+    expect(await rollUpFlows(h.deps)).toBe(4); // every hour but this one
+  });
+  afterAll(() => h.close());
+
+  it('sums as the minutes do (nothing cut by the top 500), every route and filter; the partial hours count their minutes in the window only', async () => {
+    const totals = await read(`/api/netflow/talkers?${day}`);
+    expect(totals).toMatchObject({ grain: 'mixed', from: iso(at(25, 12, 20)), to: iso(at(26, 12, 21)), totals: { bytes: 220 + 750 + 710 + 90 + 5 } });
+    for (const route of routes) for (const f of variants()) expect([route, f, await answer(route, f)]).toEqual([route, f, await minutesOnly(route, f)]);
+  });
+
+  it("a dirty hour's minutes, of every probe, are read instead of its hour rows: a late minute counts before the next roll-up", async () => {
+    await put(q2, minuteOf(at(26, 8, 40), [[D, B, 60, 22], [X, A, 7, 53]])); // p2 dirties 08:00, rolled for p1
+    const body = await read(`/api/netflow/talkers?${day}`);
+    expect(body.totals.bytes).toBe(220 + 750 + 710 + 90 + 67 + 5);
+    expect(body.talkers.find((r: any) => r.ip === X)).toMatchObject({ bytesOut: 7 });
+    expect(body.talkers.find((r: any) => r.ip === D)).toMatchObject({ bytesIn: 50 + 90, bytesOut: 60 }); // p1's 08:15 once
+    for (const route of routes) for (const f of variants()) expect([route, f, await answer(route, f)]).toEqual([route, f, await minutesOnly(route, f)]);
+    // rolled again: the same sums, now from the hour rows
+    expect(await rollUpFlows(h.deps)).toBe(1);
+    expect((await read(`/api/netflow/talkers?${day}`)).totals).toEqual(body.totals);
+  });
+
+  it('the rolled hours are read from their hour rows (their minutes gone, the sums stay)', async () => {
+    const before = await Promise.all(routes.map((r) => answer(r, {})));
+    const where = `grain = 'minute' AND bucket >= ${at(25, 13, 0)} AND bucket < ${at(26, 12, 0)}`;
+    for (const table of ['flow_totals', 'flow_talkers', 'flow_conversations', 'flow_ports', 'flow_matrix']) await h.client.execute(`DELETE FROM ${table} WHERE ${where}`);
+    expect(await Promise.all(routes.map((r) => answer(r, {})))).toEqual(before);
+    // whole hours, all rolled up: hour rows only
+    expect(await read(`/api/netflow/talkers?from=${at(25, 13, 0)}&to=${at(25, 21, 0)}`)).toMatchObject({ grain: 'hour', totals: { bytes: 750 + 710 } });
+  });
+
+  it('3 h and less read minutes; a window past the minute retention reads hours, widened to whole hours', async () => {
+    expect(await read(`/api/netflow/talkers?from=${at(26, 9, 20)}&to=${at(26, 12, 20)}`)).toMatchObject({ grain: 'minute', totals: { bytes: 5 } });
+    expect(await read(`/api/netflow/talkers?from=${at(26, 9, 19)}&to=${at(26, 12, 20)}`)).toMatchObject({ grain: 'mixed', totals: { bytes: 5 } });
+    const old = await read(`/api/netflow/talkers?from=${T - 8 * DAY}&to=${at(25, 12, 40)}`);
+    expect(old).toMatchObject({ grain: 'hour', from: iso(Date.UTC(2026, 10, 18, 12)), to: iso(at(25, 13, 0)), totals: { bytes: 1000 + 220 } }); // the whole hour of 12:00
+  });
+});
+
 describe('bad input', () => {
   it.each([
     ['/api/netflow/talkers?from=yesterday', 'invalid_request'],
@@ -416,27 +546,54 @@ describe('access', () => {
 
 describe('query plans', () => {
   const FLOW_ALIASES = new Set(['t', 'c', 'p', 'm']);
-  const cases: [string, (q: FlowQuery) => ReturnType<typeof talkersSql>][] = [
-    ['talkers', talkersSql],
-    ['totals', totalsSql],
-    ['conversations', conversationsSql],
-    ['ports', portsSql],
-    ['matrix', matrixSql],
-    ['peers', (q) => peersSql(q, NAS)],
+  const cases: [string, (q: FlowQuery) => ReturnType<typeof talkersSql>, number][] = [
+    ['talkers', talkersSql, 1],
+    ['totals', totalsSql, 1],
+    ['conversations', conversationsSql, 1],
+    ['ports', portsSql, 1],
+    ['matrix', matrixSql, 1],
+    ['peers', (q) => peersSql(q, NAS), 2],
   ];
   const filters = [{}, { probeId: 1 }, { subnetId: 1 }, { probeId: 1, subnetId: 1 }];
+  // a week with scattered dirty hours: the most ranges a read has
+  const scattered = planFlowRead(flowRange({ from: String(NOW - 7 * DAY + 20 * MIN) }, NOW), { hours: Array.from({ length: 40 }, (_, i) => NOW - 6 * DAY + i * 4 * HOUR - (NOW % HOUR)), truncated: false });
+  const reads = {
+    minute: planFlowRead(flowRange({}, NOW), { hours: [], truncated: false }),
+    hour: planFlowRead(flowRange({ from: String(OLD) }, NOW), { hours: [], truncated: false }),
+    mixed: planFlowRead(flowRange({ from: String(NOW - DAY + 20 * MIN) }, NOW), { hours: [NOW - 5 * HOUR - (NOW % HOUR)], truncated: false }),
+    scattered,
+  };
 
-  it.each(cases)('%s searches an index for the window, never scans a flow table, hosts or subnets', async (_, build) => {
-    for (const grain of ['minute', 'hour'] as const) {
+  it('the reads planned: one range, a few, the most', () => {
+    expect(Object.values(reads).map((r) => [r.grain, r.minuteRanges.length + r.hourRanges.length])).toEqual([
+      ['minute', 1],
+      ['hour', 1],
+      ['mixed', 5],
+      ['mixed', FLOW_READ_MAX_RANGES - 1],
+    ]);
+  });
+
+  it.each(cases)('%s searches an index for each range of the window, never scans a flow table, hosts or subnets', async (_, build, perRange) => {
+    for (const [name, read] of Object.entries(reads)) {
       for (const f of filters) {
-        const range = grain === 'minute' ? flowRange({}, NOW) : flowRange({ from: String(OLD) }, NOW);
-        const plan = (await t.deps.db.all<{ detail: string }>(sql`EXPLAIN QUERY PLAN ${build({ range, limit: 50, ...f })}`)).map((r) => r.detail);
-        const reads = plan.filter((d) => /^(SCAN|SEARCH) /.test(d)).map((d) => d.split(' ').slice(0, 2));
-        for (const [how, alias] of reads) {
-          if (FLOW_ALIASES.has(alias!) || /(host|net)$/.test(alias!)) expect([grain, f, how, alias, plan]).toEqual([grain, f, 'SEARCH', alias, plan]);
+        const plan = (await t.deps.db.all<{ detail: string }>(sql`EXPLAIN QUERY PLAN ${build({ read, limit: 50, ...f })}`)).map((r) => r.detail);
+        const steps = plan.filter((d) => /^(SCAN|SEARCH) /.test(d)).map((d) => d.split(' ').slice(0, 2));
+        for (const [how, alias] of steps) {
+          if (FLOW_ALIASES.has(alias!) || /(host|net)$/.test(alias!)) expect([name, f, how, alias, plan]).toEqual([name, f, 'SEARCH', alias, plan]);
         }
-        expect(plan.some((d) => /^SEARCH [tcpm] USING (COVERING )?INDEX/.test(d))).toBe(true);
+        const searches = plan.filter((d) => /^SEARCH [tcpm] USING (COVERING )?INDEX/.test(d));
+        expect([name, f, searches.length]).toEqual([name, f, perRange * (read.minuteRanges.length + read.hourRanges.length)]);
       }
     }
+  });
+
+  it.each(cases)('%s binds at most 100 parameters (D1), with the most ranges and every filter', (_, build) => {
+    const { params } = new SQLiteSyncDialect().sqlToQuery(build({ read: scattered, limit: 50, probeId: 1, subnetId: 1 }));
+    expect(params.length).toBeLessThanOrEqual(100);
+  });
+
+  it('the dirty hours of a window: a search of flow_hours by dirty and bucket', async () => {
+    const plan = (await t.deps.db.all<{ detail: string }>(sql`EXPLAIN QUERY PLAN ${dirtyHoursSql([NOW - 7 * DAY, NOW])}`)).map((r) => r.detail);
+    expect(plan).toEqual([expect.stringMatching(/^SEARCH flow_hours USING COVERING INDEX flow_hours_dirty_idx \(dirty=\? AND bucket>\? AND bucket<\?\)$/)]);
   });
 });

@@ -34,7 +34,14 @@ const subnetName = z.string().nullable().openapi({ description: 'its name (its C
 const window = {
   from: z.string().openapi({ description: 'the window read, widened to whole buckets (ISO 8601, UTC)' }),
   to: z.string().openapi({ description: 'exclusive' }),
-  grain: z.enum(['minute', 'hour']).openapi({ description: "minute: from is within the minute retention (FLOW_MINUTE_RETENTION_DAYS, 7 days); hour: the hourly roll-up (an hour appears once rolled up, about 5 minutes after it ends)" }),
+  grain: z.enum(['minute', 'hour', 'mixed']).openapi({
+    description:
+      'the rows summed. A window of at most 3 hours within the minute retention (FLOW_MINUTE_RETENTION_DAYS, 7 days) reads the probes\' minutes; ' +
+      'one reaching past it reads the hourly roll-up, widened to whole hours; a longer one within it reads the roll-up for its whole hours that are rolled up ' +
+      '(about 5 minutes after an hour ends) and minutes for its partial hours at the edges and for the hours not rolled up yet. ' +
+      'minute: minutes only; hour: the hourly roll-up only; mixed: the hourly roll-up, minutes at the edges (or for hours not rolled up yet). ' +
+      'Hour rows keep the top 500 entries per table, hour and probe; totals are exact',
+  }),
 };
 
 export const TalkersSchema = z

@@ -1,16 +1,19 @@
 /**
- * The flows API (GET /api/netflow/…): the probes' minute summaries (or their hourly roll-up) summed over a window,
- * the top entries by bytes, labelled with the IPAM's hosts and subnets. Read only.
+ * The flows API (GET /api/netflow/…): the probes' minute summaries and their hourly roll-up summed over a window
+ * (worker/domain/flow-plan-read.ts decides which rows), the top entries by bytes, labelled with the IPAM's hosts and
+ * subnets. Read only.
  */
 import { asc, desc, eq } from 'drizzle-orm';
 import { canonicalIp } from '../../schema/ip/cidr.js';
 import { flowExporters, probes } from '../../schema/tables/index.js';
 import type { AppDeps } from '../deps.js';
 import { addressSubnet, EXTERNAL, matrixNode } from '../domain/flow-labels.js';
-import { flowRange, type FlowRange } from '../domain/flow-range.js';
+import { FLOW_DIRTY_HOURS_MAX, planFlowRead, rollupSpan, type FlowReadGrain } from '../domain/flow-plan-read.js';
+import { flowRange } from '../domain/flow-range.js';
 import { AppError } from '../errors.js';
 import {
   conversationsSql,
+  dirtyHoursSql,
   matrixSql,
   peersSql,
   portsSql,
@@ -39,9 +42,13 @@ const iso = (ms: number) => new Date(ms).toISOString();
 const n = (v: number | bigint | null | undefined) => Number(v ?? 0);
 const id = (v: number | bigint | null | undefined) => (v === null || v === undefined ? null : Number(v));
 
-function query(deps: AppDeps, p: FlowParams): { q: FlowQuery; window: { from: string; to: string; grain: FlowRange['grain'] } } {
+/** The window asked for and the rows that answer it: for a long window, first the hours not rolled up yet. */
+async function query(deps: AppDeps, p: FlowParams): Promise<{ q: FlowQuery; window: { from: string; to: string; grain: FlowReadGrain } }> {
   const range = flowRange(p, deps.clock.now(), deps.config.flowMinuteRetentionDays);
-  return { q: { range, probeId: p.probeId, subnetId: p.subnetId, limit: p.limit }, window: { from: iso(range.from), to: iso(range.to), grain: range.grain } };
+  const span = rollupSpan(range);
+  const hours = span ? (await deps.db.all<{ bucket: number }>(dirtyHoursSql(span))).map((r) => Number(r.bucket)) : [];
+  const read = planFlowRead(range, { hours, truncated: hours.length >= FLOW_DIRTY_HOURS_MAX });
+  return { q: { read, probeId: p.probeId, subnetId: p.subnetId, limit: p.limit }, window: { from: iso(read.from), to: iso(read.to), grain: read.grain } };
 }
 
 /** An address with its host record and subnet, from the label columns a query joined under `prefix`. */
@@ -52,7 +59,7 @@ function labelled<P extends string>(r: Labelled<P>, prefix: P, flowSubnetId: num
 }
 
 export async function flowTalkers(deps: AppDeps, p: FlowParams) {
-  const { q, window } = query(deps, p);
+  const { q, window } = await query(deps, p);
   const [totals, rows] = await Promise.all([deps.db.all<VolumeRow>(totalsSql(q)), deps.db.all<TalkerRow>(talkersSql(q))]);
   const t = totals[0];
   return {
@@ -79,7 +86,7 @@ export async function flowTalkers(deps: AppDeps, p: FlowParams) {
 }
 
 export async function flowConversations(deps: AppDeps, p: FlowParams) {
-  const { q, window } = query(deps, p);
+  const { q, window } = await query(deps, p);
   const rows = await deps.db.all<ConversationRow>(conversationsSql(q));
   return {
     ...window,
@@ -106,13 +113,13 @@ export async function flowConversations(deps: AppDeps, p: FlowParams) {
 }
 
 export async function flowPorts(deps: AppDeps, p: FlowParams) {
-  const { q, window } = query(deps, { ...p, subnetId: undefined });
+  const { q, window } = await query(deps, { ...p, subnetId: undefined });
   const rows = await deps.db.all<PortRow>(portsSql(q));
   return { ...window, ports: rows.map((r) => ({ protocol: n(r.protocol), port: n(r.port), bytes: n(r.bytes), packets: n(r.packets), flows: n(r.flows) })) };
 }
 
 export async function flowMatrix(deps: AppDeps, p: FlowParams) {
-  const { q, window } = query(deps, p);
+  const { q, window } = await query(deps, p);
   const rows = await deps.db.all<MatrixRow>(matrixSql(q));
   const nodes = new Map<number, ReturnType<typeof matrixNode>>([[EXTERNAL.id, { ...EXTERNAL }]]);
   const links = rows.map((r) => {
@@ -128,7 +135,7 @@ export async function flowMatrix(deps: AppDeps, p: FlowParams) {
 export async function flowPeers(deps: AppDeps, p: FlowParams & { ip: string }) {
   const ip = canonicalIp(p.ip);
   if (ip === null) throw new AppError(400, 'invalid_ip', `ip: "${p.ip.slice(0, 64)}" is not an IP address`);
-  const { q, window } = query(deps, p);
+  const { q, window } = await query(deps, p);
   const rows = await deps.db.all<PeerRow>(peersSql(q, ip));
   return {
     ...window,
