@@ -252,9 +252,11 @@ describe('the Flows page, in Chromium', () => {
     expect(Math.abs(Date.parse(q.get('to')!) - asked)).toBeLessThan(5000);
     expect(new URL(page.url()).hash).toBe('#/flows?range=6h');
     expect(await cells('.flow-table.flow-ports tbody tr:first-child')).toEqual([['3868/sctp', 'SCTP (132)', '900 kB', '900', '1']]);
+    // over 3 h: the hourly roll-up for the hours rolled up, minutes at the edges
+    expect(await text('[data-totals]')).toMatch(/· hourly roll-up, minutes at the edges$/);
     // 30 days: the hourly roll-up
     await page.selectOption('select[name="flows-range"]', '30d');
-    await page.waitForFunction(() => document.querySelector('[data-totals]')?.textContent?.includes('hourly roll-up'));
+    await page.waitForFunction(() => document.querySelector('[data-totals]')?.textContent?.trim().endsWith('· hourly roll-up'));
     const month = talkerRequests.at(-1)!;
     expect(Date.parse(month.get('to')!) - Date.parse(month.get('from')!)).toBe(30 * 86_400_000);
     // a custom range: from and to as typed in local time, sent in UTC

@@ -68,7 +68,7 @@ export function Flows({ query }) {
     <div class="page-head">
       <h1>Flows</h1>
       ${t && !empty &&
-      html`<p class="flow-totals" data-totals><strong>${bytesText(t.bytes)}</strong> in <strong>${countText(t.flows)}</strong> flows · ${countText(t.packets)} packets · ${data.talkers.grain === 'hour' ? 'hourly roll-up' : 'per minute'}</p>`}
+      html`<p class="flow-totals" data-totals><strong>${bytesText(t.bytes)}</strong> in <strong>${countText(t.flows)}</strong> flows · ${countText(t.packets)} packets · ${data.talkers.grain === 'hour' ? 'hourly roll-up' : data.talkers.grain === 'mixed' ? 'hourly roll-up, minutes at the edges' : 'per minute'}</p>`}
     </div>
     <${FlowsRange} choice=${choice} from=${from} to=${to} subnetId=${subnetId} subnets=${list} error=${data?.range.error ?? ''} />
     ${error && html`<p class="error" role="alert">${error.message}</p>`}
