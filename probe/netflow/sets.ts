@@ -10,8 +10,8 @@ import { decodeRecords, type Scratch } from './records.js';
 import { readTemplateSet, type Template, type TemplateSink } from './templates.js';
 import type { FlowRecord } from './types.js';
 
-/** The decoder's per-packet context (one object, reused): the exporter, the packet's domain and clock, the output. */
-export class SetContext {
+/** The decoder's per-packet context (one object, reused): the exporter, the packet's domain and clock, the output; the sink of its template sets. */
+export class SetContext implements TemplateSink {
   ex!: Exporter;
   d!: Domain;
   time!: PacketTime;
@@ -21,6 +21,37 @@ export class SetContext {
     readonly opts: DecoderOptions,
     readonly scratch: Scratch,
   ) {}
+
+  known(id: number): Template | undefined {
+    return this.d.templates.get(id);
+  }
+
+  refresh(t: Template, nowMs: number): void {
+    t.refreshedMs = nowMs;
+    // nothing is held for a stored template (data waits only while its template is missing); released all the same
+    if (this.ex.held.length > 0) this.releaseFor(t);
+  }
+
+  learn(t: Template): void {
+    if (!this.ex.learn(this.d, t)) return this.ex.drop('bad_template');
+    this.releaseFor(t);
+  }
+
+  withdraw(id: number, options: boolean): void {
+    if (id < 256) this.ex.forgetAll(this.d, options);
+    else this.ex.forget(this.d, id);
+  }
+
+  bad(): void {
+    this.ex.drop('bad_template');
+  }
+
+  private releaseFor(t: Template): void {
+    const { ex, d } = this;
+    for (const h of ex.release(d, t.id, this.time.arrivalMs, this.opts.pendingMaxAgeMs)) {
+      decodeRecords(h.bytes, 0, h.bytes.length, t, ex, d, h.time, this.scratch, this.out);
+    }
+  }
 }
 
 export interface SetsResult {
@@ -28,25 +59,6 @@ export interface SetsResult {
   records: number;
   /** False when some data could not be counted (held for its template, or unreadable). */
   complete: boolean;
-}
-
-function sink(c: SetContext): TemplateSink {
-  const { ex, d } = c;
-  return {
-    learn(t: Template) {
-      if (!ex.learn(d, t)) return ex.drop('bad_template');
-      for (const h of ex.release(d, t.id, c.time.arrivalMs, c.opts.pendingMaxAgeMs)) {
-        decodeRecords(h.bytes, 0, h.bytes.length, t, ex, d, h.time, c.scratch, c.out);
-      }
-    },
-    withdraw(id: number, options: boolean) {
-      if (id < 256) ex.forgetAll(d, options);
-      else ex.forget(d, id);
-    },
-    bad() {
-      ex.drop('bad_template');
-    },
-  };
 }
 
 /** Walks the sets in [start, end). A set whose length is impossible ends the packet: nothing after it can be framed. */
@@ -77,7 +89,7 @@ export function decodeSets(b: Uint8Array, start: number, end: number, ipfix: boo
         complete = false;
       }
     } else if (id === templateSet || id === optionsSet) {
-      readTemplateSet(b, body, setEnd, ipfix, id === optionsSet, c.time.arrivalMs, sink(c));
+      readTemplateSet(b, body, setEnd, ipfix, id === optionsSet, c.time.arrivalMs, c);
     } else {
       c.ex.drop('bad_set');
     }

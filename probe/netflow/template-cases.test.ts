@@ -203,6 +203,27 @@ const CASES: Case[] = [
     counters: [{ flows: 1, templates: 1 }],
   },
   {
+    name: 'an unchanged template resent restarts its lifetime (no expire() in between)',
+    opts: { templateLifetimeMs: 60_000 },
+    steps: [
+      { at: 0, sets: (v) => [...sampling(v), ...templates(A)()] },
+      { at: 50_000, sets: (v) => [...sampling(v).slice(0, 1), ...templates(A)(), ...data(A, f1)()] },
+      { at: 100_000, sets: data(A, f2) },
+      { at: 100_001, sets: data({ ...B, id: 305 }, f1) }, // never announced: held
+    ],
+    flows: [[], ['198.18.1.1>198.18.2.2 100000/1000'], ['198.18.3.3>198.18.4.4 50000/500'], []],
+    counters: [{ flows: 2, templates: 2, pending: 1, samplingRate: 100, drops: {} }],
+  },
+  {
+    name: 'a template resent unchanged, then changed, then as before: each change replaces it',
+    steps: [
+      { at: 0, sets: () => [...templates(A)(), ...templates(A)(), ...data(A, f1)()] },
+      { at: 1, sets: () => [...templates(B)(), ...data(B, f2)(), ...templates(A)(), ...data(A, f1)()] },
+    ],
+    flows: [['198.18.1.1>198.18.2.2 1000/10'], ['198.18.3.3>198.18.4.4 500/5', '198.18.1.1>198.18.2.2 1000/10']],
+    counters: [{ flows: 3, templates: 1, drops: {} }],
+  },
+  {
     name: 'IPFIX: the same observation domain from two UDP ports of one exporter is two template scopes (RFC 7011 §8.4)',
     versions: [10],
     steps: [

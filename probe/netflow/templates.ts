@@ -13,6 +13,8 @@ import { BYTES_PREFERENCE, END_PREFERENCE, M, MEANINGS, meaningOf, PACKETS_PREFE
 export const VARIABLE = 65535;
 /** No record longer than a UDP datagram can carry can ever be decoded. */
 const MAX_RECORD = 65535;
+/** Template records up to this long keep a copy of their bytes, so an unchanged resend is recognised without compiling (about the size of off + len). */
+export const MAX_KEPT_RECORD = 512;
 
 export interface Template {
   readonly id: number;
@@ -39,15 +41,29 @@ export interface Template {
   readonly sysInit: boolean;
   /** Memory units it holds, for the per-exporter budget: 1 + steps. */
   readonly cost: number;
+  /** The template record it was compiled from (header included), or null when longer than MAX_KEPT_RECORD. */
+  readonly record: Uint8Array | null;
   refreshedMs: number;
 }
 
 export interface TemplateSink {
+  /** The template stored under `id` in this scope, if any. */
+  known(id: number): Template | undefined;
+  /** An unchanged resend of a stored template: only its lifetime restarts. */
+  refresh(t: Template, nowMs: number): void;
   learn(t: Template): void;
   /** IPFIX withdrawal: one id, or 2 (all templates) / 3 (all options templates). */
   withdraw(id: number, options: boolean): void;
   /** One malformed template record. */
   bad(): void;
+}
+
+/** The stored template when the record at `p` is byte for byte the one it was compiled from (same set kind). */
+function sameRecord(b: Uint8Array, p: number, end: number, options: boolean, t: Template | undefined): boolean {
+  if (!t || !t.record || t.options !== options || t.record.length > end - p) return false;
+  const r = t.record;
+  for (let i = 0; i < r.length; i++) if (b[p + i] !== r[i]) return false;
+  return true;
 }
 
 function firstPresent(present: Uint8Array, order: readonly number[]): number {
@@ -61,6 +77,7 @@ function firstPresent(present: Uint8Array, order: readonly number[]): number {
  */
 function compile(
   b: Uint8Array,
+  recordStart: number,
   start: number,
   end: number,
   ipfix: boolean,
@@ -175,6 +192,7 @@ function compile(
       sampling: !!(present[M.SAMPLING_INTERVAL] || present[M.SAMPLER_RANDOM_INTERVAL] || present[M.PACKET_INTERVAL]),
       sysInit: !!present[M.SYS_INIT_MS],
       cost: 1 + (variable ? steps : 0),
+      record: next - recordStart <= MAX_KEPT_RECORD ? new Uint8Array(b.subarray(recordStart, next)) : null,
       refreshedMs: nowMs,
     },
   };
@@ -225,7 +243,14 @@ export function readTemplateSet(b: Uint8Array, start: number, end: number, ipfix
     }
     // the claim is checked before anything is allocated for it
     if (fields * 4 > end - p - header) return sink.bad();
-    const { template, next } = compile(b, p + header, end, ipfix, id, options, fields, scope, nowMs);
+    // the same bytes compile to the same template: exporters resend theirs unchanged every few packets
+    const known = sink.known(id);
+    if (sameRecord(b, p, end, options, known)) {
+      sink.refresh(known!, nowMs);
+      p += known!.record!.length;
+      continue;
+    }
+    const { template, next } = compile(b, p, p + header, end, ipfix, id, options, fields, scope, nowMs);
     if (next < 0) return sink.bad();
     if (template) sink.learn(template);
     else sink.bad();
