@@ -22,6 +22,9 @@ export interface SeenAddress {
 export class SeenTracker {
   private readonly periods = new Map<number, Set<string>>();
   private newest = -Infinity;
+  /** The set of the period noted last (consecutive notes nearly always share it). */
+  private lastPeriod = NaN;
+  private lastSet: Set<string> | null = null;
   private queue: SeenAddress[] = [];
   private head = 0;
   /** Addresses not reported because their period's set or the queue was full. */
@@ -39,11 +42,17 @@ export class SeenTracker {
       this.newest = period;
       // the period before stays for late flows; older ones go
       for (const p of this.periods.keys()) if (p < period - 1) this.periods.delete(p);
+      this.lastSet = null;
     }
     // a late flow of an older period is checked against the oldest kept one (at worst reported once more)
     if (period < this.newest - 1) period = this.newest - 1;
-    let set = this.periods.get(period);
-    if (!set) this.periods.set(period, (set = new Set()));
+    let set = period === this.lastPeriod ? this.lastSet : null;
+    if (!set) {
+      set = this.periods.get(period);
+      if (!set) this.periods.set(period, (set = new Set()));
+      this.lastPeriod = period;
+      this.lastSet = set;
+    }
     if (set.has(ip)) return;
     if (set.size >= this.perPeriod || this.queued >= SEEN_QUEUE_MAX) {
       this.overflow++;
