@@ -597,3 +597,26 @@ describe('query plans', () => {
     expect(plan).toEqual([expect.stringMatching(/^SEARCH flow_hours USING COVERING INDEX flow_hours_dirty_idx \(dirty=\? AND bucket>\? AND bucket<\?\)$/)]);
   });
 });
+
+describe('counters no SQLite integer can hold', () => {
+  it('sums past 2^63 (a hostile exporter over a long window) answer, held to the largest safe integer, instead of "integer overflow"', async () => {
+    const big = await makeTestApp({}, { clockAt: NOW });
+    try {
+      // 20 probes × 60 minutes of one talker at 2^53 − 1 bytes each: 1,200 rows whose sum is past 2^63
+      const hour = Math.floor(NOW / HOUR) * HOUR - HOUR;
+      const rows = [];
+      for (let probe = 1; probe <= 20; probe++) for (let m = 0; m < 60; m++) rows.push([hour + m * MIN, probe]);
+      await big.deps.db.run(sql`INSERT INTO flow_talkers (grain, bucket, probe_id, ip, subnet_id, bytes_in, bytes_out, packets_in, packets_out, flows_in, flows_out)
+        SELECT 'minute', j.value ->> 0, j.value ->> 1, ${NAS}, NULL, 9007199254740991, 0, 9007199254740991, 0, 1, 0 FROM json_each(${JSON.stringify(rows)}) j`);
+      await big.deps.db.run(sql`INSERT INTO flow_totals (grain, bucket, probe_id, bytes, packets, flows)
+        SELECT 'minute', j.value ->> 0, j.value ->> 1, 9007199254740991, 9007199254740991, 1 FROM json_each(${JSON.stringify(rows)}) j`);
+      const res = await big.call('GET', `/api/netflow/talkers?from=${hour}&to=${hour + HOUR}`);
+      expect(res.status).toBe(200);
+      expect(res.body.talkers[0]).toMatchObject({ ip: NAS, bytesIn: Number.MAX_SAFE_INTEGER, bytes: Number.MAX_SAFE_INTEGER, flowsIn: 1200 });
+      expect(res.body.totals).toMatchObject({ bytes: Number.MAX_SAFE_INTEGER, flows: 1200 });
+      expect(TalkersSchema.safeParse(res.body).success).toBe(true);
+    } finally {
+      await big.close?.();
+    }
+  });
+});

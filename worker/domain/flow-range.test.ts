@@ -17,7 +17,9 @@ describe('flowRange', () => {
     ['ms and ISO with an offset', { from: String(Date.UTC(2026, 10, 26, 11)), to: '2026-11-26T13:00:00+01:00' }, { grain: 'minute', from: Date.UTC(2026, 10, 26, 11), to: Date.UTC(2026, 10, 26, 12) }],
     ['minute edges widen outward', { from: iso(Date.UTC(2026, 10, 26, 11, 0, 30)), to: iso(Date.UTC(2026, 10, 26, 11, 5, 1)) }, { grain: 'minute', from: Date.UTC(2026, 10, 26, 11), to: Date.UTC(2026, 10, 26, 11, 6) }],
     ['from exactly 7 days back: still minutes', { from: String(NOW - 7 * DAY) }, { grain: 'minute', from: minute(NOW - 7 * DAY), to: minute(NOW) + MIN }],
-    ['from a ms before 7 days: hours', { from: String(NOW - 7 * DAY - 1) }, { grain: 'hour', from: Date.UTC(2026, 10, 19, 12), to: Date.UTC(2026, 10, 26, 13) }],
+    // the minutes of the hour holding now − 7 days are kept: a "last 7 days" asked a moment before (the browser's clock) still reads them
+    ['from a second before 7 days back: the hour it is in is kept, still minutes', { from: String(NOW - 7 * DAY - 1000) }, { grain: 'minute', from: minute(NOW - 7 * DAY - 1000), to: minute(NOW) + MIN }],
+    ['from before the hour holding 7 days back: hours', { from: String(Date.UTC(2026, 10, 19, 12) - 1) }, { grain: 'hour', from: Date.UTC(2026, 10, 19, 11), to: Date.UTC(2026, 10, 26, 13) }],
     ['an old window, a date: hours', { from: '2026-01-01', to: '2026-01-02' }, { grain: 'hour', from: Date.UTC(2026, 0, 1), to: Date.UTC(2026, 0, 2) }],
     ['400 days exactly', { from: String(NOW - 400 * DAY), to: String(NOW) }, { grain: 'hour', from: Math.floor((NOW - 400 * DAY) / HOUR) * HOUR, to: Date.UTC(2026, 10, 26, 13) }],
     ['a window ahead of now is allowed', { from: String(NOW + HOUR), to: String(NOW + 2 * HOUR) }, { grain: 'minute', from: minute(NOW + HOUR), to: minute(NOW + 2 * HOUR) + MIN }],

@@ -46,7 +46,10 @@ export function flowRange(query: { from?: string | undefined; to?: string | unde
   const from = askedFrom ?? to - FLOW_DEFAULT_RANGE_MS;
   if (to <= from) throw new AppError(400, 'bad_range', `from ${new Date(from).toISOString()} is not before to ${new Date(to).toISOString()}`);
   if (to - from > FLOW_MAX_RANGE_DAYS * DAY_MS) throw new AppError(400, 'bad_range', `at most ${FLOW_MAX_RANGE_DAYS} days from from to to`);
-  const grain: FlowGrain = from >= now - minuteRetentionDays * DAY_MS ? 'minute' : 'hour';
+  // the prune keeps the minutes of the hour holding now − retention, so a "last 7 days" asked a moment ago (the
+  // browser's clock) still reads minutes at its edges rather than dropping the hours not rolled up yet
+  const kept = Math.floor((now - minuteRetentionDays * DAY_MS) / GRAIN_MS.hour) * GRAIN_MS.hour;
+  const grain: FlowGrain = from >= kept ? 'minute' : 'hour';
   const step = GRAIN_MS[grain];
   return { grain, from: Math.floor(from / step) * step, to: Math.ceil(to / step) * step };
 }

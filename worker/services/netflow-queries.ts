@@ -82,9 +82,9 @@ export function talkersSql(q: FlowQuery): SQL {
   const subnet = q.subnetId === undefined ? sql`` : sql` AND t.subnet_id = ${q.subnetId}`;
   const rows = eachRange(q, 't', (w) => sql`SELECT t.ip, t.subnet_id, t.bytes_in, t.bytes_out, t.packets_in, t.packets_out, t.flows_in, t.flows_out FROM flow_talkers t WHERE ${w}${subnet}`);
   return sql`SELECT x.*, ${labelColumns('a')} FROM (
-      SELECT r.ip, max(r.subnet_id) AS subnetId, sum(r.bytes_in) AS bytesIn, sum(r.bytes_out) AS bytesOut,
-        sum(r.packets_in) AS packetsIn, sum(r.packets_out) AS packetsOut, sum(r.flows_in) AS flowsIn, sum(r.flows_out) AS flowsOut,
-        sum(r.bytes_in + r.bytes_out) AS bytes
+      SELECT r.ip, max(r.subnet_id) AS subnetId, total(r.bytes_in) AS bytesIn, total(r.bytes_out) AS bytesOut,
+        total(r.packets_in) AS packetsIn, total(r.packets_out) AS packetsOut, total(r.flows_in) AS flowsIn, total(r.flows_out) AS flowsOut,
+        total(r.bytes_in + r.bytes_out) AS bytes
       FROM (${rows}) r
       GROUP BY r.ip ORDER BY bytes DESC, r.ip LIMIT ${q.limit}) x
     ${labels('a', 'x.ip', 'x.subnetId')}
@@ -99,7 +99,7 @@ export function totalsSql(q: FlowQuery): SQL {
     q.subnetId === undefined
       ? eachRange(q, 't', (w) => sql`SELECT t.bytes, t.packets, t.flows FROM flow_totals t WHERE ${w}`)
       : eachRange(q, 'm', (w) => sql`SELECT m.bytes, m.packets, m.flows FROM flow_matrix m WHERE ${w} AND (m.src_subnet_id = ${q.subnetId} OR m.dst_subnet_id = ${q.subnetId})`);
-  return sql`SELECT sum(r.bytes) AS bytes, sum(r.packets) AS packets, sum(r.flows) AS flows FROM (${rows}) r`;
+  return sql`SELECT total(r.bytes) AS bytes, total(r.packets) AS packets, total(r.flows) AS flows FROM (${rows}) r`;
 }
 
 export type ConversationRow = { src: string; dst: string; srcSubnetId: number | null; dstSubnetId: number | null; bytes: number; packets: number; flows: number } & Labelled<'s'> &
@@ -111,7 +111,7 @@ export function conversationsSql(q: FlowQuery): SQL {
   const rows = eachRange(q, 'c', (w) => sql`SELECT c.src, c.dst, c.src_subnet_id, c.dst_subnet_id, c.bytes, c.packets, c.flows FROM flow_conversations c WHERE ${w}${subnet}`);
   return sql`SELECT x.*, ${labelColumns('s')}, ${labelColumns('d')} FROM (
       SELECT r.src, r.dst, max(r.src_subnet_id) AS srcSubnetId, max(r.dst_subnet_id) AS dstSubnetId,
-        sum(r.bytes) AS bytes, sum(r.packets) AS packets, sum(r.flows) AS flows
+        total(r.bytes) AS bytes, total(r.packets) AS packets, total(r.flows) AS flows
       FROM (${rows}) r
       GROUP BY r.src, r.dst ORDER BY bytes DESC, r.src, r.dst LIMIT ${q.limit}) x
     ${labels('s', 'x.src', 'x.srcSubnetId')} ${labels('d', 'x.dst', 'x.dstSubnetId')}
@@ -123,7 +123,7 @@ export type PortRow = { protocol: number; port: number; bytes: number; packets: 
 /** Top services (protocol and the lower port); probe-wide, so no subnet filter. */
 export function portsSql(q: FlowQuery): SQL {
   const rows = eachRange(q, 'p', (w) => sql`SELECT p.protocol, p.port, p.bytes, p.packets, p.flows FROM flow_ports p WHERE ${w}`);
-  return sql`SELECT r.protocol, r.port, sum(r.bytes) AS bytes, sum(r.packets) AS packets, sum(r.flows) AS flows
+  return sql`SELECT r.protocol, r.port, total(r.bytes) AS bytes, total(r.packets) AS packets, total(r.flows) AS flows
     FROM (${rows}) r
     GROUP BY r.protocol, r.port ORDER BY bytes DESC, r.protocol, r.port LIMIT ${q.limit}`;
 }
@@ -147,7 +147,7 @@ export function matrixSql(q: FlowQuery): SQL {
   const subnet = q.subnetId === undefined ? sql`` : sql` AND (m.src_subnet_id = ${q.subnetId} OR m.dst_subnet_id = ${q.subnetId})`;
   const rows = eachRange(q, 'm', (w) => sql`SELECT m.src_subnet_id AS src, m.dst_subnet_id AS dst, m.bytes, m.packets, m.flows FROM flow_matrix m WHERE ${w}${subnet}`);
   return sql`SELECT x.*, srcnet.id AS srcRowId, srcnet.name AS srcName, srcnet.cidr AS srcCidr, dstnet.id AS dstRowId, dstnet.name AS dstName, dstnet.cidr AS dstCidr FROM (
-      SELECT r.src, r.dst, sum(r.bytes) AS bytes, sum(r.packets) AS packets, sum(r.flows) AS flows
+      SELECT r.src, r.dst, total(r.bytes) AS bytes, total(r.packets) AS packets, total(r.flows) AS flows
       FROM (${rows}) r
       GROUP BY r.src, r.dst ORDER BY bytes DESC, r.src, r.dst LIMIT ${q.limit}) x
     LEFT JOIN subnets srcnet ON srcnet.id = x.src LEFT JOIN subnets dstnet ON dstnet.id = x.dst
@@ -163,8 +163,8 @@ export type PeerRow = { ip: string; subnetId: number | null; bytesIn: number; by
 export function peersSql(q: FlowQuery, ip: string): SQL {
   const peerIn = (column: string) => (q.subnetId === undefined ? sql`` : sql` AND ${sql.raw(column)} = ${q.subnetId}`);
   return sql`SELECT x.*, ${labelColumns('a')} FROM (
-      SELECT e.peer AS ip, max(e.subnetId) AS subnetId, sum(e.bytesIn) AS bytesIn, sum(e.bytesOut) AS bytesOut,
-        sum(e.packets) AS packets, sum(e.flows) AS flows
+      SELECT e.peer AS ip, max(e.subnetId) AS subnetId, total(e.bytesIn) AS bytesIn, total(e.bytesOut) AS bytesOut,
+        total(e.packets) AS packets, total(e.flows) AS flows
       FROM (${eachRange(
         q,
         'c',
@@ -174,7 +174,7 @@ export function peersSql(q: FlowQuery, ip: string): SQL {
           SELECT c.src, c.src_subnet_id, c.bytes, 0, c.packets, c.flows
             FROM flow_conversations c WHERE c.dst = ${ip} AND ${w}${peerIn('c.src_subnet_id')}`,
       )}) e
-      GROUP BY e.peer ORDER BY sum(e.bytesIn) + sum(e.bytesOut) DESC, e.peer LIMIT ${q.limit}) x
+      GROUP BY e.peer ORDER BY total(e.bytesIn) + total(e.bytesOut) DESC, e.peer LIMIT ${q.limit}) x
     ${labels('a', 'x.ip', 'x.subnetId')}
     ORDER BY x.bytesIn + x.bytesOut DESC, x.ip`;
 }

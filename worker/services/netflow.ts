@@ -39,7 +39,9 @@ export interface FlowParams {
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
-const n = (v: number | bigint | null | undefined) => Number(v ?? 0);
+// the queries sum with total() (a float: sum() of integers throws "integer overflow" past 2^63, which a hostile
+// exporter's counters could reach over a long window); held to a whole number within JSON's safe range
+const n = (v: number | bigint | null | undefined) => Math.min(Number(v ?? 0), Number.MAX_SAFE_INTEGER);
 const id = (v: number | bigint | null | undefined) => (v === null || v === undefined ? null : Number(v));
 
 /** The window asked for and the rows that answer it: for a long window, first the hours not rolled up yet. */
