@@ -48,7 +48,7 @@ export class SeenTracker {
     if (period < this.newest - 1) period = this.newest - 1;
     let set = period === this.lastPeriod ? this.lastSet : null;
     if (!set) {
-      set = this.periods.get(period);
+      set = this.periods.get(period) ?? null;
       if (!set) this.periods.set(period, (set = new Set()));
       this.lastPeriod = period;
       this.lastSet = set;
