@@ -43,22 +43,39 @@ export function ipv6Text(b: Uint8Array, o: number): string {
 /** Entries of an Ipv4Names before it starts over. */
 export const IPV4_NAMES_MAX = 65_536;
 
+/** Slots of an Ipv4Names' table: twice IPV4_NAMES_MAX, so probes stay short. */
+const SLOTS = 2 * IPV4_NAMES_MAX;
+
 /**
  * IPv4 text by address value, remembered: flows repeat their talkers, and the same string instance for the same
  * address is cheaper here (no concatenation) and downstream (a string caches its hash for the aggregator's Maps).
- * Bounded: it starts over when full.
+ * An open-addressing table on the 32-bit value (a Map's keys above 2^31 are boxed numbers). Bounded: it starts
+ * over when full.
  */
 export class Ipv4Names {
-  private readonly names = new Map<number, string>();
+  private readonly keys = new Int32Array(SLOTS);
+  private readonly names: (string | undefined)[] = new Array<string | undefined>(SLOTS).fill(undefined);
+  private size = 0;
 
   text(b: Uint8Array, o: number): string {
-    const key = ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
-    let name = this.names.get(key);
-    if (name === undefined) {
-      name = ipv4Text(b, o);
-      if (this.names.size >= IPV4_NAMES_MAX) this.names.clear();
-      this.names.set(key, name);
+    const key = (b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!;
+    const { keys, names } = this;
+    let i = Math.imul(key, 0x9e3779b1) >>> 15; // 17 bits: SLOTS
+    for (;;) {
+      const name = names[i];
+      if (name === undefined) break;
+      if (keys[i] === key) return name;
+      i = (i + 1) & (SLOTS - 1);
     }
+    const name = ipv4Text(b, o);
+    if (this.size >= IPV4_NAMES_MAX) {
+      names.fill(undefined);
+      this.size = 0;
+      i = Math.imul(key, 0x9e3779b1) >>> 15;
+    }
+    keys[i] = key;
+    names[i] = name;
+    this.size++;
     return name;
   }
 }

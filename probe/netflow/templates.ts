@@ -43,6 +43,8 @@ export interface Template {
   readonly cost: number;
   /** The template record it was compiled from (header included), or null when longer than MAX_KEPT_RECORD. */
   readonly record: Uint8Array | null;
+  /** The same record's whole 32-bit big-endian words, for comparing a resend 4 bytes at a time. */
+  readonly recordWords: Int32Array | null;
   refreshedMs: number;
 }
 
@@ -62,8 +64,18 @@ export interface TemplateSink {
 function sameRecord(b: Uint8Array, p: number, end: number, options: boolean, t: Template | undefined): boolean {
   if (!t || !t.record || t.options !== options || t.record.length > end - p) return false;
   const r = t.record;
-  for (let i = 0; i < r.length; i++) if (b[p + i] !== r[i]) return false;
+  const w = t.recordWords!;
+  let q = p;
+  for (let i = 0; i < w.length; i++, q += 4) if (((b[q]! << 24) | (b[q + 1]! << 16) | (b[q + 2]! << 8) | b[q + 3]!) !== w[i]) return false;
+  for (let i = w.length * 4; i < r.length; i++) if (b[p + i] !== r[i]) return false;
   return true;
+}
+
+function kept(b: Uint8Array, start: number, end: number): { record: Uint8Array | null; recordWords: Int32Array | null } {
+  if (end - start > MAX_KEPT_RECORD) return { record: null, recordWords: null };
+  const recordWords = new Int32Array((end - start) >> 2);
+  for (let i = 0, q = start; i < recordWords.length; i++, q += 4) recordWords[i] = (b[q]! << 24) | (b[q + 1]! << 16) | (b[q + 2]! << 8) | b[q + 3]!;
+  return { record: new Uint8Array(b.subarray(start, end)), recordWords };
 }
 
 function firstPresent(present: Uint8Array, order: readonly number[]): number {
@@ -192,7 +204,7 @@ function compile(
       sampling: !!(present[M.SAMPLING_INTERVAL] || present[M.SAMPLER_RANDOM_INTERVAL] || present[M.PACKET_INTERVAL]),
       sysInit: !!present[M.SYS_INIT_MS],
       cost: 1 + (variable ? steps : 0),
-      record: next - recordStart <= MAX_KEPT_RECORD ? new Uint8Array(b.subarray(recordStart, next)) : null,
+      ...kept(b, recordStart, next),
       refreshedMs: nowMs,
     },
   };
