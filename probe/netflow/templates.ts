@@ -13,7 +13,7 @@ import { BYTES_PREFERENCE, END_PREFERENCE, M, MEANINGS, meaningOf, PACKETS_PREFE
 export const VARIABLE = 65535;
 /** No record longer than a UDP datagram can carry can ever be decoded. */
 const MAX_RECORD = 65535;
-/** Template records up to this long keep a copy of their bytes, so an unchanged resend is recognised without compiling (about the size of off + len). */
+/** Template records up to this long are kept (as words), so an unchanged resend is recognised without compiling (about the size of off + len). */
 export const MAX_KEPT_RECORD = 512;
 
 export interface Template {
@@ -41,10 +41,13 @@ export interface Template {
   readonly sysInit: boolean;
   /** Memory units it holds, for the per-exporter budget: 1 + steps. */
   readonly cost: number;
-  /** The template record it was compiled from (header included), or null when longer than MAX_KEPT_RECORD. */
-  readonly record: Uint8Array | null;
-  /** The same record's whole 32-bit big-endian words, for comparing a resend 4 bytes at a time. */
-  readonly recordWords: Int32Array | null;
+  /**
+   * The template record it was compiled from (header included) as big-endian 32-bit words, the last one zero-padded,
+   * for comparing a resend 4 bytes at a time; null when longer than MAX_KEPT_RECORD.
+   */
+  readonly record: Int32Array | null;
+  /** That record's length in bytes. */
+  readonly recordLength: number;
   refreshedMs: number;
 }
 
@@ -60,22 +63,24 @@ export interface TemplateSink {
   bad(): void;
 }
 
-/** The stored template when the record at `p` is byte for byte the one it was compiled from (same set kind). */
+/** Whether the record at `p` is byte for byte the one the stored template `t` was compiled from (same set kind). */
 function sameRecord(b: Uint8Array, p: number, end: number, options: boolean, t: Template | undefined): boolean {
-  if (!t || !t.record || t.options !== options || t.record.length > end - p) return false;
-  const r = t.record;
-  const w = t.recordWords!;
+  if (!t || !t.record || t.options !== options || t.recordLength > end - p) return false;
+  const w = t.record;
+  const whole = t.recordLength >> 2;
   let q = p;
-  for (let i = 0; i < w.length; i++, q += 4) if (((b[q]! << 24) | (b[q + 1]! << 16) | (b[q + 2]! << 8) | b[q + 3]!) !== w[i]) return false;
-  for (let i = w.length * 4; i < r.length; i++) if (b[p + i] !== r[i]) return false;
+  for (let i = 0; i < whole; i++, q += 4) if (((b[q]! << 24) | (b[q + 1]! << 16) | (b[q + 2]! << 8) | b[q + 3]!) !== w[i]) return false;
+  for (let k = 0; q < p + t.recordLength; k++, q++) if (b[q] !== ((w[whole]! >>> (24 - 8 * k)) & 255)) return false;
   return true;
 }
 
-function kept(b: Uint8Array, start: number, end: number): { record: Uint8Array | null; recordWords: Int32Array | null } {
-  if (end - start > MAX_KEPT_RECORD) return { record: null, recordWords: null };
-  const recordWords = new Int32Array((end - start) >> 2);
-  for (let i = 0, q = start; i < recordWords.length; i++, q += 4) recordWords[i] = (b[q]! << 24) | (b[q + 1]! << 16) | (b[q + 2]! << 8) | b[q + 3]!;
-  return { record: new Uint8Array(b.subarray(start, end)), recordWords };
+/** The record [start, end) as sameRecord compares it. */
+function kept(b: Uint8Array, start: number, end: number): { record: Int32Array | null; recordLength: number } {
+  const n = end - start;
+  if (n > MAX_KEPT_RECORD) return { record: null, recordLength: n };
+  const record = new Int32Array((n + 3) >> 2);
+  for (let i = 0; i < n; i++) record[i >> 2]! |= b[start + i]! << (24 - 8 * (i & 3));
+  return { record, recordLength: n };
 }
 
 function firstPresent(present: Uint8Array, order: readonly number[]): number {
@@ -259,7 +264,7 @@ export function readTemplateSet(b: Uint8Array, start: number, end: number, ipfix
     const known = sink.known(id);
     if (sameRecord(b, p, end, options, known)) {
       sink.refresh(known!, nowMs);
-      p += known!.record!.length;
+      p += known!.recordLength;
       continue;
     }
     const { template, next } = compile(b, p, p + header, end, ipfix, id, options, fields, scope, nowMs);
