@@ -31,6 +31,29 @@ export interface CollectorOptions {
 /** How often templates expire and closed minutes are emitted. */
 const TICK_MS = 1_000;
 
+/**
+ * Datagrams are taken off the socket at once and decoded a little later, in slices of DRAIN_SLICE_MS between reads:
+ * receiving costs ~9 µs a datagram, decoding and aggregating it ~25 µs, so under a burst the kernel's buffer
+ * (capped by net.core.rmem_max) would overflow while the event loop decodes. The queue in between is bounded.
+ */
+const QUEUE_MAX_BYTES = 64 * 1024 * 1024;
+/**
+ * A turn of the event loop that read BURST_READS datagrams or more (libuv reads up to 32 a turn) is a burst: nothing
+ * is decoded in it, so reading comes first, and the queue is decoded in the turns after. Steady traffic (a few a
+ * turn) is decoded as it comes. Past BURST_QUEUE_BYTES waiting (a sustained overload) decoding takes its slices
+ * again, and the kernel drops what does not fit its buffer.
+ */
+const BURST_READS = 8;
+const BURST_QUEUE_BYTES = 16 * 1024 * 1024;
+const DRAIN_SLICE_MS = 2;
+
+interface Received {
+  msg: Buffer;
+  address: string;
+  port: number;
+  arrival: number;
+}
+
 /** Refused senders named in the log (each once); the rest are only counted. */
 const REFUSED_NAMED = 64;
 
@@ -68,6 +91,14 @@ export class FlowCollector {
   private readonly refusedNamed = new Set<string>();
   /** Datagrams dropped because their sender is not in NETFLOW_EXPORTERS. */
   refused = 0;
+  private queue: Received[] = [];
+  private head = 0;
+  private queuedBytes = 0;
+  private draining: NodeJS.Immediate | null = null;
+  /** Datagrams read since the last drain slice ran. */
+  private readsThisTurn = 0;
+  /** Datagrams dropped because QUEUE_MAX_BYTES were waiting to be decoded. */
+  queueDrops = 0;
   private readonly onMessage = (msg: Buffer, rinfo: RemoteInfo) => this.receive(msg, rinfo);
 
   constructor(
@@ -119,8 +150,9 @@ export class FlowCollector {
     this.listeners.push(cb);
   }
 
-  /** Every minute, the open one included (stop, tests); also returned to onItems listeners. */
+  /** Every minute, the open one included (stop, tests); also returned to onItems listeners. Decodes what is queued first. */
   flushAll(): FlowsItem[] {
+    this.drain(Infinity);
     return this.emit(this.aggregator.flush(Infinity, this.decoder.counters()));
   }
 
@@ -129,8 +161,14 @@ export class FlowCollector {
   }
 
   /** What was left out since start: by the aggregator, the flow log, and the decoder (exporters beyond its bound; its own faults). */
-  stats(): AggregatorStats & { logDropped: number; untrackedPackets: number; decoderFaults: number } {
-    return { ...this.aggregator.stats(), logDropped: this.flowLog?.dropped ?? 0, untrackedPackets: this.decoder.untrackedPackets, decoderFaults: this.decoder.faults };
+  stats(): AggregatorStats & { logDropped: number; untrackedPackets: number; decoderFaults: number; queueDrops: number } {
+    return {
+      ...this.aggregator.stats(),
+      logDropped: this.flowLog?.dropped ?? 0,
+      untrackedPackets: this.decoder.untrackedPackets,
+      decoderFaults: this.decoder.faults,
+      queueDrops: this.queueDrops,
+    };
   }
 
   /** Closes the socket, emits what is left (the open minute too) and closes the flow log. */
@@ -143,17 +181,53 @@ export class FlowCollector {
       socket.off('message', this.onMessage);
       await new Promise<void>((resolve) => socket.close(() => resolve()));
     }
+    if (this.draining) clearImmediate(this.draining);
+    this.draining = null;
     this.flushAll();
     await this.flowLog?.close();
   }
 
   private receive(msg: Buffer, rinfo: RemoteInfo) {
-    const arrival = this.now();
     const address = plainAddress(rinfo.address);
     if (this.allowed && this.allowed.lookup(address) === null) return this.refuse(address);
-    const flows = this.decoder.decode(msg, { address, port: rinfo.port }, arrival);
-    for (let i = 0; i < flows.length; i++) this.aggregator.add(flows[i]!, arrival);
-    if (this.flowLog) this.flowLog.write(flows);
+    if (this.queuedBytes + msg.length > QUEUE_MAX_BYTES) {
+      this.queueDrops++;
+      return;
+    }
+    this.queue.push({ msg, address, port: rinfo.port, arrival: this.now() });
+    this.queuedBytes += msg.length;
+    this.readsThisTurn++;
+    this.draining ??= setImmediate(this.drainSlice);
+  }
+
+  private readonly drainSlice = () => {
+    this.draining = null;
+    const burst = this.readsThisTurn >= BURST_READS && this.queuedBytes < BURST_QUEUE_BYTES;
+    this.readsThisTurn = 0;
+    if (!burst) this.drain(DRAIN_SLICE_MS);
+    if (this.head < this.queue.length) this.draining = setImmediate(this.drainSlice);
+  };
+
+  /** Decodes and aggregates queued datagrams, oldest first, for about `sliceMs` or `most` of them (Infinity: all). */
+  private drain(sliceMs: number, most = Infinity) {
+    const until = performance.now() + sliceMs;
+    let n = 0;
+    while (this.head < this.queue.length && n < most) {
+      const r = this.queue[this.head]!;
+      this.queue[this.head++] = undefined as unknown as Received;
+      this.queuedBytes -= r.msg.length;
+      const flows = this.decoder.decode(r.msg, { address: r.address, port: r.port }, r.arrival);
+      for (let i = 0; i < flows.length; i++) this.aggregator.add(flows[i]!, r.arrival);
+      if (this.flowLog) this.flowLog.write(flows);
+      if ((++n & 3) === 0 && n < most && performance.now() >= until) break;
+    }
+    if (this.head === this.queue.length) {
+      this.queue = [];
+      this.head = 0;
+    } else if (this.head > 4096 && this.head * 2 > this.queue.length) {
+      this.queue = this.queue.slice(this.head);
+      this.head = 0;
+    }
   }
 
   private refuse(address: string) {
@@ -189,7 +263,7 @@ export class FlowCollector {
     const key = JSON.stringify(s);
     if (key === this.reported) return;
     this.reported = key;
-    if (s.rebucketed || s.badTime || s.seenOverflow || s.logDropped || s.untrackedPackets || s.decoderFaults || Object.values(s.overflow).some((n) => n > 0)) {
+    if (s.rebucketed || s.badTime || s.seenOverflow || s.logDropped || s.untrackedPackets || s.decoderFaults || s.queueDrops || Object.values(s.overflow).some((n) => n > 0)) {
       this.log.warn('NetFlow: flows counted in the totals only, moved to their arrival minute, not logged, or packets not decoded (since start)', { ...s });
     }
   }
