@@ -8,6 +8,7 @@ import type { FlowsItem } from '../../schema/kinds/flows.js';
 import type { Logger } from '../../schema/log.js';
 import { FlowAggregator, type AggregatorStats, type ManagedSubnet } from './aggregate.js';
 import { FlowDecoder } from './decoder.js';
+import { Fifo } from './fifo.js';
 import { FlowLog } from './flow-log.js';
 import { SubnetIndex } from './subnet-index.js';
 import type { ExporterCounters } from './types.js';
@@ -91,8 +92,7 @@ export class FlowCollector {
   private readonly refusedNamed = new Set<string>();
   /** Datagrams dropped because their sender is not in NETFLOW_EXPORTERS. */
   refused = 0;
-  private queue: Received[] = [];
-  private head = 0;
+  private readonly queue = new Fifo<Received>();
   private queuedBytes = 0;
   private draining: NodeJS.Immediate | null = null;
   /** Datagrams read since the last drain slice ran. */
@@ -205,28 +205,19 @@ export class FlowCollector {
     const burst = this.readsThisTurn >= BURST_READS && this.queuedBytes < BURST_QUEUE_BYTES;
     this.readsThisTurn = 0;
     if (!burst) this.drain(DRAIN_SLICE_MS);
-    if (this.head < this.queue.length) this.draining = setImmediate(this.drainSlice);
+    if (this.queue.size) this.draining = setImmediate(this.drainSlice);
   };
 
-  /** Decodes and aggregates queued datagrams, oldest first, for about `sliceMs` or `most` of them (Infinity: all). */
-  private drain(sliceMs: number, most = Infinity) {
+  /** Decodes and aggregates queued datagrams, oldest first, for about `sliceMs` (Infinity: all of them). */
+  private drain(sliceMs: number) {
     const until = performance.now() + sliceMs;
     let n = 0;
-    while (this.head < this.queue.length && n < most) {
-      const r = this.queue[this.head]!;
-      this.queue[this.head++] = undefined as unknown as Received;
+    for (let r = this.queue.shift(); r; r = this.queue.shift()) {
       this.queuedBytes -= r.msg.length;
       const flows = this.decoder.decode(r.msg, { address: r.address, port: r.port }, r.arrival);
       for (let i = 0; i < flows.length; i++) this.aggregator.add(flows[i]!, r.arrival);
       if (this.flowLog) this.flowLog.write(flows);
-      if ((++n & 3) === 0 && n < most && performance.now() >= until) break;
-    }
-    if (this.head === this.queue.length) {
-      this.queue = [];
-      this.head = 0;
-    } else if (this.head > 4096 && this.head * 2 > this.queue.length) {
-      this.queue = this.queue.slice(this.head);
-      this.head = 0;
+      if ((++n & 3) === 0 && performance.now() >= until) break;
     }
   }
 

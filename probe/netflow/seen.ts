@@ -5,6 +5,8 @@
  * item: what does not fit waits for the next item. Bounded per period and in the queue; past a bound an address is
  * not reported (counted). Pure.
  */
+import { Fifo } from './fifo.js';
+
 export const DAY_MS = 86_400_000;
 export const HOUR_MS = 3_600_000;
 /** Distinct addresses remembered per period. */
@@ -25,8 +27,7 @@ export class SeenTracker {
   /** The set of the period noted last (consecutive notes nearly always share it). */
   private lastPeriod = NaN;
   private lastSet: Set<string> | null = null;
-  private queue: SeenAddress[] = [];
-  private head = 0;
+  private readonly queue = new Fifo<SeenAddress>();
   /** Addresses not reported because their period's set or the queue was full. */
   overflow = 0;
 
@@ -62,20 +63,11 @@ export class SeenTracker {
     this.queue.push({ ip, subnetId, at: atMs });
   }
   get queued(): number {
-    return this.queue.length - this.head;
+    return this.queue.size;
   }
 
   /** Up to `n` addresses, oldest first. */
   take(n: number): SeenAddress[] {
-    const out = this.queue.slice(this.head, this.head + n);
-    this.head += out.length;
-    if (this.head === this.queue.length) {
-      this.queue = [];
-      this.head = 0;
-    } else if (this.head > 4096 && this.head * 2 > this.queue.length) {
-      this.queue = this.queue.slice(this.head);
-      this.head = 0;
-    }
-    return out;
+    return this.queue.take(n);
   }
 }
