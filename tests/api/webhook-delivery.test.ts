@@ -380,6 +380,11 @@ describe('the URL policy through the API', () => {
       expect([patch.status, patch.body.error.code]).toEqual([400, 'url_not_allowed']);
     }
     expect(await rows()).toEqual(before);
+    // and nothing was ever queued or tried for it
+    for (const table of ['webhook_deliveries', 'webhook_attempts']) {
+      const n = (await t.client.execute({ sql: `SELECT count(*) AS n FROM ${table} WHERE endpoint_id = ?`, args: [res.body.id] })).rows[0]!.n;
+      expect(Number(n), table).toBe(0);
+    }
     expect((await t.call('DELETE', `/api/webhooks/${res.body.id}`)).status).toBe(204);
   });
 
