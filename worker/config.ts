@@ -75,6 +75,12 @@ export const appConfigSchema = z.object({
   previouslyUsedDays: z.coerce.number().min(0.0001).max(3650).default(7),
   /** Traceroutes a probe runs at once; another "trace" for a busy probe is a 429. */
   traceJobsPerProbe: z.coerce.number().int().min(1).max(16).default(2),
+  /** Operations (ping, mtr, traceroute from probes) one user may start per minute; another is a 429. */
+  operationsPerMinute: z.coerce.number().int().min(1).max(1000).default(10),
+  /** Operation runs one probe may have queued or running; a request that would add one more is a 429. */
+  operationQueuePerProbe: z.coerce.number().int().min(1).max(64).default(8),
+  /** Operations and their results are kept this long. */
+  operationRetentionDays: z.coerce.number().min(1).max(3650).default(30),
 });
 export type AppConfig = z.infer<typeof appConfigSchema>;
 
@@ -114,6 +120,9 @@ export function appConfig(env: Record<string, string | undefined>, overrides: Pa
     ptrLookupEnabled: env.PTR_LOOKUP_ENABLED || undefined,
     previouslyUsedDays: env.PREVIOUSLY_USED_DAYS,
     traceJobsPerProbe: env.TRACE_JOBS_PER_PROBE,
+    operationsPerMinute: env.OPERATIONS_PER_MINUTE,
+    operationQueuePerProbe: env.OPERATION_QUEUE_PER_PROBE,
+    operationRetentionDays: env.OPERATION_RETENTION_DAYS,
   });
   return { ...parsed, ...overrides };
 }

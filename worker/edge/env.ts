@@ -42,4 +42,7 @@ export interface Env {
   WEBHOOK_ALLOW_PRIVATE?: string;
   WEBHOOK_CONCURRENCY?: string;
   WEBHOOK_RETENTION_DAYS?: string;
+  OPERATIONS_PER_MINUTE?: string;
+  OPERATION_QUEUE_PER_PROBE?: string;
+  OPERATION_RETENTION_DAYS?: string;
 }
