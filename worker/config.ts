@@ -75,6 +75,12 @@ export const appConfigSchema = z.object({
   previouslyUsedDays: z.coerce.number().min(0.0001).max(3650).default(7),
   /** Traceroutes a probe runs at once; another "trace" for a busy probe is a 429. */
   traceJobsPerProbe: z.coerce.number().int().min(1).max(16).default(2),
+  /** The IANA RDAP bootstrap registry (RFC 9224): dns.json, ipv4.json, ipv6.json and asn.json below it. */
+  rdapBootstrapUrl: z.url({ protocol: /^https?$/ }).default('https://data.iana.org/rdap/'),
+  /** A bootstrap or RDAP request taking longer is given up (504 rdap_timeout). */
+  rdapTimeoutMs: z.coerce.number().int().min(10).max(60_000).default(8000),
+  /** RDAP answers are kept this long (0: never cached); bootstrap files a day. */
+  rdapCacheSeconds: z.coerce.number().int().min(0).max(30 * 86_400).default(3600),
   /** Operations (ping, mtr, traceroute from probes) one user may start per minute; another is a 429. */
   operationsPerMinute: z.coerce.number().int().min(1).max(1000).default(10),
   /** Operation runs one probe may have queued or running; a request that would add one more is a 429. */
@@ -120,6 +126,9 @@ export function appConfig(env: Record<string, string | undefined>, overrides: Pa
     ptrLookupEnabled: env.PTR_LOOKUP_ENABLED || undefined,
     previouslyUsedDays: env.PREVIOUSLY_USED_DAYS,
     traceJobsPerProbe: env.TRACE_JOBS_PER_PROBE,
+    rdapBootstrapUrl: env.RDAP_BOOTSTRAP_URL || undefined,
+    rdapTimeoutMs: env.RDAP_TIMEOUT_MS,
+    rdapCacheSeconds: env.RDAP_CACHE_SECONDS,
     operationsPerMinute: env.OPERATIONS_PER_MINUTE,
     operationQueuePerProbe: env.OPERATION_QUEUE_PER_PROBE,
     operationRetentionDays: env.OPERATION_RETENTION_DAYS,

@@ -42,6 +42,9 @@ export interface Env {
   WEBHOOK_ALLOW_PRIVATE?: string;
   WEBHOOK_CONCURRENCY?: string;
   WEBHOOK_RETENTION_DAYS?: string;
+  RDAP_BOOTSTRAP_URL?: string;
+  RDAP_TIMEOUT_MS?: string;
+  RDAP_CACHE_SECONDS?: string;
   OPERATIONS_PER_MINUTE?: string;
   OPERATION_QUEUE_PER_PROBE?: string;
   OPERATION_RETENTION_DAYS?: string;
