@@ -20,6 +20,7 @@ import { probeRoutes } from './routes/probes.js';
 import { subnetRoutes } from './routes/subnets.js';
 import { summaryRoutes } from './routes/summary.js';
 import { tokenRoutes } from './routes/tokens.js';
+import { ipcalcRoutes } from './routes/tools-ipcalc.js';
 import { traceRoutes } from './routes/traces.js';
 import { userRoutes } from './routes/users.js';
 
@@ -80,6 +81,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', maintenanceRoutes(deps));
   app.route('/', webhookRoutes(deps));
   app.route('/', netflowRoutes(deps));
+  app.route('/', ipcalcRoutes(deps));
   app.all('/api/*', (c) => c.json(errorBody('not_found', `no route for ${c.req.method} ${c.req.path}`), 404));
   return app;
 }
