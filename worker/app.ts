@@ -19,6 +19,7 @@ import { portRoutes } from './routes/ports.js';
 import { probeRoutes } from './routes/probes.js';
 import { subnetRoutes } from './routes/subnets.js';
 import { summaryRoutes } from './routes/summary.js';
+import { rdapRoutes } from './routes/tools-rdap.js';
 import { tokenRoutes } from './routes/tokens.js';
 import { ipcalcRoutes } from './routes/tools-ipcalc.js';
 import { traceRoutes } from './routes/traces.js';
@@ -81,6 +82,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', maintenanceRoutes(deps));
   app.route('/', webhookRoutes(deps));
   app.route('/', netflowRoutes(deps));
+  app.route('/', rdapRoutes(deps));
   app.route('/', ipcalcRoutes(deps));
   app.all('/api/*', (c) => c.json(errorBody('not_found', `no route for ${c.req.method} ${c.req.path}`), 404));
   return app;

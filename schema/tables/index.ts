@@ -7,3 +7,4 @@ export * from './ports.js';
 export * from './jobs.js';
 export * from './alerts.js';
 export * from './flows.js';
+export * from './rdap.js';
