@@ -717,4 +717,22 @@ describe.each(HOSTS)('API contract on the %s host', (host) => {
     // what the Worker answers stays its own, navigation or not
     expect(await get('/openapi.json', navigate)).toEqual(['/openapi.json', 200, 'application/json', false]);
   });
+
+  it('the IP calculator and supernet tools answer alike, with the managed subnets read from the host database', async () => {
+    const code = (res: { status: number; body: any }) => [res.status, res.body?.error?.code];
+    const tools = await api('POST', '/api/subnets', { cidr: '198.19.200.0/24', name: 'tools lab' });
+    const calc = await api('GET', `/api/tools/ipcalc?cidr=${encodeURIComponent('198.19.200.77/26')}&splitCount=4`);
+    expect(calc).toMatchObject({ status: 200, body: { family: 4, cidr: '198.19.200.64/26', broadcast: '198.19.200.127', usable: '62', kind: 'benchmarking', reverseZone: '200.19.198.in-addr.arpa' } });
+    expect(calc.body.managed).toEqual([{ id: tools.body.id, cidr: '198.19.200.0/24', name: 'tools lab', relation: 'contains' }]);
+    expect(calc.body.split).toEqual({ prefix: 28, total: '4', page: 1, pageSize: 256, subnets: ['198.19.200.64/28', '198.19.200.80/28', '198.19.200.96/28', '198.19.200.112/28'] });
+    const v6 = await api('GET', `/api/tools/ipcalc?cidr=${encodeURIComponent('2001:db8:7::/48')}&splitPrefix=64&page=2&pageSize=2`);
+    expect(v6.body).toMatchObject({ broadcast: null, binary: null, addresses: (2n ** 80n).toString(), kind: 'documentation', split: { total: '65536', subnets: ['2001:db8:7:2::/64', '2001:db8:7:3::/64'] } });
+    expect((await api('GET', `/api/tools/ipcalc?cidr=${encodeURIComponent('::ffff:198.19.200.1')}`)).body.mapped).toEqual({ ipv4: '198.19.200.1', kind: 'benchmarking' });
+    expect(code(await api('GET', '/api/tools/ipcalc?cidr=198.19.200.0/33'))).toEqual([400, 'invalid_cidr']);
+    expect(code(await api('GET', '/api/tools/ipcalc?cidr=198.19.200.0/24&splitPrefix=23'))).toEqual([400, 'invalid_split']);
+    expect(code(await api('GET', '/api/tools/ipcalc?cidr=198.19.200.0/24&splitPrefix=25&pageSize=1025'))).toEqual([400, 'invalid_request']);
+    expect((await api('GET', '/api/tools/supernet?cidrs=198.19.200.0/24,198.19.201.9')).body).toEqual({ supernet: '198.19.200.0/23', covers: ['198.19.200.0/24', '198.19.201.9/32'] });
+    expect(code(await api('GET', '/api/tools/supernet?cidrs=198.19.200.0/24,fd00::/64'))).toEqual([400, 'mixed_families']);
+    await api('DELETE', `/api/subnets/${tools.body.id}`);
+  });
 });
