@@ -75,6 +75,14 @@ export const livePayloads = {
   probe: z.object({ probeId: z.number().int(), connected: z.boolean() }),
   /** A probe's flows batch was stored: `at` the start of its latest minute (ISO 8601, UTC). */
   flows: z.object({ at: z.string(), probeId: z.number().int() }),
+  /** A probe's run of an operation changed state or has new results: read the operation again. */
+  operation: z.object({
+    operationId: z.string(),
+    probeId: z.number().int(),
+    state: z.enum(['queued', 'running', 'done', 'failed', 'offline', 'unsupported']),
+    done: z.number().int().nonnegative().optional(),
+    total: z.number().int().nonnegative().optional(),
+  }),
   /** A subnet was created, updated or deleted: reload the list. */
   subnets: z.object({}),
 } as const;
@@ -87,7 +95,7 @@ const eventOf = <K extends LiveEventType>(type: K) =>
 
 /** An event as published inside the server; on the wire `type` is the SSE `event:` field and `data` its JSON. */
 export const liveEvent = z
-  .discriminatedUnion('type', [eventOf('hello'), eventOf('hosts'), eventOf('job'), eventOf('ports'), eventOf('macs'), eventOf('probe'), eventOf('flows'), eventOf('subnets')])
+  .discriminatedUnion('type', [eventOf('hello'), eventOf('hosts'), eventOf('job'), eventOf('ports'), eventOf('macs'), eventOf('probe'), eventOf('flows'), eventOf('operation'), eventOf('subnets')])
   .meta({ id: 'LiveEvent' });
 export type LiveEvent = z.infer<typeof liveEvent>;
 

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { portScanItem, portScanJob } from './kinds/port-scan.js';
 import { flowsItem } from './kinds/flows.js';
 import { namesItem } from './kinds/names.js';
+import { operationItem, opMtrJob, opPingJob, opTracerouteJob } from './kinds/operation.js';
 import { sweepItem, sweepJob, sweepResult } from './kinds/sweep.js';
 import { tracerouteItem, tracerouteJob } from './kinds/traceroute.js';
 import { macText } from './mac.js';
@@ -37,6 +38,7 @@ export { sweepResult, type SweepResult, type SweepItem, type SweepJob } from './
 export { type PortScanItem, type PortScanJob, type OpenPort, type ScannedHost } from './kinds/port-scan.js';
 export { type NamesItem, type NameLookup } from './kinds/names.js';
 export { type FlowsItem } from './kinds/flows.js';
+export { type OperationItem, type OperationJob } from './kinds/operation.js';
 export { type TracerouteItem, type TracerouteJob, type TraceHop } from './kinds/traceroute.js';
 
 export const assignedSubnet = z.object({
@@ -60,12 +62,12 @@ export type ManagedSubnet = z.infer<typeof managedSubnet>;
  * is a schema module in `schema/kinds/`, its entry in both lists, a runner in `probe/jobs/` and an ingest module
  * in `worker/ingest/` (docs/ARCHITECTURE.md, "Kinds of work").
  */
-export const jobMessage = z.discriminatedUnion('kind', [sweepJob, portScanJob, tracerouteJob]);
+export const jobMessage = z.discriminatedUnion('kind', [sweepJob, portScanJob, tracerouteJob, opPingJob, opMtrJob, opTracerouteJob]);
 export type JobMessage = z.infer<typeof jobMessage>;
 export type JobKind = JobMessage['kind'];
 export const JOB_KINDS = jobMessage.options.map((o) => o.shape.kind.value) as JobKind[];
 
-export const resultItem = z.discriminatedUnion('kind', [sweepItem, portScanItem, namesItem, tracerouteItem, flowsItem]);
+export const resultItem = z.discriminatedUnion('kind', [sweepItem, portScanItem, namesItem, tracerouteItem, flowsItem, operationItem]);
 export type ResultItem = z.infer<typeof resultItem>;
 export type ResultKind = ResultItem['kind'];
 
@@ -111,8 +113,11 @@ export const probeNetwork = z.object({
 });
 export type ProbeNetwork = z.infer<typeof probeNetwork>;
 
-/** Job states a probe reports. `unsupported`: the probe does not know the job's kind (it announces the ones it does in `hello`). */
-export const probeJobState = z.enum(['started', 'progress', 'done', 'failed', 'unsupported']);
+/**
+ * Job states a probe reports. `unsupported`: the probe does not know the job's kind (it announces the ones it does in
+ * `hello`). `queued`: the probe holds the job until one of its slots for that kind is free (operations).
+ */
+export const probeJobState = z.enum(['queued', 'started', 'progress', 'done', 'failed', 'unsupported']);
 
 export const probeMessage = z.discriminatedUnion('type', [
   z.object({
@@ -139,6 +144,8 @@ export const probeMessage = z.discriminatedUnion('type', [
     done: z.number().int().nonnegative().optional(),
     total: z.number().int().nonnegative().optional(),
     error: z.string().max(2000).optional(),
+    /** With `failed`: a stable reason (`target_not_allowed`, `tool_missing`, `resolve_failed`, …; probes before 0.6 leave it out). */
+    code: z.string().max(64).optional(),
   }),
   z.object({
     type: z.literal('sweep_failed'),

@@ -7,4 +7,5 @@ export * from './ports.js';
 export * from './jobs.js';
 export * from './alerts.js';
 export * from './flows.js';
+export * from './operations.js';
 export * from './rdap.js';

@@ -15,6 +15,8 @@ import { announce } from '../live/announce.js';
 import { ingestBatch, type IngestOutcome } from '../services/ingest.js';
 import { activeJob, recordJobStatus } from '../services/jobs.js';
 import { traceJobHostIds } from '../services/traces.js';
+import { isOperationJobKind } from '../../schema/kinds/operation.js';
+import { endRunsOf, recordOperationStatus } from '../services/operation-status.js';
 
 // What both hosts do with a probe's socket; they only move frames.
 
@@ -96,13 +98,16 @@ export async function probeDisconnected(deps: AppDeps, probeId: number): Promise
   const watched = sql`${hosts.subnetId} IN (SELECT ${subnets.id} FROM ${subnets} WHERE ${subnets.probeId} = ${probeId})`;
   // the hosts about to change are read in the same atomic batch, so the live feed reports exactly those
   const running = and(eq(jobs.probeId, probeId), activeJob(now));
-  const [going, stopped] = (await deps.db.batch([
+  const [runsRead, runsEnd] = endRunsOf(deps, probeId, now);
+  const [going, stopped, runsEnded] = (await deps.db.batch([
     deps.db
       .select({ id: hosts.id, subnetId: hosts.subnetId, ip: hosts.ip, status: hosts.status })
       .from(hosts)
       .where(and(watched, ne(hosts.status, 'unknown'))),
     // its jobs under way will not be reported on (results it spools still arrive): they end now, freeing their hosts
     deps.db.select({ id: jobs.id, kind: jobs.kind, subnetId: jobs.subnetId, hostId: jobs.hostId }).from(jobs).where(running),
+    runsRead,
+    runsEnd,
     batchable(deps.db, sql`UPDATE hosts SET port_scan_job_id = NULL WHERE port_scan_job_id IN (SELECT id FROM jobs WHERE ${running})`),
     deps.db.update(jobs).set({ state: 'failed', error: 'the probe disconnected', updatedAt: new Date(now) }).where(running),
     deps.db.update(probes).set({ connected: false }).where(eq(probes.id, probeId)),
@@ -122,12 +127,18 @@ export async function probeDisconnected(deps: AppDeps, probeId: number): Promise
       .update(hosts)
       .set({ status: 'unknown', consecutiveFailures: 0, lastChangeAt: new Date(now), updatedAt: new Date(now) })
       .where(and(watched, ne(hosts.status, 'unknown'))),
-  ])) as [{ id: number; subnetId: number; ip: string; status: HostStatus }[], { id: string; kind: string; subnetId: number | null; hostId: number | null }[], ...unknown[]];
-  deps.log.info('probe disconnected', { probeId, jobsEnded: stopped.length });
+  ])) as [
+    { id: number; subnetId: number; ip: string; status: HostStatus }[],
+    { id: string; kind: string; subnetId: number | null; hostId: number | null }[],
+    { id: string; operationId: string }[],
+    ...unknown[],
+  ];
+  deps.log.info('probe disconnected', { probeId, jobsEnded: stopped.length, operationRunsEnded: runsEnded.length });
   const live: LiveEvent[] = [{ type: 'probe', data: { probeId, connected: false } }];
   for (const j of stopped) {
     if (j.subnetId !== null) live.push({ type: 'job', data: { jobId: j.id, kind: j.kind, subnetId: j.subnetId, probeId, state: 'failed', ...(j.hostId !== null ? { hostIds: [j.hostId] } : {}), error: 'the probe disconnected' } });
   }
+  for (const r of runsEnded) live.push({ type: 'operation', data: { operationId: r.operationId, probeId, state: 'failed' } });
   if (going.length) {
     const at = new Date(now).toISOString();
     const changes = going.map((h) => ({ hostId: h.id, subnetId: h.subnetId, ip: h.ip, from: h.status, to: 'unknown' as const, at }));
@@ -201,6 +212,12 @@ export async function handleProbeFrame(deps: AppDeps, probeId: number, raw: stri
       return [];
     case 'job_status': {
       const { jobId, subnetId, kind, state, done, total, error } = msg;
+      if (isOperationJobKind(kind)) {
+        if (state !== 'progress') deps.log.info('probe operation status', { probeId, jobId, kind, state, code: msg.code, error });
+        const event = await recordOperationStatus(deps, probeId, msg);
+        if (event) await announce(deps, event);
+        return [];
+      }
       // older probes do not name the subnet; their job statuses are only logged
       if (subnetId !== undefined && !(await ownsSubnet(deps, probeId, subnetId))) {
         gatedWarn(deps, probeId, 'foreign_subnet', 'probe reported a job of a subnet not assigned to it; dropped', { jobId, subnetId, state });
