@@ -9,6 +9,7 @@ import { JobRefused, type JobRunner, type ProbeLimits } from './jobs/types.js';
 import { ServerLink } from './link.js';
 import { producers } from './producers/index.js';
 import type { Producer } from './producers/types.js';
+import { JobPool } from './pool.js';
 import { progressGate } from './progress.js';
 import { NetworkInfo } from './network-info.js';
 import { hasRawSockets } from './raw-sockets.js';
@@ -61,6 +62,8 @@ export class ProbeAgent {
   private readonly stopping = new AbortController();
   private readonly assignmentFile: string;
   private readonly network: NetworkInfo;
+  /** Slots of pooled kinds (operations), by pool name. */
+  private readonly pools = new Map<string, JobPool>();
   /** Work the probe does on its own (probe/producers/): started with the agent, stopped before its link. */
   readonly producers: readonly Producer[];
   private producersStarted: Promise<unknown> = Promise.resolve();
@@ -74,6 +77,7 @@ export class ProbeAgent {
     this.spool = new Spool(opts.stateDir);
     this.assignmentFile = join(opts.stateDir, 'assignment.json');
     this.runners = new Map(jobRunners(opts, opts.log).map((r) => [r.kind, r]));
+    this.pools.set('operations', new JobPool(opts.operations?.concurrency ?? 2, opts.operations?.queueMax ?? 32));
     this.producers = producers(opts, opts.log);
     this.link = new ServerLink({
       serverUrl: opts.serverUrl,
@@ -126,6 +130,7 @@ export class ProbeAgent {
     await this.producersStarted;
     await Promise.allSettled(this.producers.map((p) => p.stop().catch((e: Error) => this.opts.log.warn('producer did not stop cleanly', { producer: p.name, error: e.message }))));
     this.link.stop();
+    for (const pool of this.pools.values()) pool.close();
     for (const s of this.scheduled.values()) if (s.timer) clearTimeout(s.timer);
     await Promise.allSettled([...this.running.values()].map((r) => r.finished));
     await Promise.allSettled([...this.following]);
@@ -223,7 +228,7 @@ export class ProbeAgent {
     }, delay);
   }
 
-  private jobStatus(jobId: string, subnetId: number | undefined, kind: string, state: ProbeJobState, extra: { done?: number; total?: number; error?: string } = {}) {
+  private jobStatus(jobId: string, subnetId: number | undefined, kind: string, state: ProbeJobState, extra: { done?: number; total?: number; error?: string; code?: string } = {}) {
     if (jobId) this.link.send({ type: 'job_status', jobId, ...(subnetId ? { subnetId } : {}), kind, state, ...extra });
   }
 
@@ -235,9 +240,10 @@ export class ProbeAgent {
     if (refusal) {
       // nothing runs: the job goes straight to failed, never reported started
       this.opts.log.warn('job refused', { kind: job.kind, jobId: job.jobId, code: refusal.code, error: refusal.message });
-      this.jobStatus(job.jobId, subnetId, job.kind, 'failed', { error: refusal.message });
+      this.jobStatus(job.jobId, subnetId, job.kind, 'failed', { error: refusal.message, code: refusal.code });
       return Promise.resolve();
     }
+    if (runner.pool) return this.runPooled(runner, job, this.pools.get(runner.pool)!, key);
     const current = this.running.get(key);
     if (current) {
       if (job.jobId) current.jobIds.add(job.jobId);
@@ -247,6 +253,30 @@ export class ProbeAgent {
     this.jobStatus(job.jobId, subnetId, job.kind, 'started');
     const run: Run = { jobIds: new Set(job.jobId ? [job.jobId] : []), finished: Promise.resolve() };
     run.finished = this.execute(runner, job, run, subnetId).finally(() => this.running.delete(key));
+    this.running.set(key, run);
+    return run.finished;
+  }
+
+  /** A job of a pool: run when a slot is free, reported `queued` until then; refused when the queue is full. */
+  private runPooled(runner: JobRunner, job: JobMessage, pool: JobPool, key: string): Promise<void> {
+    if (pool.full && pool.queueFull) {
+      this.jobStatus(job.jobId, undefined, job.kind, 'failed', { error: `this probe already has ${pool.size} ${runner.pool} running and ${pool.queueMax} waiting`, code: 'probe_busy' });
+      return Promise.resolve();
+    }
+    if (pool.full) this.jobStatus(job.jobId, undefined, job.kind, 'queued');
+    const run: Run = { jobIds: new Set([job.jobId]), finished: Promise.resolve() };
+    run.finished = pool
+      .acquire()
+      .then(async (granted) => {
+        if (!granted) return this.jobStatus(job.jobId, undefined, job.kind, 'failed', { error: 'the probe stopped before the job could run', code: 'stopped' });
+        try {
+          this.jobStatus(job.jobId, undefined, job.kind, 'started');
+          await this.execute(runner, job, run, undefined);
+        } finally {
+          pool.release();
+        }
+      })
+      .finally(() => this.running.delete(key));
     this.running.set(key, run);
     return run.finished;
   }
@@ -268,6 +298,7 @@ export class ProbeAgent {
         progress,
         signal: this.stopping.signal,
         later: (work) => void laters.push(work),
+        emit: (items) => this.spoolAndSend(items),
       });
       this.spoolAndSend(items);
       for (const id of run.jobIds) this.jobStatus(id, subnetId, job.kind, 'done');
@@ -279,7 +310,7 @@ export class ProbeAgent {
       else log.error('job failed', { kind: job.kind, jobId: job.jobId, code, error });
       const frame = e instanceof JobRefused ? null : runner.failureFrame?.(job, code, error);
       if (frame) this.link.send(frame);
-      for (const id of run.jobIds) this.jobStatus(id, subnetId, job.kind, 'failed', { error });
+      for (const id of run.jobIds) this.jobStatus(id, subnetId, job.kind, 'failed', { error, code });
     }
   }
 

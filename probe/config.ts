@@ -92,17 +92,20 @@ export function parseExporters(text: string): string[] {
   return out;
 }
 
-const exporters = z
-  .string()
-  .optional()
-  .transform((v, ctx) => {
-    try {
-      return parseExporters(v ?? '');
-    } catch (e) {
-      ctx.addIssue({ code: 'custom', message: `NETFLOW_EXPORTERS: ${(e as Error).message}` });
-      return z.NEVER;
-    }
-  });
+/** A comma list of CIDRs (or single addresses) in a variable named `name`; empty: none given. */
+const cidrList = (name: string) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      try {
+        return parseExporters(v ?? '');
+      } catch (e) {
+        ctx.addIssue({ code: 'custom', message: `${name}: ${(e as Error).message}` });
+        return z.NEVER;
+      }
+    });
+const exporters = cidrList('NETFLOW_EXPORTERS');
 
 /** The NetFlow/IPFIX collector (probe/netflow/collector.ts). */
 const netflowSchema = z.object({
@@ -152,6 +155,17 @@ const runnerSchema = z.object({
   }),
   traceroute: z.object({ bin: z.string().min(1) }),
   netflow: netflowSchema,
+  /** Operations (ping, mtr, traceroute to any target an admin names). */
+  operations: z.object({
+    /** Targets this probe may be sent to (CIDRs); empty: any. Outside them the probe refuses, whatever the server says. */
+    allowedTargets: cidrList('ALLOWED_TARGETS'),
+    /** Runs at once; more wait in the probe's queue (reported `queued`). */
+    concurrency: bounded('OPERATION_CONCURRENCY', 1, 16),
+    /** Runs waiting at most; one more is refused (`probe_busy`). */
+    queueMax: bounded('OPERATION_QUEUE_MAX', 1, 256),
+    pingBin: z.string().min(1),
+    mtrBin: z.string().min(1),
+  }),
 });
 export type RunnerConfig = z.infer<typeof runnerSchema>;
 
@@ -204,6 +218,13 @@ const runnerInput = (env: NodeJS.ProcessEnv) => ({
     logMaxBytes: env.NETFLOW_LOG_MAX_BYTES || 100 * MIB,
     logFiles: env.NETFLOW_LOG_FILES || 5,
     flushGraceMs: 5_000,
+  },
+  operations: {
+    allowedTargets: env.ALLOWED_TARGETS,
+    concurrency: env.OPERATION_CONCURRENCY || 2,
+    queueMax: env.OPERATION_QUEUE_MAX || 32,
+    pingBin: env.PING_BIN || 'ping',
+    mtrBin: env.MTR_BIN || 'mtr',
   },
 });
 

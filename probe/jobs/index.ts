@@ -5,8 +5,11 @@ import { ptrNameLookup } from '../identity/resolver.js';
 import { sweepRunner, type SweepRunnerOptions } from './sweep.js';
 import { tracerouteRunner, type TracerouteOptions } from './traceroute.js';
 import type { JobRunner } from './types.js';
+import { operationRunners } from '../operations/index.js';
+import { resolver } from '../operations/resolve.js';
+import type { RunnerConfig } from '../config.js';
 
-export type RunnerOptions = SweepRunnerOptions & { portScan: PortScanOptions; traceroute?: TracerouteOptions };
+export type RunnerOptions = SweepRunnerOptions & { portScan: PortScanOptions; traceroute?: TracerouteOptions; operations?: RunnerConfig['operations'] };
 
 /** Every kind of work this probe runs, one module each; `hello` announces their kinds. traceroute only when its binary is there. */
 export function jobRunners(opts: RunnerOptions, log?: Logger): JobRunner[] {
@@ -14,6 +17,22 @@ export function jobRunners(opts: RunnerOptions, log?: Logger): JobRunner[] {
   const bin = opts.traceroute?.bin ?? 'traceroute';
   if (findExecutable(bin)) runners.push(tracerouteRunner(withHopNames(opts)) as JobRunner);
   else log?.warn('traceroute not found: traces are not offered by this probe (apt-get install traceroute, or set TRACEROUTE_BIN)', { bin });
+  if (opts.operations) {
+    const hops = withHopNames(opts);
+    runners.push(
+      ...operationRunners(
+        {
+          allowedTargets: opts.operations.allowedTargets,
+          resolve: resolver(opts.names.dnsServers),
+          pingBin: opts.operations.pingBin,
+          mtrBin: opts.operations.mtrBin,
+          tracerouteBin: bin,
+          ...(hops?.reverseName ? { reverseName: hops.reverseName } : {}),
+        },
+        log,
+      ),
+    );
+  }
   return runners;
 }
 

@@ -40,6 +40,7 @@ function context(signal = new AbortController().signal) {
     progress: (done, total) => void progress.push([done, total]),
     signal,
     later: () => {},
+    emit: () => {},
   };
   return { ctx, progress };
 }

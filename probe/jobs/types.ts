@@ -25,6 +25,8 @@ export interface JobContext {
    * once the job's own items are spooled and spools what it returns, each item its own batch. Its failure is logged.
    */
   later: (work: () => Promise<ResultItem[]>) => void;
+  /** Results sent while the job still runs (a ping's replies so far): each item spooled as its own batch at once. */
+  emit: (items: ResultItem[]) => void;
 }
 
 /**
@@ -34,6 +36,8 @@ export interface JobContext {
 export interface JobRunner<J extends JobMessage = JobMessage> {
   kind: J['kind'];
   schema: z.ZodType<J>;
+  /** Jobs of a pool share its slots (AgentOptions.pools); more wait in the pool's bounded queue, reported `queued`. */
+  pool?: 'operations';
   /** Jobs with the same key share one run (a "sweep now" arriving mid-sweep joins it). */
   shareKey(job: J): string;
   /** Why the job must not run at all (checked before it is reported started), or null. */

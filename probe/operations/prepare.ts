@@ -1,0 +1,57 @@
+/** What every operation runner does first: resolve the target and check this probe may go there. */
+import { canonicalIp } from '../../schema/ip/cidr.js';
+import type { OperationJob } from '../../schema/kinds/operation.js';
+import { JobRefused, type JobContext } from '../jobs/types.js';
+import { targetAllowed } from './allow.js';
+import { OperationFailed } from './failure.js';
+import type { Resolve } from './resolve.js';
+
+export interface OperationOptions {
+  /** ALLOWED_TARGETS (CIDRs); empty: any. */
+  allowedTargets: readonly string[];
+  resolve: Resolve;
+  pingBin: string;
+  mtrBin: string;
+  tracerouteBin: string;
+  /** PTR names of mtr and traceroute hops (the probe's resolver); without it, hops have no names. */
+  reverseName?: (ip: string, signal: AbortSignal) => Promise<string | null>;
+}
+
+const notAllowed = (address: string, target: string) =>
+  `${address}${address === target ? '' : ` (${target})`} is outside this probe's ALLOWED_TARGETS; the probe does not run operations there`;
+
+/** An address target outside the allow-list is refused before the run is reported started. */
+export function refuseTarget(job: Pick<OperationJob, 'target'>, opts: Pick<OperationOptions, 'allowedTargets'>): JobRefused | null {
+  const ip = canonicalIp(job.target);
+  return ip && !targetAllowed(ip, opts.allowedTargets) ? new JobRefused('target_not_allowed', notAllowed(ip, ip)) : null;
+}
+
+export interface Prepared {
+  address: string;
+  family: 4 | 6;
+  /** The job's time limit and the probe's stop in one. */
+  signal: AbortSignal;
+  timedOut: () => boolean;
+}
+
+export async function prepareRun(job: OperationJob, ctx: JobContext, opts: OperationOptions): Promise<Prepared> {
+  const timeout = AbortSignal.timeout(job.timeoutMs);
+  const signal = AbortSignal.any([ctx.signal, timeout]);
+  const { address, family } = await opts.resolve(job.target, job.family, signal);
+  if (job.family && family !== job.family) throw new OperationFailed('resolve_failed', `${job.target} is not an IPv${job.family} address`);
+  // a hostname's address is judged too: a name pointing outside the list is refused like the address itself
+  if (!targetAllowed(address, opts.allowedTargets)) throw new OperationFailed('target_not_allowed', notAllowed(address, job.target));
+  return { address, family, signal, timedOut: () => timeout.aborted && !ctx.signal.aborted };
+}
+
+/** Each distinct address's PTR name once; a failed or stopped lookup leaves it null. */
+export async function hopNames(addresses: (string | null)[], opts: OperationOptions, signal: AbortSignal): Promise<Map<string, string | null>> {
+  const names = new Map<string, string | null>();
+  if (!opts.reverseName) return names;
+  await Promise.all(
+    [...new Set(addresses.filter((a): a is string => a !== null))].map(async (a) => {
+      names.set(a, signal.aborted ? null : await opts.reverseName!(a, signal).catch(() => null));
+    }),
+  );
+  return names;
+}
