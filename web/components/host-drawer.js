@@ -13,6 +13,7 @@ import { HostIdentity } from './host-identity.js';
 import { HostPeers } from './host-peers.js';
 import { HostPorts } from './host-ports.js';
 import { HostTrace } from './host-trace.js';
+import { HostOperationsLink } from './op-link.js';
 import { Sparkline } from './sparkline.js';
 import { StatusPill } from './status.js';
 
@@ -113,6 +114,7 @@ export function HostDrawer({ hostId, onClose, onChanged = () => {} }) {
       <${Sparkline} samples=${data.day.recent} label="Latency over the last 2 hours" />
       <${HostPorts} host=${data.host} />
       <${HostTrace} host=${data.host} />
+      <${HostOperationsLink} host=${data.host} />
       <${HostPeers} host=${data.host} />
       <${HostDevices} host=${data.host} />
       <h3>Details</h3>
