@@ -127,7 +127,8 @@ async function run(kind: string, target: string, from: { probe?: string; site?: 
 }
 
 beforeAll(async () => {
-  server = await startTestServer({ ENABLE_NMAP_SCHEDULER: '0' });
+  // one operation under way per probe: the queue cap's 429 is reached by the form
+  server = await startTestServer({ ENABLE_NMAP_SCHEDULER: '0', OPERATION_QUEUE_PER_PROBE: '1' });
   api = client(server.url, await server.login());
   await enrol('lab-a', 'lab', OP_KINDS);
   await enrol('lab-b', 'lab', OP_KINDS);
@@ -371,6 +372,23 @@ describe('operations in Chromium', () => {
     await page.waitForSelector('#op-from-error:not(:empty)');
     expect(await page.getAttribute('#op-site', 'aria-invalid')).toBe('true');
     expect(page.url()).toMatch(/#\/operations\?/);
+  });
+
+  it("a probe's queue full: the server's 429 is named at the probes, nothing started; the run it waits for finishes", async () => {
+    await run('ping', HOST, { probe: 'lab-b' }, { 'op-count': '2' });
+    const held = await nextJob('lab-b');
+    const before = (await api('GET', '/api/operations')).body.operations.length;
+    await page.goto(`${server.url}/#/operations?kind=ping&target=${HOST}&probe=${probes['lab-b']!.id}`);
+    await page.waitForSelector('form.op-form');
+    await page.click('.op-submit button');
+    await page.waitForSelector('#op-from-error:not(:empty)');
+    expect(await text('#op-from-error')).toContain('lab-b');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('op-probe');
+    expect(page.url()).toMatch(/#\/operations\?/);
+    expect((await api('GET', '/api/operations')).body.operations.length).toBe(before);
+    await answerPing('lab-b', held, [{ seq: 1, rttMs: 0.3 }, { seq: 2, rttMs: 0.35 }]);
+    await page.goto(`${server.url}/#/operations`);
+    await page.waitForSelector('table.op-list tbody tr:first-child:not(.running)');
   });
 
   it('a viewer sees the operations and their results, and no form', async () => {

@@ -148,10 +148,9 @@ export function buildRequest(form) {
 export function refusalOf(err) {
   const code = err?.code;
   const field = code === 'invalid_target' ? 'target' : code === 'unknown_site' ? 'site' : code === 'unknown_probe' || code === 'no_probes' ? 'probes' : null;
-  const retry = Number(err?.details?.retryAfterSeconds ?? err?.retryAfter);
-  const wait = Number.isFinite(retry) && retry > 0 ? ` Try again in ${Math.ceil(retry)} s.` : '';
-  if (code === 'rate_limited') return { field, message: `Too many operations started; wait a little.${wait}` };
-  if (code === 'operation_queue_full') return { field: 'probes', message: `${err.message}${wait}` };
+  // the server's 429 messages say when to try again (its Retry-After); a bare one gets a wait of its own
+  if (code === 'rate_limited') return { field, message: err.message || 'Too many operations started; wait a little and try again.' };
+  if (code === 'operation_queue_full') return { field: 'probes', message: err.message || 'A chosen probe has too many operations under way; try again when one has finished.' };
   if (code === 'forbidden' || err?.status === 403) return { field, message: 'Only editors and admins can start operations.' };
   return { field, message: err?.message || 'The server refused the operation.' };
 }

@@ -115,8 +115,9 @@ describe('the request', () => {
     [{ code: 'unknown_site', message: 'no probe has the site x' }, { field: 'site', message: 'no probe has the site x' }],
     [{ code: 'unknown_probe', message: 'no probe 9' }, { field: 'probes', message: 'no probe 9' }],
     [{ code: 'no_probes', message: 'no probe enrolled' }, { field: 'probes', message: 'no probe enrolled' }],
-    [{ code: 'rate_limited', message: 'x', details: { retryAfterSeconds: 12.2 } }, { field: null, message: 'Too many operations started; wait a little. Try again in 13 s.' }],
-    [{ code: 'operation_queue_full', message: 'probe lab has 4 operations queued' }, { field: 'probes', message: 'probe lab has 4 operations queued' }],
+    [{ code: 'rate_limited', message: 'you may start 20 operations a minute; try again in 13 s' }, { field: null, message: 'you may start 20 operations a minute; try again in 13 s' }],
+    [{ code: 'rate_limited', message: '' }, { field: null, message: 'Too many operations started; wait a little and try again.' }],
+    [{ code: 'operation_queue_full', message: 'probe lab already has 4 operations queued or running' }, { field: 'probes', message: 'probe lab already has 4 operations queued or running' }],
     [{ code: 'forbidden', status: 403, message: 'x' }, { field: null, message: 'Only editors and admins can start operations.' }],
     [{ message: '' }, { field: null, message: 'The server refused the operation.' }],
   ])('the refusal %o', (err, shown) => expect(refusalOf(err)).toEqual(shown));
