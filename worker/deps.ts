@@ -3,6 +3,7 @@ import type { ServerMessage } from '../schema/protocol.js';
 import type { AppConfig } from './config.js';
 import type { Db } from './db.js';
 import type { Logger } from '../schema/log.js';
+import type { OuiTable } from '../schema/oui.js';
 
 /** How the app reaches connected probes; each host implements it (a ws server on Node, a Durable Object on Workers). */
 export interface ProbeHub {
@@ -27,6 +28,14 @@ export interface OutboxWaker {
   wake(): Promise<void>;
 }
 
+/** The reference data the lookup tools read (worker/tools/); each host only hands over what it carries, as bytes. */
+export interface ToolData {
+  /** The IEEE OUI table (oui-data), loaded once; null when this host does not carry it. */
+  ouiTable(): Promise<OuiTable | null>;
+  /** A file of an offline data package (`'@ip-location-db/asn', 'asn-ipv4-num.csv'`); null when this host does not carry it. */
+  dataFile(pkg: string, file: string): Promise<Uint8Array | null>;
+}
+
 export interface Clock {
   now(): number;
 }
@@ -39,6 +48,8 @@ export interface AppDeps {
   outbox: OutboxWaker;
   /** The fetch webhooks are sent with (default: the global one); the Node host's refuses names that resolve to its own addresses. */
   webhookFetch?: typeof fetch;
+  /** Reference data of the lookup tools; absent: none (they answer 501 unavailable_on_host). */
+  tools?: ToolData;
   clock: Clock;
   config: AppConfig;
   log: Logger;

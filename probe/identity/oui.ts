@@ -1,33 +1,13 @@
 /**
  * MAC vendors from the IEEE registries (oui-data: MA-L, MA-M and MA-S in one table keyed by 6, 7 or 9 upper-case
- * hex digits). The table lives on the probe only; the server stores the vendor the probe sends.
+ * hex digits). The matching is schema/oui.ts's; this file loads the table on Node (the probe, and the Node host's
+ * lookup tool: worker/node/tools.ts).
  */
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { isLocallyAdministered } from '../../schema/mac.js';
+import { matchVendor, type OuiTable } from '../../schema/oui.js';
 
-export type OuiTable = Readonly<Record<string, string>>;
-
-/** The longest vendor name a sweep answer carries (schema/kinds/sweep.ts). */
-const MAX_VENDOR = 128;
-/** MA-S (36 bits), MA-M (28), MA-L (24): the longest assignment wins. */
-const PREFIX_DIGITS = [9, 7, 6];
-
-/**
- * The vendor of a normalised MAC in `table`: the first line (the organisation) of the longest matching
- * assignment, or null when none matches or the MAC is locally administered (randomised: never guessed). Pure.
- */
-export function matchVendor(mac: string, table: OuiTable): string | null {
-  if (isLocallyAdministered(mac)) return null;
-  const hex = mac.replace(/:/g, '').toUpperCase();
-  for (const digits of PREFIX_DIGITS) {
-    const value = table[hex.slice(0, digits)];
-    if (value === undefined) continue;
-    const name = value.split('\n', 1)[0]!.trim().slice(0, MAX_VENDOR);
-    return name || null;
-  }
-  return null;
-}
+export { matchVendor, type OuiTable };
 
 let table: OuiTable | null = null;
 let loading: Promise<void> | null = null;

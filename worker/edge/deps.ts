@@ -11,6 +11,7 @@ import { DurableObjectProbeHub } from './hub.js';
 import { foreignKeysFetch } from './libsql-foreign-keys.js';
 import { DurableObjectLiveFeed } from './live.js';
 import { DurableObjectOutbox } from './outbox.js';
+import { edgeTools } from './tools.js';
 
 /** The Worker's database: D1 by default, libSQL/Turso over HTTP (with foreign keys on in every stream) when LIBSQL_URL is set. */
 export function edgeDatabase(env: Pick<Env, 'DB' | 'LIBSQL_URL' | 'LIBSQL_AUTH_TOKEN'>): Db {
@@ -27,6 +28,7 @@ export function edgeDeps(env: Env): AppDeps {
     hub: new DurableObjectProbeHub(env.PROBES),
     live: new DurableObjectLiveFeed(env.LIVE),
     outbox: new DurableObjectOutbox(env.OUTBOX),
+    tools: edgeTools,
     clock: { now: Date.now },
     config: appConfig(env as unknown as Record<string, string | undefined>),
     log: jsonLogger({ host: 'workers' }),

@@ -10,6 +10,7 @@ import type { ProbeAgent } from '../../probe/agent.js';
 import { createApp } from '../app.js';
 import { appConfig } from '../config.js';
 import type { AppDeps } from '../deps.js';
+import { nodeTools } from './tools.js';
 import { duties, periodOf } from '../duties.js';
 import { LiveFanout } from '../live/fanout.js';
 import { probeWatchRestarted } from '../alerts/probe-alerts.js';
@@ -44,7 +45,7 @@ export async function startServer(env: NodeEnv, log: Logger, processEnv: Record<
   const config = appConfig(processEnv);
   const outbox = new NodeOutboxTimer();
   const webhookFetch = config.webhookAllowPrivate ? undefined : guardedWebhookFetch();
-  const deps: AppDeps = { db, hub, live, outbox, webhookFetch, clock: { now: Date.now }, config, log, clientAddress: nodeClientAddress(config.trustProxy) };
+  const deps: AppDeps = { db, hub, live, outbox, webhookFetch, tools: nodeTools, clock: { now: Date.now }, config, log, clientAddress: nodeClientAddress(config.trustProxy) };
   hub.bind(deps);
 
   // Nobody is connected before we listen: whatever the database says, those probes' hosts are unknown. The probes
