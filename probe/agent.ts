@@ -1,7 +1,6 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
-import { PROTOCOL_VERSION, serverMessage, type AssignedSubnet, type JobMessage, type ProbeJobState, type ReceivedServerMessage, type ResultItem } from '../schema/protocol.js';
+import { PROTOCOL_VERSION, type AssignedSubnet, type JobMessage, type ProbeJobState, type ReceivedServerMessage, type ResultItem } from '../schema/protocol.js';
 import type { Logger } from '../schema/log.js';
 import type { NetflowConfig } from './config.js';
 import { jobRunners, type RunnerOptions } from './jobs/index.js';
@@ -9,6 +8,7 @@ import { JobRefused, type JobRunner, type ProbeLimits } from './jobs/types.js';
 import { ServerLink } from './link.js';
 import { producers } from './producers/index.js';
 import type { Producer } from './producers/types.js';
+import { AssignmentFile, type Assignment } from './assignment-file.js';
 import { JobPool } from './pool.js';
 import { progressGate } from './progress.js';
 import { NetworkInfo } from './network-info.js';
@@ -31,7 +31,6 @@ export interface AgentOptions extends RunnerOptions {
   netflow?: NetflowConfig;
 }
 
-type Assignment = Extract<ReceivedServerMessage, { type: 'assignment' }>;
 
 /** One job under way, and the jobs sharing it (a "sweep now" that arrives mid-sweep joins it). */
 interface Run {
@@ -60,7 +59,7 @@ export class ProbeAgent {
   private readonly assigned = new Map<number, AssignedSubnet>();
   private readonly limits: ProbeLimits = { pingTimeoutMs: 1000, maxSweepAddresses: 65_536, rawSockets: hasRawSockets() };
   private readonly stopping = new AbortController();
-  private readonly assignmentFile: string;
+  private readonly assignmentFile: AssignmentFile;
   private readonly network: NetworkInfo;
   /** Slots of pooled kinds (operations), by pool name. */
   private readonly pools = new Map<string, JobPool>();
@@ -75,7 +74,7 @@ export class ProbeAgent {
     this.network = network;
     mkdirSync(opts.stateDir, { recursive: true });
     this.spool = new Spool(opts.stateDir);
-    this.assignmentFile = join(opts.stateDir, 'assignment.json');
+    this.assignmentFile = new AssignmentFile(opts.stateDir);
     this.runners = new Map(jobRunners(opts, opts.log).map((r) => [r.kind, r]));
     this.pools.set('operations', new JobPool(opts.operations?.concurrency ?? 2, opts.operations?.queueMax ?? 32));
     this.producers = producers(opts, opts.log);
@@ -106,7 +105,7 @@ export class ProbeAgent {
 
   /** Sweeps a saved assignment at once; connects once the network is read (or FIRST_NETWORK_WAIT_MS have passed). Resolves when the link is started. */
   start(): Promise<void> {
-    const saved = this.loadAssignment();
+    const saved = this.assignmentFile.load();
     if (saved) {
       this.opts.log.info('resuming saved assignment while connecting', { subnets: saved.subnets.length });
       this.applyAssignment(saved);
@@ -148,7 +147,7 @@ export class ProbeAgent {
         for (const batch of this.spool.pending(Date.now())) this.link.send({ type: 'results', ...batch });
         return;
       case 'assignment':
-        this.saveAssignment(msg);
+        this.assignmentFile.save(msg);
         this.applyAssignment(msg);
         return;
       case 'ack':
@@ -325,20 +324,5 @@ export class ProbeAgent {
       .catch((e: Error) => this.opts.log.warn('follow-up work failed', { kind, error: e.message }))
       .finally(() => this.following.delete(done));
     this.following.add(done);
-  }
-
-  private loadAssignment(): Assignment | null {
-    if (!existsSync(this.assignmentFile)) return null;
-    try {
-      const parsed = serverMessage.parse(JSON.parse(readFileSync(this.assignmentFile, 'utf8')));
-      return parsed.type === 'assignment' ? parsed : null;
-    } catch {
-      return null;
-    }
-  }
-
-  private saveAssignment(a: Assignment) {
-    writeFileSync(`${this.assignmentFile}.tmp`, JSON.stringify(a));
-    renameSync(`${this.assignmentFile}.tmp`, this.assignmentFile);
   }
 }
