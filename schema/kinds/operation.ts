@@ -28,7 +28,9 @@ export const operationTarget = z
   .trim()
   .min(1)
   .max(253)
-  .regex(/^[A-Za-z0-9_.:-]+$/, 'an IP address or a hostname');
+  .regex(/^[A-Za-z0-9_.:-]+$/, 'an IP address or a hostname')
+  // a tool would read a leading dash as an option (the probe passes the resolved address, but never a flag-like target)
+  .refine((t) => !t.startsWith('-'), 'a target does not start with "-"');
 
 const common = {
   type: z.literal('job'),

@@ -190,6 +190,7 @@ describe('refusals write nothing and send nothing', () => {
     [{ kind: 'nmap', target: '198.18.2.10', probes: [1] }, 400, 'invalid_request'],
     [{ kind: 'ping', target: '198.18.2.10; rm -rf /', probes: [1] }, 400, 'invalid_target'],
     [{ kind: 'ping', target: '198.18.2.300', probes: [1] }, 400, 'invalid_target'],
+    [{ kind: 'ping', target: '-f', probes: [1] }, 400, 'invalid_target'],
     [{ kind: 'ping', target: '198.18.2.10', probes: [1], family: 6 }, 400, 'invalid_target'],
     [{ kind: 'ping', target: '198.18.2.10', probes: [999] }, 400, 'unknown_probe'],
     [{ kind: 'ping', target: '198.18.2.10', probes: 'some' }, 400, 'invalid_request'],

@@ -22,7 +22,7 @@ export function cleanTarget(target: string, family?: 4 | 6): string {
     return ip;
   }
   // all digits and dots is a mistyped address, not a name
-  const name = /^[0-9.]+$/.test(target) ? null : validDnsName(target);
+  const name = /^[0-9.]+$/.test(target) || target.startsWith('-') ? null : validDnsName(target);
   if (!name) throw new AppError(400, 'invalid_target', `${JSON.stringify(target.slice(0, 100))} is neither an IP address nor a hostname`);
   return name;
 }
