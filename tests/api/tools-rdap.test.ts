@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTestApp, type TestApp } from '../support/app.js';
+import { nodeTools } from '../../worker/node/tools.js';
 import { startRdapServer, type RdapServer } from '../support/rdap-server.js';
 
 let rdap: RdapServer;
@@ -52,7 +53,8 @@ describe('GET /api/tools/rdap', () => {
       },
     });
     expect(first.body.raw).toMatchObject({ objectClassName: 'ip network', port43: 'whois.example.net' });
-    expect(first.body).toHaveProperty('offline');
+    // the test app carries no offline ASN data
+    expect(first.body.offline).toBeNull();
     expect(rdap.count('/iana/ipv4.json')).toBe(1);
     expect(rdap.count('/registry-a/ip/198.51.100.7')).toBe(1);
 
@@ -194,6 +196,31 @@ describe('GET /api/tools/rdap', () => {
 
   it('needs a login', async () => {
     expect((await t.call('GET', '/api/tools/rdap?q=example.com', undefined, {})).status).toBe(401);
+  });
+});
+
+describe('the offline ASN of an address', () => {
+  it('comes from the host’s offline data (none for documentation space), for addresses only', async () => {
+    const app = await makeTestApp({ rdapBootstrapUrl: rdap.bootstrapUrl, rdapTimeoutMs: TIMEOUT_MS });
+    try {
+      app.deps.tools = nodeTools;
+      expect((await lookup('2001:db8::1', app)).body).toMatchObject({ type: 'ip', offline: { asn: null, org: null, country: null } });
+      expect((await lookup('AS64496', app)).body.offline).toBeNull();
+    } finally {
+      app.close();
+    }
+  }, 60_000);
+
+  it('a host without the data, or whose data fails to load, answers offline: null and the lookup still succeeds', async () => {
+    expect((await lookup('198.51.100.7')).body).toMatchObject({ type: 'ip', cached: true, offline: null });
+    const app = await makeTestApp({ rdapBootstrapUrl: rdap.bootstrapUrl, rdapTimeoutMs: TIMEOUT_MS });
+    try {
+      app.deps.tools = { ouiTable: async () => null, dataFile: async () => Promise.reject(new Error('disk on fire')) };
+      const res = await lookup('198.51.100.7', app);
+      expect([res.status, res.body.offline, res.body.summary.name]).toEqual([200, null, 'EXAMPLE-DOC-NET']);
+    } finally {
+      app.close();
+    }
   });
 });
 

@@ -37,6 +37,8 @@ describe.each(HOSTS)('RDAP lookups on the %s host', (host) => {
       summary: { name: 'EXAMPLE-DOC-NET', organisation: 'Example Networks Pty Ltd', country: 'AU', range: '198.51.100.0 – 198.51.100.255', cidrs: ['198.51.100.0/24'], abuse: { email: 'abuse@example.net', phone: '+61-2-5550-1234' } },
     });
     expect(ip.body.raw.objectClassName).toBe('ip network');
+    // the offline ASN data is on the Node host only (none for documentation space); the Worker carries none
+    expect(ip.body.offline).toEqual(host === 'node' ? { asn: null, org: null, country: null } : null);
     const again = await lookup('198.51.100.7');
     expect(again.body).toMatchObject({ cached: true, fetchedAt: ip.body.fetchedAt, summary: ip.body.summary });
     expect([rdap.count('/iana/ipv4.json'), rdap.count('/registry-a/ip/198.51.100.7')]).toEqual([1, 1]);

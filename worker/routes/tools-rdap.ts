@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import type { AppDeps } from '../deps.js';
 import { errorBody } from '../errors.js';
+import { lookupOfflineAsn } from '../tools/asn.js';
 import { RdapError } from '../tools/rdap-fetch.js';
 import { lookupRdap, type RdapOptions } from '../tools/rdap.js';
 import { errors, ErrorSchema, json, router, secured } from './common.js';
@@ -42,7 +43,8 @@ const RdapAnswerSchema = z
   })
   .openapi('RdapAnswer');
 
-export function rdapRoutes(deps: AppDeps, opts: RdapOptions = {}) {
+/** `opts.offlineAsn` defaults to the host's offline ASN data (worker/tools/asn.ts; null where the host carries none). */
+export function rdapRoutes(deps: AppDeps, opts: RdapOptions = { offlineAsn: (ip) => lookupOfflineAsn(deps, ip) }) {
   return router().openapi(
     secured(deps, { role: 'viewer' }, {
       method: 'get',

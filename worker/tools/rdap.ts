@@ -1,4 +1,5 @@
 import type { AppDeps } from '../deps.js';
+import type { OfflineAsn } from './asn.js';
 import { bootstrapFileName, bootstrapFileSchema, findService, type BootstrapFile } from './rdap-bootstrap.js';
 import { readCache, writeCache } from './rdap-cache.js';
 import { fetchRdapJson, RdapError } from './rdap-fetch.js';
@@ -7,12 +8,6 @@ import { OBJECT_CLASS, summariseRdap, type RdapSummary, type RdapType } from './
 
 /** IANA changes its bootstrap files a few times a month; a day's copy is fresh enough. */
 export const BOOTSTRAP_CACHE_SECONDS = 86_400;
-
-export interface OfflineAsn {
-  asn: number | null;
-  org: string | null;
-  country: string | null;
-}
 
 export interface RdapAnswer {
   query: string;
