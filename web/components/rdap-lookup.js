@@ -3,6 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api } from '../lib/api.js';
 import { ago, localDay, toMs } from '../lib/format.js';
 import { html } from '../lib/html.js';
+import { AsnAnswer } from './asn-answer.js';
 import { setQuery } from '../lib/router.js';
 
 const TYPE = { domain: 'Domain', ip: 'IP network', autnum: 'AS number' };
@@ -31,17 +32,11 @@ function Abuse({ abuse }) {
   </dd></div>`;
 }
 
-/** The offline ASN and country of an IP answer (the same data as GET /api/tools/asn). */
+/** The offline ASN and country of an IP answer (the same data and component as GET /api/tools/asn). */
 function Offline({ offline }) {
   return html`<section aria-labelledby="rdap-offline-h" data-offline>
     <h3 id="rdap-offline-h">Offline ASN database</h3>
-    ${offline
-      ? html`<dl class="details">
-          <${Fact} label="AS number" value=${offline.asn == null ? 'none (not routed, or private)' : `AS${offline.asn}`} />
-          <${Fact} label="AS organisation" value=${offline.org} />
-          <${Fact} label="Country" value=${offline.country} />
-        </dl>`
-      : html`<p class="muted">Not available on this host.</p>`}
+    ${offline ? html`<${AsnAnswer} data=${offline} />` : html`<p class="muted">Not available on this host.</p>`}
   </section>`;
 }
 
