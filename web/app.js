@@ -17,10 +17,12 @@ import { Dashboard } from './pages/dashboard.js';
 import { Flows } from './pages/flows.js';
 import { Login } from './pages/login.js';
 import { Maintenance } from './pages/maintenance.js';
+import { Operations, OperationView } from './pages/operations.js';
 import { Probes } from './pages/probes.js';
 import { SubnetView } from './pages/subnet-view.js';
 import { Subnets } from './pages/subnets.js';
 import { Tokens } from './pages/tokens.js';
+import { Tools } from './pages/tools.js';
 import { Users } from './pages/users.js';
 import { Webhooks } from './pages/webhooks.js';
 
@@ -42,6 +44,8 @@ function Header({ me, route, onLogout }) {
       <a href="#/" aria-current=${current('/')}>Dashboard</a>
       <a href="#/subnets" aria-current=${current('/subnets')}>Subnets</a>
       <a href="#/flows" aria-current=${current('/flows')}>Flows</a>
+      <a href="#/operations" aria-current=${current('/operations')}>Operations</a>
+      <a href="#/tools" aria-current=${current('/tools')}>Tools</a>
       <a href="#/alerts" aria-current=${current('/alerts')}>Alerts</a>
       <a href="#/maintenance" aria-current=${current('/maintenance')}>Maintenance</a>
       <a href="#/probes" aria-current=${current('/probes')}>Probes</a>
@@ -72,7 +76,11 @@ function Page({ route }) {
   if (subnet) return html`<${SubnetView} id=${subnet[1]} query=${route.query} />`;
   if (route.path === '/subnets') return html`<${Subnets} />`;
   if (route.path === '/flows') return html`<${Flows} query=${route.query} />`;
+  const operation = /^\/operations\/([^/]+)$/.exec(route.path);
+  if (operation) return html`<${OperationView} id=${decodeURIComponent(operation[1])} />`;
+  if (route.path === '/operations') return html`<${Operations} query=${route.query} />`;
   if (route.path === '/probes') return html`<${Probes} />`;
+  if (route.path === '/tools' || route.path.startsWith('/tools/')) return html`<${Tools} path=${route.path} query=${route.query} />`;
   if (route.path === '/tokens') return html`<${Tokens} />`;
   if (route.path === '/account') return html`<${Account} />`;
   if (route.path === '/alerts') return html`<${Alerts} query=${route.query} />`;
