@@ -33,3 +33,19 @@ describe('parseMtrJson', () => {
     expect(() => parseMtrJson(text)).toThrow();
   });
 });
+
+describe('mtr arguments', async () => {
+  const { mtrArgv, mtrIntervalMs } = await import('./mtr.js');
+  const job = { type: 'job', kind: 'op-mtr', jobId: 'j', target: 'x', count: 5, intervalMs: 200, packetSize: 56, maxHops: 8, timeoutMs: 20_000 } as const;
+  it.each([
+    [200, true, 200],
+    [200, false, 1000],
+    [1500, false, 1500],
+  ])('interval %i ms as root=%s: %i ms', (asked, root, expected) => {
+    expect(mtrIntervalMs(asked, root)).toBe(expected);
+  });
+  it('argument arrays: the whole packet size, the family, the hop limit, the address last', () => {
+    expect(mtrArgv(job, '198.18.2.10', 4, 200)).toEqual(['--json', '-n', '-4', '-c', '5', '-i', '0.2', '-s', '84', '-m', '8', '198.18.2.10']);
+    expect(mtrArgv(job, 'fd00::10', 6, 1000)).toEqual(['--json', '-n', '-6', '-c', '5', '-i', '1', '-s', '104', '-m', '8', 'fd00::10']);
+  });
+});

@@ -8,10 +8,14 @@ import { runTool } from './spawn.js';
 /** mtr's -s is the whole packet; the API's packet size is the payload, as ping's -s (IPv4 20 + ICMP 8, IPv6 40 + 8). */
 const HEADER_BYTES = { 4: 28, 6: 48 } as const;
 
+/** mtr refuses an interval below a second to a user other than root. */
+const UNPRIVILEGED_MIN_INTERVAL_MS = 1000;
+export const mtrIntervalMs = (asked: number, root: boolean) => (root ? asked : Math.max(asked, UNPRIVILEGED_MIN_INTERVAL_MS));
+
 /** -n: mtr resolves no names itself (the probe's resolver names the hops); --json: one report at the end. */
-export const mtrArgv = (job: OpMtrJob, address: string, family: 4 | 6): string[] => [
+export const mtrArgv = (job: OpMtrJob, address: string, family: 4 | 6, intervalMs: number): string[] => [
   '--json', '-n', family === 6 ? '-6' : '-4',
-  '-c', String(job.count), '-i', String(job.intervalMs / 1000), '-s', String(job.packetSize + HEADER_BYTES[family]), '-m', String(job.maxHops),
+  '-c', String(job.count), '-i', String(intervalMs / 1000), '-s', String(job.packetSize + HEADER_BYTES[family]), '-m', String(job.maxHops),
   address,
 ];
 
@@ -26,12 +30,14 @@ export function mtrRunner(opts: OperationOptions): JobRunner<OpMtrJob> {
     async run(job, ctx) {
       const run = await prepareRun(job, ctx, opts);
       const started = ctx.now();
-      const span = job.count * job.intervalMs;
+      const intervalMs = mtrIntervalMs(job.intervalMs, process.getuid?.() === 0);
+      if (intervalMs !== job.intervalMs) ctx.log.info('mtr interval raised to a second: this probe does not run as root', { jobId: job.jobId, asked: job.intervalMs });
+      const span = job.count * intervalMs;
       // mtr says nothing until its report: progress is the share of its cycles' time gone by
       const timer = setInterval(() => ctx.progress(Math.min(99, Math.floor(((ctx.now() - started) / span) * 100)), 100), 1_000);
       let out;
       try {
-        out = await runTool({ bin: opts.mtrBin, apt: 'mtr-tiny', argv: mtrArgv(job, run.address, run.family), signal: run.signal, timedOut: run.timedOut });
+        out = await runTool({ bin: opts.mtrBin, apt: 'mtr-tiny', argv: mtrArgv(job, run.address, run.family, intervalMs), signal: run.signal, timedOut: run.timedOut });
       } finally {
         clearInterval(timer);
       }

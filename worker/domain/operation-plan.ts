@@ -38,6 +38,8 @@ export const EXPIRY_SLACK_MS = 60_000;
 const RUN_SLACK_MS = 15_000;
 /** The longest count × interval a ping or mtr may ask for. */
 export const MAX_OPERATION_SPAN_MS = 240_000;
+/** The shortest interval mtr lets a user other than root ask for. */
+export const MTR_UNPRIVILEGED_INTERVAL_MS = 1000;
 /** traceroute: three probes a hop, each waiting up to a second. */
 const TRACE_MS_PER_HOP = 3_000;
 
@@ -54,6 +56,8 @@ export function operationParams(req: OperationRequest): OperationParams {
 /** The probe's time limit for one run of this kind. */
 export function runTimeoutMs(kind: OperationTool, p: OperationParams): number {
   if (kind === 'traceroute') return p.maxHops * TRACE_MS_PER_HOP + RUN_SLACK_MS;
+  // mtr run by a user other than root takes at least a second a cycle (mtr refuses less): the limit allows for it
+  if (kind === 'mtr') return p.count * Math.max(p.intervalMs, MTR_UNPRIVILEGED_INTERVAL_MS) + RUN_SLACK_MS;
   return p.count * p.intervalMs + RUN_SLACK_MS;
 }
 
