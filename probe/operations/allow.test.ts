@@ -11,6 +11,9 @@ describe('targetAllowed', () => {
     ['fd00::1', ['fd00::/8'], true],
     ['::ffff:198.18.0.10', ['198.18.0.0/24'], true],
     ['::ffff:198.19.0.10', ['198.18.0.0/24'], false],
+    // as canonicalIp writes them (the form every target reaches the check in)
+    ['::ffff:c612:a', ['198.18.0.0/24'], true],
+    ['::ffff:808:808', ['::/0', '198.18.0.0/15'], false],
     ['198.18.0.10', ['198.18.0.10/32'], true],
     ['198.18.0.11', ['198.18.0.10/32'], false],
   ] as const)('%s within %j: %s', (address, allowed, expected) => {

@@ -191,6 +191,12 @@ describe('refusals write nothing and send nothing', () => {
     [{ kind: 'ping', target: '198.18.2.10; rm -rf /', probes: [1] }, 400, 'invalid_target'],
     [{ kind: 'ping', target: '198.18.2.300', probes: [1] }, 400, 'invalid_target'],
     [{ kind: 'ping', target: '-f', probes: [1] }, 400, 'invalid_target'],
+    [{ kind: 'ping', target: '0.0.0.0', probes: [1] }, 400, 'invalid_target'],
+    [{ kind: 'ping', target: '::', probes: [1] }, 400, 'invalid_target'],
+    [{ kind: 'ping', target: '224.0.0.1', probes: [1] }, 400, 'invalid_target'],
+    [{ kind: 'ping', target: 'ff02::1', probes: [1] }, 400, 'invalid_target'],
+    [{ kind: 'ping', target: '255.255.255.255', probes: [1] }, 400, 'invalid_target'],
+    [{ kind: 'ping', target: '::ffff:224.0.0.1', probes: [1] }, 400, 'invalid_target'],
     [{ kind: 'ping', target: '198.18.2.10', probes: [1], family: 6 }, 400, 'invalid_target'],
     [{ kind: 'ping', target: '198.18.2.10', probes: [999] }, 400, 'unknown_probe'],
     [{ kind: 'ping', target: '198.18.2.10', probes: 'some' }, 400, 'invalid_request'],
@@ -200,6 +206,12 @@ describe('refusals write nothing and send nothing', () => {
     expect([res.status, res.body.error.code]).toEqual([code, error]);
     expect(await stored()).toEqual(before);
     for (const probe of Object.values(p)) expect(await jobsOf(probe)).toEqual([]);
+  });
+
+  it('an IPv4-mapped target is stored and sent as its IPv4 address', async () => {
+    const res = await start({ kind: 'ping', target: '::ffff:198.18.2.12', probes: [id.east1] });
+    expect(res.body.target).toBe('198.18.2.12');
+    expect((await jobsOf(p.east1!))[0]).toMatchObject({ target: '198.18.2.12' });
   });
 
   it('a viewer reads operations but may not start one', async () => {
@@ -230,6 +242,9 @@ describe('reading', () => {
     expect(mtr[0]).toMatchObject({ kind: 'mtr', counts: { runs: 5 } });
     expect((await t.call('GET', `/api/operations?probeId=${id.old}`)).body.operations.map((o: any) => o.kind)).toEqual(['mtr']);
     expect((await t.call('GET', '/api/operations?target=198.18.2.11')).body.operations.length).toBe(1);
+    // the filter is read as the target is stored: a canonical address
+    expect((await t.call('GET', '/api/operations?target=FD00:18:0::10')).body.operations.map((o: any) => o.kind)).toEqual(['traceroute']);
+    expect((await t.call('GET', '/api/operations?before=gone')).body).toEqual({ operations: [], next: null });
     const first = (await t.call('GET', '/api/operations?limit=2')).body;
     expect(first.operations.length).toBe(2);
     const second = (await t.call('GET', `/api/operations?limit=2&before=${first.next}`)).body;

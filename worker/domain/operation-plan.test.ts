@@ -55,7 +55,7 @@ describe('parameters, jobs and time limits', () => {
   it.each([
     ['sent', 1, 1_000 + 20_000 + 60_000],
     ['started', 1, 1_000 + 20_000 + 60_000],
-    ['queued', 4, 1_000 + (20_000 + 60_000) * 4],
+    ['queued', 4, 1_000 + 20_000 + 60_000 + (300_000 + 60_000) * 4],
   ] as const)('expiry when %s (queue %i)', (reported, queue, expected) => {
     expect(runExpiry(reported, 1_000, 20_000, queue)).toBe(expected);
   });

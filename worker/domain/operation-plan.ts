@@ -1,5 +1,5 @@
 /** What an operation request becomes before anything is stored: its parameters, its probes and each run's first state. */
-import { operationJobKind, type OperationJob, type OperationTool } from '../../schema/kinds/operation.js';
+import { MAX_OPERATION_TIMEOUT_MS, operationJobKind, type OperationJob, type OperationTool } from '../../schema/kinds/operation.js';
 import type { OperationParams, OperationRunState, OperationSelection } from '../../schema/tables/operations.js';
 
 export interface OperationRequest {
@@ -38,6 +38,8 @@ export const EXPIRY_SLACK_MS = 60_000;
 const RUN_SLACK_MS = 15_000;
 /** The longest count × interval a ping or mtr may ask for. */
 export const MAX_OPERATION_SPAN_MS = 240_000;
+/** The Debian package of each tool: a probe without it does not offer the tool. */
+const TOOL_PACKAGES: Record<OperationTool, string> = { ping: 'iputils-ping', mtr: 'mtr-tiny', traceroute: 'traceroute' };
 /** The shortest interval mtr lets a user other than root ask for. */
 export const MTR_UNPRIVILEGED_INTERVAL_MS = 1000;
 /** traceroute: three probes a hop, each waiting up to a second. */
@@ -104,7 +106,9 @@ export function planRuns(req: OperationRequest, probes: readonly ProbeFacts[]): 
     .map((p): PlannedRun => {
       const base = { probeId: p.id, probeName: p.name, site: p.site };
       if (!p.connected) return { ...base, state: 'offline', error: 'the probe is not connected' };
-      if (!(p.kinds ?? ['sweep']).includes(jobKind)) return { ...base, state: 'unsupported', error: `the probe does not run ${req.kind} (too old, or the tool is not installed there)` };
+      if (!(p.kinds ?? ['sweep']).includes(jobKind)) {
+        return { ...base, state: 'unsupported', error: `the probe does not run ${req.kind}: it is older than 0.6, or ${req.kind} is not installed there (apt-get install ${TOOL_PACKAGES[req.kind]})` };
+      }
       return { ...base, state: 'queued', error: null };
     });
   return { runs };
@@ -132,8 +136,11 @@ export function effectiveRunState(state: OperationRunState, expiresAt: number, n
   return underWay && expiresAt <= now ? { state: 'failed', expired: true } : { state, expired: false };
 }
 
-/** When a run stops counting as under way, from the probe's report: queued runs wait for the ones ahead. */
+/**
+ * When a run stops counting as under way, from the probe's report. A queued run waits for the runs ahead of it, each
+ * of which may take the longest a run may (the server does not know which they are): `queueLength` of them at most.
+ */
 export function runExpiry(reported: 'sent' | 'queued' | 'started', now: number, timeoutMs: number, queueLength: number): number {
-  if (reported === 'queued') return now + (timeoutMs + EXPIRY_SLACK_MS) * Math.max(1, queueLength);
+  if (reported === 'queued') return now + timeoutMs + EXPIRY_SLACK_MS + (MAX_OPERATION_TIMEOUT_MS + EXPIRY_SLACK_MS) * Math.max(1, queueLength);
   return now + timeoutMs + EXPIRY_SLACK_MS;
 }

@@ -1,4 +1,5 @@
-import { and, desc, eq, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, lt, or, sql, type SQL } from 'drizzle-orm';
+import { canonicalIp } from '../../schema/ip/cidr.js';
 import type { OperationResult } from '../../schema/kinds/operation.js';
 import { operationRuns, operations, type OperationParams, type OperationRow, type OperationRunState, type OperationSelection } from '../../schema/tables/index.js';
 import type { AppDeps } from '../deps.js';
@@ -90,11 +91,16 @@ export interface OperationFilter {
 export async function listOperations(deps: AppDeps, f: OperationFilter): Promise<{ operations: OperationSummary[]; next: string | null }> {
   const where: SQL[] = [];
   if (f.kind) where.push(eq(operations.kind, f.kind));
-  if (f.target) where.push(eq(operations.target, f.target.trim().toLowerCase()));
+  if (f.target) {
+    const text = f.target.trim();
+    where.push(eq(operations.target, canonicalIp(text) ?? text.toLowerCase()));
+  }
   if (f.probeId !== undefined) where.push(sql`EXISTS (SELECT 1 FROM operation_runs r WHERE r.operation_id = ${operations.id} AND r.probe_id = ${f.probeId})`);
   if (f.before) {
     const [cursor] = await deps.db.select({ createdAt: operations.createdAt }).from(operations).where(eq(operations.id, f.before));
-    if (cursor) where.push(or(lt(operations.createdAt, cursor.createdAt), and(eq(operations.createdAt, cursor.createdAt), lt(operations.id, f.before)))!);
+    // a cursor that is not (or no longer) an operation ends the list rather than starting it again
+    if (!cursor) return { operations: [], next: null };
+    where.push(or(lt(operations.createdAt, cursor.createdAt), and(eq(operations.createdAt, cursor.createdAt), lt(operations.id, f.before)))!);
   }
   const rows = await deps.db
     .select()
@@ -108,7 +114,8 @@ export async function listOperations(deps: AppDeps, f: OperationFilter): Promise
     ? await deps.db
         .select({ operationId: operationRuns.operationId, state: operationRuns.state, expiresAt: operationRuns.expiresAt })
         .from(operationRuns)
-        .where(inArray(operationRuns.operationId, page.map((o) => o.id)))
+        // the ids as one JSON parameter: a page may be 200 operations, D1 binds at most 100 parameters
+        .where(sql`${operationRuns.operationId} IN (SELECT value FROM json_each(${JSON.stringify(page.map((o) => o.id))}))`)
     : [];
   const states = new Map<string, OperationRunState[]>();
   for (const r of runs) {

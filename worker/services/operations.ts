@@ -1,6 +1,7 @@
 import { and, eq, gt, inArray, sql } from 'drizzle-orm';
 import { canonicalIp } from '../../schema/ip/cidr.js';
 import { validDnsName } from '../../schema/kinds/names.js';
+import { specialTarget, unmapIPv4 } from '../../schema/ip/special.js';
 import type { LiveEvent } from '../../schema/live.js';
 import { operationRuns, operations, probes } from '../../schema/tables/index.js';
 import { batchable } from '../db.js';
@@ -16,8 +17,12 @@ const UNDER_WAY = ['queued', 'running'] as const;
 
 /** The target as stored: a canonical address, or a lowercase hostname; anything else is a 400 that stores nothing. */
 export function cleanTarget(target: string, family?: 4 | 6): string {
-  const ip = canonicalIp(target);
+  // an IPv4-mapped address is the IPv4 address it carries (the probe's allow-list judges it so too)
+  const mapped = canonicalIp(target);
+  const ip = mapped === null ? null : unmapIPv4(mapped);
   if (ip) {
+    const special = specialTarget(ip);
+    if (special) throw new AppError(400, 'invalid_target', `${special}: an operation would reach the probe itself or every host of a link`);
     if (family && (ip.includes(':') ? 6 : 4) !== family) throw new AppError(400, 'invalid_target', `${ip} is not an IPv${family} address`);
     return ip;
   }
@@ -33,7 +38,8 @@ async function underWayByProbe(deps: AppDeps, probeIds: number[], now: number): 
   const rows = await deps.db
     .select({ probeId: operationRuns.probeId, n: sql<number>`count(*)` })
     .from(operationRuns)
-    .where(and(inArray(operationRuns.probeId, probeIds), inArray(operationRuns.state, [...UNDER_WAY]), gt(operationRuns.expiresAt, new Date(now))))
+    // the ids as one JSON parameter: D1 takes at most 100 bound parameters, and "all" may be more probes
+    .where(and(sql`${operationRuns.probeId} IN (SELECT value FROM json_each(${JSON.stringify(probeIds)}))`, inArray(operationRuns.state, [...UNDER_WAY]), gt(operationRuns.expiresAt, new Date(now))))
     .groupBy(operationRuns.probeId);
   return new Map(rows.map((r) => [r.probeId!, Number(r.n)]));
 }
@@ -86,20 +92,19 @@ export async function startOperation(deps: AppDeps, who: Principal, req: Operati
     throw new RetryLaterError('rate_limited', `you may start ${limit} operations a minute; try again in ${wait} s`, wait);
   }
 
-  const live: LiveEvent[] = [];
-  for (const r of runs) {
-    if (r.state === 'queued') {
-      const sent = await deps.hub.send(r.probeId, operationJob(req.kind, r.id, target, params));
-      if (!sent) {
-        await deps.db
-          .update(operationRuns)
-          .set({ state: 'offline', error: 'the probe was not connected', finishedAt: new Date(now), updatedAt: new Date(now) })
-          .where(and(eq(operationRuns.id, r.id), eq(operationRuns.state, 'queued')));
-        r.state = 'offline';
-      }
-    }
-    live.push({ type: 'operation', data: { operationId: id, probeId: r.probeId, state: r.state } });
-  }
+  // the jobs go out at once (on Workers each is a call to the probe's Durable Object)
+  await Promise.all(
+    runs.map(async (r) => {
+      if (r.state !== 'queued') return;
+      if (await deps.hub.send(r.probeId, operationJob(req.kind, r.id, target, params))) return;
+      await deps.db
+        .update(operationRuns)
+        .set({ state: 'offline', error: 'the probe was not connected', finishedAt: new Date(now), updatedAt: new Date(now) })
+        .where(and(eq(operationRuns.id, r.id), eq(operationRuns.state, 'queued')));
+      r.state = 'offline';
+    }),
+  );
+  const live: LiveEvent[] = runs.map((r) => ({ type: 'operation', data: { operationId: id, probeId: r.probeId, state: r.state } }));
   deps.log.info('operation started', { operationId: id, kind: req.kind, target, runs: runs.length, sent: runs.filter((r) => r.state === 'queued').length, by: who.username });
   return { detail: (await getOperation(deps, id))!, effects: { live } };
 }
