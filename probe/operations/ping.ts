@@ -32,11 +32,12 @@ export function pingRunner(opts: OperationOptions): JobRunner<OpPingJob> {
       let seq = 0;
       let heard = 0;
       const snapshot = (final: boolean): ResultItem => ({ kind: 'operation', jobId: job.jobId, at: ctx.now(), seq: seq++, final, address: run.address, result: pingResult(lines, job.count) });
-      const timer = setInterval(() => {
+      const send = () => {
         if (lines.length === heard) return;
         heard = lines.length;
         ctx.emit([snapshot(false)]);
-      }, PING_SNAPSHOT_MS);
+      };
+      const timer = setInterval(send, PING_SNAPSHOT_MS);
       try {
         const out = await runTool({
           bin: opts.pingBin,
@@ -48,7 +49,10 @@ export function pingRunner(opts: OperationOptions): JobRunner<OpPingJob> {
             const parsed = parsePingLine(line);
             if (!parsed) return;
             lines.push(parsed);
-            if (parsed.type === 'reply' || parsed.type === 'missing') ctx.progress(Math.min(job.count, pingResult(lines, job.count).sent), job.count);
+            if (parsed.type !== 'reply' && parsed.type !== 'missing') return;
+            ctx.progress(Math.min(job.count, pingResult(lines, job.count).sent), job.count);
+            // the first answer goes out at once (a short ping is over before the first tick); the rest once a second
+            if (seq === 0 && job.count > 1) send();
           },
         });
         // 1: some requests got no reply (a result); 2: ping could not run (bad address, no route)
