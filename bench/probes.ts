@@ -3,71 +3,20 @@
  * every probe sends a sweep of its /28 every 2 s for 30 s. Reports batches and samples stored per
  * second (acknowledged = committed), ack latency, and the server's memory.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { formatIp, parseCidr } from '../schema/ip/cidr.js';
-import { ADMIN_PASSWORD } from '../tests/support/app.js';
-import { startEdgeServer } from '../tests/support/edge.js';
 import { RawProbe } from '../tests/support/server.js';
 import { client, login, type HostName } from '../tests/support/targets.js';
 import { waitFor } from '../tests/support/wait.js';
+import { startBenchHost, treeRssMiB } from './hosts.js';
 
 const PROBES = 200;
 const PERIOD_MS = 2000;
 const DURATION_MS = 30_000;
 const UP_PER_SWEEP = 14; // a /28 with every usable address alive
 
-/** Resident memory of a process and its descendants, in MiB (from /proc). */
-function treeRssMiB(rootPid: number): number {
-  const children = new Map<number, number[]>();
-  for (const d of readdirSync('/proc').filter((x) => /^\d+$/.test(x))) {
-    try {
-      const ppid = Number(/PPid:\s+(\d+)/.exec(readFileSync(`/proc/${d}/status`, 'utf8'))![1]);
-      children.set(ppid, [...(children.get(ppid) ?? []), Number(d)]);
-    } catch {
-      /* gone */
-    }
-  }
-  let kb = 0;
-  const stack = [rootPid];
-  while (stack.length) {
-    const pid = stack.pop()!;
-    try {
-      kb += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
-    } catch {
-      /* gone */
-    }
-    stack.push(...(children.get(pid) ?? []));
-  }
-  return kb / 1024;
-}
-
-async function startNodeProcess(): Promise<{ url: string; pid: number; close(): Promise<void> }> {
-  const dir = mkdtempSync(join(tmpdir(), 'eipam-bench-node-'));
-  const port = 18_000 + Math.floor(Math.random() * 1000);
-  const child: ChildProcess = spawn(join(process.cwd(), 'node_modules/.bin/tsx'), ['worker/node/main.ts'], {
-    env: { ...process.env, PORT: String(port), DATA_DIR: dir, ADMIN_PASSWORD, LOCAL_PROBE: '0' },
-    stdio: 'ignore',
-    detached: true,
-  });
-  const url = `http://127.0.0.1:${port}`;
-  await waitFor('node host', async () => (await fetch(`${url}/health`)).ok, 30_000);
-  return {
-    url,
-    pid: child.pid!,
-    async close() {
-      process.kill(-child.pid!, 'SIGTERM');
-      await new Promise((r) => setTimeout(r, 500));
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
-
 async function run(host: HostName) {
-  const server = host === 'node' ? await startNodeProcess() : await startEdgeServer();
-  const pid = 'pid' in server ? server.pid : server.process.pid!;
+  const server = await startBenchHost(host);
+  const pid = server.pid;
   try {
     const api = client(server.url, await login(server.url));
     const block = parseCidr('198.18.0.0/17');
