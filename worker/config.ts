@@ -81,6 +81,11 @@ export const appConfigSchema = z.object({
   rdapTimeoutMs: z.coerce.number().int().min(10).max(60_000).default(8000),
   /** RDAP answers are kept this long (0: never cached); bootstrap files a day. */
   rdapCacheSeconds: z.coerce.number().int().min(0).max(30 * 86_400).default(3600),
+  /** RDAP requests (and redirects) to loopback, LAN, link-local and other non-public addresses are refused unless this is set. */
+  rdapAllowPrivate: z
+    .enum(['0', '1', 'true', 'false'])
+    .default('0')
+    .transform((v) => v === '1' || v === 'true'),
   /** Operations (ping, mtr, traceroute from probes) one user may start per minute; another is a 429. */
   operationsPerMinute: z.coerce.number().int().min(1).max(1000).default(10),
   /** Operation runs one probe may have queued or running; a request that would add one more is a 429. */
@@ -129,6 +134,7 @@ export function appConfig(env: Record<string, string | undefined>, overrides: Pa
     rdapBootstrapUrl: env.RDAP_BOOTSTRAP_URL || undefined,
     rdapTimeoutMs: env.RDAP_TIMEOUT_MS,
     rdapCacheSeconds: env.RDAP_CACHE_SECONDS,
+    rdapAllowPrivate: env.RDAP_ALLOW_PRIVATE || undefined,
     operationsPerMinute: env.OPERATIONS_PER_MINUTE,
     operationQueuePerProbe: env.OPERATION_QUEUE_PER_PROBE,
     operationRetentionDays: env.OPERATION_RETENTION_DAYS,

@@ -48,6 +48,8 @@ export interface AppDeps {
   outbox: OutboxWaker;
   /** The fetch webhooks are sent with (default: the global one); the Node host's refuses names that resolve to its own addresses. */
   webhookFetch?: typeof fetch;
+  /** The fetch RDAP lookups go out with (default: the global one); the Node host's refuses names that resolve to non-public addresses. */
+  rdapFetch?: typeof fetch;
   /** Reference data of the lookup tools; absent: none (they answer 501 unavailable_on_host). */
   tools?: ToolData;
   clock: Clock;

@@ -3,10 +3,14 @@
  * (tests/support/rdap-server.ts, recorded RFC 9083 documents in tests/fixtures/rdap/): the answers summarised,
  * served from the cache the second time (the fake server counts its requests), and every error case with its code.
  */
+import { lookup as dnsLookup } from 'node:dns/promises';
+import { hostname } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { guardedWebhookFetch } from '../../worker/node/webhook-fetch.js';
+import { refusedNonPublicAddress } from '../../worker/webhooks/url-policy.js';
 import { makeTestApp, type TestApp } from '../support/app.js';
 import { nodeTools } from '../../worker/node/tools.js';
-import { startRdapServer, type RdapServer } from '../support/rdap-server.js';
+import { loopbackNamesFetch, startHttpsRdapServer, startRdapServer, type RdapServer } from '../support/rdap-server.js';
 
 let rdap: RdapServer;
 let t: TestApp;
@@ -17,7 +21,7 @@ const lookup = (q: string, app = t) => app.call('GET', `/api/tools/rdap?q=${enco
 
 beforeAll(async () => {
   rdap = await startRdapServer();
-  t = await makeTestApp({ rdapBootstrapUrl: rdap.bootstrapUrl, rdapTimeoutMs: TIMEOUT_MS, rdapCacheSeconds: CACHE_SECONDS });
+  t = await makeTestApp({ rdapAllowPrivate: true, rdapBootstrapUrl: rdap.bootstrapUrl, rdapTimeoutMs: TIMEOUT_MS, rdapCacheSeconds: CACHE_SECONDS });
 });
 afterAll(async () => {
   t?.close();
@@ -201,7 +205,7 @@ describe('GET /api/tools/rdap', () => {
 
 describe('the offline ASN of an address', () => {
   it('comes from the host’s offline data (none for documentation space), for addresses only', async () => {
-    const app = await makeTestApp({ rdapBootstrapUrl: rdap.bootstrapUrl, rdapTimeoutMs: TIMEOUT_MS });
+    const app = await makeTestApp({ rdapAllowPrivate: true, rdapBootstrapUrl: rdap.bootstrapUrl, rdapTimeoutMs: TIMEOUT_MS });
     try {
       app.deps.tools = nodeTools;
       expect((await lookup('2001:db8::1', app)).body).toMatchObject({ type: 'ip', offline: { asn: null, org: null, country: null } });
@@ -213,7 +217,7 @@ describe('the offline ASN of an address', () => {
 
   it('a host without the data, or whose data fails to load, answers offline: null and the lookup still succeeds', async () => {
     expect((await lookup('198.51.100.7')).body).toMatchObject({ type: 'ip', cached: true, offline: null });
-    const app = await makeTestApp({ rdapBootstrapUrl: rdap.bootstrapUrl, rdapTimeoutMs: TIMEOUT_MS });
+    const app = await makeTestApp({ rdapAllowPrivate: true, rdapBootstrapUrl: rdap.bootstrapUrl, rdapTimeoutMs: TIMEOUT_MS });
     try {
       app.deps.tools = { ouiTable: async () => null, dataFile: async () => Promise.reject(new Error('disk on fire')) };
       const res = await lookup('198.51.100.7', app);
@@ -226,7 +230,7 @@ describe('the offline ASN of an address', () => {
 
 describe('GET /api/tools/rdap with other settings', () => {
   it('RDAP_CACHE_SECONDS=0: every lookup asks the server', async () => {
-    const app = await makeTestApp({ rdapBootstrapUrl: rdap.bootstrapUrl, rdapTimeoutMs: TIMEOUT_MS, rdapCacheSeconds: 0 });
+    const app = await makeTestApp({ rdapAllowPrivate: true, rdapBootstrapUrl: rdap.bootstrapUrl, rdapTimeoutMs: TIMEOUT_MS, rdapCacheSeconds: 0 });
     try {
       const before = rdap.count('/registry-a/autnum/64496');
       expect((await lookup('AS64496', app)).body.cached).toBe(false);
@@ -238,7 +242,7 @@ describe('GET /api/tools/rdap with other settings', () => {
   });
 
   it('a bootstrap registry that is not there: 502 rdap_bad_response naming the file', async () => {
-    const app = await makeTestApp({ rdapBootstrapUrl: `${rdap.url}/nowhere`, rdapTimeoutMs: TIMEOUT_MS });
+    const app = await makeTestApp({ rdapAllowPrivate: true, rdapBootstrapUrl: `${rdap.url}/nowhere`, rdapTimeoutMs: TIMEOUT_MS });
     try {
       const res = await lookup('AS64496', app);
       expect([res.status, res.body.error.code]).toEqual([502, 'rdap_bad_response']);
@@ -252,13 +256,132 @@ describe('GET /api/tools/rdap with other settings', () => {
     const closed = await startRdapServer();
     const url = closed.bootstrapUrl;
     await closed.close();
-    const app = await makeTestApp({ rdapBootstrapUrl: url, rdapTimeoutMs: 2000 });
+    const app = await makeTestApp({ rdapAllowPrivate: true, rdapBootstrapUrl: url, rdapTimeoutMs: 2000 });
     try {
       const res = await lookup('example.com', app);
       expect([res.status, res.body.error.code]).toEqual([502, 'rdap_bad_response']);
       expect(res.body.error.message).toContain('could not reach');
+      // nor why: refused, reset and unknown names read the same, so no answer tells which ports are open
+      expect(res.body.error.message).not.toMatch(/ECONNREFUSED|fetch failed|connect/i);
     } finally {
       app.close();
+    }
+  });
+});
+
+// only where this machine's name resolves to loopback alone (as /etc/hosts has it here), so nothing else is ever sent to
+const ownName = hostname();
+const ownNameIsLoopback = await dnsLookup(ownName, { all: true })
+  .then((all) => all.length > 0 && all.every((a) => a.address.startsWith('127.') || a.address === '::1'))
+  .catch(() => false);
+describe('where a lookup may go (RDAP_ALLOW_PRIVATE, redirects)', () => {
+  const port = () => new URL(rdap.url).port;
+
+  it('RDAP_ALLOW_PRIVATE off: a bootstrap registry on 127.0.0.1 is refused, 502 rdap_refused_target, nothing asked, its URL not echoed', async () => {
+    const app = await makeTestApp({ rdapBootstrapUrl: rdap.bootstrapUrl, rdapTimeoutMs: TIMEOUT_MS });
+    try {
+      const before = rdap.requests.length;
+      const res = await lookup('AS64496', app);
+      expect([res.status, res.body.error.code]).toEqual([502, 'rdap_refused_target']);
+      expect(res.body.error.message).toMatch(/loopback address \(RDAP_ALLOW_PRIVATE=1 allows it\)/);
+      expect(res.body.error.message).not.toContain('127.0.0.1');
+      expect(res.body.error.message).not.toContain(port());
+      expect(rdap.requests.length).toBe(before);
+    } finally {
+      app.close();
+    }
+  });
+
+  it.skipIf(!ownNameIsLoopback)('the Node host’s guarded fetch: a name resolving to 127.0.0.1 is refused at connect time, 502 rdap_refused_target', async () => {
+    const app = await makeTestApp({ rdapBootstrapUrl: `http://${ownName}:${port()}/iana/`, rdapTimeoutMs: 2000 });
+    app.deps.rdapFetch = guardedWebhookFetch(refusedNonPublicAddress);
+    try {
+      const before = rdap.requests.length;
+      const res = await lookup('AS64496', app);
+      expect([res.status, res.body.error.code]).toEqual([502, 'rdap_refused_target']);
+      expect(res.body.error.message).toContain('resolves to an address that may not be asked');
+      expect(res.body.error.message).not.toContain('127.0.0.1');
+      expect(rdap.requests.length).toBe(before);
+    } finally {
+      app.close();
+    }
+  });
+
+  describe('a registry reached by name (standing in for a public one)', () => {
+    let named: RdapServer;
+    beforeAll(async () => {
+      named = await startRdapServer({ name: 'rdap.example' });
+    });
+    afterAll(() => named?.close());
+    const namedApp = async (allowPrivate: boolean) => {
+      const app = await makeTestApp({ rdapAllowPrivate: allowPrivate, rdapBootstrapUrl: named.bootstrapUrl, rdapTimeoutMs: TIMEOUT_MS, rdapCacheSeconds: 0 });
+      app.deps.rdapFetch = loopbackNamesFetch(['rdap.example']);
+      return app;
+    };
+
+    it('RDAP_ALLOW_PRIVATE off: answers, follows its redirect to the same server, and refuses its redirect to 127.0.0.1 without asking it', async () => {
+      const app = await namedApp(false);
+      const namedPort = new URL(named.url).port;
+      try {
+        expect((await lookup('AS64496', app)).body).toMatchObject({ url: `${named.url}/registry-a/autnum/64496`, cached: false });
+        expect((await lookup('192.0.2.1', app)).body).toMatchObject({ url: `${named.url}/registry-b/ip/192.0.2.1` });
+        const before = named.count('/registry-b/ip/192.0.2.1');
+        const res = await lookup('192.0.2.66', app);
+        expect([res.status, res.body.error.code]).toEqual([502, 'rdap_refused_target']);
+        expect(res.body.error.message).toBe(
+          `refused: rdap.example:${namedPort} redirected the lookup to a server that may not be asked: it is a loopback address (RDAP_ALLOW_PRIVATE=1 allows it)`,
+        );
+        expect(res.body.error.message).not.toContain('127.0.0.1');
+        expect(named.count('/registry-a/ip/192.0.2.66')).toBe(1);
+        expect(named.count('/registry-b/ip/192.0.2.1')).toBe(before);
+      } finally {
+        app.close();
+      }
+    });
+
+    it('RDAP_ALLOW_PRIVATE on: the same redirect is followed (what the check above stops)', async () => {
+      const app = await namedApp(true);
+      try {
+        const res = await lookup('192.0.2.66', app);
+        expect([res.status, res.body.url]).toEqual([200, `http://127.0.0.1:${new URL(named.url).port}/registry-b/ip/192.0.2.1`]);
+      } finally {
+        app.close();
+      }
+    });
+
+    it('more than 3 redirects: 502 rdap_bad_response after asking 4 times', async () => {
+      const app = await namedApp(false);
+      try {
+        const before = named.count('/registry-a/autnum/64504');
+        const res = await lookup('AS64504', app);
+        expect([res.status, res.body.error.code]).toEqual([502, 'rdap_bad_response']);
+        expect(res.body.error.message).toContain('redirected more than 3 times');
+        expect(named.count('/registry-a/autnum/64504')).toBe(before + 4);
+      } finally {
+        app.close();
+      }
+    });
+  });
+
+  it('RDAP_ALLOW_PRIVATE on: an https server redirecting down to http, and an https bootstrap naming an http server, are refused and http is never asked', async () => {
+    const tls = await startHttpsRdapServer(rdap.url);
+    const app = await makeTestApp({ rdapAllowPrivate: true, rdapBootstrapUrl: `${tls.url}/iana/`, rdapTimeoutMs: 2000, rdapCacheSeconds: 0 });
+    app.deps.rdapFetch = loopbackNamesFetch([], tls.ca);
+    try {
+      const [as96, as00] = [rdap.count('/registry-a/autnum/64496'), rdap.count('/registry-a/autnum/64500')];
+      const down = await lookup('AS64496', app);
+      expect([down.status, down.body.error.code]).toEqual([502, 'rdap_refused_target']);
+      expect(down.body.error.message).toContain('it goes from https down to plain http');
+      expect(down.body.error.message).not.toContain(rdap.url);
+      expect(tls.requests).toContain('/tls/autnum/64496');
+
+      const named = await lookup('AS64500', app);
+      expect([named.status, named.body.error.code]).toEqual([502, 'rdap_refused_target']);
+      expect(named.body.error.message).toContain('names only a plain-http RDAP server');
+      expect([rdap.count('/registry-a/autnum/64496'), rdap.count('/registry-a/autnum/64500')]).toEqual([as96, as00]);
+    } finally {
+      app.close();
+      await tls.close();
     }
   });
 });

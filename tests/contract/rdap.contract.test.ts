@@ -17,7 +17,7 @@ describe.each(HOSTS)('RDAP lookups on the %s host', (host) => {
 
   beforeAll(async () => {
     rdap = await startRdapServer();
-    server = await startTarget(host, { RDAP_BOOTSTRAP_URL: rdap.bootstrapUrl, RDAP_TIMEOUT_MS: String(TIMEOUT_MS), RDAP_CACHE_SECONDS: '3600' });
+    server = await startTarget(host, { RDAP_ALLOW_PRIVATE: '1', RDAP_BOOTSTRAP_URL: rdap.bootstrapUrl, RDAP_TIMEOUT_MS: String(TIMEOUT_MS), RDAP_CACHE_SECONDS: '3600' });
     api = client(server.url, await login(server.url));
   }, 90_000);
   afterAll(async () => {
@@ -71,4 +71,17 @@ describe.each(HOSTS)('RDAP lookups on the %s host', (host) => {
     const res = await lookup('AS64497');
     expect([res.status, res.body.error.code]).toEqual([504, 'rdap_timeout']);
   });
+
+  it('without RDAP_ALLOW_PRIVATE the registry on 127.0.0.1 is refused: 502 rdap_refused_target, nothing asked, its URL not echoed', async () => {
+    const strict = await startTarget(host, { RDAP_BOOTSTRAP_URL: rdap.bootstrapUrl, RDAP_TIMEOUT_MS: String(TIMEOUT_MS) });
+    try {
+      const before = rdap.requests.length;
+      const res = await client(strict.url, await login(strict.url))('GET', '/api/tools/rdap?q=AS64496');
+      expect([res.status, res.body.error.code]).toEqual([502, 'rdap_refused_target']);
+      expect(res.body.error.message).not.toContain('127.0.0.1');
+      expect(rdap.requests.length).toBe(before);
+    } finally {
+      await strict.close();
+    }
+  }, 90_000);
 });

@@ -45,6 +45,7 @@ export interface Env {
   RDAP_BOOTSTRAP_URL?: string;
   RDAP_TIMEOUT_MS?: string;
   RDAP_CACHE_SECONDS?: string;
+  RDAP_ALLOW_PRIVATE?: string;
   OPERATIONS_PER_MINUTE?: string;
   OPERATION_QUEUE_PER_PROBE?: string;
   OPERATION_RETENTION_DAYS?: string;

@@ -22,6 +22,7 @@ import { acquireDataLock } from './data-lock.js';
 import type { NodeEnv } from './env.js';
 import { NodeProbeHub } from './hub.js';
 import { NodeOutboxTimer } from './outbox-timer.js';
+import { refusedNonPublicAddress } from '../webhooks/url-policy.js';
 import { guardedWebhookFetch } from './webhook-fetch.js';
 import { localProbeCredentials, startLocalProbe } from './local-probe.js';
 import { WebAssets } from './web-assets.js';
@@ -45,7 +46,8 @@ export async function startServer(env: NodeEnv, log: Logger, processEnv: Record<
   const config = appConfig(processEnv);
   const outbox = new NodeOutboxTimer();
   const webhookFetch = config.webhookAllowPrivate ? undefined : guardedWebhookFetch();
-  const deps: AppDeps = { db, hub, live, outbox, webhookFetch, tools: nodeTools, clock: { now: Date.now }, config, log, clientAddress: nodeClientAddress(config.trustProxy) };
+  const rdapFetch = config.rdapAllowPrivate ? undefined : guardedWebhookFetch(refusedNonPublicAddress);
+  const deps: AppDeps = { db, hub, live, outbox, webhookFetch, rdapFetch, tools: nodeTools, clock: { now: Date.now }, config, log, clientAddress: nodeClientAddress(config.trustProxy) };
   hub.bind(deps);
 
   // Nobody is connected before we listen: whatever the database says, those probes' hosts are unknown. The probes

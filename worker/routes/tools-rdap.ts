@@ -62,7 +62,10 @@ export function rdapRoutes(deps: AppDeps, opts: RdapOptions = { offlineAsn: (ip)
         ...errors,
         400: json(ErrorSchema, 'invalid_query: not a domain name, an IP address or an AS number'),
         404: json(ErrorSchema, 'no_rdap_service: the bootstrap registry lists no RDAP service for that TLD, range or AS number (the message names it); rdap_not_found: the RDAP server has no such record'),
-        502: json(ErrorSchema, 'rdap_bad_response: the server (or the bootstrap registry) could not be reached, answered an error, malformed JSON, the wrong kind of object, or more than 1 MiB'),
+        502: json(
+          ErrorSchema,
+          'rdap_bad_response: the server (or the bootstrap registry) could not be reached, answered an error, malformed JSON, the wrong kind of object, more than 1 MiB, or more than 3 redirects; rdap_refused_target: the lookup (or a redirect) would go to this machine or a non-public address (unless RDAP_ALLOW_PRIVATE), from https down to http, or to a plain-http server named by an https bootstrap registry — the message never names the refused URL',
+        ),
         503: json(ErrorSchema, 'rdap_rate_limited: the RDAP server answered 429; its Retry-After is relayed'),
         504: json(ErrorSchema, 'rdap_timeout: no answer within RDAP_TIMEOUT_MS'),
       },

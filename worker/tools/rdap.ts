@@ -2,7 +2,7 @@ import type { AppDeps } from '../deps.js';
 import type { OfflineAsn } from './asn.js';
 import { bootstrapFileName, bootstrapFileSchema, findService, type BootstrapFile } from './rdap-bootstrap.js';
 import { readCache, writeCache } from './rdap-cache.js';
-import { fetchRdapJson, RdapError } from './rdap-fetch.js';
+import { fetchRdapJson, RdapError, type FetchOptions } from './rdap-fetch.js';
 import { parseRdapQuery, rdapPath, rdapQueryText, type RdapQuery } from './rdap-query.js';
 import { OBJECT_CLASS, summariseRdap, type RdapSummary, type RdapType } from './rdap-summary.js';
 
@@ -26,6 +26,8 @@ export interface RdapOptions {
   offlineAsn?: (ip: string) => Promise<OfflineAsn | null>;
 }
 
+const fetchOptions = (deps: AppDeps, now: number): FetchOptions => ({ timeoutMs: deps.config.rdapTimeoutMs, now, fetch: deps.rdapFetch, allowPrivate: deps.config.rdapAllowPrivate });
+
 function bootstrapUrl(deps: AppDeps, q: RdapQuery): string {
   const base = deps.config.rdapBootstrapUrl;
   return new URL(bootstrapFileName(q), base.endsWith('/') ? base : `${base}/`).toString();
@@ -38,7 +40,7 @@ async function bootstrapFile(deps: AppDeps, url: string): Promise<BootstrapFile>
   let text = cached?.body;
   if (text === undefined) {
     try {
-      text = (await fetchRdapJson(url, { timeoutMs: deps.config.rdapTimeoutMs, now })).text;
+      text = (await fetchRdapJson(url, fetchOptions(deps, now))).text;
     } catch (e) {
       // the registry itself failing is a bad answer, not "no such record"
       if (e instanceof RdapError && e.code === 'rdap_not_found') throw new RdapError(502, 'rdap_bad_response', `the RDAP bootstrap registry has no ${url} (404)`);
@@ -67,7 +69,7 @@ async function fetchAnswer(deps: AppDeps, q: RdapQuery) {
   const registry = bootstrapUrl(deps, q);
   const match = findService(await bootstrapFile(deps, registry), q);
   if (!match) throw noService(q, registry);
-  const got = await fetchRdapJson(match.baseUrl + key, { timeoutMs: deps.config.rdapTimeoutMs, now });
+  const got = await fetchRdapJson(match.baseUrl + key, { ...fetchOptions(deps, now), requireHttps: registry.startsWith('https:') });
   const objectClass = got.json.objectClassName;
   if (objectClass !== OBJECT_CLASS[q.type])
     throw new RdapError(502, 'rdap_bad_response', `${got.url} answered with ${typeof objectClass === 'string' ? `a "${objectClass}" object` : 'no objectClassName'}, not "${OBJECT_CLASS[q.type]}"`);

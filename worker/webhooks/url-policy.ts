@@ -61,6 +61,32 @@ export function refusedResolvedAddress(text: string): string | null {
   return reason && `${reason}${ALLOW_HINT}`;
 }
 
+/** Beyond refusedAddress, what a fetch that only ever goes to the public internet (RDAP) refuses: LAN, CGNAT, reserved, 6to4, Teredo… */
+const NON_PUBLIC: Record<string, string> = { private: 'a private address', carrierGradeNat: 'a carrier-grade NAT address', uniqueLocal: 'a unique-local address' };
+
+function refusedNonPublic(addr: Address): string | null {
+  const own = refusedAddress(addr);
+  if (own) return own;
+  const inner = addr.kind() === 'ipv6' ? embeddedIPv4(addr as ipaddr.IPv6) : null;
+  if (inner) return refusedNonPublic(inner);
+  const range = addr.range();
+  return range === 'unicast' ? null : (NON_PUBLIC[range] ?? `a reserved address (${range})`);
+}
+
+/** Why an address (as text, from a URL or a DNS answer) is not public unicast, or null when it is; not an address: null. */
+export function refusedNonPublicAddress(text: string): string | null {
+  const host = text.startsWith('[') && text.endsWith(']') ? text.slice(1, -1) : text;
+  if (!ipaddr.isValid(host)) return null;
+  return refusedNonPublic(ipaddr.parse(host));
+}
+
+/** Why a WHATWG-parsed URL host may not be fetched by a public-only client, or null (other names are checked when resolved). */
+export function refusedNonPublicHost(hostname: string): string | null {
+  if (refusedName(hostname)) return 'this machine';
+  const addr = parseAddress(hostname);
+  return addr && refusedNonPublic(addr);
+}
+
 function parseAddress(hostname: string): Address | null {
   if (hostname.startsWith('[') && hostname.endsWith(']')) {
     const inner = hostname.slice(1, -1);
