@@ -1,11 +1,14 @@
 /**
  * MAC vendors from the IEEE registries (the oui-data table: MA-L, MA-M and MA-S in one object keyed by 6, 7 or 9
- * upper-case hex digits, each value the organisation's name and address on lines). Pure: the table is passed in, so
- * the probe (probe/identity/oui.ts) and the server's lookup tool (worker/tools/oui.ts) share one implementation.
+ * upper-case hex digits, each value the organisation's name and address on lines; or the Worker's compact form of it,
+ * schema/oui-compact.ts). Pure: the table is passed in, so the probe (probe/identity/oui.ts) and the server's lookup
+ * tool (worker/tools/oui.ts) on either host share one implementation.
  */
 import { isLocallyAdministered, isMulticastMac, macSearchPrefix } from './mac.js';
+import { CompactOui } from './oui-compact.js';
 
-export type OuiTable = Readonly<Record<string, string>>;
+/** oui-data's object (the probe's and the Node host's) or the compact registries (the Worker's). */
+export type OuiTable = Readonly<Record<string, string>> | CompactOui;
 export type OuiRegistry = 'MA-L' | 'MA-M' | 'MA-S';
 
 /** The longest vendor name a sweep answer carries (schema/kinds/sweep.ts). */
@@ -37,7 +40,7 @@ export function matchAssignment(hex: string, table: OuiTable): OuiAssignment | n
   for (const [length, registry] of ASSIGNMENTS) {
     if (digits.length < length) continue;
     const key = digits.slice(0, length);
-    const value = table[key];
+    const value = table instanceof CompactOui ? table.get(key) : table[key];
     if (value === undefined) continue;
     const name = value.split('\n', 1)[0]!.trim().slice(0, MAX_VENDOR);
     return { prefix: formatAssignment(key), registry, vendor: name || null };
