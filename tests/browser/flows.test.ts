@@ -11,8 +11,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROTOCOL_VERSION } from '../../schema/protocol.js';
-import { ADMIN_PASSWORD } from '../support/app.js';
-import { launchChromium } from '../support/browser.js';
+import { launchChromium, logIn } from '../support/browser.js';
 import { sendResults } from '../support/port-rig.js';
 import { RawProbe, startTestServer } from '../support/server.js';
 import { client } from '../support/targets.js';
@@ -142,11 +141,7 @@ beforeAll(async () => {
     const url = new URL(r.url());
     if (url.pathname === '/api/netflow/talkers') talkerRequests.push(url.searchParams);
   });
-  await page.goto(server.url);
-  await page.fill('#username', 'admin');
-  await page.fill('#password', ADMIN_PASSWORD);
-  await page.click('button:has-text("Log in")');
-  await page.waitForSelector('.cards');
+  await logIn(page, server.url);
 }, 60_000);
 
 afterAll(async () => {

@@ -11,7 +11,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROTOCOL_VERSION } from '../../schema/protocol.js';
 import { ADMIN_PASSWORD } from '../support/app.js';
-import { launchChromium } from '../support/browser.js';
+import { launchChromium, logIn } from '../support/browser.js';
 import { sendResults } from '../support/port-rig.js';
 import { RawProbe, startTestServer } from '../support/server.js';
 import { client } from '../support/targets.js';
@@ -124,11 +124,7 @@ beforeAll(async () => {
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
   page = await context.newPage();
   page.setDefaultTimeout(8000);
-  await page.goto(server.url);
-  await page.fill('#username', 'admin');
-  await page.fill('#password', ADMIN_PASSWORD);
-  await page.click('button:has-text("Log in")');
-  await page.waitForSelector('.cards');
+  await logIn(page, server.url);
 }, 60_000);
 
 afterAll(async () => {

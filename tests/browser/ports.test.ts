@@ -8,8 +8,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROTOCOL_VERSION } from '../../schema/protocol.js';
-import { ADMIN_PASSWORD } from '../support/app.js';
-import { launchChromium } from '../support/browser.js';
+import { launchChromium, logIn } from '../support/browser.js';
 import { port, roundTrip, scanItem, scanned, sendResults, sweepItem } from '../support/port-rig.js';
 import { client } from '../support/targets.js';
 import { RawProbe, startTestServer } from '../support/server.js';
@@ -89,11 +88,7 @@ beforeAll(async () => {
   context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   page = await context.newPage();
   page.setDefaultTimeout(8000); // fail with the selector named, inside the test's own timeout
-  await page.goto(server.url);
-  await page.fill('#username', 'admin');
-  await page.fill('#password', ADMIN_PASSWORD);
-  await page.click('button:has-text("Log in")');
-  await page.waitForSelector('.cards');
+  await logIn(page, server.url);
 }, 60_000);
 
 afterAll(async () => {

@@ -1,7 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_PASSWORD } from '../support/app.js';
-import { launchChromium } from '../support/browser.js';
+import { launchChromium, logIn } from '../support/browser.js';
 import { startTestServer } from '../support/server.js';
 import { client } from '../support/targets.js';
 import { accessibilityReport, screenshots } from '../support/ui.js';
@@ -23,11 +22,7 @@ beforeAll(async () => {
   page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
   page.setDefaultTimeout(8000);
   page.on('request', (r) => new URL(r.url()).pathname.startsWith('/api/tools/') && toolRequests.push(r.url()));
-  await page.goto(server.url);
-  await page.fill('#username', 'admin');
-  await page.fill('#password', ADMIN_PASSWORD);
-  await page.click('button:has-text("Log in")');
-  await page.waitForSelector('.cards');
+  await logIn(page, server.url);
 }, 60_000);
 
 afterAll(async () => {

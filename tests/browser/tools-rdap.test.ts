@@ -4,8 +4,7 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_PASSWORD } from '../support/app.js';
-import { launchChromium } from '../support/browser.js';
+import { launchChromium, logIn } from '../support/browser.js';
 import { startRdapServer, type RdapServer } from '../support/rdap-server.js';
 import { startTestServer } from '../support/server.js';
 import { accessibilityReport, screenshots } from '../support/ui.js';
@@ -19,15 +18,11 @@ const text = async (selector: string) => ((await page.textContent(selector)) ?? 
 
 beforeAll(async () => {
   rdap = await startRdapServer();
-  server = await startTestServer({ ENABLE_NMAP_SCHEDULER: '0', RDAP_BOOTSTRAP_URL: rdap.bootstrapUrl, RDAP_TIMEOUT_MS: '500' });
+  server = await startTestServer({ ENABLE_NMAP_SCHEDULER: '0', RDAP_BOOTSTRAP_URL: rdap.bootstrapUrl, RDAP_TIMEOUT_MS: '500', RDAP_ALLOW_PRIVATE: '1' });
   browser = await launchChromium();
   page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
   page.setDefaultTimeout(8000);
-  await page.goto(server.url);
-  await page.fill('#username', 'admin');
-  await page.fill('#password', ADMIN_PASSWORD);
-  await page.click('button:has-text("Log in")');
-  await page.waitForSelector('.cards');
+  await logIn(page, server.url);
 }, 60_000);
 
 afterAll(async () => {
