@@ -96,10 +96,10 @@ export class SimFleet {
     await Promise.all(
       this.probes.map(async (p) => {
         p.raw.send({ type: 'ping' });
-        await p.raw.next('pong', 120_000);
+        await p.raw.next('pong', 60_000);
       }),
     );
-    const deadline = Date.now() + 120_000;
+    const deadline = Date.now() + 60_000;
     while (this.acked < this.sent && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     if (this.acked < this.sent) throw new Error(`${this.sent - this.acked} results batches never acked`);
     // RawProbe keeps what it received for next(): drop it, the handler above has seen it
