@@ -160,7 +160,7 @@ export async function benchOperations(): Promise<string> {
     '',
     `Load average (1 min) when each host started measuring: ${rows.map((r) => `${r.host} ${r.load.toFixed(2)}`).join(', ')}.`,
     '',
-    'The jobs go out while the POST is answered (one per run, in order), so the last job can reach its probe before the',
+    'The jobs go out while the POST is answered (one per run, all at once), so the last job can reach its probe before the',
     '202 does; the results then take one stored batch per frame. The GET column includes one poll round trip; the',
     'done event is what the Operations page waits on before it reads the operation again.',
   ].join('\n');
