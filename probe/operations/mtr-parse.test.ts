@@ -45,7 +45,7 @@ describe('mtr arguments', async () => {
     expect(mtrIntervalMs(asked, root)).toBe(expected);
   });
   it('argument arrays: the whole packet size, the family, the hop limit, the address last', () => {
-    expect(mtrArgv(job, '198.18.2.10', 4, 200)).toEqual(['--json', '-n', '-4', '-c', '5', '-i', '0.2', '-s', '84', '-m', '8', '198.18.2.10']);
-    expect(mtrArgv(job, 'fd00::10', 6, 1000)).toEqual(['--json', '-n', '-6', '-c', '5', '-i', '1', '-s', '104', '-m', '8', 'fd00::10']);
+    expect(mtrArgv(job, '198.18.2.10', 4, 200)).toEqual(['--json', '-n', '-4', '-G', '2', '-c', '5', '-i', '0.2', '-s', '84', '-m', '8', '198.18.2.10']);
+    expect(mtrArgv(job, 'fd00::10', 6, 1000)).toEqual(['--json', '-n', '-6', '-G', '2', '-c', '5', '-i', '1', '-s', '104', '-m', '8', 'fd00::10']);
   });
 });

@@ -12,9 +12,12 @@ const HEADER_BYTES = { 4: 28, 6: 48 } as const;
 const UNPRIVILEGED_MIN_INTERVAL_MS = 1000;
 export const mtrIntervalMs = (asked: number, root: boolean) => (root ? asked : Math.max(asked, UNPRIVILEGED_MIN_INTERVAL_MS));
 
+/** Seconds mtr waits for late answers after its last cycle (its own default, 5, makes a short run mostly waiting). */
+const GRACE_SECONDS = 2;
+
 /** -n: mtr resolves no names itself (the probe's resolver names the hops); --json: one report at the end. */
 export const mtrArgv = (job: OpMtrJob, address: string, family: 4 | 6, intervalMs: number): string[] => [
-  '--json', '-n', family === 6 ? '-6' : '-4',
+  '--json', '-n', family === 6 ? '-6' : '-4', '-G', String(GRACE_SECONDS),
   '-c', String(job.count), '-i', String(intervalMs / 1000), '-s', String(job.packetSize + HEADER_BYTES[family]), '-m', String(job.maxHops),
   address,
 ];
