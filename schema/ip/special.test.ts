@@ -17,10 +17,10 @@ describe('specialTarget', () => {
   it.each([
     ['0.0.0.0', 'unspecified'],
     ['::', 'unspecified'],
-    ['224.0.0.1', 'multicast'],
+    ['233.252.0.1', 'multicast'],
     ['ff02::1', 'multicast'],
     ['255.255.255.255', 'broadcast'],
-    ['::ffff:224.0.0.1', 'multicast'],
+    ['::ffff:233.252.0.1', 'multicast'],
     ['198.18.0.1', null],
     ['127.0.0.1', null],
     ['fd00::1', null],
