@@ -15,10 +15,11 @@ export type RunnerOptions = SweepRunnerOptions & { portScan: PortScanOptions; tr
 export function jobRunners(opts: RunnerOptions, log?: Logger): JobRunner[] {
   const runners = [sweepRunner(opts), portScanRunner(opts.portScan)] as JobRunner[];
   const bin = opts.traceroute?.bin ?? 'traceroute';
-  if (findExecutable(bin)) runners.push(tracerouteRunner(withHopNames(opts)) as JobRunner);
+  // one resolver for the hops of host traces and of operations
+  const hops = withHopNames(opts);
+  if (findExecutable(bin)) runners.push(tracerouteRunner(hops) as JobRunner);
   else log?.warn('traceroute not found: traces are not offered by this probe (apt-get install traceroute, or set TRACEROUTE_BIN)', { bin });
   if (opts.operations) {
-    const hops = withHopNames(opts);
     runners.push(
       ...operationRunners(
         {

@@ -82,7 +82,7 @@ function runTraceroute(bin: string, argv: string[], signal: AbortSignal, timedOu
 }
 
 /** Each distinct address's name once; a lookup that fails, or is stopped by `signal`, leaves the name null. */
-async function namesOf(addresses: string[], reverseName: TracerouteOptions['reverseName'], signal: AbortSignal): Promise<Map<string, string | null>> {
+export async function namesOf(addresses: string[], reverseName: TracerouteOptions['reverseName'], signal: AbortSignal): Promise<Map<string, string | null>> {
   const names = new Map<string, string | null>();
   if (!reverseName) return names;
   await Promise.all(
@@ -92,6 +92,24 @@ async function namesOf(addresses: string[], reverseName: TracerouteOptions['reve
     }),
   );
   return names;
+}
+
+/** traceroute's output as hops (each address named through `reverseName`), and whether the last is the target: for host traces and operations alike. */
+export async function traceHops(
+  stdout: string,
+  target: string,
+  maxHops: number,
+  reverseName: TracerouteOptions['reverseName'],
+  signal: AbortSignal,
+): Promise<{ hops: TraceHop[]; reached: boolean }> {
+  const parsed = parseTraceroute(stdout).filter((h) => h.hop <= maxHops);
+  const addresses = parsed.map((h) => hopAddress(h, target));
+  const names = await namesOf(addresses.filter((a): a is string => a !== null), reverseName, signal);
+  const hops = parsed.map((h, i): TraceHop => {
+    const address = addresses[i]!;
+    return { hop: h.hop, address, name: address === null ? null : (names.get(address) ?? null), rttMs: boundRtts(h.rttMs), loss: lossOf(h) };
+  });
+  return { hops, reached: hops.length > 0 && hops[hops.length - 1]!.address === target };
 }
 
 /** The `traceroute` kind: the routed path from this probe to one address of its subnets. */
@@ -118,14 +136,7 @@ export function tracerouteRunner(opts: TracerouteOptions = {}): JobRunner<Tracer
         seen = hop;
         ctx.progress(Math.min(hop, job.maxHops), job.maxHops);
       });
-      const parsed = parseTraceroute(out).filter((h) => h.hop <= job.maxHops);
-      const addresses = parsed.map((h) => hopAddress(h, checked.ip));
-      const names = await namesOf(addresses.filter((a): a is string => a !== null), opts.reverseName, signal);
-      const hops: TraceHop[] = parsed.map((h, i) => {
-        const address = addresses[i]!;
-        return { hop: h.hop, address, name: address === null ? null : (names.get(address) ?? null), rttMs: boundRtts(h.rttMs), loss: lossOf(h) };
-      });
-      const reached = hops.length > 0 && hops[hops.length - 1]!.address === checked.ip;
+      const { hops, reached } = await traceHops(out, checked.ip, job.maxHops, opts.reverseName, signal);
       ctx.progress(job.maxHops, job.maxHops);
       const durationMs = Math.round(performance.now() - started);
       ctx.log.info('trace done', { jobId: job.jobId, subnetId: job.subnetId, target: checked.ip, hops: hops.length, reached, ms: durationMs });

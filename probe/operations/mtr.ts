@@ -2,7 +2,8 @@ import { opMtrJob, type OpMtrJob } from '../../schema/kinds/operation.js';
 import type { JobRunner } from '../jobs/types.js';
 import { OperationFailed } from './failure.js';
 import { parseMtrJson } from './mtr-parse.js';
-import { hopNames, prepareRun, refuseTarget, type OperationOptions } from './prepare.js';
+import { namesOf } from '../jobs/traceroute.js';
+import { prepareRun, refuseTarget, type OperationOptions } from './prepare.js';
 import { runTool } from './spawn.js';
 
 /** mtr's -s is the whole packet; the API's packet size is the payload, as ping's -s (IPv4 20 + ICMP 8, IPv6 40 + 8). */
@@ -51,7 +52,7 @@ export function mtrRunner(opts: OperationOptions): JobRunner<OpMtrJob> {
       } catch (e) {
         throw new OperationFailed('tool_failed', `mtr's report could not be read: ${(e as Error).message}`);
       }
-      const names = await hopNames(result.hops.map((h) => h.address), opts, run.signal);
+      const names = await namesOf(result.hops.flatMap((h) => (h.address === null ? [] : [h.address])), opts.reverseName, run.signal);
       result.hops = result.hops.map((h) => ({ ...h, name: h.address === null ? null : (names.get(h.address) ?? null) }));
       ctx.progress(100, 100);
       ctx.log.info('mtr done', { jobId: job.jobId, address: run.address, hops: result.hops.length });

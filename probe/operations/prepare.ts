@@ -53,15 +53,3 @@ export async function prepareRun(job: OperationJob, ctx: JobContext, opts: Opera
   if (!targetAllowed(address, opts.allowedTargets)) throw new OperationFailed('target_not_allowed', notAllowed(address, job.target));
   return { address, family, signal, timedOut: () => timeout.aborted && !ctx.signal.aborted };
 }
-
-/** Each distinct address's PTR name once; a failed or stopped lookup leaves it null. */
-export async function hopNames(addresses: (string | null)[], opts: OperationOptions, signal: AbortSignal): Promise<Map<string, string | null>> {
-  const names = new Map<string, string | null>();
-  if (!opts.reverseName) return names;
-  await Promise.all(
-    [...new Set(addresses.filter((a): a is string => a !== null))].map(async (a) => {
-      names.set(a, signal.aborted ? null : await opts.reverseName!(a, signal).catch(() => null));
-    }),
-  );
-  return names;
-}

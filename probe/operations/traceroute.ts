@@ -1,9 +1,9 @@
 import { opTracerouteJob, type OpTracerouteJob } from '../../schema/kinds/operation.js';
-import { boundRtts, hopAddress, lossOf, parseHopLine, parseTraceroute } from '../jobs/traceroute-parse.js';
-import { tracerouteArgv } from '../jobs/traceroute.js';
+import { parseHopLine } from '../jobs/traceroute-parse.js';
+import { traceHops, tracerouteArgv } from '../jobs/traceroute.js';
 import type { JobRunner } from '../jobs/types.js';
 import { OperationFailed } from './failure.js';
-import { hopNames, prepareRun, refuseTarget, type OperationOptions } from './prepare.js';
+import { prepareRun, refuseTarget, type OperationOptions } from './prepare.js';
 import { runTool } from './spawn.js';
 
 /** traceroute to any target this probe may reach (the host trace of `probe/jobs/traceroute.ts` is for the IPAM's own hosts). */
@@ -30,14 +30,7 @@ export function tracerouteOperationRunner(opts: OperationOptions): JobRunner<OpT
         },
       });
       if (out.code !== 0) throw new OperationFailed('tool_failed', `traceroute exited with ${out.code}: ${out.stderr || 'no output'}`);
-      const parsed = parseTraceroute(out.stdout).filter((h) => h.hop <= job.maxHops);
-      const addresses = parsed.map((h) => hopAddress(h, run.address));
-      const names = await hopNames(addresses, opts, run.signal);
-      const hops = parsed.map((h, i) => {
-        const address = addresses[i]!;
-        return { hop: h.hop, address, name: address === null ? null : (names.get(address) ?? null), rttMs: boundRtts(h.rttMs), loss: lossOf(h) };
-      });
-      const reached = hops.length > 0 && hops[hops.length - 1]!.address === run.address;
+      const { hops, reached } = await traceHops(out.stdout, run.address, job.maxHops, opts.reverseName, run.signal);
       ctx.log.info('traceroute done', { jobId: job.jobId, address: run.address, hops: hops.length, reached });
       return [{ kind: 'operation', jobId: job.jobId, at, seq: 0, final: true, address: run.address, result: { tool: 'traceroute', reached, hops } }];
     },
