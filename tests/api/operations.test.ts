@@ -176,6 +176,10 @@ describe('many probes', () => {
     brief.close();
     expect(await live.next('operation', (d) => d.operationId === res.body.id && d.state === 'failed')).toMatchObject({ probeId: token.id });
     expect((await get(res.body.id)).runs[0]).toMatchObject({ state: 'failed', code: 'probe_disconnected' });
+    // back again, it sends the final result it spooled meanwhile: the run ends done after all
+    const again = await rig.connect(token.token, { kinds: OPS, version: '0.6.0' });
+    await results(again, [item((job as any).jobId, 0, true, pingResult([0.4]))]);
+    expect((await get(res.body.id)).runs[0]).toMatchObject({ state: 'done', code: null, error: null, result: { received: 1 } });
   });
 });
 

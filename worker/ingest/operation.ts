@@ -10,16 +10,18 @@ interface RunWrite {
   item: OperationItem;
 }
 
+/** The final snapshot ends the run, whatever the probe's link did meanwhile; an earlier one keeps it running. */
+const endOf = (item: OperationItem, now: number) =>
+  item.final
+    ? sql`state = 'done', code = NULL, error = NULL, finished_at = ${now}`
+    : sql`state = CASE WHEN state = 'queued' THEN 'running' ELSE state END`;
+
 function statements(writes: RunWrite[], probeId: number, now: number): SQL[] {
+  // a snapshot older than the stored one is not applied
   return writes.map(
     ({ item }) =>
-      // a snapshot older than the stored one is not applied; the final one ends the run, whatever the probe's link did meanwhile
       sql`UPDATE operation_runs SET seq = ${item.seq}, result = ${JSON.stringify(item.result)}, address = ${item.address}, updated_at = ${now},
-            state = CASE WHEN ${item.final ? 1 : 0} = 1 THEN 'done' WHEN state = 'queued' THEN 'running' ELSE state END,
-            code = CASE WHEN ${item.final ? 1 : 0} = 1 THEN NULL ELSE code END,
-            error = CASE WHEN ${item.final ? 1 : 0} = 1 THEN NULL ELSE error END,
-            started_at = coalesce(started_at, ${item.at}),
-            finished_at = CASE WHEN ${item.final ? 1 : 0} = 1 THEN ${now} ELSE finished_at END
+            started_at = coalesce(started_at, ${item.at}), ${endOf(item, now)}
           WHERE id = ${item.jobId} AND probe_id = ${probeId} AND seq < ${item.seq}`,
   );
 }
