@@ -3,6 +3,7 @@
  * Both ends parse with these schemas; anything else is answered with an `error` frame and dropped.
  */
 import { z } from 'zod';
+import { addressCheckItem, addressCheckJob } from './kinds/address-check.js';
 import { portScanItem, portScanJob } from './kinds/port-scan.js';
 import { flowsItem } from './kinds/flows.js';
 import { namesItem } from './kinds/names.js';
@@ -39,6 +40,7 @@ export { type PortScanItem, type PortScanJob, type OpenPort, type ScannedHost } 
 export { type NamesItem, type NameLookup } from './kinds/names.js';
 export { type FlowsItem } from './kinds/flows.js';
 export { type OperationItem, type OperationJob } from './kinds/operation.js';
+export { type AddressCheckItem, type AddressCheckJob } from './kinds/address-check.js';
 export { type TracerouteItem, type TracerouteJob, type TraceHop } from './kinds/traceroute.js';
 
 export const assignedSubnet = z.object({
@@ -62,12 +64,12 @@ export type ManagedSubnet = z.infer<typeof managedSubnet>;
  * is a schema module in `schema/kinds/`, its entry in both lists, a runner in `probe/jobs/` and an ingest module
  * in `worker/ingest/` (docs/ARCHITECTURE.md, "Kinds of work").
  */
-export const jobMessage = z.discriminatedUnion('kind', [sweepJob, portScanJob, tracerouteJob, opPingJob, opMtrJob, opTracerouteJob]);
+export const jobMessage = z.discriminatedUnion('kind', [sweepJob, portScanJob, tracerouteJob, opPingJob, opMtrJob, opTracerouteJob, addressCheckJob]);
 export type JobMessage = z.infer<typeof jobMessage>;
 export type JobKind = JobMessage['kind'];
 export const JOB_KINDS = jobMessage.options.map((o) => o.shape.kind.value) as JobKind[];
 
-export const resultItem = z.discriminatedUnion('kind', [sweepItem, portScanItem, namesItem, tracerouteItem, flowsItem, operationItem]);
+export const resultItem = z.discriminatedUnion('kind', [sweepItem, portScanItem, namesItem, tracerouteItem, flowsItem, operationItem, addressCheckItem]);
 export type ResultItem = z.infer<typeof resultItem>;
 export type ResultKind = ResultItem['kind'];
 

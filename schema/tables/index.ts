@@ -9,3 +9,4 @@ export * from './alerts.js';
 export * from './flows.js';
 export * from './operations.js';
 export * from './rdap.js';
+export * from './allocation.js';

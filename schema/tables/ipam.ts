@@ -34,6 +34,11 @@ export const subnets = sqliteTable(
     alertDegradedMinHosts: integer('alert_degraded_min_hosts'),
     /** PTR lookups of this subnet's alive hosts by its probe (null: PTR_LOOKUP_ENABLED). */
     ptrLookupEnabled: integer('ptr_lookup_enabled', { mode: 'boolean' }),
+    /** The name subnets are listed under: a phpIPAM section, a NetBox site, a watch list of single addresses ('' : none). */
+    groupName: text('group_name').notNull().default(''),
+    /** The VLAN the subnet is on (1–4094), and its gateway address (inside the subnet); null: not recorded. */
+    vlan: integer('vlan'),
+    gateway: text('gateway'),
     createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
     updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
   },
@@ -41,6 +46,7 @@ export const subnets = sqliteTable(
     uniqueIndex('subnets_cidr_uq').on(t.cidr),
     index('subnets_range_idx').on(t.family, t.rangeStart),
     index('subnets_probe_idx').on(t.probeId),
+    index('subnets_group_idx').on(t.groupName),
   ],
 );
 
@@ -73,6 +79,9 @@ export const hosts = sqliteTable(
     reserved: integer('reserved', { mode: 'boolean' }).notNull().default(false),
     reservedBy: text('reserved_by'),
     reservedNote: text('reserved_note'),
+    /** When the reservation was made, and when an unused one is released (null: it does not expire). */
+    reservedAt: integer('reserved_at', { mode: 'timestamp_ms' }),
+    reservedUntil: integer('reserved_until', { mode: 'timestamp_ms' }),
     status: text('status', { enum: ['up', 'down', 'unknown'] }).notNull().default('unknown'),
     latencyMs: real('latency_ms'),
     consecutiveFailures: integer('consecutive_failures').notNull().default(0),
@@ -92,7 +101,12 @@ export const hosts = sqliteTable(
     createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
     updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
   },
-  (t) => [uniqueIndex('hosts_ip_uq').on(t.ip), index('hosts_subnet_key_idx').on(t.subnetId, t.ipKey), index('hosts_mac_idx').on(t.mac)],
+  (t) => [
+    uniqueIndex('hosts_ip_uq').on(t.ip),
+    index('hosts_subnet_key_idx').on(t.subnetId, t.ipKey),
+    index('hosts_mac_idx').on(t.mac),
+    index('hosts_reserved_until_idx').on(t.reservedUntil),
+  ],
 );
 
 /**
