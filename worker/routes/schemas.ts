@@ -44,6 +44,9 @@ export const SubnetSchema = z
     family: z.number().int(),
     name: z.string(),
     notes: z.string(),
+    groupName: z.string(),
+    vlan: z.number().int().nullable(),
+    gateway: z.string().nullable(),
     probeId: z.number().int().nullable(),
     sweepIntervalSeconds: z.number().int(),
     portScan: z
@@ -84,6 +87,8 @@ export const HostSchema = z
     reserved: z.boolean(),
     reservedBy: z.string().nullable(),
     reservedNote: z.string().nullable(),
+    reservedAt: z.string().nullable().openapi({ description: 'when it was reserved; null: not reserved' }),
+    reservedUntil: z.string().nullable().openapi({ description: 'when the reservation is released if the address stays unused; null: never' }),
     firstSeenAt: z.string().nullable(),
     lastSeenAt: z.string().nullable(),
     lastCheckedAt: z.string().nullable(),
@@ -181,11 +186,19 @@ export const HostFieldsSchema = z.object({
   reserved: z.boolean().optional(),
   reservedBy: line(200).nullable().optional(),
   reservedNote: prose(2000).nullable().optional(),
+  reservedUntil: z.iso
+    .datetime({ offset: true })
+    .nullable()
+    .optional()
+    .openapi({ description: 'when an unused reservation is released (ISO 8601; released only if the address was never seen alive since it was reserved); null: never' }),
 });
 
 export const SubnetFieldsSchema = z.object({
   name: line(200).trim().optional(),
   notes: prose(10_000).optional(),
+  groupName: line(200).trim().optional().openapi({ description: "the group subnets are listed under (a phpIPAM section, a NetBox site, a watch list); '': none" }),
+  vlan: z.number().int().min(1).max(4094).nullable().optional(),
+  gateway: z.string().min(2).max(64).nullable().optional().openapi({ description: "the subnet's gateway address (inside the subnet); null: not recorded" }),
   probeId: z.number().int().positive().nullable().optional(),
   sweepIntervalSeconds: z.number().int().min(10).max(86_400).optional(),
   portScan: z

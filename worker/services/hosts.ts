@@ -39,6 +39,8 @@ export function hostView(h: HostRow, silenceMs: number) {
     reserved: h.reserved,
     reservedBy: h.reservedBy,
     reservedNote: h.reservedNote,
+    reservedAt: iso(h.reservedAt),
+    reservedUntil: iso(h.reservedUntil),
     firstSeenAt: iso(h.firstSeenAt),
     lastSeenAt: iso(h.lastSeenAt),
     lastCheckedAt: iso(h.lastCheckedAt),
@@ -86,6 +88,20 @@ export interface HostFields {
   reserved?: boolean;
   reservedBy?: string | null;
   reservedNote?: string | null;
+  /** ISO 8601; null: the reservation does not expire. */
+  reservedUntil?: string | null;
+}
+
+/**
+ * The reservation columns a change of fields sets: `reservedAt` when an address becomes reserved (kept while it stays
+ * so), both times cleared when it stops being reserved. `wasReserved`: the row's state before (false for a new host).
+ */
+function reservationColumns(f: HostFields, wasReserved: boolean, now: Date) {
+  const { reservedUntil, ...rest } = f;
+  const until = reservedUntil === undefined ? {} : { reservedUntil: reservedUntil === null ? null : new Date(reservedUntil) };
+  if (f.reserved === false) return { ...rest, reservedAt: null, reservedUntil: null };
+  if (f.reserved === true && !wasReserved) return { ...rest, ...until, reservedAt: now };
+  return { ...rest, ...until };
 }
 
 function hostnameColumns(f: HostFields, source: 'manual' | 'import') {
@@ -95,7 +111,7 @@ function hostnameColumns(f: HostFields, source: 'manual' | 'import') {
 
 /** Columns of a new host row for an address already known to lie in `subnetId`. */
 export function hostValues(subnetId: number, ip: Ip, fields: HostFields, source: 'manual' | 'import', now: Date) {
-  return { subnetId, ip: ip.text, ipKey: ipKey(ip.value, ip.family), ...fields, ...hostnameColumns(fields, source), createdAt: now, updatedAt: now };
+  return { subnetId, ip: ip.text, ipKey: ipKey(ip.value, ip.family), ...reservationColumns(fields, false, now), ...hostnameColumns(fields, source), createdAt: now, updatedAt: now };
 }
 
 /** Values for a new host row at `ip`, which must fall inside a known subnet. */
@@ -138,10 +154,11 @@ export async function addHost(deps: AppDeps, ip: string, fields: HostFields): Pr
 }
 
 export async function updateHost(deps: AppDeps, id: number, fields: HostFields): Promise<{ row: HostRow; effects: Effects }> {
-  await getHost(deps, id);
+  const before = await getHost(deps, id);
+  const now = new Date(deps.clock.now());
   const update = deps.db
     .update(hosts)
-    .set({ ...fields, ...hostnameColumns(fields, 'manual'), updatedAt: new Date(deps.clock.now()) })
+    .set({ ...reservationColumns(fields, before.reserved, now), ...hostnameColumns(fields, 'manual'), updatedAt: now })
     .where(eq(hosts.id, id))
     .returning();
   // a rename is the current device's name too (the device history records the name each device had)

@@ -1,5 +1,5 @@
 import { and, eq, gte, lte, sql } from 'drizzle-orm';
-import { addressCount, CidrError, ipKey, parseCidr, usableRange, type Cidr } from '../../schema/ip/cidr.js';
+import { addressCount, CidrError, contains, ipKey, parseCidr, parseIp, usableRange, type Cidr } from '../../schema/ip/cidr.js';
 import { hosts, probes, subnets, type SubnetRow } from '../../schema/tables/index.js';
 import type { AppConfig } from '../config.js';
 import type { AppDeps } from '../deps.js';
@@ -13,6 +13,9 @@ export interface SubnetInput extends AlertOverrides {
   cidr: string;
   name?: string;
   notes?: string;
+  groupName?: string;
+  vlan?: number | null;
+  gateway?: string | null;
   probeId?: number | null;
   sweepIntervalSeconds?: number;
   portScan?: { enabled?: boolean; args?: string | null; intervalMinutes?: number | null };
@@ -50,6 +53,9 @@ export function subnetView(row: SubnetRow, config: AppConfig, counts?: { used: n
     family: row.family,
     name: row.name,
     notes: row.notes,
+    groupName: row.groupName,
+    vlan: row.vlan,
+    gateway: row.gateway,
     probeId: row.probeId,
     sweepIntervalSeconds: row.sweepIntervalSeconds,
     portScan: { enabled: row.portScanEnabled, args: row.portScanArgs, intervalMinutes: row.portScanIntervalMinutes },
@@ -67,6 +73,20 @@ export function subnetView(row: SubnetRow, config: AppConfig, counts?: { used: n
   };
 }
 export type SubnetView = ReturnType<typeof subnetView>;
+
+/** The gateway as stored (canonical text), after checking it lies inside the subnet; null clears it. */
+export function checkedGateway(c: Cidr, gateway: string | null | undefined): string | null | undefined {
+  if (gateway == null) return gateway;
+  let ip;
+  try {
+    ip = parseIp(gateway);
+  } catch (e) {
+    if (e instanceof CidrError) throw new AppError(400, 'invalid_gateway', `gateway: ${e.message}`);
+    throw e;
+  }
+  if (!contains(c, ip)) throw new AppError(400, 'gateway_outside_subnet', `gateway ${ip.text} is not inside ${c.cidr}`);
+  return ip.text;
+}
 
 export async function getSubnet(deps: AppDeps, id: number): Promise<SubnetRow> {
   const [row] = await deps.db.select().from(subnets).where(eq(subnets.id, id));
@@ -125,6 +145,9 @@ export async function createSubnet(deps: AppDeps, input: SubnetInput): Promise<{
       rangeEnd: ipKey(c.last, c.family),
       name: input.name ?? '',
       notes: input.notes ?? '',
+      groupName: input.groupName ?? '',
+      vlan: input.vlan ?? null,
+      gateway: checkedGateway(c, input.gateway) ?? null,
       probeId,
       sweepIntervalSeconds: input.sweepIntervalSeconds ?? 60,
       ptrLookupEnabled: input.ptrLookupEnabled ?? null,
@@ -141,10 +164,11 @@ export async function createSubnet(deps: AppDeps, input: SubnetInput): Promise<{
 export async function updateSubnet(deps: AppDeps, id: number, patch: SubnetPatch): Promise<{ row: SubnetRow; before: SubnetRow; effects: Effects }> {
   const before = await getSubnet(deps, id);
   await assertProbeExists(deps, patch.probeId);
-  const { portScan, ...fields } = patch;
+  const { portScan, gateway, ...fields } = patch;
+  const checked = checkedGateway(parseCidr(before.cidr), gateway);
   const [row] = await deps.db
     .update(subnets)
-    .set({ ...fields, ...portScanColumns(portScan), updatedAt: new Date(deps.clock.now()) })
+    .set({ ...fields, ...(checked === undefined ? {} : { gateway: checked }), ...portScanColumns(portScan), updatedAt: new Date(deps.clock.now()) })
     .where(eq(subnets.id, id))
     .returning();
   return { row: row!, before, effects: { assignments: [row!.probeId, before.probeId], live: [subnetsChanged] } };
