@@ -1,12 +1,14 @@
 // @ts-check
 import { useState } from 'preact/hooks';
 import { AlertSettings } from '../components/alert-settings.js';
+import { ExportLinks } from '../components/export-links.js';
 import { ScanButton } from '../components/scan-button.js';
 import { api } from '../lib/api.js';
 import { count } from '../lib/format.js';
 import { html } from '../lib/html.js';
 import { portScanSummary } from '../lib/ports.js';
 import { useCan } from '../lib/session.js';
+import { subnetFacts, subnetGroups } from '../lib/subnet-groups.js';
 import { thresholdsSummary } from '../lib/thresholds.js';
 import { useData } from '../lib/use-data.js';
 
@@ -26,7 +28,7 @@ function Utilisation({ used, usable }) {
 
 const INTERVALS = [[10, '10 s'], [30, '30 s'], [60, '1 min'], [300, '5 min'], [900, '15 min'], [3600, '1 h']];
 
-function AddSubnet({ probes, onAdded }) {
+function AddSubnet({ probes, groups, onAdded }) {
   const [errors, setErrors] = useState(/** @type {{ cidr?: string, name?: string }} */ ({}));
   const submit = async (e) => {
     e.preventDefault();
@@ -37,6 +39,7 @@ function AddSubnet({ probes, onAdded }) {
       await api('POST', '/api/subnets', {
         cidr: f.get('cidr'),
         name: f.get('name') || undefined,
+        groupName: f.get('group') || undefined,
         sweepIntervalSeconds: Number(f.get('interval')),
         ...(probeId ? { probeId: Number(probeId) } : {}),
       });
@@ -58,12 +61,15 @@ function AddSubnet({ probes, onAdded }) {
       <input id="subnet-name" name="name" aria-describedby="name-error" aria-invalid=${errors.name ? 'true' : undefined}
         onInput=${() => errors.name && setErrors({ ...errors, name: undefined })} />
       <span id="name-error" class="error" role="alert">${errors.name ?? ''}</span></div>
+    <div class="field"><label for="subnet-group">Group</label>
+      <input id="subnet-group" name="group" list="subnet-group-names" placeholder="none" /></div>
     <div class="field"><label for="subnet-probe">Probe</label>
       <select id="subnet-probe" name="probeId"><option value="">default</option>
         ${probes.map((p) => html`<option value=${p.id}>${p.name}</option>`)}</select></div>
     <div class="field"><label for="subnet-interval">Sweep every</label>
       <select id="subnet-interval" name="interval">${INTERVALS.map(([v, label]) => html`<option value=${v} selected=${v === 60}>${label}</option>`)}</select></div>
     <div class="field"><span class="label-gap" aria-hidden="true"> </span><button>Add subnet</button></div>
+    <datalist id="subnet-group-names">${groups.map((g) => html`<option value=${g} />`)}</datalist>
   </form>`;
 }
 
@@ -124,27 +130,37 @@ function PortScanSettings({ subnet, onChanged }) {
 
 const probeName = (probes, id) => probes.find((p) => p.id === id)?.name ?? 'none';
 
+function SubnetRow({ s, probes, edit, reload }) {
+  const facts = subnetFacts(s);
+  return html`<tr key=${s.id} data-subnet=${s.cidr}>
+    <td><a href=${`#/subnets/${s.id}`}>${s.cidr}</a></td><td>${s.name}${facts && html`<div class="muted small">${facts}</div>`}</td>
+    <td><${Utilisation} used=${s.usedCount} usable=${s.usable} /></td><td class="num">${s.upCount}</td>
+    <td>${edit ? html`<${ProbeSelect} subnet=${s} probes=${probes} onChanged=${reload} />` : probeName(probes, s.probeId)}</td>
+    <td class="port-scans">${edit ? html`<${PortScanSettings} subnet=${s} onChanged=${reload} />` : portScanSummary(s.portScan)}</td>
+    <td class="alert-thresholds">${edit ? html`<${AlertSettings} subnet=${s} onChanged=${reload} />` : thresholdsSummary(s.alerts, s.alertOverrides)}</td>
+    ${edit && html`<td><${ScanButton} subnet=${s} onDone=${reload} /></td>`}</tr>`;
+}
+
 export function Subnets() {
   const { data, error, reload } = useData(loadAll, [], { events: ['hosts', 'subnets', 'probe'] });
   const edit = useCan('editor');
   if (error) return html`<p class="error" role="alert">${error.message}</p>`;
   if (!data) return html`<p>Loading…</p>`;
+  const groups = subnetGroups(data.subnets);
+  const columns = edit ? 8 : 7;
   return html`<section>
     <h1>Subnets</h1>
-    ${edit && html`<${AddSubnet} probes=${data.probes} onAdded=${reload} />`}
+    <${ExportLinks} />${edit && html` <a class="import-link" href="#/import">Import a file…</a>`}
+    ${edit && html`<${AddSubnet} probes=${data.probes} groups=${groups.flatMap((g) => (g.name && g.name !== 'Ungrouped' ? [g.name] : []))} onAdded=${reload} />`}
     ${data.subnets.length === 0
       ? html`<p class="muted">${edit ? 'No subnets yet: add one above, e.g. your LAN.' : 'No subnets yet.'}</p>`
       : html`<div class="scroll-x"><table class="subnets">
       <thead><tr><th scope="col">Subnet</th><th scope="col">Name</th><th scope="col">Utilisation</th><th scope="col">Up</th><th scope="col">Probe</th><th scope="col">Port scans</th><th scope="col">Alerts</th>${edit && html`<th scope="col">Sweep</th>`}</tr></thead>
-      <tbody>${data.subnets.map(
-        (s) => html`<tr key=${s.id} data-subnet=${s.cidr}>
-          <td><a href=${`#/subnets/${s.id}`}>${s.cidr}</a></td><td>${s.name}</td>
-          <td><${Utilisation} used=${s.usedCount} usable=${s.usable} /></td><td class="num">${s.upCount}</td>
-          <td>${edit ? html`<${ProbeSelect} subnet=${s} probes=${data.probes} onChanged=${reload} />` : probeName(data.probes, s.probeId)}</td>
-          <td class="port-scans">${edit ? html`<${PortScanSettings} subnet=${s} onChanged=${reload} />` : portScanSummary(s.portScan)}</td>
-          <td class="alert-thresholds">${edit ? html`<${AlertSettings} subnet=${s} onChanged=${reload} />` : thresholdsSummary(s.alerts, s.alertOverrides)}</td>
-          ${edit && html`<td><${ScanButton} subnet=${s} onDone=${reload} /></td>`}</tr>`,
-      )}</tbody>
+      ${groups.map(
+        (g) => html`<tbody key=${g.name ?? ''} data-group=${g.name ?? undefined}>
+          ${g.name !== null && html`<tr class="group-heading"><th scope="rowgroup" colspan=${columns}>${g.name} <span class="muted">· ${count(g.subnets.length)} ${g.subnets.length === 1 ? 'subnet' : 'subnets'}</span></th></tr>`}
+          ${g.subnets.map((s) => html`<${SubnetRow} key=${s.id} s=${s} probes=${data.probes} edit=${edit} reload=${reload} />`)}</tbody>`,
+      )}
     </table></div>`}
   </section>`;
 }
