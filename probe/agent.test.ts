@@ -107,11 +107,11 @@ describe('hello', () => {
   it('announces traceroute only when its binary is there (a warning says how to install it)', async () => {
     warnings.length = 0;
     await agent(new NetworkInfo(async () => null)).start();
-    expect((await until(() => frames[0])).frame.kinds).toEqual(['sweep', 'port_scan', 'traceroute']);
+    expect((await until(() => frames[0])).frame.kinds).toEqual(['sweep', 'port_scan', 'traceroute', 'address-check']);
     expect(warnings).toEqual([]);
     frames.length = 0;
     await agent(new NetworkInfo(async () => null), join(tmpdir(), 'no-such-traceroute')).start();
-    expect((await until(() => frames[0])).frame.kinds).toEqual(['sweep', 'port_scan']);
+    expect((await until(() => frames[0])).frame.kinds).toEqual(['sweep', 'port_scan', 'address-check']);
     expect(warnings).toEqual([expect.stringContaining('apt-get install traceroute')]);
   });
 

@@ -16,7 +16,7 @@ import { hasRawSockets } from './raw-sockets.js';
 import { Spool } from './spool.js';
 import { nextSweepAt } from './timing.js';
 
-export const PROBE_VERSION = '0.6.0';
+export const PROBE_VERSION = '0.7.0';
 /** How long the first connect waits for the first read of the probe's network (hello then carries it). */
 const FIRST_NETWORK_WAIT_MS = 1_500;
 

@@ -1,5 +1,6 @@
 import type { Logger } from '../../schema/log.js';
 import { findExecutable } from '../executable.js';
+import { addressCheckRunner } from './address-check.js';
 import { portScanRunner, type PortScanOptions } from './port-scan.js';
 import { ptrNameLookup } from '../identity/resolver.js';
 import { sweepRunner, type SweepRunnerOptions } from './sweep.js';
@@ -19,6 +20,9 @@ export function jobRunners(opts: RunnerOptions, log?: Logger): JobRunner[] {
   const hops = withHopNames(opts);
   if (findExecutable(bin)) runners.push(tracerouteRunner(hops) as JobRunner);
   else log?.warn('traceroute not found: traces are not offered by this probe (apt-get install traceroute, or set TRACEROUTE_BIN)', { bin });
+  // PTR lookups only when the probe makes them at all (PTR_LOOKUP); a second each, twice, within the check's share
+  const ptrName = opts.names.enabled ? { ptrName: ptrNameLookup(opts.names.dnsServers, { timeoutMs: 1_000, attempts: 2 }) } : {};
+  runners.push(addressCheckRunner({ pingBin: opts.operations?.pingBin ?? 'ping', ...ptrName }) as JobRunner);
   if (opts.operations) {
     runners.push(
       ...operationRunners(
