@@ -1,7 +1,7 @@
 // @ts-check
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../lib/api.js';
-import { ago, latency, percent } from '../lib/format.js';
+import { ago, latency, percent, stamp } from '../lib/format.js';
 import { html } from '../lib/html.js';
 import { duringOccurrence } from '../lib/maintenance.js';
 import { useCan } from '../lib/session.js';
@@ -58,8 +58,16 @@ function HostDetails({ host }) {
   return html`<dl class="details">
     ${row('Hostname', host.hostname)}${row('Description', host.description)}
     ${row('Tags', host.tags.length ? host.tags.map((t) => html`<span class="chip">${t}</span>`) : '')}${row('Notes', host.notes)}
-    ${row('Reserved', host.reserved ? (host.reservedBy ? `yes, by ${host.reservedBy}` : 'yes') : 'no')}
+    ${row('Reserved', host.reserved ? `yes${host.reservedBy ? `, by ${host.reservedBy}` : ''}${host.reservedUntil ? `, until ${stamp(host.reservedUntil)}` : ''}` : 'no')}
+    ${host.reserved && host.reservedNote && row('Reservation note', host.reservedNote)}
   </dl>`;
+}
+
+/** "reserved", or "reserved until 2026-12-31 18:00" (the expiry in local time, ISO in its tooltip). */
+function ReservedBadge({ host }) {
+  if (!host.reserved) return '';
+  if (!host.reservedUntil) return html`<span class="badge">reserved</span>`;
+  return html`<span class="badge reserved-until" title=${`released on ${new Date(host.reservedUntil).toLocaleString()} if the address stays unused`}>reserved until <time datetime=${host.reservedUntil}>${stamp(host.reservedUntil)}</time></span>`;
 }
 
 /**
@@ -99,7 +107,7 @@ export function HostDrawer({ hostId, onClose, onChanged = () => {} }) {
     ${data &&
     html`<div class="drawer-body">
       <p class="drawer-ip"><${CopyIp} ip=${data.host.ip} /> <${StatusPill} status=${data.host.status} changedAt=${data.host.lastChangeAt} />
-        ${data.host.reserved && html`<span class="badge">reserved</span>`}
+        <${ReservedBadge} host=${data.host} />
         ${data.host.previouslyUsed && html`<span class="badge previously-used" title=${`silent since ${new Date(data.host.lastSeenAt).toLocaleString()}; its address is offered as free again`}>previously used</span>`}</p>
       <${HostIdentity} host=${data.host} />
       <dl class="facts">

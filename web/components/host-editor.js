@@ -1,5 +1,6 @@
 // @ts-check
 import { useEffect, useState } from 'preact/hooks';
+import { localInput, localMoment } from '../lib/allocate.js';
 import { api } from '../lib/api.js';
 import { html } from '../lib/html.js';
 
@@ -16,7 +17,21 @@ const FIELDS = [
   },
   { key: 'notes', label: 'Notes', kind: 'area', toApi: (v) => v, fromHost: (h) => h.notes },
   { key: 'reservedBy', label: 'Reserved by', kind: 'text', toApi: (v) => v.trim() || null, fromHost: (h) => h.reservedBy ?? '' },
+  { key: 'reservedNote', label: 'Reservation note', kind: 'text', toApi: (v) => v.trim() || null, fromHost: (h) => h.reservedNote ?? '' },
+  {
+    key: 'reservedUntil',
+    label: 'Reserved until (released then if the address stayed unused)',
+    kind: 'datetime',
+    // a local date and time; cleared: never expires
+    toApi: (v) => {
+      const ms = localMoment(v.trim());
+      return ms === null ? null : new Date(ms).toISOString();
+    },
+    check: (v) => (v.trim() && localMoment(v.trim()) === null ? 'A date and time, e.g. 2026-12-31 18:00.' : null),
+    fromHost: (h) => localInput(h.reservedUntil),
+  },
 ];
+const RESERVATION = FIELDS.slice(4);
 
 function Field({ host, field, onSaved }) {
   const initial = field.fromHost(host);
@@ -26,6 +41,8 @@ function Field({ host, field, onSaved }) {
   const id = `edit-${field.key}`;
   const save = async () => {
     if (value === initial) return;
+    const refused = field.check?.(value);
+    if (refused) return setNote({ ok: false, text: refused });
     try {
       const updated = await api('PATCH', `/api/hosts/${host.id}`, { [field.key]: field.toApi(value) });
       setNote({ ok: true, text: 'Saved' });
@@ -47,7 +64,7 @@ function Field({ host, field, onSaved }) {
     <label for=${id}>${field.label}</label>
     ${field.kind === 'area'
       ? html`<textarea rows="3" ...${common}></textarea>`
-      : html`<input type="text" ...${common} onKeyDown=${(e) => e.key === 'Enter' && e.currentTarget.blur()} />`}
+      : html`<input type=${field.kind === 'datetime' ? 'datetime-local' : 'text'} ...${common} onKeyDown=${(e) => e.key === 'Enter' && e.currentTarget.blur()} />`}
     <span id=${`${id}-note`} class=${note?.ok ? 'ok' : 'error'} role="status">${note?.text ?? ''}</span>
   </div>`;
 }
@@ -68,6 +85,6 @@ export function HostEditor({ host, onSaved }) {
       <label><input type="checkbox" name="reserved" checked=${host.reserved} onChange=${toggleReserved} /> Reserved</label>
       <span role="status">${reservedNote}</span>
     </div>
-    ${host.reserved && html`<${Field} host=${host} field=${FIELDS[4]} onSaved=${onSaved} />`}
+    ${host.reserved && RESERVATION.map((f) => html`<${Field} key=${f.key} host=${host} field=${f} onSaved=${onSaved} />`)}
   </form>`;
 }
