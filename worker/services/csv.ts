@@ -1,8 +1,7 @@
-import { and, isNotNull, sql, type SQL } from 'drizzle-orm';
+import { and, isNotNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { ipKey, parseCidr, parseIp, type Cidr, type Ip } from '../../schema/ip/cidr.js';
-import { hosts, probes, subnets } from '../../schema/tables/index.js';
-import { batchable, isUniqueViolation } from '../db.js';
+import { probes, subnets } from '../../schema/tables/index.js';
 import type { AppDeps } from '../deps.js';
 import type { Effects } from '../effects.js';
 import { hostsEdited, subnetsChanged } from '../live/announce.js';
@@ -11,34 +10,19 @@ import { AppError } from '../errors.js';
 import { HostFieldsSchema, SubnetFieldsSchema } from '../routes/schemas.js';
 import { yieldToEventLoop } from '../yield.js';
 import { HOST_COLUMNS, HOST_READONLY_COLUMNS, inTurns, readCsvRows, SUBNET_COLUMNS } from './csv-read.js';
+import { hostInsertRow, hostUpdateRow, hostWriteStatements, rowFieldsJson, writeAll, type RowError } from './host-writes.js';
 import { hostIdsByIp } from './hosts.js';
 import { jsonArraysInTurns } from './json-rows.js';
 
 export { MAX_CSV_ROWS } from './csv-read.js';
 export { exportHostsCsv, exportSubnetsCsv } from './csv-export.js';
 
-export interface RowError {
-  line: number;
-  message: string;
-}
-
+export type { RowError } from './host-writes.js';
 
 function rejectIfErrors(errors: RowError[], total: number) {
   if (errors.length) {
     errors.sort((a, b) => a.line - b.line);
     throw new AppError(422, 'csv_invalid', `${errors.length} of ${total} rows are invalid; nothing was imported`, { rows: errors.slice(0, 500) });
-  }
-}
-
-/** The batch's statements; a UNIQUE violation means another request wrote the same row meanwhile. */
-async function writeAll(deps: AppDeps, statements: SQL[], conflict: AppError) {
-  const [first, ...rest] = statements.map((s) => batchable(deps.db, s));
-  if (!first) return;
-  try {
-    await deps.db.batch([first, ...rest]);
-  } catch (e) {
-    if (isUniqueViolation(e)) throw conflict;
-    throw e;
   }
 }
 
@@ -111,11 +95,9 @@ export async function importSubnets(deps: AppDeps, body: ReadableStream<Uint8Arr
 interface PlannedHost {
   ip: Ip;
   subnetId: number;
-  /** [hostname, description, tags, notes, reserved, reservedBy, reservedNote] as JSON, null where the row leaves it alone. */
+  /** rowFieldsJson: the fields as JSON, null where the row leaves one alone. */
   fields: string;
 }
-
-const nul = <T>(v: T | undefined) => (v === undefined ? null : v);
 
 export async function importHosts(deps: AppDeps, body: ReadableStream<Uint8Array> | null): Promise<{ created: number; updated: number; subnetIds: number[]; effects: Effects }> {
   const rows = await readCsvRows(body, 'ip', [...HOST_COLUMNS, ...HOST_READONLY_COLUMNS]);
@@ -140,10 +122,7 @@ export async function importHosts(deps: AppDeps, body: ReadableStream<Uint8Array
         reservedNote: opt(row.reserved_note),
       });
       if (!parsed.success) throw new Error(issueText(parsed.error));
-      const f = parsed.data;
-      const tags = f.tags === undefined ? null : JSON.stringify(f.tags);
-      const fields = JSON.stringify([f.hostname || null, nul(f.description), tags, nul(f.notes), nul(f.reserved), f.reservedBy || null, f.reservedNote || null]).slice(1, -1);
-      planned.push({ ip, subnetId: block.id, fields });
+      planned.push({ ip, subnetId: block.id, fields: rowFieldsJson(parsed.data) });
     } catch (e) {
       errors.push({ line, message: (e as Error).message });
     }
@@ -155,27 +134,10 @@ export async function importHosts(deps: AppDeps, body: ReadableStream<Uint8Array
   const updates: string[] = [];
   await inTurns(planned, (p) => {
     const id = existing.get(p.ip.text);
-    if (id === undefined) inserts.push(`[${p.subnetId},${JSON.stringify(p.ip.text)},"${ipKey(p.ip.value, p.ip.family)}",${p.fields}]`);
-    else updates.push(`[${id},${p.fields}]`);
+    if (id === undefined) inserts.push(hostInsertRow(p.subnetId, p.ip, p.fields));
+    else updates.push(hostUpdateRow(id, p.fields));
   });
-  const now = deps.clock.now();
-  // a field the row leaves empty (null here) keeps its stored value, or the column's default for a new host
-  const statements = [
-    ...(await jsonArraysInTurns(inserts)).map(
-      (json) => sql`INSERT INTO hosts (subnet_id, ip, ip_key, hostname, hostname_source, description, tags, notes, reserved, reserved_by, reserved_note, created_at, updated_at)
-        SELECT value->>0, value->>1, value->>2, value->>3, CASE WHEN value->>3 IS NULL THEN NULL ELSE 'import' END, coalesce(value->>4, ''),
-          coalesce(value->>5, '[]'), coalesce(value->>6, ''), coalesce(value->>7, 0), value->>8, value->>9, ${now}, ${now} FROM json_each(${json})`,
-    ),
-    ...(await jsonArraysInTurns(updates)).map(
-      (json) => sql`UPDATE hosts SET hostname = coalesce(j.value->>1, hosts.hostname),
-          hostname_source = CASE WHEN j.value->>1 IS NULL THEN hosts.hostname_source ELSE 'import' END,
-          description = coalesce(j.value->>2, hosts.description), tags = coalesce(j.value->>3, hosts.tags),
-          notes = coalesce(j.value->>4, hosts.notes), reserved = coalesce(j.value->>5, hosts.reserved),
-          reserved_by = coalesce(j.value->>6, hosts.reserved_by), reserved_note = coalesce(j.value->>7, hosts.reserved_note),
-          updated_at = ${now}
-        FROM json_each(${json}) AS j WHERE hosts.id = j.value->>0`,
-    ),
-  ];
+  const statements = await hostWriteStatements(inserts, updates, deps.clock.now());
   await yieldToEventLoop();
   await writeAll(deps, statements, new AppError(409, 'host_exists', 'an address in the file got a host record meanwhile; nothing was imported, import the file again'));
   const subnetIds = [...new Set(planned.map((p) => p.subnetId))];
