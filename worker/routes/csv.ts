@@ -3,6 +3,7 @@ import type { AppDeps } from '../deps.js';
 import { AppError } from '../errors.js';
 import { follow } from '../effects.js';
 import { exportHostsCsv, exportSubnetsCsv, importHosts, importSubnets } from '../services/csv.js';
+import { exportHostsXlsx, exportSubnetsXlsx, XLSX_TYPE } from '../services/xlsx-export.js';
 import { errors, ErrorSchema, json, router, secured } from './common.js';
 
 const csvResponse = (description: string) => ({ content: { 'text/csv': { schema: z.string() } }, description });
@@ -17,6 +18,8 @@ function csvBodyOf(req: Request): ReadableStream<Uint8Array> | null {
 }
 
 const csvHeaders = (file: string) => ({ 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${file}"` });
+const xlsxResponse = (description: string) => ({ content: { [XLSX_TYPE]: { schema: z.string().openapi({ format: 'binary' }) } }, description });
+const xlsxHeaders = (file: string) => ({ 'content-type': XLSX_TYPE, 'content-disposition': `attachment; filename="${file}"` });
 
 export function csvRoutes(deps: AppDeps) {
   return router()
@@ -27,6 +30,14 @@ export function csvRoutes(deps: AppDeps) {
     .openapi(
       secured(deps, { role: 'viewer' }, { method: 'get', path: '/api/export/hosts.csv', tags: ['csv'], responses: { 200: csvResponse('Every host record'), 401: errors[401] } }),
       async (c) => c.body(exportHostsCsv(deps), 200, csvHeaders('hosts.csv')),
+    )
+    .openapi(
+      secured(deps, { role: 'viewer' }, { method: 'get', path: '/api/export/subnets.xlsx', tags: ['csv'], responses: { 200: xlsxResponse('Every subnet, as the CSV export has them, in a workbook'), 401: errors[401], 413: json(ErrorSchema, 'More rows than a worksheet holds (export_too_large)') } }),
+      async (c) => c.body(await exportSubnetsXlsx(deps), 200, xlsxHeaders('subnets.xlsx')),
+    )
+    .openapi(
+      secured(deps, { role: 'viewer' }, { method: 'get', path: '/api/export/hosts.xlsx', tags: ['csv'], responses: { 200: xlsxResponse('Every host record, as the CSV export has them, in a workbook'), 401: errors[401], 413: json(ErrorSchema, 'More rows than a worksheet holds (export_too_large)') } }),
+      async (c) => c.body(await exportHostsXlsx(deps), 200, xlsxHeaders('hosts.xlsx')),
     )
     .openapi(
       secured(deps, { role: 'editor', audit: 'import.subnets' }, {

@@ -8,8 +8,13 @@ import { HOST_COLUMNS, HOST_READONLY_COLUMNS, SUBNET_COLUMNS } from './csv-read.
 /** Rows read and written per turn of the event loop: a query and a few milliseconds of formatting. */
 export const EXPORT_PAGE = 2000;
 
-const SUBNET_HEADER = [...SUBNET_COLUMNS];
-const HOST_HEADER = [...HOST_COLUMNS, ...HOST_READONLY_COLUMNS];
+export const SUBNET_HEADER = [...SUBNET_COLUMNS];
+export const HOST_HEADER = [...HOST_COLUMNS, ...HOST_READONLY_COLUMNS];
+
+/** One row of an export: the header's cells in order, text already protected against formulas. */
+export type ExportRow = (string | number)[];
+/** The next page of an export's rows (possibly empty), or null when there are no more. */
+export type NextPage = () => Promise<ExportRow[] | null>;
 
 /** Text cells as a spreadsheet may open them safely (numbers are left alone). */
 const safeCells = (row: (string | number)[]) => row.map((v) => (typeof v === 'string' ? protectCell(v) : v));
@@ -39,8 +44,8 @@ async function rawHosts(deps: AppDeps, where: ReturnType<typeof sql>, limit: num
  * instead of one string built (and the loop held) for the whole table. `next` returns the next page of
  * lines, or null when there are no more.
  */
-function csvStream(header: string[], next: () => Promise<(string | number)[][] | null>): ReadableStream<Uint8Array> {
-  const text = (lines: (string | number)[][]) => lines.map(csvLine).join('');
+function csvStream(header: string[], next: NextPage): ReadableStream<Uint8Array> {
+  const text = (lines: ExportRow[]) => lines.map(csvLine).join('');
   const encoder = new TextEncoder();
   let started = false;
   return new ReadableStream<Uint8Array>(
@@ -66,9 +71,14 @@ function csvStream(header: string[], next: () => Promise<(string | number)[][] |
 
 /** Every subnet in address order, paged along the (family, range_start) index. */
 export function exportSubnetsCsv(deps: AppDeps): ReadableStream<Uint8Array> {
+  return csvStream(SUBNET_HEADER, subnetPages(deps));
+}
+
+/** The pages of the subnets export (the CSV's and the workbook's). */
+export function subnetPages(deps: AppDeps): NextPage {
   let after: { family: number; rangeStart: string } | null = null;
   let done = false;
-  return csvStream(SUBNET_HEADER, async () => {
+  return async () => {
     if (done) return null;
     const page = await deps.db
       .select()
@@ -80,7 +90,7 @@ export function exportSubnetsCsv(deps: AppDeps): ReadableStream<Uint8Array> {
     const last = page.at(-1);
     if (last) after = { family: last.family, rangeStart: last.rangeStart };
     return page.map(subnetCells);
-  });
+  };
 }
 
 type Read = { kind: 'group'; ids: number[] } | { kind: 'large'; id: number };
@@ -119,9 +129,14 @@ function plannedReads(order: number[], counts: Map<number, number>): Read[] {
  * order within each). Pages, not one snapshot: a host written while the export runs may be missing.
  */
 export function exportHostsCsv(deps: AppDeps): ReadableStream<Uint8Array> {
+  return csvStream(HOST_HEADER, hostPages(deps));
+}
+
+/** The pages of the hosts export (the CSV's and the workbook's). */
+export function hostPages(deps: AppDeps): NextPage {
   let reads: Read[] | null = null;
   let afterKey: string | null = null;
-  return csvStream(HOST_HEADER, async () => {
+  return async () => {
     if (!reads) {
       const order = await deps.db.select({ id: subnets.id }).from(subnets).orderBy(asc(subnets.family), asc(subnets.rangeStart));
       const counts = await deps.db.select({ id: hosts.subnetId, n: sql<number>`count(*)` }).from(hosts).groupBy(hosts.subnetId);
@@ -143,5 +158,5 @@ export function exportHostsCsv(deps: AppDeps): ReadableStream<Uint8Array> {
     afterKey = page.at(-1)?.[1] ?? null;
     if (page.length < EXPORT_PAGE) (reads.shift(), (afterKey = null));
     return page.map(hostCells);
-  });
+  };
 }
