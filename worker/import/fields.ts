@@ -6,7 +6,7 @@ import type { z } from 'zod';
 import { formatIp, parseCidr, type Ip } from '../../schema/ip/cidr.js';
 import { isHostMac, normaliseMac } from '../../schema/mac.js';
 import { parseIpFast } from '../domain/ip-text.js';
-import { HostFieldsSchema, line, SubnetFieldsSchema } from '../routes/schemas.js';
+import { HostFieldsSchema, SubnetFieldsSchema } from '../routes/schemas.js';
 import type { FieldSpec, HostRecord, SubnetRecord } from './formats.js';
 import { headerKey } from './sheet.js';
 
@@ -171,15 +171,12 @@ export function hostRecord(r: HostRecord): HostRecord {
   return defined({ ...r, hostname: f.hostname || undefined, description: f.description, tags: f.tags, notes: f.notes, reservedBy: f.reservedBy || undefined, reservedNote: f.reservedNote || undefined });
 }
 
-const SubnetTextSchema = SubnetFieldsSchema.pick({ name: true, notes: true });
-const GroupSchema = line(200).trim();
+const SubnetTextSchema = SubnetFieldsSchema.pick({ name: true, notes: true, groupName: true, vlan: true });
 
 /** A subnet record, checked with the API's rules; the gateway must lie inside the block. */
 export function subnetRecord(r: SubnetRecord): SubnetRecord {
-  const parsed = SubnetTextSchema.safeParse({ name: r.name, notes: r.notes });
+  const parsed = SubnetTextSchema.safeParse({ name: r.name, notes: r.notes, groupName: r.groupName, vlan: r.vlan });
   if (!parsed.success) throw new Error(issueText(parsed.error));
-  const group = GroupSchema.safeParse(r.groupName ?? '');
-  if (!group.success) throw new Error(`group: ${issueText(group.error)}`);
   let gateway: string | undefined;
   if (r.gateway !== undefined) {
     const block = parseCidr(r.cidr);
@@ -187,5 +184,5 @@ export function subnetRecord(r: SubnetRecord): SubnetRecord {
     if (ip.family !== block.family || ip.value < block.first || ip.value > block.last) throw new Error(`gateway ${ip.text} is not inside ${block.cidr}`);
     gateway = ip.text;
   }
-  return defined({ ...r, name: parsed.data.name || undefined, notes: parsed.data.notes || undefined, groupName: group.data || undefined, gateway });
+  return defined({ ...r, name: parsed.data.name || undefined, notes: parsed.data.notes || undefined, groupName: parsed.data.groupName || undefined, gateway });
 }

@@ -63,10 +63,12 @@ export interface ImportFormat<Id extends string = string> {
 /** Every format, in the order `auto` prefers on equal scores and the UI lists them. */
 export const IMPORT_FORMATS = [spreadsheet, phpipamSubnets, phpipamAddresses, netboxPrefixes, netboxIpAddresses] as const;
 
-export type ImportFormatId = (typeof IMPORT_FORMATS)[number]['id'];
+/** One of the listed formats (its id typed as one of theirs). */
+export type ListedFormat = (typeof IMPORT_FORMATS)[number];
+export type ImportFormatId = ListedFormat['id'];
 
 export const IMPORT_FORMAT_IDS = IMPORT_FORMATS.map((f) => f.id) as [ImportFormatId, ...ImportFormatId[]];
 
-export function importFormat(id: string): ImportFormat | undefined {
+export function importFormat(id: string): ListedFormat | undefined {
   return IMPORT_FORMATS.find((f) => f.id === id);
 }

@@ -4,10 +4,9 @@
  */
 import { AppError } from '../errors.js';
 import { isAddress } from './fields.js';
-import { IMPORT_FORMATS, importFormat, type ImportFormat } from './formats.js';
-import { columnHeader, findHeaderRow, headerKey, type SheetRow } from './sheet.js';
+import { IMPORT_FORMATS, importFormat, type ListedFormat } from './formats.js';
+import { columnHeader, findHeaderRow, headerKey, MAX_COLUMNS, type SheetRow } from './sheet.js';
 
-export const MAX_COLUMNS = 64;
 /** Data rows looked at to size the columns and to find an address column by its cells. */
 const SAMPLE_ROWS = 100;
 
@@ -27,7 +26,7 @@ export interface Column {
 }
 
 export interface Layout {
-  format: ImportFormat;
+  format: ListedFormat;
   /** The header's line; 0: none, every row is data. */
   headerRow: number;
   columns: Column[];
@@ -35,7 +34,7 @@ export interface Layout {
 
 const bad = (code: string, message: string) => new AppError(400, code, message);
 
-function candidates(format: string): readonly ImportFormat[] {
+function candidates(format: string): readonly ListedFormat[] {
   if (format === 'auto') return IMPORT_FORMATS;
   const f = importFormat(format);
   if (!f) throw bad('import_unknown_format', `unknown format "${format}"; expected auto or ${IMPORT_FORMATS.map((x) => x.id).join(', ')}`);
@@ -43,8 +42,8 @@ function candidates(format: string): readonly ImportFormat[] {
 }
 
 /** The best format for one header row (the first listed of equals); undefined when none fits. */
-function bestFor(formats: readonly ImportFormat[], headers: string[]): { format: ImportFormat; score: number } | undefined {
-  let best: { format: ImportFormat; score: number } | undefined;
+function bestFor(formats: readonly ListedFormat[], headers: string[]): { format: ListedFormat; score: number } | undefined {
+  let best: { format: ListedFormat; score: number } | undefined;
   for (const format of formats) {
     const score = format.detect(headers);
     if (score > 0 && (!best || score > best.score)) best = { format, score };
@@ -53,7 +52,7 @@ function bestFor(formats: readonly ImportFormat[], headers: string[]): { format:
 }
 
 /** The header row and the format, as the request fixes them or as the first rows show them. */
-function headerAndFormat(rows: readonly SheetRow[], req: LayoutRequest): { format: ImportFormat; header: SheetRow | null } {
+function headerAndFormat(rows: readonly SheetRow[], req: LayoutRequest): { format: ListedFormat; header: SheetRow | null } {
   const formats = candidates(req.format);
   const fallback = formats.length === 1 ? formats[0]! : IMPORT_FORMATS[0];
   if (req.headerRow !== undefined) {
@@ -62,7 +61,7 @@ function headerAndFormat(rows: readonly SheetRow[], req: LayoutRequest): { forma
     if (!header) throw bad('import_bad_header_row', `line ${req.headerRow} is empty or past the end of the sheet`);
     return { format: bestFor(formats, header.cells)?.format ?? fallback, header };
   }
-  let best: { format: ImportFormat; row: SheetRow; score: number } | undefined;
+  let best: { format: ListedFormat; row: SheetRow; score: number } | undefined;
   for (const format of formats) {
     const found = findHeaderRow(rows, (h) => format.detect(h));
     if (found && (!best || found.score > best.score || (found.score === best.score && found.row.line < best.row.line))) best = { format, ...found };
@@ -73,7 +72,7 @@ function headerAndFormat(rows: readonly SheetRow[], req: LayoutRequest): { forma
   return { format: fallback, header: first.cells.some(isAddress) ? null : first };
 }
 
-function checkedOverrides(format: ImportFormat, mapping: LayoutRequest['mapping']): Map<number, string | null> {
+function checkedOverrides(format: ListedFormat, mapping: LayoutRequest['mapping']): Map<number, string | null> {
   const out = new Map<number, string | null>();
   const fields = new Set(format.fields.map((f) => f.field));
   const used = new Map<string, number>();

@@ -1,0 +1,48 @@
+import type { AppDeps } from '../deps.js';
+import { follow } from '../effects.js';
+import { commitImport, previewImport } from '../services/imports.js';
+import { errors, ErrorSchema, json, jsonBody, router, secured } from './common.js';
+import { ImportPreviewSchema, ImportRequestSchema, ImportResultSchema } from './imports-schemas.js';
+
+const refusals = {
+  400: json(ErrorSchema, 'A bad request: unknown format or field, no address column (import_no_address_column), a watch list without a name, …'),
+  401: errors[401],
+  403: errors[403],
+  413: json(ErrorSchema, 'More than 50,000 data rows, or a body over 8 MiB'),
+};
+
+/** POST /api/import/preview and /commit: the import of worker/import/ (the CSV-only /api/import/hosts and /subnets are routes/csv.ts). */
+export function importRoutes(deps: AppDeps) {
+  return router()
+    .openapi(
+      secured(deps, { role: 'editor' }, {
+        method: 'post',
+        path: '/api/import/preview',
+        tags: ['import'],
+        request: jsonBody(ImportRequestSchema),
+        responses: { 200: json(ImportPreviewSchema, 'How the columns map and what a commit would write; nothing is written'), ...refusals },
+      }),
+      async (c) => c.json(await previewImport(deps, c.req.valid('json')), 200),
+    )
+    .openapi(
+      // audited by the service (import.commit with the format and the counts), not with the body's rows
+      secured(deps, { role: 'editor' }, {
+        method: 'post',
+        path: '/api/import/commit',
+        tags: ['import'],
+        request: jsonBody(ImportRequestSchema),
+        responses: {
+          200: json(ImportResultSchema, 'Everything written, in one atomic batch'),
+          ...refusals,
+          409: json(ErrorSchema, 'Another change wrote a clashing subnet or host meanwhile (import_conflict); nothing was written'),
+          422: json(ErrorSchema, 'Some rows are invalid (import_invalid; details.rows lists line and message); nothing was written'),
+        },
+      }),
+      async (c) => {
+        const audit = { actor: c.get('principal'), clientAddress: deps.clientAddress(c.req.raw, c.env) };
+        const { result, effects } = await commitImport(deps, c.req.valid('json'), audit);
+        await follow(deps, effects);
+        return c.json(result, 200);
+      },
+    );
+}

@@ -1,0 +1,98 @@
+/**
+ * The import's reading side: a sheet's cells or a CSV file's text as text rows (worker/import/sheet.ts), in turns so a
+ * 50,000-row file never holds the event loop long, and the snapshots of what is stored that the plan compares with.
+ */
+import { sql } from 'drizzle-orm';
+import { CsvError, parse } from 'csv-parse/stream';
+import { hosts, subnets } from '../../schema/tables/index.js';
+import type { AppDeps } from '../deps.js';
+import { AppError } from '../errors.js';
+import type { HostSnapshot, SubnetSnapshot } from '../import/plan.js';
+import { CellsSchema, MAX_IMPORT_ROWS, textRow, type Cell, type SheetRow } from '../import/sheet.js';
+import { yieldToEventLoop } from '../yield.js';
+import { ROWS_PER_TURN } from './csv-read.js';
+
+// csv-parse handles what it is given in one go: a slice is a few milliseconds of parsing
+const SLICE_BYTES = 16 * 1024;
+const HOSTS_PER_QUERY = 5000;
+
+const tooLarge = () => new AppError(413, 'import_too_large', `at most ${MAX_IMPORT_ROWS - 1} data rows (and a header) per import`);
+
+/** A sheet's rows as the browser read them, each checked (CellsSchema): line = position + 1, empty rows dropped. */
+export async function sheetOfCells(rows: readonly unknown[]): Promise<SheetRow[]> {
+  if (rows.length > MAX_IMPORT_ROWS) throw tooLarge();
+  const out: SheetRow[] = [];
+  for (let i = 0; i < rows.length; i++) {
+    const cells = CellsSchema.safeParse(rows[i]);
+    if (!cells.success) {
+      const issue = cells.error.issues[0]!;
+      throw new AppError(400, 'invalid_request', `rows.${[i, ...issue.path].join('.')}: ${issue.message}`, { issues: cells.error.issues.map((x) => ({ path: ['rows', i, ...x.path].join('.'), message: x.message })) });
+    }
+    const row = textRow(cells.data as Cell[], i + 1);
+    if (row) out.push(row);
+    if ((i + 1) % ROWS_PER_TURN === 0) await yieldToEventLoop();
+  }
+  return out;
+}
+
+/** The text as a stream of byte slices, so the parser takes a little at a time. */
+function sliced(text: string): ReadableStream<Uint8Array> {
+  const bytes = new TextEncoder().encode(text);
+  let offset = 0;
+  return new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (offset >= bytes.length) return controller.close();
+      controller.enqueue(Buffer.from(bytes.buffer, bytes.byteOffset + offset, Math.min(SLICE_BYTES, bytes.length - offset)));
+      offset += SLICE_BYTES;
+    },
+  });
+}
+
+/**
+ * A CSV file's records as rows. A record's line is its position in the file (1-based, empty lines counted), which is
+ * the row number a spreadsheet shows for it; a quoted cell across line breaks is one row.
+ */
+export async function sheetOfCsv(text: string): Promise<SheetRow[]> {
+  const parser = parse({ relax_column_count: true, skip_empty_lines: false, bom: true });
+  const reader = (sliced(text).pipeThrough(parser) as ReadableStream<string[]>).getReader();
+  const out: SheetRow[] = [];
+  let line = 0;
+  try {
+    for (;;) {
+      let next;
+      try {
+        next = await reader.read();
+      } catch (e) {
+        if (!(e instanceof CsvError)) throw e;
+        throw new AppError(400, 'import_unreadable', `the CSV could not be read: ${e.message}`);
+      }
+      if (next.done) break;
+      if (++line > MAX_IMPORT_ROWS) throw tooLarge();
+      const row = textRow(next.value, line);
+      if (row) out.push(row);
+      if (line % ROWS_PER_TURN === 0) await yieldToEventLoop();
+    }
+  } catch (e) {
+    await reader.cancel().catch(() => undefined);
+    throw e;
+  }
+  return out;
+}
+
+/** Every stored subnet, as the plan compares with them. */
+export async function storedSubnets(deps: AppDeps): Promise<SubnetSnapshot[]> {
+  return deps.db.select({ id: subnets.id, cidr: subnets.cidr, probeId: subnets.probeId }).from(subnets);
+}
+
+/** The stored hosts at these addresses (canonical text), with their MAC. */
+export async function hostsAt(deps: AppDeps, ips: readonly string[]): Promise<Map<string, HostSnapshot>> {
+  const found = new Map<string, HostSnapshot>();
+  for (let i = 0; i < ips.length; i += HOSTS_PER_QUERY) {
+    if (i) await yieldToEventLoop();
+    const [{ part }] = (await deps.db.all<{ part: string }>(sql`
+      SELECT json_group_array(json_array(ip, id, mac)) AS part FROM ${hosts}
+      WHERE ${hosts.ip} IN (SELECT value FROM json_each(${JSON.stringify(ips.slice(i, i + HOSTS_PER_QUERY))}))`)) as [{ part: string }];
+    for (const [ip, id, mac] of JSON.parse(part) as [string, number, string | null][]) found.set(ip, { id, mac });
+  }
+  return found;
+}
