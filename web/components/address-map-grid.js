@@ -1,26 +1,26 @@
 // @ts-check
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
 import { moveIndex } from '../lib/address-map.js';
 import { html } from '../lib/html.js';
 
+/** The item index of the grid cell an event happened in, or -1. */
+const indexOf = (e) => {
+  const el = /** @type {HTMLElement | null} */ (e.target)?.closest?.('[data-index]');
+  return el ? Number(el.getAttribute('data-index')) : -1;
+};
+
 /**
  * An ARIA grid with a roving tabindex: one item is in the tab order; arrows, Home/End (Ctrl: the grid's ends) and
- * PageUp/PageDown move it, Enter or Space (or a click) activates it. `renderItem(item)` is the item's content,
- * `itemClass(item)` its class, `itemText(item)` its tooltip. `resetKey`: a new value (another block) starts at the
- * first item again. `onActive(item)` hears where the focus is, for the detail line.
+ * PageUp/PageDown move it, Enter or Space (or a click) activates it. `renderItem(item)` is the item's content (seen,
+ * not read: `itemText(item)` is its name and tooltip, unless `named: false` when the content names it), `itemClass(item)` its class, `detail(item)` the line under the
+ * grid about the item in the tab order. `resetKey`: a new value (another block) starts at the first item again, in the
+ * same render. The grid's own handlers serve every cell (no listener per cell: a /16's map is 256 of them).
  */
-export function MapGrid({ items, columns, label, className, itemClass, itemText, renderItem, onActivate, onActive, resetKey }) {
-  const [active, setActive] = useState(0);
+export function MapGrid({ items, columns, label, className, itemClass, itemText, renderItem, detail, onActivate, resetKey, named = true }) {
+  const [active, setActive] = useState({ key: resetKey, index: 0 });
   const root = useRef(/** @type {HTMLDivElement | null} */ (null));
-  useEffect(() => {
-    setActive(0);
-    onActive?.(items[0] ?? null);
-  }, [resetKey]);
-  const at = Math.min(active, Math.max(0, items.length - 1));
-  const pick = (i) => {
-    setActive(i);
-    onActive?.(items[i] ?? null);
-  };
+  const at = active.key === resetKey ? Math.min(active.index, Math.max(0, items.length - 1)) : 0;
+  const pick = (i) => setActive({ key: resetKey, index: i });
   const focusAt = (i) => {
     pick(i);
     /** @type {HTMLElement | null | undefined} */ (root.current?.querySelector(`[data-index="${i}"]`))?.focus();
@@ -40,15 +40,26 @@ export function MapGrid({ items, columns, label, className, itemClass, itemText,
     e.stopPropagation();
     focusAt(next);
   };
+  const onClick = (e) => {
+    const i = indexOf(e);
+    if (i < 0 || !items[i]) return;
+    focusAt(i);
+    onActivate(items[i]);
+  };
+  const onFocusIn = (e) => {
+    const i = indexOf(e);
+    if (i >= 0 && i !== at) pick(i);
+  };
   const rows = [];
-  for (let r = 0; r * columns < items.length; r++) rows.push(items.slice(r * columns, (r + 1) * columns));
-  return html`<div class=${`map-grid ${className}`} role="grid" aria-label=${label} ref=${root} onKeyDown=${onKeyDown} style=${`--columns:${columns}`}>
-    ${rows.map(
-      (row, r) => html`<div role="row" key=${r}>${row.map((item, c) => {
-        const i = r * columns + c;
-        return html`<div role="gridcell" key=${i} data-index=${i} class=${itemClass(item)} tabindex=${i === at ? 0 : -1} title=${itemText(item)}
-          onClick=${() => (focusAt(i), onActivate(item))} onFocus=${() => i !== at && pick(i)}>${renderItem(item)}</div>`;
-      })}</div>`,
-    )}
-  </div>`;
+  for (let r = 0; r * columns < items.length; r++) {
+    const cells = [];
+    for (let i = r * columns; i < Math.min(items.length, (r + 1) * columns); i++) {
+      const item = items[i];
+      const name = itemText(item);
+      cells.push(html`<div role="gridcell" key=${i} data-index=${i} class=${itemClass(item)} tabindex=${i === at ? 0 : -1} aria-label=${named ? name : undefined} title=${name}>${renderItem(item)}</div>`);
+    }
+    rows.push(html`<div role="row" key=${r}>${cells}</div>`);
+  }
+  return html`<div class=${`map-grid ${className}`} role="grid" aria-label=${label} ref=${root} onKeyDown=${onKeyDown} onClick=${onClick} onfocusin=${onFocusIn}>${rows}</div>
+    <p class="map-detail muted" data-detail>${items[at] ? detail(items[at]) : ''}</p>`;
 }

@@ -24,14 +24,24 @@ function Trail({ trail }) {
   </nav>`;
 }
 
-/** A tile's bar: how full it is (a sliver at least when anything is used), split by the used addresses' states. */
-function Bar({ counts, used }) {
-  if (!used) return '';
+const BAR_COLOUR = { up: 'var(--up)', down: 'var(--down)', unknown: 'var(--unknown)', reserved: 'var(--accent)', 'previously-used': 'var(--muted)' };
+
+/**
+ * A tile's bar as one gradient: how full the tile is (a sliver at least when anything is used), split by the used
+ * addresses' states. One element, not one per state: a /16's map draws 256 of them.
+ */
+function barStyle(counts, used) {
   const usable = used + Number(counts.free);
   const fill = Math.max(10, (used / usable) * 100);
-  return html`<span class="t-bar" aria-hidden="true"><span class="t-fill" style=${`width:${fill}%`}>${STATES.filter((s) => s !== 'free' && counts[s] > 0).map(
-    (s) => html`<span key=${s} class=${`s-${s}`} style=${`flex-grow:${counts[s]}`}></span>`,
-  )}</span></span>`;
+  const stops = [];
+  let at = 0;
+  for (const s of STATES) {
+    if (s === 'free' || counts[s] === 0) continue;
+    const to = at + (counts[s] / used) * fill;
+    stops.push(`${BAR_COLOUR[s]} ${at.toFixed(1)}% ${to.toFixed(1)}%`);
+    at = to;
+  }
+  return `background-image:linear-gradient(90deg,${stops.join(',')},transparent ${at.toFixed(1)}%)`;
 }
 
 /** A free address's offer: reserve it (a host record at exactly this address), or the verified Next free. */
@@ -57,7 +67,6 @@ function FreeOffer({ cell, edit, onReserve, onNextFree, onClose }) {
  */
 export function AddressMap({ data, zoom, edit, onReserve, onNextFree }) {
   const view = /** @type {any} */ (useMemo(() => mapView(data, data.subnet.cidr, zoom), [data, zoom]));
-  const [focused, setFocused] = useState(/** @type {any} */ (null));
   const [offer, setOffer] = useState(/** @type {any} */ (null));
   const root = useRef(/** @type {HTMLDivElement | null} */ (null));
   useEffect(() => setOffer(null), [view.cidr]);
@@ -70,20 +79,36 @@ export function AddressMap({ data, zoom, edit, onReserve, onNextFree }) {
     else if (cell.state === 'free') setOffer(cell);
   };
   const zoomTo = (tile) => setQuery({ zoom: tile.cidr });
-  const detail = !focused ? '' : 'cidr' in focused ? `${focused.cidr}: ${countsText(focused.counts)}` : cellText(focused);
+  const cellDetail = (c) => `${cellText(c)}${c.hostId != null ? ' · Enter opens the host' : c.state === 'free' ? ' · Enter offers it' : ''}`;
+  const tileText = (t) => `${t.cidr}: ${countsText(t.counts)}`;
+  // one grid for both, so zooming in patches its 256 cells rather than making them anew
+  const cellGrid = {
+    items: view.cells,
+    label: `Addresses of ${view.cidr}`,
+    className: 'cells',
+    itemClass: (c) => `cell s-${c.state}`,
+    itemText: cellText,
+    detail: cellDetail,
+    onActivate: activateCell,
+    renderItem: (c) => c.label,
+  };
+  const tileGrid = {
+    items: view.tiles,
+    label: `/${view.childPrefix} blocks of ${view.cidr}`,
+    className: 'tiles',
+    named: false,
+    itemClass: (t) => `tile${t.used ? '' : ' empty'}`,
+    itemText: tileText,
+    detail: (t) => `${tileText(t)} · Enter zooms in`,
+    onActivate: zoomTo,
+    renderItem: (t) =>
+      html`<span class="t-label" aria-hidden="true">${t.label}</span>${t.used > 0 && html`<span class="t-bar" style=${barStyle(t.counts, t.used)}></span><span class="t-used" aria-hidden="true">${t.used}</span>`}<span class="sr-only">${tileText(t)}</span>`,
+  };
   return html`<div class="address-map" ref=${root} data-block=${view.cidr} data-kind=${view.kind}>
     <${Trail} trail=${view.trail} />
     <${Legend} counts=${view.counts} />
-    ${view.kind === 'cells' &&
-    html`<${MapGrid} items=${view.cells} columns=${view.columns} label=${`Addresses of ${view.cidr}`} className="cells" resetKey=${view.cidr}
-      itemClass=${(c) => `cell s-${c.state}`} itemText=${cellText} onActivate=${activateCell} onActive=${setFocused}
-      renderItem=${(c) => html`<span aria-hidden="true">${c.label}</span><span class="sr-only">${cellText(c)}</span>`} />`}
-    ${view.kind === 'tiles' &&
-    html`<${MapGrid} items=${view.tiles} columns=${view.columns} label=${`/${view.childPrefix} blocks of ${view.cidr}`} className="tiles" resetKey=${view.cidr}
-      itemClass=${(t) => `tile${t.used ? '' : ' empty'}`} itemText=${(t) => `${t.cidr}: ${countsText(t.counts)}`} onActivate=${zoomTo} onActive=${setFocused}
-      renderItem=${(t) => html`<span class="t-label" aria-hidden="true">${t.label}</span><${Bar} counts=${t.counts} used=${t.used} /><span class="t-used" aria-hidden="true">${t.used || ''}</span><span class="sr-only">${t.cidr}: ${countsText(t.counts)}</span>`} />`}
+    ${view.kind !== 'list' && html`<${MapGrid} ...${view.kind === 'cells' ? cellGrid : tileGrid} columns=${view.columns} resetKey=${view.cidr} />`}
     ${view.kind === 'list' && html`<${BlockList} view=${view} onZoom=${zoomTo} />`}
-    ${view.kind !== 'list' && html`<p class="map-detail muted" data-detail>${detail}${detail && (view.kind === 'tiles' ? ' · Enter zooms in' : focused?.hostId != null ? ' · Enter opens the host' : focused?.state === 'free' ? ' · Enter offers it' : '')}</p>`}
     ${offer && html`<${FreeOffer} cell=${offer} edit=${edit} onReserve=${onReserve} onNextFree=${onNextFree} onClose=${closeOffer} />`}
   </div>`;
 }
