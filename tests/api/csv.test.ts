@@ -14,7 +14,7 @@ afterAll(() => t.close());
 
 describe('CSV import and export', () => {
   it('imports subnets and hosts, then exports them', async () => {
-    const subnets = 'cidr,name,notes,sweep_interval_seconds\n198.18.2.0/24,office,"floor 1, east",120\nfd00:20::/64,v6 lab,,\n';
+    const subnets = 'cidr,name,notes,sweep_interval_seconds,group,vlan,gateway\n198.18.2.0/24,office,"floor 1, east",120,HQ,20,198.18.2.1\nfd00:20::/64,v6 lab,,,,,\n';
     expect((await t.call('POST', '/api/import/subnets', subnets)).body).toEqual({ created: 2 });
     const hosts = 'ip,hostname,tags,reserved,reserved_by\n198.18.2.10,printer,office;print,yes,bob\nfd00:20::5,nas,,no,\n198.18.0.7,,,,\n';
     expect((await t.call('POST', '/api/import/hosts', hosts)).body).toEqual({ created: 3, updated: 0 });
@@ -25,11 +25,24 @@ describe('CSV import and export', () => {
     expect(exported.headers.get('content-type')).toMatch(/text\/csv/);
     expect(exported.body).toContain('198.18.2.10,printer,laser printer,office;print,,true,bob,,unknown,');
     const subnetsCsv = (await t.call('GET', '/api/export/subnets.csv')).body as string;
-    expect(subnetsCsv.split('\n')[0]).toBe('cidr,name,notes,probe_id,sweep_interval_seconds');
-    expect(subnetsCsv).toContain('198.18.2.0/24,office,"floor 1, east",,120');
+    expect(subnetsCsv.split('\n')[0]).toBe('cidr,name,notes,probe_id,sweep_interval_seconds,group,vlan,gateway');
+    expect(subnetsCsv).toContain('198.18.2.0/24,office,"floor 1, east",,120,HQ,20,198.18.2.1');
+    expect(subnetsCsv).toContain('fd00:20::/64,v6 lab,,,60,,,');
 
     // an export can be imported again as is
     expect((await t.call('POST', '/api/import/hosts', exported.body)).body).toEqual({ created: 0, updated: 3 });
+  });
+
+  it('refuses a VLAN out of range and a gateway outside its subnet, by line', async () => {
+    const before = await tableCounts(t.client);
+    const csv = 'cidr,vlan,gateway\n198.18.5.0/24,4095,\n198.18.6.0/24,,198.18.7.1\n198.18.8.0/24,12,198.18.8.1\n';
+    const res = await t.call('POST', '/api/import/subnets', csv);
+    expect(res.status).toBe(422);
+    expect(res.body.error.details.rows).toEqual([
+      { line: 2, message: 'vlan must be a whole number from 1 to 4094' },
+      { line: 3, message: 'gateway 198.18.7.1 is not inside 198.18.6.0/24' },
+    ]);
+    expect(await tableCounts(t.client)).toEqual(before);
   });
 
   it('reports every bad subnet row with its line and writes nothing', async () => {

@@ -19,7 +19,7 @@ export type NextPage = () => Promise<ExportRow[] | null>;
 /** Text cells as a spreadsheet may open them safely (numbers are left alone). */
 const safeCells = (row: (string | number)[]) => row.map((v) => (typeof v === 'string' ? protectCell(v) : v));
 
-const subnetCells = (s: SubnetRow) => safeCells([s.cidr, s.name, s.notes, s.probeId ?? '', s.sweepIntervalSeconds]);
+const subnetCells = (s: SubnetRow) => safeCells([s.cidr, s.name, s.notes, s.probeId ?? '', s.sweepIntervalSeconds, s.groupName, s.vlan ?? '', s.gateway ?? '']);
 
 /** [subnetId, ipKey, ip, hostname, description, tags, notes, reserved 0/1, reservedBy, reservedNote, status, lastSeenAt ms] */
 type RawHost = [number, string, string, string | null, string, string[], string, number, string | null, string | null, HostStatus, number | null];

@@ -6,7 +6,7 @@ import { yieldToEventLoop } from '../yield.js';
 export const MAX_CSV_ROWS = 50_000;
 /** Rows handled between two yields to the event loop: a few milliseconds of work. */
 /** The columns of the CSV files, as export writes them and import reads them. */
-export const SUBNET_COLUMNS = ['cidr', 'name', 'notes', 'probe_id', 'sweep_interval_seconds'] as const;
+export const SUBNET_COLUMNS = ['cidr', 'name', 'notes', 'probe_id', 'sweep_interval_seconds', 'group', 'vlan', 'gateway'] as const;
 export const HOST_COLUMNS = ['ip', 'hostname', 'description', 'tags', 'notes', 'reserved', 'reserved_by', 'reserved_note'] as const;
 /** Exported for reading; ignored on import so an export can be edited and imported again. */
 export const HOST_READONLY_COLUMNS = ['status', 'last_seen_at'] as const;

@@ -12,6 +12,7 @@ import { yieldToEventLoop } from '../yield.js';
 import { HOST_COLUMNS, HOST_READONLY_COLUMNS, inTurns, readCsvRows, SUBNET_COLUMNS } from './csv-read.js';
 import { hostInsertRow, hostUpdateRow, hostWriteStatements, rowFieldsJson, writeAll, type RowError } from './host-writes.js';
 import { hostIdsByIp } from './hosts.js';
+import { checkedGateway } from './subnets.js';
 import { jsonArraysInTurns } from './json-rows.js';
 
 export { MAX_CSV_ROWS } from './csv-read.js';
@@ -51,7 +52,7 @@ async function storedBlocks(deps: AppDeps) {
  * Validates every row first, in turns of ROWS_PER_TURN rows; then writes them all in one atomic batch of
  * few statements (a JSON parameter of up to 2,000 rows each), or nothing.
  */
-const SubnetTextSchema = SubnetFieldsSchema.pick({ name: true, notes: true }).required();
+const SubnetTextSchema = SubnetFieldsSchema.pick({ name: true, notes: true, groupName: true }).required();
 
 export async function importSubnets(deps: AppDeps, body: ReadableStream<Uint8Array> | null): Promise<{ created: number; probeIds: number[]; effects: Effects }> {
   const rows = await readCsvRows(body, 'cidr', SUBNET_COLUMNS);
@@ -69,9 +70,12 @@ export async function importSubnets(deps: AppDeps, body: ReadableStream<Uint8Arr
       const interval = opt(row.sweep_interval_seconds) === undefined ? 60 : Number(row.sweep_interval_seconds);
       if (!Number.isInteger(interval) || interval < 10 || interval > 86_400) throw new Error('sweep_interval_seconds must be a whole number from 10 to 86400');
       // the same rules as the JSON API: length, and no control characters
-      const text = SubnetTextSchema.safeParse({ name: row.name ?? '', notes: row.notes ?? '' });
+      const text = SubnetTextSchema.safeParse({ name: row.name ?? '', notes: row.notes ?? '', groupName: row.group ?? '' });
       if (!text.success) throw new Error(issueText(text.error));
-      const values = [c.cidr, c.family, ipKey(c.first, c.family), ipKey(c.last, c.family), text.data.name, text.data.notes, probeId, interval];
+      const vlan = opt(row.vlan) === undefined ? null : Number(row.vlan);
+      if (vlan !== null && (!Number.isInteger(vlan) || vlan < 1 || vlan > 4094)) throw new Error('vlan must be a whole number from 1 to 4094');
+      const gateway = checkedGateway(c, opt(row.gateway) ?? null);
+      const values = [c.cidr, c.family, ipKey(c.first, c.family), ipKey(c.last, c.family), text.data.name, text.data.notes, probeId, interval, text.data.groupName, vlan, gateway];
       accepted.push({ c, line, json: JSON.stringify(values), probeId });
     } catch (e) {
       errors.push({ line, message: (e as Error).message });
@@ -84,8 +88,8 @@ export async function importSubnets(deps: AppDeps, body: ReadableStream<Uint8Arr
   await yieldToEventLoop();
   const now = deps.clock.now();
   const statements = (await jsonArraysInTurns(accepted.map((a) => a.json))).map(
-    (json) => sql`INSERT INTO subnets (cidr, family, range_start, range_end, name, notes, probe_id, sweep_interval_seconds, created_at, updated_at)
-      SELECT value->>0, value->>1, value->>2, value->>3, value->>4, value->>5, value->>6, value->>7, ${now}, ${now} FROM json_each(${json})`,
+    (json) => sql`INSERT INTO subnets (cidr, family, range_start, range_end, name, notes, probe_id, sweep_interval_seconds, group_name, vlan, gateway, created_at, updated_at)
+      SELECT value->>0, value->>1, value->>2, value->>3, value->>4, value->>5, value->>6, value->>7, value->>8, value->>9, value->>10, ${now}, ${now} FROM json_each(${json})`,
   );
   await writeAll(deps, statements, new AppError(409, 'subnet_exists', 'a subnet in the file was created by someone else meanwhile; nothing was imported'));
   const assigned = [...new Set(accepted.flatMap((a) => (a.probeId == null ? [] : [a.probeId])))];
