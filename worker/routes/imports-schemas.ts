@@ -5,10 +5,10 @@ import { MAX_COLUMNS, MAX_IMPORT_ROWS } from '../import/sheet.js';
 export const ImportRequestSchema = z
   .object({
     format: z.enum(['auto', ...IMPORT_FORMAT_IDS]).openapi({ description: 'the file\'s format; auto: told by its header row' }),
-    // each row is checked by the service a few hundred at a time (sheet.ts CellsSchema), not here in one go
+    // each row is checked by the service a few hundred at a time (sheet.ts CellsSchema), not here in one go; more
+    // rows than MAX_IMPORT_ROWS are 413 import_too_large there, as a CSV with too many is
     rows: z
       .array(z.unknown())
-      .max(MAX_IMPORT_ROWS)
       .optional()
       .openapi({
         description: `the sheet's rows as the browser read them from a workbook, header included (at most ${MAX_IMPORT_ROWS}); a row's line is its position + 1. Each row is an array of at most ${MAX_COLUMNS} cells: a string (at most 10,000 characters), a number, a boolean or null`,
