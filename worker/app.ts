@@ -10,6 +10,7 @@ import { auditRoutes } from './routes/audit.js';
 import { authRoutes, loginRoutes } from './routes/auth.js';
 import { csvRoutes } from './routes/csv.js';
 import { identityRoutes } from './routes/devices.js';
+import { importRoutes } from './routes/imports.js';
 import { hostRoutes } from './routes/hosts.js';
 import { liveRoutes } from './routes/live.js';
 import { maintenanceRoutes } from './routes/maintenance.js';
@@ -77,6 +78,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', subnetRoutes(deps));
   app.route('/', hostRoutes(deps));
   app.route('/', identityRoutes(deps));
+  app.route('/', importRoutes(deps));
   app.route('/', portRoutes(deps));
   app.route('/', traceRoutes(deps));
   app.route('/', operationRoutes(deps));
