@@ -345,8 +345,10 @@ describe('the xlsx export, imported again', () => {
     const count = (await t.call('GET', '/api/subnets')).body.subnets.length;
     const res = await t.app.request('/api/export/subnets.xlsx', { headers: { cookie: t.cookie } });
     const rows = await readRows(await res.arrayBuffer());
-    expect(rows[0]).toEqual(['cidr', 'name', 'notes', 'probe_id', 'sweep_interval_seconds']);
-    const p = await preview({ format: 'phpipam-subnets', rows, headerRow: 1, mapping: { '0': 'subnet', '1': 'description' } });
+    expect(rows[0]).toEqual(['cidr', 'name', 'notes', 'probe_id', 'sweep_interval_seconds', 'group', 'vlan', 'gateway']);
+    // group, vlan and gateway are found by their names; the rest mapped by hand
+    const p = await preview({ format: 'phpipam-subnets', rows, headerRow: 1, mapping: { '0': 'subnet', '1': 'description', '5': 'section' } });
+    expect(p.body.columns.map((c: any) => c.field)).toEqual(['subnet', 'description', null, null, null, 'section', 'vlan', 'gateway']);
     expect(p.body).toMatchObject({ target: 'subnets', total: count, create: 0, update: count, errorCount: 0 });
   });
 });
