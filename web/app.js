@@ -15,6 +15,7 @@ import { Alerts } from './pages/alerts.js';
 import { Audit } from './pages/audit.js';
 import { Dashboard } from './pages/dashboard.js';
 import { Flows } from './pages/flows.js';
+import { Import } from './pages/import.js';
 import { Login } from './pages/login.js';
 import { Maintenance } from './pages/maintenance.js';
 import { Operations, OperationView } from './pages/operations.js';
@@ -37,12 +38,14 @@ function Header({ me, route, onLogout }) {
   const current = (p) => (route.path === p || (p !== '/' && route.path.startsWith(p)) ? 'page' : undefined);
   const toggle = () => (applyContrast(!contrast), setContrast(!contrast));
   const admin = allows(me.role, 'admin');
+  const editor = allows(me.role, 'editor');
   return html`<header class="top">
     <a class="skip" href="#main" onClick=${(e) => (e.preventDefault(), document.getElementById('main')?.focus())}>Skip to content</a>
     <a class="brand" href="#/">edge-ipam</a>
     <nav aria-label="Main">
       <a href="#/" aria-current=${current('/')}>Dashboard</a>
       <a href="#/subnets" aria-current=${current('/subnets')}>Subnets</a>
+      ${editor && html`<a href="#/import" aria-current=${current('/import')}>Import</a>`}
       <a href="#/flows" aria-current=${current('/flows')}>Flows</a>
       <a href="#/operations" aria-current=${current('/operations')}>Operations</a>
       <a href="#/tools" aria-current=${current('/tools')}>Tools</a>
@@ -75,6 +78,7 @@ function Page({ route }) {
   const subnet = /^\/subnets\/(\d+)$/.exec(route.path);
   if (subnet) return html`<${SubnetView} id=${subnet[1]} query=${route.query} />`;
   if (route.path === '/subnets') return html`<${Subnets} />`;
+  if (route.path === '/import') return html`<${Import} />`;
   if (route.path === '/flows') return html`<${Flows} query=${route.query} />`;
   const operation = /^\/operations\/([^/]+)$/.exec(route.path);
   if (operation) return html`<${OperationView} id=${decodeURIComponent(operation[1])} />`;
