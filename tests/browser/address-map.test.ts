@@ -226,10 +226,10 @@ describe('the address map in Chromium', () => {
     expect(await page.getAttribute(tile(0), 'title')).toBe('198.19.0.0/24: 1 used: 1 unknown; 254 free');
     expect(await page.getAttribute(tile(1), 'title')).toBe('198.19.1.0/24: 0 used; 256 free');
     expect(await page.getAttribute(tile(1), 'class')).toBe('tile empty');
-    expect(await text(`${tile(5)} .t-used`)).toBe('2');
+    expect([await page.getAttribute(tile(5), 'data-label'), await page.getAttribute(tile(5), 'data-used')]).toEqual(['5', '2']);
     // the bar: the up and the reserved share in their colours, nothing on an empty tile
-    expect(await page.getAttribute(`${tile(5)} .t-bar`, 'style')).toMatch(/var\(--up\).*var\(--accent\)/);
-    expect(await page.locator(`${tile(1)} .t-bar`).count()).toBe(0);
+    expect(await page.getAttribute(tile(5), 'style')).toMatch(/var\(--up\).*var\(--accent\)/);
+    expect(await page.getAttribute(tile(1), 'style')).toBeNull();
     await expectAccessible('the /16 tiles');
     await screenshots(page, 'address-map-16');
     // keyboard: to tile 5, Enter zooms in

@@ -3,6 +3,9 @@ import { useRef, useState } from 'preact/hooks';
 import { moveIndex } from '../lib/address-map.js';
 import { html } from '../lib/html.js';
 
+const noStyle = () => undefined;
+const noData = () => [undefined, undefined];
+
 /** The item index of the grid cell an event happened in, or -1. */
 const indexOf = (e) => {
   const el = /** @type {HTMLElement | null} */ (e.target)?.closest?.('[data-index]');
@@ -12,11 +15,12 @@ const indexOf = (e) => {
 /**
  * An ARIA grid with a roving tabindex: one item is in the tab order; arrows, Home/End (Ctrl: the grid's ends) and
  * PageUp/PageDown move it, Enter or Space (or a click) activates it. `renderItem(item)` is the item's content (seen,
- * not read: `itemText(item)` is its name and tooltip, unless `named: false` when the content names it), `itemClass(item)` its class, `detail(item)` the line under the
+ * not read: `itemText(item)` is its name and tooltip), `itemClass(item)`, `itemStyle(item)` and `itemData(item)` (its
+ * data-label and data-used, for content drawn by style.css) its looks, `detail(item)` the line under the
  * grid about the item in the tab order. `resetKey`: a new value (another block) starts at the first item again, in the
  * same render. The grid's own handlers serve every cell (no listener per cell: a /16's map is 256 of them).
  */
-export function MapGrid({ items, columns, label, className, itemClass, itemText, renderItem, detail, onActivate, resetKey, named = true }) {
+export function MapGrid({ items, columns, label, className, itemClass, itemText, renderItem, itemStyle = noStyle, itemData = noData, detail, onActivate, resetKey }) {
   const [active, setActive] = useState({ key: resetKey, index: 0 });
   const root = useRef(/** @type {HTMLDivElement | null} */ (null));
   const at = active.key === resetKey ? Math.min(active.index, Math.max(0, items.length - 1)) : 0;
@@ -56,7 +60,8 @@ export function MapGrid({ items, columns, label, className, itemClass, itemText,
     for (let i = r * columns; i < Math.min(items.length, (r + 1) * columns); i++) {
       const item = items[i];
       const name = itemText(item);
-      cells.push(html`<div role="gridcell" key=${i} data-index=${i} class=${itemClass(item)} tabindex=${i === at ? 0 : -1} aria-label=${named ? name : undefined} title=${name}>${renderItem(item)}</div>`);
+      const [a, b] = itemData(item);
+      cells.push(html`<div role="gridcell" key=${i} data-index=${i} class=${itemClass(item)} style=${itemStyle(item)} data-label=${a} data-used=${b} tabindex=${i === at ? 0 : -1} aria-label=${name} title=${name}>${renderItem(item)}</div>`);
     }
     rows.push(html`<div role="row" key=${r}>${cells}</div>`);
   }

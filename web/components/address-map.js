@@ -27,8 +27,8 @@ function Trail({ trail }) {
 const BAR_COLOUR = { up: 'var(--up)', down: 'var(--down)', unknown: 'var(--unknown)', reserved: 'var(--accent)', 'previously-used': 'var(--muted)' };
 
 /**
- * A tile's bar as one gradient: how full the tile is (a sliver at least when anything is used), split by the used
- * addresses' states. One element, not one per state: a /16's map draws 256 of them.
+ * A used tile's bar as its own background (style.css places it): how full the tile is (a sliver at least), split by
+ * the used addresses' states, over a track. No element per bar, nor per state: a /16's map draws 256 of them.
  */
 function barStyle(counts, used) {
   const usable = used + Number(counts.free);
@@ -41,7 +41,7 @@ function barStyle(counts, used) {
     stops.push(`${BAR_COLOUR[s]} ${at.toFixed(1)}% ${to.toFixed(1)}%`);
     at = to;
   }
-  return `background-image:linear-gradient(90deg,${stops.join(',')},transparent ${at.toFixed(1)}%)`;
+  return `background-image:linear-gradient(90deg,${stops.join(',')},transparent ${at.toFixed(1)}%),linear-gradient(var(--line),var(--line))`;
 }
 
 /** A free address's offer: reserve it (a host record at exactly this address), or the verified Next free. */
@@ -96,13 +96,14 @@ export function AddressMap({ data, zoom, edit, onReserve, onNextFree }) {
     items: view.tiles,
     label: `/${view.childPrefix} blocks of ${view.cidr}`,
     className: 'tiles',
-    named: false,
-    itemClass: (t) => `tile${t.used ? '' : ' empty'}`,
+    itemClass: (t) => (t.used ? 'tile' : 'tile empty'),
+    itemStyle: (t) => (t.used ? barStyle(t.counts, t.used) : undefined),
+    // drawn from data-label and data-used (style.css): one element a tile; the label is in the name (its block)
+    itemData: (t) => [t.label, t.used || ''],
     itemText: tileText,
     detail: (t) => `${tileText(t)} · Enter zooms in`,
     onActivate: zoomTo,
-    renderItem: (t) =>
-      html`<span class="t-label" aria-hidden="true">${t.label}</span>${t.used > 0 && html`<span class="t-bar" style=${barStyle(t.counts, t.used)}></span><span class="t-used" aria-hidden="true">${t.used}</span>`}<span class="sr-only">${tileText(t)}</span>`,
+    renderItem: () => null,
   };
   return html`<div class="address-map" ref=${root} data-block=${view.cidr} data-kind=${view.kind}>
     <${Trail} trail=${view.trail} />
