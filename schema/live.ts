@@ -3,6 +3,7 @@
  * `data: <JSON of data>`. Shared by the server that publishes and the tests (and, as types, the UI) that read.
  */
 import { z } from 'zod';
+import { addressSign, MAX_CHECK_ADDRESSES } from './kinds/address-check.js';
 
 export const liveHostStatus = z.enum(['up', 'down', 'unknown']);
 
@@ -85,6 +86,16 @@ export const livePayloads = {
   }),
   /** A subnet was created, updated or deleted: reload the list. */
   subnets: z.object({}),
+  /** A verified allocation's steps (POST /api/subnets/{id}/allocate): the addresses being checked, what the checks saw, the addresses handed out, or why it failed. */
+  allocation: z.object({
+    allocationId: z.string(),
+    subnetId: z.number().int(),
+    stage: z.enum(['checking', 'checked', 'done', 'failed']),
+    addresses: z.array(z.string()).max(MAX_CHECK_ADDRESSES).optional(),
+    checks: z.array(z.object({ ip: z.string(), alive: z.boolean(), signs: z.array(addressSign) })).max(MAX_CHECK_ADDRESSES).optional(),
+    /** With `failed`: the error's code (subnet_full, verify_timeout, probe_offline, …). */
+    code: z.string().optional(),
+  }),
 } as const;
 
 export type LivePayloads = { [K in keyof typeof livePayloads]: z.infer<(typeof livePayloads)[K]> };
@@ -95,7 +106,7 @@ const eventOf = <K extends LiveEventType>(type: K) =>
 
 /** An event as published inside the server; on the wire `type` is the SSE `event:` field and `data` its JSON. */
 export const liveEvent = z
-  .discriminatedUnion('type', [eventOf('hello'), eventOf('hosts'), eventOf('job'), eventOf('ports'), eventOf('macs'), eventOf('probe'), eventOf('flows'), eventOf('operation'), eventOf('subnets')])
+  .discriminatedUnion('type', [eventOf('hello'), eventOf('hosts'), eventOf('job'), eventOf('ports'), eventOf('macs'), eventOf('probe'), eventOf('flows'), eventOf('operation'), eventOf('subnets'), eventOf('allocation')])
   .meta({ id: 'LiveEvent' });
 export type LiveEvent = z.infer<typeof liveEvent>;
 
