@@ -1,3 +1,4 @@
+import { addressCheckIngest } from './address-check.js';
 import { flowsIngest } from './flows.js';
 import { namesIngest } from './names.js';
 import { operationIngest } from './operation.js';
@@ -7,4 +8,4 @@ import { tracerouteIngest } from './traceroute.js';
 import type { ResultIngest } from './types.js';
 
 /** How the server stores each kind of result, one module each, chosen by the result's `kind`. */
-export const resultIngests: ResultIngest[] = [sweepIngest, portScanIngest, namesIngest, tracerouteIngest, flowsIngest, operationIngest] as ResultIngest[];
+export const resultIngests: ResultIngest[] = [sweepIngest, portScanIngest, namesIngest, tracerouteIngest, flowsIngest, operationIngest, addressCheckIngest] as ResultIngest[];
