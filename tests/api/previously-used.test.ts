@@ -44,7 +44,7 @@ describe('previously used (PREVIOUSLY_USED_DAYS, default 7)', () => {
     t.clock.advance(6 * DAY);
     await sweep([1]);
     expect(await hostAt('198.18.6.5')).toMatchObject({ status: 'down', previouslyUsed: false });
-    expect((await t.call('GET', `/api/subnets/${subnetId}/free`)).body).toEqual({ addresses: ['198.18.6.2', '198.18.6.3', '198.18.6.4', '198.18.6.6'], next: null, reusable: [], reusableNext: null });
+    expect((await t.call('GET', `/api/subnets/${subnetId}/free`)).body).toEqual({ addresses: ['198.18.6.2', '198.18.6.3', '198.18.6.4', '198.18.6.6'], next: null, reusable: [], reusableNext: null, verified: {} });
 
     // past seven days of silence
     t.clock.advance(DAY);
@@ -58,6 +58,7 @@ describe('previously used (PREVIOUSLY_USED_DAYS, default 7)', () => {
       next: null,
       reusable: [{ ip: '198.18.6.5', previouslyUsed: { hostId: id, lastSeenAt: lastSeen, hostname: 'old-nas', mac: MAC } }],
       reusableNext: null,
+      verified: {},
     });
     expect((await t.call('GET', `/api/subnets/${subnetId}/free?from=198.18.6.6`)).body.reusable).toEqual([]);
     expect((await t.call('GET', `/api/subnets/${subnetId}/free?to=198.18.6.4`)).body.reusable).toEqual([]);

@@ -91,9 +91,9 @@ describe('free addresses after a dense run longer than one read of used addresse
     const subnetId = (await t.call('POST', '/api/subnets', { cidr: '198.19.0.0/20', probeId })).body.id;
     const ips = Array.from({ length: 3000 }, (_, i) => formatIp(parseIp('198.19.0.1').value + BigInt(i), 4));
     await sweep(subnetId, 'd-1', ips, random(1));
-    expect((await t.call('GET', `/api/subnets/${subnetId}/free?limit=2`)).body).toEqual({ addresses: ['198.19.11.185', '198.19.11.186'], next: '198.19.11.187', reusable: [], reusableNext: null });
-    expect((await t.call('GET', `/api/subnets/${subnetId}/free?from=198.19.4.0&to=198.19.11.185`)).body).toEqual({ addresses: ['198.19.11.185'], next: null, reusable: [], reusableNext: null });
-    expect((await t.call('GET', `/api/subnets/${subnetId}/free?to=198.19.11.184`)).body).toEqual({ addresses: [], next: null, reusable: [], reusableNext: null });
+    expect((await t.call('GET', `/api/subnets/${subnetId}/free?limit=2`)).body).toEqual({ addresses: ['198.19.11.185', '198.19.11.186'], next: '198.19.11.187', reusable: [], reusableNext: null, verified: {} });
+    expect((await t.call('GET', `/api/subnets/${subnetId}/free?from=198.19.4.0&to=198.19.11.185`)).body).toEqual({ addresses: ['198.19.11.185'], next: null, reusable: [], reusableNext: null, verified: {} });
+    expect((await t.call('GET', `/api/subnets/${subnetId}/free?to=198.19.11.184`)).body).toEqual({ addresses: [], next: null, reusable: [], reusableNext: null, verified: {} });
   });
 });
 

@@ -199,8 +199,8 @@ describe.each(HOSTS)('API contract on the %s host', (host) => {
       const res = await api('GET', `/api/subnets/${id}/free${query}`);
       if (res.status !== 200) return [res.status, res.body.error.code];
       // none of these hosts was ever seen: nothing previously used to offer
-      const { reusable, reusableNext, ...rest } = res.body;
-      expect([reusable, reusableNext]).toEqual([[], null]);
+      const { reusable, reusableNext, verified, ...rest } = res.body;
+      expect([reusable, reusableNext, verified]).toEqual([[], null, {}]);
       return rest;
     };
     expect(await free(v4.id)).toEqual({ addresses: ['198.18.40.1', '198.18.40.2', '198.18.40.5', '198.18.40.6', '198.18.40.7', '198.18.40.8', '198.18.40.10', '198.18.40.11', '198.18.40.12', '198.18.40.13', '198.18.40.14'], next: null });
@@ -511,6 +511,7 @@ describe.each(HOSTS)('API contract on the %s host', (host) => {
       next: null,
       reusable: [{ ip: ip(3), previouslyUsed: { hostId: ids[ip(3)], lastSeenAt: iso(base), hostname: null, mac: null } }],
       reusableNext: null,
+      verified: {},
     });
     const table = (await api('GET', `/api/subnets/${subnet.id}/table`)).body.hosts.map((r: any[]) => [r[1], r[7], r[8], r[9]]);
     expect(table).toEqual([

@@ -4,6 +4,7 @@ import { follow } from '../effects.js';
 import { subnetRows } from '../services/hosts.js';
 import { freeAddresses, subnetTable } from '../services/subnet-table.js';
 import { createSubnet, deleteSubnet, getSubnet, listSubnets, subnetCounts, subnetView, sweepNow, updateSubnet } from '../services/subnets.js';
+import { AddressSignSchema } from './allocate.js';
 import { errors, ErrorSchema, IdParams, json, jsonBody, router, secured } from './common.js';
 import { HostSchema, HostTableRowSchema, SubnetFieldsSchema, SubnetSchema, UnusedRunSchema } from './schemas.js';
 
@@ -124,6 +125,9 @@ export function subnetRoutes(deps: AppDeps) {
                     'previously used addresses between from and to (alive once, silent longer than PREVIOUSLY_USED_DAYS, not reserved), offered as free again, in order, at most limit; they keep their host record (edit it to reuse the address)',
                 }),
               reusableNext: z.string().nullable().openapi({ description: 'where the reusable list goes on (pass as from), or null' }),
+              verified: z
+                .record(z.string(), z.object({ at: z.string(), alive: z.boolean(), signs: z.array(AddressSignSchema) }))
+                .openapi({ description: 'the last live check (POST /api/subnets/{id}/allocate) of each listed address and reusable one, by address: when, whether it showed any sign of use, and the signs; an address never checked is absent' }),
             }),
             'Usable addresses without a host record, in order, and previously used ones with a hint',
           ),

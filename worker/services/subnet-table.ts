@@ -1,7 +1,8 @@
 import { and, asc, eq, gte, lte, sql } from 'drizzle-orm';
 import { CidrError, formatIp, ipKey, parseCidr, parseIp, usableRange, type Cidr } from '../../schema/ip/cidr.js';
 import { collapseUnused, firstUnused } from '../../schema/ip/ranges.js';
-import { hosts, type HostStatus } from '../../schema/tables/index.js';
+import type { AddressSign } from '../../schema/kinds/address-check.js';
+import { addressChecks, hosts, type HostStatus } from '../../schema/tables/index.js';
 import type { AppDeps } from '../deps.js';
 import { hostTableRow } from '../domain/table-rows.js';
 import { portChipsOfSubnet } from './ports.js';
@@ -100,10 +101,34 @@ function addressIn(c: Cidr, text: string, name: 'from' | 'to'): bigint {
 const USED_PAGE = 2048;
 
 /**
+ * Unused addresses (no host record) of the subnet from `first` to `last` (inclusive, inside its usable range), in
+ * order, at most `want`. Reads used addresses a page at a time along hosts_subnet_key_idx; never enumerates the block.
+ */
+export async function unusedAddresses(deps: AppDeps, subnetId: number, c: Cidr, first: bigint, last: bigint, want: number): Promise<bigint[]> {
+  const found: bigint[] = [];
+  let cursor = first;
+  while (cursor <= last && found.length < want) {
+    const page = await deps.db
+      .select({ ipKey: hosts.ipKey })
+      .from(hosts)
+      .where(and(eq(hosts.subnetId, subnetId), gte(hosts.ipKey, ipKey(cursor, c.family)), lte(hosts.ipKey, ipKey(last, c.family))))
+      .orderBy(asc(hosts.ipKey))
+      .limit(USED_PAGE);
+    const used = page.map((h) => ({ value: BigInt(`0x${h.ipKey}`), item: null }));
+    // a full page only tells us which addresses are used up to its last one
+    const windowEnd = page.length === USED_PAGE ? used.at(-1)!.value : last;
+    found.push(...firstUnused(collapseUnused({ first: cursor, last: windowEnd }, used), want - found.length));
+    cursor = windowEnd + 1n;
+  }
+  return found;
+}
+
+/**
  * Unused addresses of the subnet's usable range between `from` and `to` (inclusive), in order, at most `limit`.
  * `next` is the first free address after the page, or null when there is none up to `to`. `reusable`: previously
  * used addresses in the same span (alive once, silent past PREVIOUSLY_USED_DAYS, not reserved), each with its
- * hint, at most `limit` from `from` on; `reusableNext` is where that list goes on.
+ * hint, at most `limit` from `from` on; `reusableNext` is where that list goes on. `verified`: the last live check
+ * (POST /api/subnets/{id}/allocate) of each address listed, by address.
  */
 export async function freeAddresses(deps: AppDeps, subnetId: number, q: { from?: string; to?: string; limit: number }) {
   const subnet = await getSubnet(deps, subnetId);
@@ -113,38 +138,48 @@ export async function freeAddresses(deps: AppDeps, subnetId: number, q: { from?:
   const to = q.to === undefined ? c.last : addressIn(c, q.to, 'to');
   if (from > to) throw new AppError(400, 'bad_range', `from ${formatIp(from, c.family)} is after to ${formatIp(to, c.family)}`);
 
-  const want = q.limit + 1; // one more than the page, to know where the next one starts
-  const found: bigint[] = [];
   const end = to < usable.last ? to : usable.last;
-  let cursor = from > usable.first ? from : usable.first;
-  while (cursor <= end && found.length < want) {
-    const page = await deps.db
-      .select({ ipKey: hosts.ipKey })
-      .from(hosts)
-      .where(and(eq(hosts.subnetId, subnetId), gte(hosts.ipKey, ipKey(cursor, c.family)), lte(hosts.ipKey, ipKey(end, c.family))))
-      .orderBy(asc(hosts.ipKey))
-      .limit(USED_PAGE);
-    const used = page.map((h) => ({ value: BigInt(`0x${h.ipKey}`), item: null }));
-    // a full page only tells us which addresses are used up to its last one
-    const windowEnd = page.length === USED_PAGE ? used.at(-1)!.value : end;
-    found.push(...firstUnused(collapseUnused({ first: cursor, last: windowEnd }, used), want - found.length));
-    cursor = windowEnd + 1n;
-  }
+  const start = from > usable.first ? from : usable.first;
+  // one more than the page, to know where the next one starts
+  const found = await unusedAddresses(deps, subnetId, c, start, end, q.limit + 1);
   const next = found.length > q.limit ? formatIp(found[q.limit]!, c.family) : null;
-  const reusable = await reusableAddresses(deps, subnetId, from > usable.first ? from : usable.first, end, c, q.limit);
+  const reusable = (await reusableAddresses(deps, subnetId, c, start, end, q.limit)).slice(0, q.limit + 1);
+  const addresses = found.slice(0, q.limit).map((v) => formatIp(v, c.family));
+  const listed = reusable.slice(0, q.limit).map(({ ipKey: _key, ...r }) => r);
   return {
-    addresses: found.slice(0, q.limit).map((v) => formatIp(v, c.family)),
+    addresses,
     next,
-    reusable: reusable.slice(0, q.limit),
+    reusable: listed,
     reusableNext: reusable.length > q.limit ? reusable[q.limit]!.ip : null,
+    verified: await lastChecks(deps, subnetId, [...addresses, ...listed.map((r) => r.ip)]),
   };
 }
 
-/** Previously used hosts between `first` and `last` in address order, at most `limit` + 1 (along hosts_subnet_key_idx). */
-async function reusableAddresses(deps: AppDeps, subnetId: number, first: bigint, last: bigint, c: Cidr, limit: number) {
+/** The last live check of each of these addresses of the subnet (address_checks), by address; unchecked ones are left out. */
+export async function lastChecks(deps: AppDeps, subnetId: number, ips: readonly string[]) {
+  const out: Record<string, { at: string; alive: boolean; signs: AddressSign[] }> = {};
+  if (!ips.length) return out;
+  const keys = ips.map((ip) => {
+    const a = parseIp(ip);
+    return ipKey(a.value, a.family);
+  });
+  // the keys as one JSON parameter: D1 binds at most 100
+  const rows = await deps.db
+    .select({ ip: addressChecks.ip, checkedAt: addressChecks.checkedAt, alive: addressChecks.alive, signs: addressChecks.signs })
+    .from(addressChecks)
+    .where(and(eq(addressChecks.subnetId, subnetId), sql`${addressChecks.ipKey} IN (SELECT value FROM json_each(${JSON.stringify(keys)}))`));
+  for (const r of rows) out[r.ip] = { at: r.checkedAt.toISOString(), alive: r.alive, signs: r.signs };
+  return out;
+}
+
+/**
+ * Previously used hosts between `first` and `last` in address order, at most `limit` + 1 (along hosts_subnet_key_idx):
+ * alive once, silent past PREVIOUSLY_USED_DAYS, not reserved; each with its hint.
+ */
+export async function reusableAddresses(deps: AppDeps, subnetId: number, c: Cidr, first: bigint, last: bigint, limit: number) {
   if (first > last) return [];
   const rows = await deps.db
-    .select({ id: hosts.id, ip: hosts.ip, lastSeenAt: hosts.lastSeenAt, hostname: hosts.hostname, mac: hosts.mac })
+    .select({ id: hosts.id, ip: hosts.ip, ipKey: hosts.ipKey, lastSeenAt: hosts.lastSeenAt, hostname: hosts.hostname, mac: hosts.mac })
     .from(hosts)
     .where(
       and(
@@ -158,5 +193,5 @@ async function reusableAddresses(deps: AppDeps, subnetId: number, first: bigint,
     )
     .orderBy(asc(hosts.ipKey))
     .limit(limit + 1);
-  return rows.map((h) => ({ ip: h.ip, previouslyUsed: { hostId: h.id, lastSeenAt: h.lastSeenAt!.toISOString(), hostname: h.hostname, mac: h.mac } }));
+  return rows.map((h) => ({ ip: h.ip, ipKey: h.ipKey, previouslyUsed: { hostId: h.id, lastSeenAt: h.lastSeenAt!.toISOString(), hostname: h.hostname, mac: h.mac } }));
 }
