@@ -6,6 +6,7 @@ import type { AppDeps } from './deps.js';
 import { AppError, errorBody, RetryLaterError } from './errors.js';
 import { limitBodies } from './http/body-limits.js';
 import { securityHeaders } from './http/security-headers.js';
+import { allocateRoutes } from './routes/allocate.js';
 import { auditRoutes } from './routes/audit.js';
 import { authRoutes, loginRoutes } from './routes/auth.js';
 import { csvRoutes } from './routes/csv.js';
@@ -76,6 +77,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', auditRoutes(deps));
   app.route('/', probeRoutes(deps));
   app.route('/', subnetRoutes(deps));
+  app.route('/', allocateRoutes(deps));
   app.route('/', hostRoutes(deps));
   app.route('/', identityRoutes(deps));
   app.route('/', importRoutes(deps));
