@@ -13,6 +13,7 @@ import { schedulePortScans } from './services/port-scan-scheduler.js';
 import { silentBefore } from './probe-link/heartbeat.js';
 import { probeDisconnected } from './probe-link/session.js';
 import { pruneLoginThrottle } from './services/login-throttle.js';
+import { releaseExpiredReservations } from './services/reservation-expiry.js';
 
 const DAY_MS = 86_400_000;
 
@@ -124,7 +125,19 @@ export const flowRollup: Duty = {
   },
 };
 
-export const duties: Duty[] = [offlineProbes, alertCatchUp, pruneHistory, portScans, flowRollup];
+/** Reservations past their expiry that were never seen alive since they were made are released (worker/services/reservation-expiry.ts). */
+export const reservationExpiry: Duty = {
+  name: 'reservation-expiry',
+  everySeconds: 60,
+  async run(deps) {
+    const { released, effects } = await releaseExpiredReservations(deps);
+    if (!released) return;
+    deps.log.info('expired reservations released', { released });
+    await follow(deps, effects);
+  },
+};
+
+export const duties: Duty[] = [offlineProbes, alertCatchUp, pruneHistory, portScans, flowRollup, reservationExpiry];
 
 /** How often the Workers cron trigger fires (wrangler.toml `crons = ["* * * * *"]`). */
 export const CRON_TICK_SECONDS = 60;
