@@ -169,13 +169,14 @@ describe('a verified allocation', () => {
     }
   });
 
-  it('IPv6: the same, in address order', async () => {
-    checker.shows.set('fd00:248::', { signs: ['neighbour'], mac: '02:00:5e:10:00:09' });
+  it('IPv6: the same, in address order, never the Subnet-Router anycast address', async () => {
+    checker.shows.set('fd00:248::1', { signs: ['neighbour'], mac: '02:00:5e:10:00:09' });
     const res = await allocate('v6', {});
     expect(res.status, JSON.stringify(res.body)).toBe(201);
-    expect(res.body.addresses.map((a: any) => a.ip)).toEqual(['fd00:248::1']);
-    expect(res.body.skipped.map((s: any) => s.ip)).toEqual(['fd00:248::']);
-    expect(await hostAt('fd00:248::')).toMatchObject({ status: 'up', mac: '02:00:5e:10:00:09', macRandom: true, vendor: null });
+    expect(res.body.addresses.map((a: any) => a.ip)).toEqual(['fd00:248::2']);
+    expect(res.body.skipped.map((s: any) => s.ip)).toEqual(['fd00:248::1']);
+    expect(await hostAt('fd00:248::1')).toMatchObject({ status: 'up', mac: '02:00:5e:10:00:09', macRandom: true, vendor: null });
+    expect(await hostAt('fd00:248::')).toBeUndefined();
   });
 });
 

@@ -8,6 +8,7 @@ import {
   expiryAction,
   isTaken,
   MAX_ROUNDS,
+  neverHandedOut,
   orderCandidates,
   probeJobTimeoutMs,
   sortRound,
@@ -20,6 +21,18 @@ const used = (ip: string, hostId: number): Candidate => ({ ip, ipKey: ip, previo
 const ips = (cs: readonly { ip: string }[]) => cs.map((c) => c.ip);
 const clean = (ip: string): AddressCheckOutcome => ({ ip, alive: false, signs: [] });
 const alive = (ip: string, ...checks: ('icmp' | 'tcp' | 'neighbour' | 'ptr')[]): AddressCheckOutcome => ({ ip, alive: true, signs: checks.map((check) => ({ check, detail: check })) });
+
+describe('neverHandedOut: the gateway, and the IPv6 Subnet-Router anycast address', () => {
+  it.each([
+    ['198.18.248.0/24', null, []],
+    ['198.18.248.0/24', '198.18.248.1', ['198.18.248.1']],
+    ['fd00:248::/120', null, ['fd00:248::']],
+    ['fd00:248::/64', 'FD00:248::0:1', ['fd00:248::1', 'fd00:248::']],
+    ['fd00:248::/127', null, []], // a point-to-point link uses both (RFC 6164)
+    ['fd00:248::1/128', null, []],
+    ['198.18.248.0/24', 'not an address', []],
+  ])('%s gateway %s → %j', (cidr, gateway, want) => expect(neverHandedOut(cidr, gateway)).toEqual(want));
+});
 
 describe('orderCandidates', () => {
   it.each([

@@ -3,7 +3,7 @@
  * in which order, how many one round claims, what makes a checked address taken, what a discovered host's record
  * says, how long claims and the probe's job last, and the answer. Expiry of reservations too (`expiryAction`).
  */
-import { canonicalIp } from '../../schema/ip/cidr.js';
+import { canonicalIp, formatIp, parseCidr } from '../../schema/ip/cidr.js';
 import { MAX_CHECK_ADDRESSES, MAX_CHECK_TIMEOUT_MS, MIN_CHECK_TIMEOUT_MS, type AddressCheckName, type AddressCheckOutcome, type AddressSign } from '../../schema/kinds/address-check.js';
 import { canonicalName, validDnsName } from '../../schema/kinds/names.js';
 import { isHostMac, normaliseMac } from '../../schema/mac.js';
@@ -34,6 +34,18 @@ export interface Candidate {
   ip: string;
   ipKey: string;
   previouslyUsed: PreviousUse | null;
+}
+
+/**
+ * Addresses of a subnet that are never handed out: its gateway, and in IPv6 the Subnet-Router anycast address (the
+ * prefix with an all-zero interface id, RFC 4291 §2.6.1) of any prefix shorter than /127.
+ */
+export function neverHandedOut(cidr: string, gateway: string | null): string[] {
+  const c = parseCidr(cidr);
+  const gw = gateway ? canonicalIp(gateway) : null;
+  const out = gw ? [gw] : [];
+  if (c.family === 6 && c.prefix < 127) out.push(formatIp(c.first, 6));
+  return out;
 }
 
 /** Never-used addresses first, in address order, then previously used ones; minus `exclude` (claimed by others, tried already, the gateway); at most `limit`. */

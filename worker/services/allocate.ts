@@ -4,7 +4,7 @@
  * probe check them, skips those that show any sign of life (the ingest records them as discovered hosts), and keeps
  * the clean ones; once it has enough, one atomic batch reserves them all, or none. Rounds are bounded (MAX_ROUNDS).
  */
-import { canonicalIp, parseCidr } from '../../schema/ip/cidr.js';
+import { parseCidr } from '../../schema/ip/cidr.js';
 import type { LivePayloads } from '../../schema/live.js';
 import type { AppDeps } from '../deps.js';
 import {
@@ -15,6 +15,7 @@ import {
   claimTtlMs,
   isTaken,
   MAX_ROUNDS,
+  neverHandedOut,
   sortRound,
   type AllocationAnswer,
   type Candidate,
@@ -75,9 +76,8 @@ interface Found {
 }
 
 async function rounds(a: Allocation, req: AllocateRequest, target: VerifyTarget | null, fields: ReservedFields, tell: (s: Stage) => Promise<void>): Promise<Found> {
-  const gateway = a.subnet.gateway ? canonicalIp(a.subnet.gateway) : null;
-  // addresses this request has claimed once (and the gateway) are not candidates again
-  const tried = new Set<string>(gateway ? [gateway] : []);
+  // addresses this request has claimed once (and those never handed out) are not candidates again
+  const tried = new Set<string>(neverHandedOut(a.subnet.cidr, a.subnet.gateway));
   const skipped: SkippedAddress[] = [];
   const views = new Map<string, CheckView>();
   let picked: Candidate[] = [];
