@@ -5,9 +5,11 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { benchAbuse } from './abuse.js';
 import { benchAlerts } from './alerts.js';
+import { benchAllocate } from './allocate.js';
 import { benchBundle } from './bundle.js';
 import { benchIngest } from './ingest.js';
 import { benchIdentity } from './identity.js';
+import { benchImport } from './import.js';
 import { benchIpcalc } from './ipcalc.js';
 import { benchNetflow } from './netflow.js';
 import { benchOperations } from './operations.js';
@@ -21,7 +23,7 @@ process.env.DNS_SERVER ??= '127.0.0.1:9';
 // nor listen for flows on 0.0.0.0:2055 (the netflow bench turns its own collectors on, bound to loopback)
 process.env.NETFLOW_ENABLED ??= '0';
 
-const BENCHES: Record<string, () => Promise<string>> = { sweep: benchSweeps, ingest: benchIngest, probes: benchProbes, bundle: benchBundle, ui: benchUi, abuse: benchAbuse, ports: benchPorts, alerts: benchAlerts, identity: benchIdentity, netflow: benchNetflow, ipcalc: benchIpcalc, operations: benchOperations };
+const BENCHES: Record<string, () => Promise<string>> = { sweep: benchSweeps, ingest: benchIngest, probes: benchProbes, bundle: benchBundle, ui: benchUi, abuse: benchAbuse, ports: benchPorts, alerts: benchAlerts, identity: benchIdentity, netflow: benchNetflow, ipcalc: benchIpcalc, operations: benchOperations, import: benchImport, allocate: benchAllocate };
 const FILE = new URL('../docs/BENCHMARKS.md', import.meta.url);
 const HEADER = `# Benchmarks
 
