@@ -125,29 +125,32 @@ export async function benchUi(): Promise<string> {
     const newContext = async () => {
       const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
       await context.addCookies([{ name: name!, value: value!, url }]);
-      // in the page, not from Node: the moment the first host row is in the DOM and painted. It reports with a
-      // console message because waiting with page.waitForFunction injects Playwright's own ~20 ms script into
-      // the page while it loads, which the measure would then include.
+      // in the page, not from Node: the moment the first host row (or the map's first cell or tile) is in the DOM and
+      // painted. It reports with a console message because waiting with page.waitForFunction injects Playwright's own
+      // ~20 ms script into the page while it loads, which the measure would then include.
+      // (no named functions inside: tsx would wrap them in a helper the page does not have)
       await context.addInitScript(() => {
-        new MutationObserver((_, obs) => {
-          if (!document.querySelector('tr[data-ip]')) return;
-          obs.disconnect();
-          requestAnimationFrame(() => setTimeout(() => ((window as any).__painted = performance.now(), console.debug('rows-painted')), 0));
-        }).observe(document, { childList: true, subtree: true });
+        for (const [selector, message, key] of [['tr[data-ip]', 'rows-painted', '__painted'], ['.map-grid [role="gridcell"]', 'map-painted', '__mapPainted']] as const) {
+          new MutationObserver((_, obs) => {
+            if (!document.querySelector(selector)) return;
+            obs.disconnect();
+            requestAnimationFrame(() => setTimeout(() => (((window as any)[key] = performance.now()), console.debug(message)), 0));
+          }).observe(document, { childList: true, subtree: true });
+        }
       });
       const page = await context.newPage();
       await page.goto('about:blank');
       return { context, page };
     };
     /** One page load of the subnet view, from about:blank (a fresh document, not a same-document hash change). */
-    const load = async (page: Page) => {
-      const painted = page.waitForEvent('console', (m) => m.text() === 'rows-painted');
+    const load = async (page: Page, map = false) => {
+      const painted = page.waitForEvent('console', (m) => m.text() === (map ? 'map-painted' : 'rows-painted'));
       await page.goto(view);
       await painted;
-      return page.evaluate(() => {
+      return page.evaluate((key) => {
         const table = performance.getEntriesByType('resource').find((e) => e.name.includes('/table')) as PerformanceResourceTiming;
         return {
-          painted: (window as any).__painted as number,
+          painted: (window as any)[key] as number,
           loaded: performance.getEntriesByName('subnet-table-loaded')[0]!.startTime,
           requested: table.startTime,
           sent: table.requestStart,
@@ -155,8 +158,25 @@ export async function benchUi(): Promise<string> {
           server: table.serverTiming.find((t) => t.name === 'app')?.duration ?? NaN,
           modules: Math.max(...performance.getEntriesByType('resource').filter((e) => /\.m?js\b/.test(e.name)).map((e) => (e as PerformanceResourceTiming).responseEnd)),
         };
-      });
+      }, map ? '__mapPainted' : '__painted');
     };
+    /** Clicks `selector` and resolves with the time until `done` is in the DOM and painted (the next frame). */
+    const clickToPaint = (page: Page, selector: string, done: string) =>
+      page.evaluate(
+        ([selector, done]) =>
+          new Promise<number>((resolve) => {
+            const target = document.querySelector<HTMLElement>(selector!)!;
+            const t0 = performance.now();
+            new MutationObserver((_, obs) => {
+              if (document.querySelector(done!)) {
+                obs.disconnect();
+                requestAnimationFrame(() => setTimeout(() => resolve(performance.now() - t0), 0));
+              }
+            }).observe(document.body, { childList: true, subtree: true, attributes: true });
+            target.click();
+          }),
+        [selector, done],
+      );
 
     // first visits: a new browser context each (empty cache, new connections), left to settle before loading
     const firstVisits = [];
@@ -177,26 +197,35 @@ export async function benchUi(): Promise<string> {
       // then, once the page has settled as it would before anyone clicks (the live feed connected, the session
       // checked), expand the first run of unused addresses
       await new Promise((r) => setTimeout(r, 500));
-      expands.push(
-        await page.evaluate(
-          () =>
-            new Promise<number>((resolve) => {
-              const button = document.querySelector<HTMLButtonElement>('button.run')!;
-              const t0 = performance.now();
-              new MutationObserver((_, obs) => {
-                if (document.querySelector('tr.free')) {
-                  obs.disconnect();
-                  requestAnimationFrame(() => setTimeout(() => resolve(performance.now() - t0), 0));
-                }
-              }).observe(document.body, { childList: true, subtree: true });
-              button.click();
-            }),
-        ),
-      );
+      expands.push(await clickToPaint(page, 'button.run', 'tr.free'));
     }
     const domRows = await page.locator('tbody tr').count();
+
+    // the address map of the same /16: the toggle (remembered, so the next visits open on the map), returning visits
+    // to the map (256 /24 tiles), and zooming into one /24 (256 cells) with a click on its tile
+    const toggles: number[] = [];
+    const mapVisits = [];
+    const zooms: number[] = [];
+    toggles.push(await clickToPaint(page, '.view-toggle [data-view="map"]', '.address-map[data-kind="tiles"] .tile'));
+    const tiles = await page.$$eval('.map-grid [role="gridcell"]', (cs) => cs.length);
+    const busiest = await page.$$eval('.map-grid .tile', (ts) => ts.map((t) => Number(t.getAttribute('data-used') || 0)).reduce((best, n, i, all) => (n > all[best]! ? i : best), 0));
+    for (let i = 0; i < 10; i++) {
+      await page.goto('about:blank');
+      mapVisits.push(await load(page, true));
+      await new Promise((r) => setTimeout(r, 500));
+      zooms.push(await clickToPaint(page, `.map-grid .tile[data-index="${busiest}"]`, '.address-map[data-kind="cells"] .cell'));
+    }
+    const zoomedHosts = await page.$$eval('.map-grid .cell:not(.s-free):not(.s-none)', (cs) => cs.length);
+    // back to the table for whoever runs the page next
+    await clickToPaint(page, '.view-toggle [data-view="table"]', 'tr[data-ip]');
+    for (let i = 0; i < 9; i++) {
+      toggles.push(await clickToPaint(page, '.view-toggle [data-view="map"]', '.address-map[data-kind="tiles"] .tile'));
+      await clickToPaint(page, '.view-toggle [data-view="table"]', 'tr[data-ip]');
+    }
     await context.close();
     const expand = stats(expands);
+    const toggle = stats(toggles);
+    const zoom = stats(zooms);
     type Load = (typeof visits)[number];
     const of = (loads: Load[], f: (l: Load) => number) => stats(loads.map(f));
     const rowsFor = (label: string, loads: Load[], target: string) => {
@@ -218,7 +247,9 @@ connections) left to settle for a second on about:blank. A MutationObserver in t
 row is in the DOM and painted (next frame); a user-timing mark (\`subnet-table-loaded\`) when the parsed answer is in
 hand; resource timing and the server's Server-Timing header say where the rest went. Half a second after each
 returning visit (the live feed connected, the session checked) it clicks the first collapsed run until its free
-addresses are painted.
+addresses are painted. Then the address map: the Map toggle (table → tiles painted; 10 times), 10 returning visits
+that open on the map (the choice is remembered), each followed half a second later by a click on the busiest /24 tile
+until its 256 cells are painted.
 
 | measure | result | target |
 |---|---|---|
@@ -230,12 +261,17 @@ ${rowsFor('first render, returning visit', visits, '< 300 ms')}
 ${rowsFor('first render, first visit', firstVisits, '')}
 | expand an unused run (click → free addresses painted) | **p50 ${ms(expand.p50)} ms**, p95 ${ms(expand.p95)} ms, max ${ms(expand.max)} ms | < 50 ms |
 | table rows in the DOM after expanding | ${domRows} (of ${(hostRows + runRows).toLocaleString('en')} + the run's free addresses) | |
+| address map: table → map (click → the /16's ${tiles} /24 tiles painted) | **p50 ${ms(toggle.p50)} ms**, p95 ${ms(toggle.p95)} ms, max ${ms(toggle.max)} ms | < 100 ms |
+${rowsFor('address map, returning visit (the map remembered)', mapVisits, '< 300 ms').replace('rows painted', 'tiles painted').replace('→ rows painted: collapse', '→ tiles painted: count')}
+| address map: zoom into one /24 (click on its tile → 256 cells painted; ${zoomedHosts} used) | **p50 ${ms(zoom.p50)} ms**, p95 ${ms(zoom.p95)} ms, max ${ms(zoom.max)} ms | < 50 ms |
 
 Why it is fast: the answer is the usable range plus one compact tuple per host (no field names, ages instead of
 timestamps, no rows for unused runs: the browser collapses the gaps with ipaddr.js and BigInt, making a row's texts
 only when it is drawn); the answer is requested by an inline script before the modules load; every module is
 preloaded, and on the Node host addressed by content so a returning browser loads none of them; and the view renders
-only the rows on screen (fixed row height; spacer rows stand in for the rest), so a /16 paints like a /24. A first
+only the rows on screen (fixed row height; spacer rows stand in for the rest), so a /16 paints like a /24. The map
+counts the same tuples into its 256 tiles in one pass (addresses parsed once per answer) and draws at most 256 cells or
+tiles; in map mode the table's rows are not collapsed at all. A first
 visit pays for ~30 requests over HTTP/1.1's six connections per host, a new renderer and code not yet compiled.
 
 Until 2026-11-26 this bench waited for the paint with \`page.waitForFunction\`, whose injected script (~20 ms on the

@@ -136,11 +136,14 @@ describe('the address map in Chromium', () => {
     });
     expect(new Set(Object.values(colours.cells)).size).toBe(6);
     expect(colours.swatches).toEqual(colours.cells);
-    // the words: each cell's name and tooltip
+    // the words: each cell's name
     expect(await page.getAttribute(cell(1), 'aria-label')).toBe(`${GW}: up`);
-    expect(await page.getAttribute(cell(30), 'title')).toBe(`${PRINTER}: unknown, printer`);
-    expect(await page.getAttribute(cell(0), 'title')).toBe('198.18.252.0: not usable (network address)');
+    expect(await page.getAttribute(cell(30), 'aria-label')).toBe(`${PRINTER}: unknown, printer`);
+    expect(await page.getAttribute(cell(0), 'aria-label')).toBe('198.18.252.0: not usable (network address)');
     expect(await text(`${cell(7)}`)).toContain('7');
+    // pointing at a cell says it under the grid
+    await page.hover(cell(30));
+    await waitFor('the pointed-at cell in words', async () => (await text('[data-detail]')) === `${PRINTER}: unknown, printer · Enter opens the host`, 3000);
     await expectAccessible('the address map of a /24');
     await screenshots(page, 'address-map-24');
     // remembered: the next visit opens on the map
@@ -222,9 +225,9 @@ describe('the address map in Chromium', () => {
     expect(await text('.map-trail')).toBe(WIDE);
     expect(await legend()).toEqual(['up 1', 'down 0', 'unknown 2', 'reserved 1', 'previously used 0', 'free 65,530']);
     const tile = (i: number) => `.map-grid .tile[data-index="${i}"]`;
-    expect(await page.getAttribute(tile(5), 'title')).toBe('198.19.5.0/24: 2 used: 1 up, 1 reserved; 254 free');
-    expect(await page.getAttribute(tile(0), 'title')).toBe('198.19.0.0/24: 1 used: 1 unknown; 254 free');
-    expect(await page.getAttribute(tile(1), 'title')).toBe('198.19.1.0/24: 0 used; 256 free');
+    expect(await page.getAttribute(tile(5), 'aria-label')).toBe('198.19.5.0/24: 2 used: 1 up, 1 reserved; 254 free');
+    expect(await page.getAttribute(tile(0), 'aria-label')).toBe('198.19.0.0/24: 1 used: 1 unknown; 254 free');
+    expect(await page.getAttribute(tile(1), 'aria-label')).toBe('198.19.1.0/24: 0 used; 256 free');
     expect(await page.getAttribute(tile(1), 'class')).toBe('tile empty');
     expect([await page.getAttribute(tile(5), 'data-label'), await page.getAttribute(tile(5), 'data-used')]).toEqual(['5', '2']);
     // the bar: the up and the reserved share in their colours, nothing on an empty tile
@@ -255,7 +258,7 @@ describe('the address map in Chromium', () => {
     await page.click(tile(255));
     await page.waitForSelector('.address-map[data-block="198.19.255.0/24"]');
     expect(await page.getAttribute(cell(254), 'class')).toBe('cell s-unknown');
-    expect(await page.getAttribute(cell(255), 'title')).toBe('198.19.255.255: not usable (broadcast address)');
+    expect(await page.getAttribute(cell(255), 'aria-label')).toBe('198.19.255.255: not usable (broadcast address)');
     // a zoomed map's link opens the map even where the table was the last choice
     await page.click('.view-toggle [data-view="table"]');
     await page.waitForSelector('table.hosts');
@@ -280,7 +283,7 @@ describe('the address map in Chromium', () => {
     await page.click('table.map-list button:has-text("fd00:15:0:7::1:0/120")');
     await page.waitForSelector('.address-map[data-kind="cells"]');
     expect(await page.locator('.map-grid [role="gridcell"]').count()).toBe(256);
-    expect(await page.getAttribute(cell(0x11), 'title')).toBe('fd00:15:0:7::1:11: unknown');
+    expect(await page.getAttribute(cell(0x11), 'aria-label')).toBe('fd00:15:0:7::1:11: unknown');
     expect(await text(cell(0x11))).toBe('11');
     expect(await page.$$eval('.map-trail li', (ls) => ls.map((l) => l.textContent!.trim()))).toEqual([V6, 'fd00:15:0:7::/64', 'fd00:15:0:7::1:0/120']);
   });

@@ -27,8 +27,10 @@ export function setQuery(changes, { replace = false } = {}) {
   }
   const qs = query.toString();
   const next = `#${path}${qs ? `?${qs}` : ''}`;
-  if (replace) {
-    history.replaceState(null, '', next);
-    dispatchEvent(new HashChangeEvent('hashchange'));
-  } else location.hash = next;
+  if (next === location.hash) return;
+  // pushState rather than location.hash: the browser then does no fragment navigation (it looks for an element to
+  // scroll to, laying the page out first), ~10 ms of a zoom on the address map; Back still fires hashchange
+  if (replace) history.replaceState(null, '', next);
+  else history.pushState(null, '', next);
+  dispatchEvent(new HashChangeEvent('hashchange'));
 }
