@@ -241,6 +241,9 @@ describe('the address map in Chromium', () => {
     expect(await text('[data-detail]')).toBe('198.19.5.0/24: 2 used: 1 up, 1 reserved; 254 free · Enter zooms in');
     await page.keyboard.press('Enter');
     await page.waitForSelector('.address-map[data-block="198.19.5.0/24"][data-kind="cells"]');
+    // the focus is on the new grid's first cell, so the keys go on
+    await waitFor('the focus on the first cell', async () => (await focused()) === '0', 3000);
+    expect(await page.evaluate(() => document.activeElement?.classList.contains('cell'))).toBe(true);
     expect(decodeURIComponent(page.url())).toContain('zoom=198.19.5.0/24');
     expect(await page.$$eval('.map-trail li', (ls) => ls.map((l) => l.textContent!.trim()))).toEqual([WIDE, '198.19.5.0/24']);
     expect(await page.getAttribute(cell(9), 'class')).toBe('cell s-up');

@@ -57,12 +57,20 @@ export function MapGrid({ items, columns, label, className, itemClass, itemText,
     e.stopPropagation();
     focusAt(next);
   };
+  // the click has focused the cell already (it is focusable)
   const onClick = (e) => {
     const i = indexOf(e);
     if (i < 0 || !items[i]) return;
-    focusAt(i);
+    pick(i);
     onActivate(items[i]);
   };
+  // another block (a zoom in or out) replaced the focused cell or the trail's button: focus goes to its first cell
+  const mounted = useRef(false);
+  useEffect(() => {
+    if (!mounted.current) return void (mounted.current = true);
+    const lost = !document.activeElement || document.activeElement === document.body;
+    if (lost) /** @type {HTMLElement | null | undefined} */ (root.current?.querySelector('[data-index="0"]'))?.focus({ preventScroll: true });
+  }, [resetKey]);
   const onFocusIn = (e) => {
     const i = indexOf(e);
     if (i >= 0 && i !== at) pick(i);
