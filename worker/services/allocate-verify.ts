@@ -12,7 +12,7 @@ import { probeJobTimeoutMs, type Candidate, type CheckView } from '../domain/all
 import { AppError } from '../errors.js';
 
 /** How often the request looks for the result: soon at first, then less often (requests at once share the database). */
-const pollDelay = (n: number) => Math.min(250, 40 * (n + 1));
+const pollDelay = (n: number) => Math.min(100, 40 * (n + 1));
 /** A job past the probe's limit stops counting as under way this much later. */
 const EXPIRY_SLACK_MS = 30_000;
 
