@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,25 +32,42 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** Applies schema/migrations to the local D1 kept in `stateDir` (wrangler's --persist-to). */
-export function migrateLocalD1(stateDir: string): void {
-  const migrate = spawnSync(WRANGLER, ['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', stateDir], { env: quiet, encoding: 'utf8' });
+/** What `wrangler dev` builds the Worker from and serves (its assets are web/), beside its config. */
+const SOURCES = ['wrangler.toml', 'package.json', 'tsconfig.json', 'worker', 'schema', 'web', 'probe'];
+
+/**
+ * Copies the Worker's sources from `root` into `dir` (node_modules linked) and returns the copy's wrangler.toml.
+ * `wrangler dev` rebuilds and restarts on any change to its sources or assets, which drops every probe socket
+ * (1006, no webSocketClose: the objects forget them while the database still says connected), so a server a suite
+ * starts runs from a copy, not from a working tree others are editing.
+ */
+export function snapshotSources(root: string, dir: string): string {
+  for (const entry of SOURCES) cpSync(join(root, entry), join(dir, entry), { recursive: true });
+  symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'), 'dir');
+  return join(dir, 'wrangler.toml');
+}
+
+/** Applies schema/migrations to the local D1 kept in `stateDir` (wrangler's --persist-to); `config`: whose migrations (default: the working directory's). */
+export function migrateLocalD1(stateDir: string, config?: string): void {
+  const migrate = spawnSync(WRANGLER, ['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', stateDir, ...(config ? ['--config', config] : [])], { env: quiet, encoding: 'utf8' });
   if (migrate.status !== 0) throw new Error(`wrangler d1 migrations apply failed: ${migrate.stderr}${migrate.stdout}`);
 }
 
 /**
  * The Worker in workerd through `wrangler dev`, with a fresh local D1 migrated from schema/migrations
  * (`migrate: false` leaves it empty, as a deploy that skipped the migrations would).
- * `spawnIn` lets the caller run it inside a network namespace (ip netns exec …).
+ * `spawnIn` lets the caller run it inside a network namespace (ip netns exec …). It runs a copy of `root`'s sources
+ * (default: the working directory) taken now, so edits made meanwhile do not restart it.
  */
 export async function startEdgeServer(
   vars: Record<string, string> = {},
-  opts: { ip?: string; reachAt?: string; migrate?: boolean; spawnIn?: (argv: string[], env: NodeJS.ProcessEnv) => ChildProcess } = {},
+  opts: { ip?: string; reachAt?: string; migrate?: boolean; root?: string; spawnIn?: (argv: string[], env: NodeJS.ProcessEnv) => ChildProcess } = {},
 ): Promise<EdgeServer> {
   const state = mkdtempSync(join(tmpdir(), 'eipam-edge-'));
-  if (opts.migrate !== false) migrateLocalD1(state);
+  const config = snapshotSources(opts.root ?? process.cwd(), join(state, 'src'));
+  if (opts.migrate !== false) migrateLocalD1(state, config);
   const port = opts.spawnIn ? 8787 : await freePort();
-  const argv = [WRANGLER, 'dev', '--port', String(port), '--ip', opts.ip ?? '127.0.0.1', '--persist-to', state, '--show-interactive-dev-session=false', '--test-scheduled'];
+  const argv = [WRANGLER, 'dev', '--config', config, '--port', String(port), '--ip', opts.ip ?? '127.0.0.1', '--persist-to', state, '--show-interactive-dev-session=false', '--test-scheduled'];
   for (const [k, v] of Object.entries({ ADMIN_PASSWORD, ...vars })) argv.push('--var', `${k}:${v}`);
   const child = opts.spawnIn ? opts.spawnIn(argv, quiet) : spawn(argv[0]!, argv.slice(1), { env: quiet, stdio: 'pipe', detached: true });
   let output = '';

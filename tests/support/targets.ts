@@ -15,9 +15,10 @@ export interface Target {
   close(): Promise<void>;
 }
 
-export async function startTarget(host: HostName, vars: Record<string, string> = {}): Promise<Target> {
+/** `opts.root`: the source tree the Worker is built from (default: the working directory; Node runs this process's code). */
+export async function startTarget(host: HostName, vars: Record<string, string> = {}, opts: { root?: string } = {}): Promise<Target> {
   if (host === 'edge') {
-    const edge = await startEdgeServer(vars);
+    const edge = await startEdgeServer(vars, opts);
     return { host, url: edge.url, cron: edge.cron, close: edge.close };
   }
   const node = await startTestServer(vars);
