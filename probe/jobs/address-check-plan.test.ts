@@ -8,11 +8,13 @@ import {
   checkAddresses,
   checkBudget,
   checkPingArgv,
+  echoVerdict,
   neighbourEntry,
   onAttachedSegment,
   outcomeOf,
   tcpSign,
   type Findings,
+  type PingEnd,
 } from './address-check-plan.js';
 import { JobRefused } from './types.js';
 
@@ -127,6 +129,28 @@ describe('tcpSign: an answer of either kind is a host', () => {
     [{ code: undefined }, null],
   ])('%o → %s', (outcome, detail) => {
     expect(tcpSign(22, outcome)).toEqual(detail === null ? null : { check: 'tcp', detail });
+  });
+});
+
+describe('echoVerdict: only an echo that was sent and went unanswered is "no sign"', () => {
+  it.each<[string, number | null, PingEnd, ReturnType<typeof echoVerdict>]>([
+    ['a reply, ping stopped at it', 0.2, 'stopped', { rttMs: 0.2 }],
+    ['a reply, then ping exits 0', 0.2, { code: 0, stderr: '' }, { rttMs: 0.2 }],
+    ['no reply: exit 1', null, { code: 1, stderr: '' }, { rttMs: null }],
+    ['no reply before the time limit stopped it', null, 'stopped', { rttMs: null }],
+    [
+      'no raw socket (no CAP_NET_RAW, ping_group_range): exit 2',
+      null,
+      { code: 2, stderr: 'ping: socket: Operation not permitted\n' },
+      { skipped: 'ping exited with 2: ping: socket: Operation not permitted' },
+    ],
+    ['IPv6 without a route: exit 2', null, { code: 2, stderr: '\nping: connect: Network is unreachable' }, { skipped: 'ping exited with 2: ping: connect: Network is unreachable' }],
+    ['exit 2 saying nothing', null, { code: 2, stderr: '' }, { skipped: 'ping exited with 2' }],
+    ['killed by something else (no exit code)', null, { code: -1, stderr: '' }, { skipped: 'ping exited with -1' }],
+    ['not installed', null, { failed: 'ping is not installed on this probe' }, { skipped: 'ping is not installed on this probe' }],
+    ['cannot start (EACCES)', null, { failed: 'could not run ping: spawn EACCES' }, { skipped: 'could not run ping: spawn EACCES' }],
+  ])('%s', (_name, reply, end, expected) => {
+    expect(echoVerdict(reply, end)).toEqual(expected);
   });
 });
 

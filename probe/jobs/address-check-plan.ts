@@ -68,6 +68,23 @@ export function checkBudget(count: number, timeoutMs: number): CheckBudget {
 /** ping's arguments for one address: two echoes 0.2 s apart, a second's wait for the last, no names. */
 export const checkPingArgv = (ip: string, family: Family): string[] => ['-n', family === 6 ? '-6' : '-4', '-c', '2', '-i', '0.2', '-W', '1', ip];
 
+/** How one ping run ended: its exit code and stderr, stopped (by its reply, the time limit or the probe), or it could not start. */
+export type PingEnd = { code: number; stderr: string } | 'stopped' | { failed: string };
+
+/**
+ * What one ping run says: the reply's round trip, no sign (no reply: exit 1, or stopped before one), or that ICMP
+ * could not be checked (ping exited with 2 or worse, e.g. "socket: Operation not permitted" or "Network is
+ * unreachable", or never started) — an echo that was never sent is no evidence that the address is free.
+ */
+export function echoVerdict(replyMs: number | null, end: PingEnd): { rttMs: number | null } | { skipped: string } {
+  if (replyMs !== null) return { rttMs: replyMs };
+  if (end === 'stopped') return { rttMs: null };
+  if ('failed' in end) return { skipped: end.failed };
+  if (end.code === 0 || end.code === 1) return { rttMs: null };
+  const said = end.stderr.split('\n').find((l) => l.trim())?.trim().slice(0, 200);
+  return { skipped: `ping exited with ${end.code}${said ? `: ${said}` : ''}` };
+}
+
 /** Neighbour states that mean a device answered for the address lately. */
 const LIVE_STATES = ['REACHABLE', 'STALE', 'DELAY'] as const;
 

@@ -12,7 +12,7 @@ import { addressCheckJob, type AddressCheckJob, type AddressCheckName, type Addr
 import { OperationFailed } from '../operations/failure.js';
 import { parsePingLine } from '../operations/ping-parse.js';
 import { runTool } from '../operations/spawn.js';
-import { checkAddresses, checkBudget, checkPingArgv, neighbourEntry, onAttachedSegment, outcomeOf, tcpSign, type CheckTarget, type NeighbourEntry } from './address-check-plan.js';
+import { checkAddresses, checkBudget, checkPingArgv, echoVerdict, neighbourEntry, onAttachedSegment, outcomeOf, tcpSign, type CheckTarget, type NeighbourEntry, type PingEnd } from './address-check-plan.js';
 import { JobRefused, type JobRunner } from './types.js';
 
 export interface AddressCheckOptions {
@@ -43,12 +43,13 @@ export function localInterfaceAddresses(): string[] {
     .map((a) => a.cidr!.replace(/%[^/]*/, ''));
 }
 
-/** The first echo reply's round trip, or null. Stops ping at that reply. `missing`: ping is not installed. */
-async function echo(bin: string, t: CheckTarget, signal: AbortSignal): Promise<number | null | 'missing'> {
+/** The first echo reply's round trip, or null (no reply), or why ICMP could not be checked. Stops ping at that reply. */
+async function echo(bin: string, t: CheckTarget, signal: AbortSignal): Promise<{ rttMs: number | null } | { skipped: string }> {
   const got = new AbortController();
   let rtt: number | null = null;
+  let end: PingEnd;
   try {
-    await runTool({
+    const out = await runTool({
       bin,
       apt: 'iputils-ping',
       argv: checkPingArgv(t.ip, t.family),
@@ -61,11 +62,12 @@ async function echo(bin: string, t: CheckTarget, signal: AbortSignal): Promise<n
         got.abort();
       },
     });
+    end = { code: out.code, stderr: out.stderr };
   } catch (e) {
-    if (e instanceof OperationFailed && e.code === 'tool_missing') return 'missing';
     // stopped by the reply, the time limit or the probe: what was heard counts
+    end = e instanceof OperationFailed && (e.code === 'tool_missing' || e.code === 'tool_failed') ? { failed: e.message } : 'stopped';
   }
-  return rtt;
+  return echoVerdict(rtt, end);
 }
 
 /** One TCP connect: connected or refused is a sign; a timeout or an unreachable host is none. */
@@ -119,18 +121,22 @@ export function addressCheckRunner(opts: AddressCheckOptions): JobRunner<Address
       const limit = pLimit(budget.parallel);
       const own = interfaces();
       let done = 0;
+      const icmpNotChecked: { ip: string; reason: string }[] = [];
       const checkOne = async (t: CheckTarget): Promise<AddressCheckOutcome> => {
         if (ctx.signal.aborted) throw new AddressCheckFailed('stopped', 'the probe stopped during the checks');
         // an address never checked must not come back as free
         if (performance.now() + budget.attemptMs > deadline) throw new AddressCheckFailed('timeout', `the checks of ${targets.length} addresses ran past ${job.timeoutMs} ms`);
         const signal = AbortSignal.any([ctx.signal, AbortSignal.timeout(budget.attemptMs)]);
         const skipped: AddressCheckName[] = [];
-        const [rtt, tcp, ptrName] = await Promise.all([
+        const [icmp, tcp, ptrName] = await Promise.all([
           echo(opts.pingBin, t, signal),
           Promise.all(job.ports.map((port) => connect(t.ip, port, signal))),
           ptrOn ? opts.ptrName!(t.ip, signal).catch(() => null) : Promise.resolve(null),
         ]);
-        if (rtt === 'missing') skipped.push('icmp');
+        if ('skipped' in icmp) {
+          skipped.push('icmp');
+          icmpNotChecked.push({ ip: t.ip, reason: icmp.skipped });
+        }
         if (!ptrOn) skipped.push('ptr');
         let entry: NeighbourEntry | null = null;
         if (!onAttachedSegment(parseIp(t.ip), own)) skipped.push('neighbour');
@@ -141,10 +147,13 @@ export function addressCheckRunner(opts: AddressCheckOptions): JobRunner<Address
         }
         if (ctx.signal.aborted) throw new AddressCheckFailed('stopped', 'the probe stopped during the checks');
         ctx.progress(++done, targets.length);
-        return outcomeOf(t.ip, { echoRttMs: rtt === 'missing' ? null : rtt, neighbour: entry, tcp: tcp.filter((s): s is AddressSign => s !== null), ptrName, skipped });
+        return outcomeOf(t.ip, { echoRttMs: 'rttMs' in icmp ? icmp.rttMs : null, neighbour: entry, tcp: tcp.filter((s): s is AddressSign => s !== null), ptrName, skipped });
       };
       const checks = await Promise.all(targets.map((t) => limit(() => checkOne(t))));
       const durationMs = Math.round(performance.now() - started);
+      if (icmpNotChecked.length) {
+        ctx.log.warn('address check: ICMP not checked (ping could not send)', { jobId: job.jobId, addresses: icmpNotChecked.length, first: icmpNotChecked[0]!.ip, reason: icmpNotChecked[0]!.reason });
+      }
       ctx.log.info('address check done', { jobId: job.jobId, subnetId: job.subnetId, addresses: checks.length, alive: checks.filter((c) => c.alive).length, ms: durationMs });
       return [{ kind: 'address-check', jobId: job.jobId, subnetId: job.subnetId, at, durationMs, checks }];
     },

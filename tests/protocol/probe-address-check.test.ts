@@ -3,7 +3,8 @@
  * in for the control plane (every frame the probe sends is seen as sent: the job's statuses with their codes and the
  * one result item): 127.0.0.1 with a TCP listener the test opens is alive with a tcp sign (and its echo), a closed
  * port's refusal is a sign too, the neighbour check is skipped (loopback is no attached segment), and an address
- * outside the probe's assignment is refused before anything runs (the ping wrapper leaves no mark). Against the real
+ * outside the probe's assignment is refused before anything runs (the ping wrapper leaves no mark); a ping that cannot
+ * send (exit 2, "Operation not permitted") leaves ICMP skipped, while one that heard nothing (exit 1) is no sign. Against the real
  * Node host: the probe announces the kind in `hello`.
  */
 import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -25,8 +26,12 @@ const pingRan = join(dir, 'ping.ran');
 const pingBin = join(dir, 'ping');
 const SUBNET = 7;
 
-/** ping is the real one, behind a wrapper that leaves a mark: a refused job must not even start it. */
-writeFileSync(pingBin, `#!/bin/sh\ntouch '${pingRan}'\nexec ping "$@"\n`);
+const pingFake = join(dir, 'ping.fake');
+/**
+ * ping is the real one, behind a wrapper that leaves a mark: a refused job must not even start it. While `ping.fake`
+ * exists, the wrapper stands in for a ping that cannot send: it prints the file's second line and exits with its first.
+ */
+writeFileSync(pingBin, `#!/bin/sh\ntouch '${pingRan}'\nif [ -f '${pingFake}' ]; then sed -n 2p '${pingFake}' >&2; exit "$(sed -n 1p '${pingFake}')"; fi\nexec ping "$@"\n`);
 chmodSync(pingBin, 0o755);
 const probeEnv = { ...process.env, PING_BIN: pingBin };
 
@@ -132,6 +137,23 @@ describe('address-check on a real probe (a stand-in control plane on loopback)',
     expect(existsSync(pingRan)).toBe(true);
     // one item for the job, however many addresses
     expect(frames.filter((f) => f.type === 'results' && f.results.some((r: any) => r.jobId === 'check-1'))).toHaveLength(1);
+  });
+
+  it.each([
+    ['a ping that cannot send (no CAP_NET_RAW: exit 2): ICMP is skipped, not "no answer"', '2\nping: socket: Operation not permitted', ['icmp', 'neighbour']],
+    ['a ping that sent and heard nothing (exit 1): no sign, ICMP counts as checked', '1\n', ['neighbour']],
+  ])('%s', async (_name, fake, skipped) => {
+    writeFileSync(pingFake, `${fake}\n`);
+    const jobId = `check-fake-${skipped.length}`;
+    try {
+      job({ jobId, addresses: ['127.0.0.1'], ports: [], timeoutMs: 2_000 });
+      const item = await resultOf(jobId);
+      expect(await finalState(jobId)).toBe('done');
+      expect(addressCheckItem.parse(item)).toEqual(item);
+      expect(item.checks).toEqual([{ ip: '127.0.0.1', alive: false, signs: [], mac: null, ptrName: null, rttMs: null, skipped }]);
+    } finally {
+      rmSync(pingFake, { force: true });
+    }
   });
 
   it('the same address twice: one check', async () => {
