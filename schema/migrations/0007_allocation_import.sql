@@ -7,6 +7,7 @@ CREATE TABLE `address_checks` (
 	`checked_at` integer NOT NULL,
 	`alive` integer NOT NULL,
 	`signs` text NOT NULL,
+	`skipped` text DEFAULT '[]' NOT NULL,
 	PRIMARY KEY(`subnet_id`, `ip_key`),
 	FOREIGN KEY (`subnet_id`) REFERENCES `subnets`(`id`) ON UPDATE no action ON DELETE cascade,
 	FOREIGN KEY (`probe_id`) REFERENCES `probes`(`id`) ON UPDATE no action ON DELETE set null

@@ -1,5 +1,6 @@
+import { sql } from 'drizzle-orm';
 import { integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
-import type { AddressSign } from '../kinds/address-check.js';
+import type { AddressCheckName, AddressSign } from '../kinds/address-check.js';
 import { probes } from './probes.js';
 import { subnets } from './ipam.js';
 
@@ -20,6 +21,8 @@ export const addressChecks = sqliteTable(
     checkedAt: integer('checked_at', { mode: 'timestamp_ms' }).notNull(),
     alive: integer('alive', { mode: 'boolean' }).notNull(),
     signs: text('signs', { mode: 'json' }).$type<AddressSign[]>().notNull(),
+    /** Checks the probe could not run there (ICMP without a raw socket, the neighbour table off-segment, PTR off). */
+    skipped: text('skipped', { mode: 'json' }).$type<AddressCheckName[]>().notNull().default(sql`'[]'`),
   },
   (t) => [primaryKey({ columns: [t.subnetId, t.ipKey] })],
 );
