@@ -354,14 +354,16 @@ describe('at once', () => {
 describe('reservation expiry', () => {
   it('releases reservations past reservedUntil never seen alive since: a record the allocation made is deleted, an older one cleared; a used one stays', async () => {
     const until = new Date(t.clock.now() + 3_600_000).toISOString();
-    const made = await allocate('expiry', { count: 3, reservedUntil: until, reservedBy: 'temp' });
+    const made = await allocate('expiry', { count: 4, reservedUntil: until, reservedBy: 'temp' });
     expect(made.status, JSON.stringify(made.body)).toBe(201);
-    const [gone, used, noted] = made.body.addresses.map((a: any) => a.hostId as number);
+    const [gone, used, noted, described] = made.body.addresses.map((a: any) => a.hostId as number);
     const ipOf = (i: number) => made.body.addresses[i].ip as string;
     // one answers a sweep after it was reserved; one gets notes (someone wrote about it: kept, unreserved)
     t.clock.advance(60_000);
     await sweep('expiry', [ipOf(1)]);
     await t.call('PATCH', `/api/hosts/${noted}`, { notes: 'rack 4' });
+    // an edit of any field is someone's work on the record: it is kept, unreserved, not deleted
+    await t.call('PATCH', `/api/hosts/${described}`, { description: 'label printer' });
     const releases = () => count('audit_log', "action = 'reservation.released' AND json_extract(details, '$.subnetId') = ?", [subnet.expiry!]);
     const edited = () => live.log.filter((m) => m.event === 'hosts' && m.data.subnetIds.includes(subnet.expiry) && m.data.changes.length === 0).length;
     // not yet due
@@ -373,15 +375,17 @@ describe('reservation expiry', () => {
     expect((await t.call('GET', `/api/hosts/${gone}`)).status).toBe(404);
     expect((await t.call('GET', `/api/hosts/${used}`)).body).toMatchObject({ reserved: true, reservedBy: 'temp', reservedUntil: until });
     expect((await t.call('GET', `/api/hosts/${noted}`)).body).toMatchObject({ reserved: false, reservedBy: null, reservedAt: null, reservedUntil: null, notes: 'rack 4' });
+    expect((await t.call('GET', `/api/hosts/${described}`)).body).toMatchObject({ reserved: false, reservedUntil: null, description: 'label printer' });
     const audit = await q("SELECT user_id AS userId, actor, target_type AS targetType, target_id AS targetId, details FROM audit_log WHERE action = 'reservation.released' AND json_extract(details, '$.subnetId') = ? ORDER BY target_id", [subnet.expiry!]);
     expect(audit.map((a) => ({ ...a, details: JSON.parse(a.details) }))).toEqual([
       { userId: null, actor: 'system', targetType: 'host', targetId: String(gone), details: { ip: ipOf(0), subnetId: subnet.expiry, reservedBy: 'temp', reservedUntil: until, deleted: true } },
       { userId: null, actor: 'system', targetType: 'host', targetId: String(noted), details: { ip: ipOf(2), subnetId: subnet.expiry, reservedBy: 'temp', reservedUntil: until, deleted: false } },
+      { userId: null, actor: 'system', targetType: 'host', targetId: String(described), details: { ip: ipOf(3), subnetId: subnet.expiry, reservedBy: 'temp', reservedUntil: until, deleted: false } },
     ]);
     await waitFor('the live hosts event of the release', () => edited() > editsBefore, 5000, 20);
     // run again: nothing more
     await reservationExpiry.run(t.deps);
-    expect(await releases()).toBe(2);
+    expect(await releases()).toBe(3);
     await roundTrip(oldProbe);
   });
 });

@@ -47,7 +47,7 @@ describe('reservation time and expiry', () => {
     const never = await t.call('PATCH', `/api/hosts/${host.body.id}`, { reservedUntil: null });
     expect(never.body).toMatchObject({ reserved: true, reservedUntil: null });
 
-    const freed = await t.call('PATCH', `/api/hosts/${host.body.id}`, { reserved: false });
+    const freed = await t.call('PATCH', `/api/hosts/${host.body.id}`, { reserved: false, reservedUntil: until });
     expect(freed.body).toMatchObject({ reserved: false, reservedAt: null, reservedUntil: null });
     const again = await t.call('PATCH', `/api/hosts/${host.body.id}`, { reserved: true });
     expect(again.body.reservedAt).toBe(new Date(t.clock.now()).toISOString());
@@ -55,5 +55,13 @@ describe('reservation time and expiry', () => {
     const plain = (await t.call('POST', '/api/hosts', { ip: '198.18.7.21' })).body;
     expect(plain).toMatchObject({ reserved: false, reservedAt: null, reservedUntil: null });
     expect((await t.call('PATCH', `/api/hosts/${plain.id}`, { reservedUntil: 'next week' })).status).toBe(400);
+    // an expiry needs a reservation, and a new reservation does not inherit an old expiry
+    const lone = await t.call('PATCH', `/api/hosts/${plain.id}`, { reservedUntil: until });
+    expect([lone.status, lone.body.error.code]).toEqual([400, 'not_reserved']);
+    expect((await t.call('POST', '/api/hosts', { ip: '198.18.7.22', reservedUntil: until })).body.error.code).toBe('not_reserved');
+    await t.client.execute({ sql: 'UPDATE hosts SET reserved_until = ? WHERE id = ?', args: [t.clock.now() - 1, plain.id] });
+    const fresh = await t.call('PATCH', `/api/hosts/${plain.id}`, { reserved: true });
+    expect(fresh.body).toMatchObject({ reserved: true, reservedUntil: null });
+    expect((await t.call('PATCH', `/api/hosts/${plain.id}`, { reserved: true, reservedUntil: until })).body.reservedUntil).toBe(until);
   });
 });

@@ -138,7 +138,7 @@ describe('allocationAnswer', () => {
 });
 
 describe('expiryAction', () => {
-  const base: ExpiringReservation = { createdAt: 1000, reservedAt: 1000, firstSeenAt: null, lastSeenAt: null, mac: null, ptrName: null, notes: '' };
+  const base: ExpiringReservation = { createdAt: 1000, edited: false, reservedAt: 1000, firstSeenAt: null, lastSeenAt: null, mac: null, ptrName: null, notes: '' };
   it.each([
     ['made by the allocation, nothing learnt since: deleted', base, 'delete'],
     ['seen alive after it was reserved: kept', { ...base, firstSeenAt: 2000, lastSeenAt: 2000 }, null],
@@ -147,6 +147,7 @@ describe('expiryAction', () => {
     ['a MAC learnt: cleared, not deleted', { ...base, mac: '02:00:5e:10:00:01' }, 'clear'],
     ['a PTR name learnt: cleared', { ...base, ptrName: 'x.lab.example' }, 'clear'],
     ['notes written: cleared', { ...base, notes: 'keep' }, 'clear'],
+    ['edited since (a description, tags, a name): cleared, the edits kept', { ...base, edited: true }, 'clear'],
     ['no reservation time: judged from the record’s creation, cleared', { ...base, reservedAt: null, createdAt: 1000 }, 'clear'],
     ['no reservation time, seen after creation: kept', { ...base, reservedAt: null, createdAt: 1000, lastSeenAt: 1500, firstSeenAt: 1500 }, null],
   ])('%s', (_name, r, want) => {

@@ -75,7 +75,8 @@ export function claimSize(need: number, verify: boolean): number {
 export const probeJobTimeoutMs = (verifyTimeoutMs: number) => Math.min(MAX_CHECK_TIMEOUT_MS, Math.max(MIN_CHECK_TIMEOUT_MS, verifyTimeoutMs - PROBE_RESULT_SLACK_MS));
 
 /** How long a request's claims hold: every round's wait, and some. */
-export const claimTtlMs = (verifyTimeoutMs: number) => MAX_ROUNDS * verifyTimeoutMs + CLAIM_SLACK_MS;
+// each round may wait up to one check's time for addresses others hold, then up to one check's time for its own check
+export const claimTtlMs = (verifyTimeoutMs: number) => MAX_ROUNDS * 2 * verifyTimeoutMs + CLAIM_SLACK_MS;
 
 /** Any sign at all makes an address taken: an answer, a neighbour entry, a TCP answer or refusal, a PTR name. */
 export const isTaken = (o: Pick<AddressCheckOutcome, 'alive' | 'signs'>) => o.alive || o.signs.length > 0;
@@ -184,6 +185,8 @@ export function allocationAnswer(
 /** A reservation past its expiry as the expiry duty reads it (ms since epoch). */
 export interface ExpiringReservation {
   createdAt: number;
+  /** Someone edited the record (PATCH, audited `host.update`) since it was reserved. */
+  edited: boolean;
   reservedAt: number | null;
   firstSeenAt: number | null;
   lastSeenAt: number | null;
@@ -195,12 +198,12 @@ export interface ExpiringReservation {
 /**
  * What releasing an expired reservation does, or null when it stays (seen alive since it was reserved). `delete`:
  * the record was made with the reservation and nothing else has been learnt or written about the address since
- * (never seen, no MAC, no PTR name, no notes), so the address goes back to having no record; `clear` otherwise:
+ * (never seen, no MAC, no PTR name, no notes, not edited), so the address goes back to having no record; `clear` otherwise:
  * the record stays, without its reservation.
  */
 export function expiryAction(r: ExpiringReservation): 'delete' | 'clear' | null {
   const since = r.reservedAt ?? r.createdAt;
   if (r.lastSeenAt !== null && r.lastSeenAt >= since) return null;
-  const untouched = r.reservedAt !== null && r.createdAt === r.reservedAt && r.firstSeenAt === null && r.lastSeenAt === null && r.mac === null && r.ptrName === null && r.notes === '';
+  const untouched = r.reservedAt !== null && r.createdAt === r.reservedAt && !r.edited && r.firstSeenAt === null && r.lastSeenAt === null && r.mac === null && r.ptrName === null && r.notes === '';
   return untouched ? 'delete' : 'clear';
 }

@@ -98,9 +98,14 @@ export interface HostFields {
  */
 function reservationColumns(f: HostFields, wasReserved: boolean, now: Date) {
   const { reservedUntil, ...rest } = f;
+  // with reserved: false the expiry goes with the reservation (an editor sends the form's fields together)
+  if (reservedUntil != null && f.reserved === undefined && !wasReserved) {
+    throw new AppError(400, 'not_reserved', 'reservedUntil needs the address reserved: send reserved: true with it');
+  }
   const until = reservedUntil === undefined ? {} : { reservedUntil: reservedUntil === null ? null : new Date(reservedUntil) };
   if (f.reserved === false) return { ...rest, reservedAt: null, reservedUntil: null };
-  if (f.reserved === true && !wasReserved) return { ...rest, ...until, reservedAt: now };
+  // a new reservation does not inherit an expiry left from an earlier one
+  if (f.reserved === true && !wasReserved) return { ...rest, reservedUntil: null, ...until, reservedAt: now };
   return { ...rest, ...until };
 }
 

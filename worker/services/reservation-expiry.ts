@@ -24,6 +24,7 @@ interface Row {
   reservedAt: number | null;
   reservedUntil: number;
   createdAt: number;
+  edited: number;
   firstSeenAt: number | null;
   lastSeenAt: number | null;
   mac: string | null;
@@ -34,6 +35,10 @@ interface Row {
 /** The condition again in each write: a host seen (or edited) between the read and the write keeps its reservation. */
 const stillExpired = (now: number) =>
   sql`reserved = 1 AND reserved_until <= ${now} AND (last_seen_at IS NULL OR last_seen_at < coalesce(reserved_at, created_at))`;
+/** Someone edited the host (PATCH /api/hosts/{id}, audited host.update) since it was reserved: their work is kept. */
+const editedSinceOf = (h: ReturnType<typeof sql>) => sql`EXISTS (SELECT 1 FROM audit_log a WHERE a.action = 'host.update'
+  AND a.at >= coalesce(${h}.reserved_at, ${h}.created_at) AND a.target_type = 'host' AND a.target_id = CAST(${h}.id AS TEXT))`;
+const editedSince = editedSinceOf(sql`h`);
 const idsIn = (ids: number[]) => sql`id IN (SELECT value FROM json_each(${JSON.stringify(ids)}))`;
 
 export async function releaseExpiredReservations(deps: AppDeps): Promise<{ released: number; effects: Effects }> {
@@ -41,7 +46,7 @@ export async function releaseExpiredReservations(deps: AppDeps): Promise<{ relea
   // along hosts_reserved_until_idx
   const rows = await deps.db.all<Row>(sql`
     SELECT h.id, h.subnet_id AS subnetId, s.probe_id AS probeId, h.ip, h.reserved_by AS reservedBy, h.reserved_at AS reservedAt,
-      h.reserved_until AS reservedUntil, h.created_at AS createdAt, h.first_seen_at AS firstSeenAt, h.last_seen_at AS lastSeenAt,
+      h.reserved_until AS reservedUntil, h.created_at AS createdAt, ${editedSince} AS edited, h.first_seen_at AS firstSeenAt, h.last_seen_at AS lastSeenAt,
       h.mac, h.ptr_name AS ptrName, h.notes
     FROM hosts h JOIN subnets s ON s.id = h.subnet_id
     WHERE h.reserved_until <= ${now} AND h.reserved = 1 AND (h.last_seen_at IS NULL OR h.last_seen_at < coalesce(h.reserved_at, h.created_at))
@@ -49,7 +54,7 @@ export async function releaseExpiredReservations(deps: AppDeps): Promise<{ relea
   const num = (v: unknown) => (v === null ? null : Number(v));
   const planned = rows.map((r) => ({
     row: r,
-    action: expiryAction({ createdAt: Number(r.createdAt), reservedAt: num(r.reservedAt), firstSeenAt: num(r.firstSeenAt), lastSeenAt: num(r.lastSeenAt), mac: r.mac, ptrName: r.ptrName, notes: r.notes }),
+    action: expiryAction({ createdAt: Number(r.createdAt), edited: Number(r.edited) === 1, reservedAt: num(r.reservedAt), firstSeenAt: num(r.firstSeenAt), lastSeenAt: num(r.lastSeenAt), mac: r.mac, ptrName: r.ptrName, notes: r.notes }),
   }));
   const toDelete = planned.filter((p) => p.action === 'delete').map((p) => p.row.id);
   const toClear = planned.filter((p) => p.action === 'clear').map((p) => p.row.id);
@@ -58,7 +63,7 @@ export async function releaseExpiredReservations(deps: AppDeps): Promise<{ relea
   if (toDelete.length) {
     // still untouched: nothing learnt about the address since the reservation made the record
     const gone = await deps.db.all<{ id: number }>(sql`
-      DELETE FROM hosts WHERE ${idsIn(toDelete)} AND ${stillExpired(now)} AND created_at = reserved_at AND first_seen_at IS NULL AND last_seen_at IS NULL
+      DELETE FROM hosts WHERE ${idsIn(toDelete)} AND ${stillExpired(now)} AND created_at = reserved_at AND NOT ${editedSinceOf(sql`hosts`)} AND first_seen_at IS NULL AND last_seen_at IS NULL
         AND mac IS NULL AND ptr_name IS NULL AND notes = '' RETURNING id`);
     for (const g of gone) deleted.add(Number(g.id));
   }
