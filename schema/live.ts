@@ -3,7 +3,7 @@
  * `data: <JSON of data>`. Shared by the server that publishes and the tests (and, as types, the UI) that read.
  */
 import { z } from 'zod';
-import { addressSign, MAX_CHECK_ADDRESSES } from './kinds/address-check.js';
+import { ADDRESS_CHECKS, addressSign, MAX_CHECK_ADDRESSES } from './kinds/address-check.js';
 
 export const liveHostStatus = z.enum(['up', 'down', 'unknown']);
 
@@ -92,7 +92,11 @@ export const livePayloads = {
     subnetId: z.number().int(),
     stage: z.enum(['checking', 'checked', 'done', 'failed']),
     addresses: z.array(z.string()).max(MAX_CHECK_ADDRESSES).optional(),
-    checks: z.array(z.object({ ip: z.string(), alive: z.boolean(), signs: z.array(addressSign) })).max(MAX_CHECK_ADDRESSES).optional(),
+    /** `skipped`: the checks the probe could not run at the address (ICMP without a raw socket, …): free there is less sure. */
+    checks: z
+      .array(z.object({ ip: z.string(), alive: z.boolean(), signs: z.array(addressSign), skipped: z.array(z.enum(ADDRESS_CHECKS)).max(ADDRESS_CHECKS.length).optional() }))
+      .max(MAX_CHECK_ADDRESSES)
+      .optional(),
     /** With `failed`: the error's code (subnet_full, verify_timeout, probe_offline, …). */
     code: z.string().optional(),
   }),

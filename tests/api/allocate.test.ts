@@ -95,7 +95,7 @@ describe('a verified allocation', () => {
       allocationId,
       subnetId: subnet.lab,
       verified: true,
-      addresses: [{ ip: '198.18.248.4', hostId: given.id, previouslyUsed: null, check: { at, signs: [] } }],
+      addresses: [{ ip: '198.18.248.4', hostId: given.id, previouslyUsed: null, check: { at, signs: [], skipped: [] } }],
       skipped: [
         { ip: '198.18.248.1', hostId: expect.any(Number), signs: [{ check: 'icmp', detail: 'echo reply 0.7 ms' }, { check: 'neighbour', detail: 'lladdr 00:0C:29:AB:CD:01' }] },
         { ip: '198.18.248.2', hostId: expect.any(Number), signs: [{ check: 'tcp', detail: 'tcp/22 open' }] },
@@ -143,17 +143,36 @@ describe('a verified allocation', () => {
     });
   });
 
-  it('the next allocation goes on after the hosts found; GET /free shows the last checks of the addresses it lists', async () => {
-    const res = await allocate('lab', { count: 2 });
+  it('the next allocation goes on after the hosts found; GET /free shows the last checks of the addresses it lists; checks the probe could not run are carried everywhere', async () => {
+    // the probe's ping could not send to .5 and .7 (no raw socket): no sign, but ICMP was never asked
+    checker.shows.set('198.18.248.5', { skipped: ['icmp'] });
+    checker.shows.set('198.18.248.7', { skipped: ['icmp', 'neighbour'] });
+    const allocationId = crypto.randomUUID();
+    const res = await allocate('lab', { count: 2, allocationId });
     expect(res.status, JSON.stringify(res.body)).toBe(201);
-    expect(res.body.addresses.map((a: any) => a.ip)).toEqual(['198.18.248.5', '198.18.248.6']);
+    const at = new Date(t.clock.now()).toISOString();
+    expect(res.body.addresses.map((a: any) => [a.ip, a.check])).toEqual([
+      ['198.18.248.5', { at, signs: [], skipped: ['icmp'] }],
+      ['198.18.248.6', { at, signs: [], skipped: [] }],
+    ]);
     expect(checker.jobs.at(-1)!.addresses).toEqual(['198.18.248.5', '198.18.248.6', '198.18.248.7', '198.18.248.8']);
+    const checked = await live.next('allocation', (d) => d.allocationId === allocationId && d.stage === 'checked');
+    expect(checked.checks).toEqual([
+      { ip: '198.18.248.5', alive: false, signs: [], skipped: ['icmp'] },
+      { ip: '198.18.248.6', alive: false, signs: [], skipped: [] },
+      { ip: '198.18.248.7', alive: false, signs: [], skipped: ['icmp', 'neighbour'] },
+      { ip: '198.18.248.8', alive: false, signs: [], skipped: [] },
+    ]);
+    expect(await q('SELECT ip, skipped FROM address_checks WHERE subnet_id = ? AND ip IN (?, ?) ORDER BY ip_key', [subnet.lab!, '198.18.248.4', '198.18.248.7'])).toEqual([
+      { ip: '198.18.248.4', skipped: '[]' },
+      { ip: '198.18.248.7', skipped: '["icmp","neighbour"]' },
+    ]);
     const free = await t.call('GET', `/api/subnets/${subnet.lab}/free?limit=3`);
     expect(free.status).toBe(200);
     expect(free.body.addresses).toEqual(['198.18.248.7', '198.18.248.8', '198.18.248.9']);
     expect(free.body.verified).toEqual({
-      '198.18.248.7': { at: new Date(t.clock.now()).toISOString(), alive: false, signs: [] },
-      '198.18.248.8': { at: new Date(t.clock.now()).toISOString(), alive: false, signs: [] },
+      '198.18.248.7': { at, alive: false, signs: [], skipped: ['icmp', 'neighbour'] },
+      '198.18.248.8': { at, alive: false, signs: [], skipped: [] },
     });
   });
 

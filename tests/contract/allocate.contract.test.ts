@@ -53,7 +53,7 @@ describe.each(HOSTS)('verified allocation on the %s host', (host) => {
     expect(res.body).toMatchObject({
       subnetId: subnet.lab,
       verified: true,
-      addresses: [{ ip: '198.18.248.2', hostId: expect.any(Number), previouslyUsed: null, check: { at: expect.any(String), signs: [] } }],
+      addresses: [{ ip: '198.18.248.2', hostId: expect.any(Number), previouslyUsed: null, check: { at: expect.any(String), signs: [], skipped: [] } }],
       skipped: [{ ip: '198.18.248.1', signs: [{ check: 'tcp', detail: 'tcp/22 open' }], hostId: expect.any(Number) }],
     });
     const hosts = await hostsOf(subnet.lab);
@@ -64,7 +64,7 @@ describe.each(HOSTS)('verified allocation on the %s host', (host) => {
     expect(hosts[1]).toMatchObject({ id: res.body.addresses[0].hostId, reservedBy: 'contract', reservedAt: expect.any(String) });
     const free = (await api('GET', `/api/subnets/${subnet.lab}/free?limit=2`)).body;
     expect(free.addresses).toEqual(['198.18.248.3', '198.18.248.4']);
-    expect(free.verified).toEqual({ '198.18.248.3': { at: res.body.addresses[0].check.at, alive: false, signs: [] } });
+    expect(free.verified).toEqual({ '198.18.248.3': { at: res.body.addresses[0].check.at, alive: false, signs: [], skipped: [] } });
     const audit = (await api('GET', '/api/audit?action=host.allocate')).body.entries;
     expect(audit).toHaveLength(1);
     expect(audit[0]).toMatchObject({ actor: 'admin', details: { addresses: ['198.18.248.2'], skipped: ['198.18.248.1'] } });

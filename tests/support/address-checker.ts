@@ -9,6 +9,8 @@ export interface Shows {
   mac?: string;
   ptrName?: string;
   rttMs?: number;
+  /** Checks the probe could not run there (ping could not send: icmp). */
+  skipped?: Check[];
 }
 
 const DETAIL: Record<Check, (s: Shows) => string> = {
@@ -28,6 +30,7 @@ export function outcomeOf(ip: string, s: Shows | undefined): AddressCheckOutcome
     ...(s?.mac ? { mac: s.mac } : {}),
     ...(s?.ptrName ? { ptrName: s.ptrName } : {}),
     ...(s?.signs?.includes('icmp') ? { rttMs: s.rttMs ?? 0.4 } : {}),
+    ...(s?.skipped ? { skipped: s.skipped } : {}),
   };
 }
 

@@ -122,14 +122,15 @@ describe('sortRound', () => {
 describe('allocationAnswer', () => {
   it('lists the picked in order with host id, hint and check; skipped as given', () => {
     const picked = [free('198.18.248.3'), used('198.18.248.9', 7)];
-    const checks = new Map([['198.18.248.3', { at: '2026-11-26T12:00:00.000Z', signs: [] }]]);
+    // ICMP could not be sent there: the answer says so, the address is still the check's to clear
+    const checks = new Map([['198.18.248.3', { at: '2026-11-26T12:00:00.000Z', signs: [], skipped: ['icmp' as const] }]]);
     const answer = allocationAnswer({ allocationId: 'x', subnetId: 4, verified: true }, picked, new Map([['198.18.248.3', 11], ['198.18.248.9', 7]]), checks, [{ ip: '198.18.248.1', signs: [], hostId: 12 }]);
     expect(answer).toEqual({
       allocationId: 'x',
       subnetId: 4,
       verified: true,
       addresses: [
-        { ip: '198.18.248.3', hostId: 11, previouslyUsed: null, check: { at: '2026-11-26T12:00:00.000Z', signs: [] } },
+        { ip: '198.18.248.3', hostId: 11, previouslyUsed: null, check: { at: '2026-11-26T12:00:00.000Z', signs: [], skipped: ['icmp'] } },
         { ip: '198.18.248.9', hostId: 7, previouslyUsed: used('198.18.248.9', 7).previouslyUsed, check: null },
       ],
       skipped: [{ ip: '198.18.248.1', signs: [], hostId: 12 }],

@@ -144,6 +144,8 @@ export function sortRound(claimed: readonly Candidate[], outcomes: readonly Addr
 export interface CheckView {
   at: string;
   signs: AddressSign[];
+  /** Checks the probe could not run at the address (ICMP without a raw socket, …). */
+  skipped: AddressCheckName[];
 }
 
 export interface AllocatedAddress {

@@ -40,11 +40,11 @@ function usableKey(cidr: Cidr, text: string): { ip: string; key: string } | null
 
 function checkStatements(checks: readonly CheckWrite[], probeId: number): SQL[] {
   // the newest check of an address is kept (two in one batch: the later one)
-  return jsonRowChunks(checks, (c) => [c.subnetId, c.ipKey, c.ip, c.jobId, c.at, isTaken(c.outcome) ? 1 : 0, JSON.stringify(c.outcome.signs)]).map(
-    (j) => sql`INSERT INTO address_checks (subnet_id, ip_key, ip, job_id, probe_id, checked_at, alive, signs)
-        SELECT value->>0, value->>1, value->>2, value->>3, ${probeId}, value->>4, value->>5, value->>6 FROM json_each(${j}) WHERE true
+  return jsonRowChunks(checks, (c) => [c.subnetId, c.ipKey, c.ip, c.jobId, c.at, isTaken(c.outcome) ? 1 : 0, JSON.stringify(c.outcome.signs), JSON.stringify(c.outcome.skipped ?? [])]).map(
+    (j) => sql`INSERT INTO address_checks (subnet_id, ip_key, ip, job_id, probe_id, checked_at, alive, signs, skipped)
+        SELECT value->>0, value->>1, value->>2, value->>3, ${probeId}, value->>4, value->>5, value->>6, value->>7 FROM json_each(${j}) WHERE true
         ON CONFLICT(subnet_id, ip_key) DO UPDATE SET ip = excluded.ip, job_id = excluded.job_id, probe_id = excluded.probe_id,
-          checked_at = excluded.checked_at, alive = excluded.alive, signs = excluded.signs
+          checked_at = excluded.checked_at, alive = excluded.alive, signs = excluded.signs, skipped = excluded.skipped
         WHERE excluded.checked_at >= address_checks.checked_at`,
   );
 }

@@ -29,7 +29,12 @@ const AllocateBody = z
   })
   .strict();
 
-const CheckSchema = z.object({ at: z.string().openapi({ description: 'when the probe checked it' }), signs: z.array(AddressSignSchema) });
+/** The checks the probe could not run at an address: a "free" that rests on fewer checks. */
+export const SkippedChecksSchema = z
+  .array(z.enum(ADDRESS_CHECKS))
+  .openapi({ description: 'checks the probe could not run there: icmp (ping could not send: no raw socket, no route), neighbour (not on an attached segment), ptr (PTR lookups off)' });
+
+const CheckSchema = z.object({ at: z.string().openapi({ description: 'when the probe checked it' }), signs: z.array(AddressSignSchema), skipped: SkippedChecksSchema });
 
 const AllocationSchema = z
   .object({

@@ -4,7 +4,7 @@ import { follow } from '../effects.js';
 import { subnetRows } from '../services/hosts.js';
 import { freeAddresses, subnetTable } from '../services/subnet-table.js';
 import { createSubnet, deleteSubnet, getSubnet, listSubnets, subnetCounts, subnetView, sweepNow, updateSubnet } from '../services/subnets.js';
-import { AddressSignSchema } from './allocate.js';
+import { AddressSignSchema, SkippedChecksSchema } from './allocate.js';
 import { errors, ErrorSchema, IdParams, json, jsonBody, router, secured } from './common.js';
 import { HostSchema, HostTableRowSchema, SubnetFieldsSchema, SubnetSchema, UnusedRunSchema } from './schemas.js';
 
@@ -126,8 +126,8 @@ export function subnetRoutes(deps: AppDeps) {
                 }),
               reusableNext: z.string().nullable().openapi({ description: 'where the reusable list goes on (pass as from), or null' }),
               verified: z
-                .record(z.string(), z.object({ at: z.string(), alive: z.boolean(), signs: z.array(AddressSignSchema) }))
-                .openapi({ description: 'the last live check (POST /api/subnets/{id}/allocate) of each listed address and reusable one, by address: when, whether it showed any sign of use, and the signs; an address never checked is absent' }),
+                .record(z.string(), z.object({ at: z.string(), alive: z.boolean(), signs: z.array(AddressSignSchema), skipped: SkippedChecksSchema }))
+                .openapi({ description: 'the last live check (POST /api/subnets/{id}/allocate) of each listed address and reusable one, by address: when, whether it showed any sign of use, the signs, and the checks it could not run; an address never checked is absent' }),
             }),
             'Usable addresses without a host record, in order, and previously used ones with a hint',
           ),

@@ -5,7 +5,7 @@
  * both hosts (on Workers the ingest runs in the probe's Durable Object, the request in the Worker).
  */
 import { eq, sql } from 'drizzle-orm';
-import { DEFAULT_CHECK_PORTS, type AddressCheckJob, type AddressCheckOutcome, type AddressSign } from '../../schema/kinds/address-check.js';
+import { DEFAULT_CHECK_PORTS, type AddressCheckJob, type AddressCheckName, type AddressCheckOutcome, type AddressSign } from '../../schema/kinds/address-check.js';
 import { jobs, probes } from '../../schema/tables/index.js';
 import type { AppDeps } from '../deps.js';
 import { probeJobTimeoutMs, type Candidate, type CheckView } from '../domain/allocation-plan.js';
@@ -84,15 +84,16 @@ export async function checkCandidates(deps: AppDeps, t: VerifyTarget, candidates
     }
     await sleep(pollDelay(polls));
   }
-  const rows = await deps.db.all<{ ip: string; checkedAt: number; alive: number; signs: string }>(sql`
-    SELECT ip, checked_at AS checkedAt, alive, signs FROM address_checks
+  const rows = await deps.db.all<{ ip: string; checkedAt: number; alive: number; signs: string; skipped: string }>(sql`
+    SELECT ip, checked_at AS checkedAt, alive, signs, skipped FROM address_checks
     WHERE subnet_id = ${t.subnetId} AND job_id = ${jobId} AND ip_key IN (SELECT value FROM json_each(${keys}))`);
   const outcomes: AddressCheckOutcome[] = [];
   const views = new Map<string, CheckView>();
   for (const r of rows) {
     const signs = JSON.parse(r.signs) as AddressSign[];
-    outcomes.push({ ip: r.ip, alive: Number(r.alive) === 1, signs });
-    views.set(r.ip, { at: new Date(Number(r.checkedAt)).toISOString(), signs });
+    const skipped = JSON.parse(r.skipped) as AddressCheckName[];
+    outcomes.push({ ip: r.ip, alive: Number(r.alive) === 1, signs, skipped });
+    views.set(r.ip, { at: new Date(Number(r.checkedAt)).toISOString(), signs, skipped });
   }
   return { outcomes, views };
 }

@@ -93,7 +93,7 @@ async function rounds(a: Allocation, req: AllocateRequest, target: VerifyTarget 
         const checked = await checkCandidates(a.deps, target, claimed);
         outcomes = checked.outcomes;
         for (const [ip, v] of checked.views) views.set(ip, v);
-        await tell({ stage: 'checked', checks: outcomes.map((o) => ({ ip: o.ip, alive: isTaken(o), signs: o.signs })) });
+        await tell({ stage: 'checked', checks: outcomes.map((o) => ({ ip: o.ip, alive: isTaken(o), signs: o.signs, skipped: o.skipped ?? [] })) });
       }
       const sort = sortRound(claimed, outcomes, need);
       await release(a, [...sort.skipped.map((s) => s.candidate), ...sort.unchecked, ...sort.surplus]);

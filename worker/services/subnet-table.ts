@@ -1,7 +1,7 @@
 import { and, asc, eq, gte, lte, sql } from 'drizzle-orm';
 import { CidrError, formatIp, ipKey, parseCidr, parseIp, usableRange, type Cidr } from '../../schema/ip/cidr.js';
 import { collapseUnused, firstUnused } from '../../schema/ip/ranges.js';
-import type { AddressSign } from '../../schema/kinds/address-check.js';
+import type { AddressCheckName, AddressSign } from '../../schema/kinds/address-check.js';
 import { addressChecks, hosts, type HostStatus } from '../../schema/tables/index.js';
 import type { AppDeps } from '../deps.js';
 import { hostTableRow } from '../domain/table-rows.js';
@@ -157,7 +157,7 @@ export async function freeAddresses(deps: AppDeps, subnetId: number, q: { from?:
 
 /** The last live check of each of these addresses of the subnet (address_checks), by address; unchecked ones are left out. */
 export async function lastChecks(deps: AppDeps, subnetId: number, ips: readonly string[]) {
-  const out: Record<string, { at: string; alive: boolean; signs: AddressSign[] }> = {};
+  const out: Record<string, { at: string; alive: boolean; signs: AddressSign[]; skipped: AddressCheckName[] }> = {};
   if (!ips.length) return out;
   const keys = ips.map((ip) => {
     const a = parseIp(ip);
@@ -165,10 +165,10 @@ export async function lastChecks(deps: AppDeps, subnetId: number, ips: readonly 
   });
   // the keys as one JSON parameter: D1 binds at most 100
   const rows = await deps.db
-    .select({ ip: addressChecks.ip, checkedAt: addressChecks.checkedAt, alive: addressChecks.alive, signs: addressChecks.signs })
+    .select({ ip: addressChecks.ip, checkedAt: addressChecks.checkedAt, alive: addressChecks.alive, signs: addressChecks.signs, skipped: addressChecks.skipped })
     .from(addressChecks)
     .where(and(eq(addressChecks.subnetId, subnetId), sql`${addressChecks.ipKey} IN (SELECT value FROM json_each(${JSON.stringify(keys)}))`));
-  for (const r of rows) out[r.ip] = { at: r.checkedAt.toISOString(), alive: r.alive, signs: r.signs };
+  for (const r of rows) out[r.ip] = { at: r.checkedAt.toISOString(), alive: r.alive, signs: r.signs, skipped: r.skipped };
   return out;
 }
 
