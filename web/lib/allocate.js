@@ -131,7 +131,7 @@ export function checkLine(check, ports) {
   const parts = [];
   if (silent.length) parts.push(`no answer to ${silent.join(', ')}`);
   if (!skipped.has('ptr')) parts.push('no PTR');
-  const notChecked = [...skipped].map((c) => (c === 'neighbour' ? `${neighbour} (not on the probe's segment)` : (CHECK_NAME[c] ?? c)));
+  const notChecked = [...skipped].map((c) => (c === 'neighbour' ? `${neighbour} (not on the probe's segment)` : c === 'icmp' ? "ICMP (the probe's ping could not send)" : (CHECK_NAME[c] ?? c)));
   if (notChecked.length) parts.push(`not checked: ${notChecked.join(', ')}`);
   return { ip: check.ip, free: true, text: `${check.ip} — ${parts.join('; ') || 'no check ran'}: free` };
 }
@@ -180,7 +180,9 @@ export function allocationSteps(events) {
 export function resultLines(answer) {
   const lines = [];
   for (const a of answer.addresses ?? []) {
-    const how = answer.verified ? (a.check ? 'checked: no sign of use' : 'checked') : 'not verified';
+    // a ping that could not send is no answer heard: the address is less surely free
+    const icmpSkipped = a.check?.skipped?.includes('icmp') ? '; ICMP not checked' : '';
+    const how = answer.verified ? (a.check ? `checked: no sign of use${icmpSkipped}` : 'checked') : 'not verified';
     const before = a.previouslyUsed ? `; previously used${a.previouslyUsed.hostname ? ` by ${a.previouslyUsed.hostname}` : ''}${a.previouslyUsed.mac ? ` (${a.previouslyUsed.mac})` : ''}` : '';
     lines.push({ key: `a-${a.ip}`, kind: 'reserved', ip: a.ip, hostId: a.hostId, text: `${a.ip} reserved (${how}${before})` });
   }

@@ -83,6 +83,7 @@ describe('checkLine: one checked address in words', () => {
     [{ ip: '198.18.1.11', alive: false, signs: [] }, [22, 80], '198.18.1.11 — no answer to ICMP, ARP, TCP 22/80; no PTR: free', true],
     [{ ip: '198.18.1.11', alive: false, signs: [], skipped: ['neighbour'] }, [22, 80, 443, 8080], "198.18.1.11 — no answer to ICMP, TCP 22/80/443/…; no PTR; not checked: ARP (not on the probe's segment): free", true],
     [{ ip: 'fd00::5', alive: false, signs: [], skipped: ['ptr'] }, undefined, 'fd00::5 — no answer to ICMP, NDP, TCP 22/23/53/…; not checked: PTR: free', true],
+    [{ ip: '198.18.1.14', alive: false, signs: [], skipped: ['icmp'] }, [22], "198.18.1.14 — no answer to ARP, TCP 22; no PTR; not checked: ICMP (the probe's ping could not send): free", true],
   ])('%j', (check, ports, text, free) => {
     expect(checkLine(check, ports)).toEqual({ ip: check.ip, free, text });
   });
@@ -141,12 +142,14 @@ describe('resultLines: the 201 answer', () => {
       addresses: [
         { ip: '198.18.1.11', hostId: 7, previouslyUsed: null, check: { at: 'x', signs: [] } },
         { ip: '198.18.1.40', hostId: 3, previouslyUsed: { hostId: 3, lastSeenAt: 'x', hostname: 'old-nas', mac: '00:11:32:aa:bb:cc' }, check: { at: 'x', signs: [] } },
+        { ip: '198.18.1.41', hostId: 4, previouslyUsed: null, check: { at: 'x', signs: [], skipped: ['icmp', 'neighbour'] } },
       ],
       skipped: [{ ip: '198.18.1.10', signs: [{ check: 'tcp', detail: 'tcp/22 open' }], hostId: 9 }],
     });
     expect(lines.map((l) => [l.kind, l.hostId, l.text])).toEqual([
       ['reserved', 7, '198.18.1.11 reserved (checked: no sign of use)'],
       ['reserved', 3, '198.18.1.40 reserved (checked: no sign of use; previously used by old-nas (00:11:32:aa:bb:cc))'],
+      ['reserved', 4, '198.18.1.41 reserved (checked: no sign of use; ICMP not checked)'],
       ['skipped', 9, '198.18.1.10 skipped: tcp/22 open (recorded as a discovered host)'],
     ]);
     expect(resultLines({ verified: false, addresses: [{ ip: '198.18.1.2', hostId: 1, previouslyUsed: null, check: null }], skipped: [] })[0]!.text).toBe('198.18.1.2 reserved (not verified)');
