@@ -25,10 +25,25 @@ export function cellOf(v) {
   return /** @type {Cell} */ (v);
 }
 
+/** Cells a row may carry (the server's limit, worker/import/sheet.ts MAX_COLUMNS). */
+export const MAX_COLUMNS = 64;
+
+/**
+ * The row without its empty cells at the end: read-excel-file pads every row to the sheet's rightmost used
+ * column, so one stray value far to the right would otherwise widen every row past what the server takes.
+ */
+export function trimRow(row) {
+  let end = row.length;
+  while (end > 0 && (row[end - 1] === null || row[end - 1] === '')) end--;
+  return end === row.length ? row : row.slice(0, end);
+}
+
 /** Why these rows cannot be sent in one request ('' when they can): too many, or too large as JSON. */
 export function rowsProblem(rows) {
   if (rows.length === 0) return 'The first sheet is empty.';
   if (rows.length > MAX_ROWS) return `The first sheet has ${rows.length.toLocaleString('en')} rows; one import takes at most ${(MAX_ROWS - 1).toLocaleString('en')} rows and a header: split the file.`;
+  const wide = rows.findIndex((r) => r.length > MAX_COLUMNS);
+  if (wide >= 0) return `Row ${wide + 1} has ${rows[wide].length} filled columns; an import reads at most ${MAX_COLUMNS}: delete the columns you do not import.`;
   const bytes = new Blob([JSON.stringify(rows)]).size;
   if (bytes > MAX_BYTES - 64 * 1024) return `The first sheet's cells come to ${mib(bytes)}, more than one import can send (8 MiB): split the file.`;
   return '';
@@ -55,7 +70,7 @@ export async function readWorkbook(file) {
   } catch (err) {
     throw new Error(`${file.name} could not be read as an .xlsx workbook (${/** @type {Error} */ (err).message}).`);
   }
-  const rows = sheet.map((row) => row.map(cellOf));
+  const rows = sheet.map((row) => trimRow(row.map(cellOf)));
   const problem = rowsProblem(rows);
   if (problem) throw new Error(`${file.name}: ${problem}`);
   return { name: file.name, rows };

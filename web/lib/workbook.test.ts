@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import writeXlsxFile from 'write-excel-file/node';
 // the browser UI is plain ES modules; this reads real workbooks through the vendored read-excel-file bundle
-import { cellOf, kindOf, readWorkbook, rowsProblem } from './workbook.js';
+import { cellOf, kindOf, readWorkbook, rowsProblem, trimRow } from './workbook.js';
 
 const xlsx = async (name: string, data: unknown[][]) => new File([await writeXlsxFile(data as any).toBuffer()], name);
 
@@ -18,11 +18,12 @@ describe('reading a chosen file', () => {
     ]);
     expect(await readWorkbook(file)).toEqual({
       name: 'lab.xlsx',
+      // empty cells at a row's end are dropped (read-excel-file pads rows to the widest)
       rows: [
-        ['Hosts of the lab', null, null],
+        ['Hosts of the lab'],
         ['ip', 'hostname', 'reserved'],
         ['198.18.240.1', 'gw', true],
-        [null, null, null],
+        [],
         ['198.18.240.2', '007', 3],
         ['198.18.240.3', null, '2026-01-02T00:00:00.000Z'],
       ],
@@ -77,7 +78,19 @@ describe('workbook helpers', () => {
     ['a header and 50,000 rows', Array(50_001).fill(['198.18.240.1']), ''],
     ['one row more', Array(50_002).fill(['x']), 'The first sheet has 50,002 rows; one import takes at most 50,000 rows and a header: split the file.'],
     ['more than one request takes', Array(4).fill(['x'.repeat(2_200_000)]), 'The first sheet\'s cells come to 8.4 MiB, more than one import can send (8 MiB): split the file.'],
+    ['a row wider than the server reads', [['ip'], [...Array(64).fill('x'), 'y']], 'Row 2 has 65 filled columns; an import reads at most 64: delete the columns you do not import.'],
+    ['64 cells is fine', [Array(64).fill('x')], ''],
   ])('rows: %s', (_name, rows, problem) => {
     expect(rowsProblem(rows)).toBe(problem);
+  });
+
+  it.each([
+    [['198.18.240.1', 'nas', null, '', null], ['198.18.240.1', 'nas']],
+    [['198.18.240.1', null, 'x'], ['198.18.240.1', null, 'x']],
+    [[null, null], []],
+    [[0, false], [0, false]],
+    [[], []],
+  ])('trimRow %j', (row, want) => {
+    expect(trimRow(row)).toEqual(want);
   });
 });
