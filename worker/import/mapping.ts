@@ -8,7 +8,7 @@ import { IMPORT_FORMATS, importFormat, type ListedFormat } from './formats.js';
 import { columnHeader, findHeaderRow, headerKey, MAX_COLUMNS, type SheetRow } from './sheet.js';
 
 /** Data rows looked at to size the columns and to find an address column by its cells. */
-const SAMPLE_ROWS = 100;
+export const SAMPLE_ROWS = 100;
 
 export interface LayoutRequest {
   format: string;

@@ -108,6 +108,7 @@ export class ImportPlanner {
   /** Stored subnet id → the gateway row that set it. */
   private readonly gateways = new Map<number, { line: number; ip: string }>();
   private readonly touched = new Set<number>();
+  /** The records planned, by line (of a host file: the first SAMPLE_SIZE only). */
   private readonly records = new Map<number, HostRecord | SubnetRecord>();
 
   constructor(private readonly ctx: PlanContext) {
@@ -151,7 +152,7 @@ export class ImportPlanner {
       const planned: PlannedHost = { line, action: host ? 'update' : 'create', ip, subnet: { id: stored.id }, hostId: host?.id ?? null, record: r, setMac: !!r.mac && !host?.mac };
       (host ? this.hostUpdates : this.hostCreates).push(planned);
       this.touched.add(stored.id);
-      this.records.set(line, r);
+      this.sampleHost(line, r);
       return;
     }
     if (this.ctx.outside === 'refuse') throw new Error(`${ip.text} is not inside any subnet; add the subnet first, or import it as a watch list`);
@@ -168,7 +169,12 @@ export class ImportPlanner {
       probeId: this.ctx.watch!.probeId,
     });
     this.hostCreates.push({ line, action: 'watch', ip, subnet: { cidr: cidr.cidr }, hostId: null, record: r, setMac: !!r.mac });
-    this.records.set(line, r);
+    this.sampleHost(line, r);
+  }
+
+  /** A planned host row is never refused later, so the sample's first rows are all the hosts need kept. */
+  private sampleHost(line: number, r: HostRecord): void {
+    if (this.records.size < SAMPLE_SIZE) this.records.set(line, r);
   }
 
   private updateSubnet(line: number, id: number, fields: Omit<SubnetUpdate, 'line' | 'id'>): void {
@@ -210,7 +216,9 @@ export class ImportPlanner {
     }
     const subnetUpdates = [...this.subnetUpdates.values()];
     const actions = new Map<number, ImportAction>();
-    if (this.ctx.target === 'hosts') for (const h of [...this.hostCreates, ...this.hostUpdates]) actions.set(h.line, h.action);
+    if (this.ctx.target === 'hosts') {
+      for (const hosts of [this.hostCreates, this.hostUpdates]) for (const h of hosts) if (this.records.has(h.line)) actions.set(h.line, h.action);
+    }
     else {
       for (const s of subnetCreates) actions.set(s.line, s.action);
       for (const s of subnetUpdates) actions.set(s.line, 'update');

@@ -57,15 +57,20 @@ export function hostUpdateRow(hostId: number, fields: string, mac?: RowMac): str
  * stored value, or the column's default for a new host; a hostname from a file is marked `import`.
  */
 export async function hostWriteStatements(inserts: readonly string[], updates: readonly string[], now: number): Promise<SQL[]> {
+  return hostChunkStatements(await jsonArraysInTurns(inserts), await jsonArraysInTurns(updates), now);
+}
+
+/** hostWriteStatements for rows already joined into JSON arrays (json-rows.ts), one statement per array. */
+export function hostChunkStatements(inserts: readonly string[], updates: readonly string[], now: number): SQL[] {
   return [
-    ...(await jsonArraysInTurns(inserts)).map(
+    ...inserts.map(
       (json) => sql`INSERT INTO hosts (subnet_id, ip, ip_key, hostname, hostname_source, description, tags, notes, reserved, reserved_by, reserved_note,
           mac, vendor, mac_random, created_at, updated_at)
         SELECT coalesce(value->>0, (SELECT id FROM subnets WHERE cidr = value->>10)), value->>1, value->>2, value->>3,
           CASE WHEN value->>3 IS NULL THEN NULL ELSE 'import' END, coalesce(value->>4, ''), coalesce(value->>5, '[]'), coalesce(value->>6, ''),
           coalesce(value->>7, 0), value->>8, value->>9, value->>11, value->>12, coalesce(value->>13, 0), ${now}, ${now} FROM json_each(${json})`,
     ),
-    ...(await jsonArraysInTurns(updates)).map(
+    ...updates.map(
       // SET reads the row as it was: the MAC columns test the stored mac, not the one being set
       (json) => sql`UPDATE hosts SET hostname = coalesce(j.value->>1, hosts.hostname),
           hostname_source = CASE WHEN j.value->>1 IS NULL THEN hosts.hostname_source ELSE 'import' END,

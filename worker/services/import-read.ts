@@ -18,21 +18,42 @@ const HOSTS_PER_QUERY = 5000;
 
 const tooLarge = () => new AppError(413, 'import_too_large', `at most ${MAX_IMPORT_ROWS - 1} data rows (and a header) per import`);
 
-/** A sheet's rows as the browser read them, each checked (CellsSchema): line = position + 1, empty rows dropped. */
-export async function sheetOfCells(rows: readonly unknown[]): Promise<SheetRow[]> {
+/**
+ * Checks each of a sheet's rows as the browser read them (CellsSchema), keeping nothing: 413 past MAX_IMPORT_ROWS, 400
+ * naming the first bad cell. The text rows are made afterwards, a row at a time (textRowsOf).
+ */
+export async function checkCells(rows: readonly unknown[]): Promise<void> {
   if (rows.length > MAX_IMPORT_ROWS) throw tooLarge();
-  const out: SheetRow[] = [];
   for (let i = 0; i < rows.length; i++) {
     const cells = CellsSchema.safeParse(rows[i]);
     if (!cells.success) {
       const issue = cells.error.issues[0]!;
       throw new AppError(400, 'invalid_request', `rows.${[i, ...issue.path].join('.')}: ${issue.message}`, { issues: cells.error.issues.map((x) => ({ path: ['rows', i, ...x.path].join('.'), message: x.message })) });
     }
-    const row = textRow(cells.data as Cell[], i + 1);
-    if (row) out.push(row);
     if ((i + 1) % ROWS_PER_TURN === 0) await yieldToEventLoop();
   }
-  return out;
+}
+
+/**
+ * Checked rows (checkCells) as text rows: line = position + 1, empty rows dropped. Each row read is let go of in
+ * `rows` (set to null), so a 50,000-row body is not held beside what is made of it.
+ */
+export function* textRowsOf(rows: unknown[]): Generator<SheetRow> {
+  for (let i = 0; i < rows.length; i++) {
+    const row = textRow(rows[i] as Cell[], i + 1);
+    rows[i] = null;
+    if (row) yield row;
+  }
+}
+
+/** The rows one by one, each let go of in `rows` once given. */
+export function* drained(rows: (SheetRow | null)[]): Generator<SheetRow> {
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i]!;
+    rows[i] = null;
+    yield row;
+  }
+  rows.length = 0;
 }
 
 /** The text as a stream of byte slices, so the parser takes a little at a time. */

@@ -9,13 +9,40 @@ import { identityOf } from '../domain/device-plan.js';
 import type { HostRecord } from '../import/formats.js';
 import type { ImportPlan, PlannedHost } from '../import/plan.js';
 import { inTurns } from './csv-read.js';
-import { hostInsertRow, hostUpdateRow, hostWriteStatements, rowFieldsJson, type RowMac } from './host-writes.js';
-import { jsonArraysInTurns } from './json-rows.js';
+import { hostChunkStatements, hostInsertRow, hostUpdateRow, rowFieldsJson, type RowMac } from './host-writes.js';
+import { BYTES_PER_STATEMENT, jsonArraysInTurns, ROWS_PER_STATEMENT, utf8Length } from './json-rows.js';
 
 const j = (v: unknown) => JSON.stringify(v ?? null);
 
 const fieldsOf = (r: HostRecord) =>
   rowFieldsJson({ hostname: r.hostname, description: r.description, tags: r.tags, notes: r.notes, reserved: r.reserved, reservedBy: r.reservedBy, reservedNote: r.reservedNote });
+
+/** Row texts joined into JSON arrays as they come, split as jsonArraysInTurns splits them (rows and bytes per statement). */
+class JsonArrays {
+  private readonly out: string[] = [];
+  private part: string[] = [];
+  private bytes = 2;
+  private count = 0;
+
+  push(row: string): void {
+    const size = utf8Length(row) + 1;
+    if (this.part.length && (this.count % ROWS_PER_STATEMENT === 0 || this.bytes + size > BYTES_PER_STATEMENT)) this.flush();
+    this.part.push(row);
+    this.bytes += size;
+    this.count++;
+  }
+
+  done(): string[] {
+    if (this.part.length) this.flush();
+    return this.out;
+  }
+
+  private flush(): void {
+    this.out.push(`[${this.part.join(',')}]`);
+    this.part = [];
+    this.bytes = 2;
+  }
+}
 
 /** The statements writing `plan`, in the order the batch needs them. `vendorOf` names a MAC's vendor (null: unknown). */
 export async function importStatements(plan: ImportPlan, now: number, vendorOf: (mac: string) => string | null): Promise<SQL[]> {
@@ -25,8 +52,9 @@ export async function importStatements(plan: ImportPlan, now: number, vendorOf: 
     newSubnets.push(`[${j(c.cidr)},${c.family},"${ipKey(c.first, c.family)}","${ipKey(c.last, c.family)}",${j(s.name)},${j(s.notes)},${j(s.probeId)},${j(s.groupName)},${j(s.vlan)},${j(s.gateway)}]`);
   });
   const subnetUpdates = plan.subnets.update.map((u) => `[${u.id},${j(u.name)},${j(u.notes)},${j(u.groupName)},${j(u.vlan)},${j(u.gateway)}]`);
-  const inserts: string[] = [];
-  const updates: string[] = [];
+  // joined into the statements' arrays as they are made, so the 50,000 row texts never exist beside their arrays
+  const inserts = new JsonArrays();
+  const updates = new JsonArrays();
   const devices: string[] = [];
   const macOf = (h: PlannedHost): RowMac | undefined => {
     if (!h.setMac) return undefined;
@@ -61,7 +89,7 @@ export async function importStatements(plan: ImportPlan, now: number, vendorOf: 
           gateway = coalesce(u.value->>5, subnets.gateway), updated_at = ${now}
         FROM json_each(${json}) AS u WHERE subnets.id = u.value->>0`,
     ),
-    ...(await hostWriteStatements(inserts, updates, now)),
+    ...hostChunkStatements(inserts.done(), updates.done(), now),
     // a device row only where the host now has that MAC (the import set it: a sweep may have set another meanwhile)
     ...(await jsonArraysInTurns(devices)).map(
       (json) => sql`INSERT INTO host_devices (host_id, mac, vendor, mac_random, hostname, first_seen_at, last_seen_at)
