@@ -334,6 +334,19 @@ describe('unverified, and refusals that reserve nothing', () => {
       expect(await written()).toEqual(before);
     }
   });
+
+  it('a job done with none of its addresses reported (its result refused, e.g. the subnet moved to another probe) is 503 verify_failed, not "full"', async () => {
+    checker.only = () => false;
+    const before = await written();
+    try {
+      const res = await allocate('lab', {});
+      expect([res.status, res.body.error.code]).toEqual([503, 'verify_failed']);
+      expect(res.body.error.message).toMatch(/reported none of the \d+ addresses/);
+    } finally {
+      checker.only = null;
+    }
+    expect(await written()).toEqual(before);
+  });
 });
 
 describe('at once', () => {

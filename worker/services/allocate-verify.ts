@@ -38,7 +38,7 @@ export interface Checked {
   views: Map<string, CheckView>;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Sends one check job for these candidates and waits for its result (at most ALLOCATE_VERIFY_TIMEOUT_MS). */
 export async function checkCandidates(deps: AppDeps, t: VerifyTarget, candidates: readonly Candidate[]): Promise<Checked> {

@@ -26,7 +26,7 @@ import type { Effects } from '../effects.js';
 import { AppError } from '../errors.js';
 import { announce, hostsEdited } from '../live/announce.js';
 import { claim, dropStaleClaims, hostIdsOf, readCandidates, release, reserve, stillFree, type Allocation, type ReservedFields } from './allocate-store.js';
-import { checkCandidates, probeForChecks, type VerifyTarget } from './allocate-verify.js';
+import { checkCandidates, probeForChecks, sleep, type VerifyTarget } from './allocate-verify.js';
 import { getSubnet } from './subnets.js';
 
 export interface AllocateRequest {
@@ -47,7 +47,6 @@ type Stage = Omit<LivePayloads['allocation'], 'allocationId' | 'subnetId'>;
 
 /** Between reads while every candidate left is held by other allocations under way (they release what they do not need). */
 const HELD_RETRY_MS = 100;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * Claims up to `size` candidates not in `exclude`. The list read is longer than `size` by CLAIM_SPREAD, so requests
@@ -92,6 +91,8 @@ async function rounds(a: Allocation, req: AllocateRequest, target: VerifyTarget 
         await tell({ stage: 'checking', addresses: claimed.map((c) => c.ip) });
         const checked = await checkCandidates(a.deps, target, claimed);
         outcomes = checked.outcomes;
+        // a job done without a word on any address (a probe reassigned meanwhile, a clock far behind) is no verdict
+        if (!outcomes.length) throw new AppError(503, 'verify_failed', `probe ${target.probeId} reported none of the ${claimed.length} addresses it was asked to check; nothing was reserved`);
         for (const [ip, v] of checked.views) views.set(ip, v);
         await tell({ stage: 'checked', checks: outcomes.map((o) => ({ ip: o.ip, alive: isTaken(o), signs: o.signs, skipped: o.skipped ?? [] })) });
       }
