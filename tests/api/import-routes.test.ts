@@ -111,6 +111,19 @@ describe('POST /api/import/preview and /commit', () => {
     expect([res.status, res.body.error.code]).toEqual([400, code]);
   });
 
+  it('bounds a CSV as it bounds rows: at most 64 columns (empty ones at a line\'s end do not count) and 10,000 characters a cell; a watch list\'s name without control characters', async () => {
+    const before = await tableCounts(t.client);
+    const wide = await t.call('POST', '/api/import/preview', { format: 'auto', csv: `x${','.repeat(500_000)}\n198.18.240.1\n` });
+    expect(wide.status).toBe(200); // all of those cells are empty: the line is one cell wide
+    const tooWide = await t.call('POST', '/api/import/preview', { format: 'auto', csv: `ip\n${'a,'.repeat(70)}b\n` });
+    expect([tooWide.status, tooWide.body.error.code, tooWide.body.error.message]).toEqual([400, 'import_too_wide', 'line 2 has 71 cells; an import reads at most 64 columns']);
+    const long = await t.call('POST', '/api/import/preview', { format: 'auto', csv: `ip,notes\n198.18.240.1,${'n'.repeat(10_001)}\n` });
+    expect([long.status, long.body.error.code]).toEqual([400, 'import_cell_too_long']);
+    const named = await t.call('POST', '/api/import/commit', { format: 'auto', csv: 'ip\n198.18.244.9\n', outside: 'watch', watch: { name: 'upstream\u0007', probeId: null } });
+    expect([named.status, named.body.error.code]).toEqual([400, 'invalid_request']);
+    expect(await tableCounts(t.client)).toEqual(before);
+  });
+
   it('documents both routes for editors in /openapi.json', async () => {
     const doc = (await t.call('GET', '/openapi.json')).body;
     expect([doc.paths['/api/import/preview'].post['x-required-role'], doc.paths['/api/import/commit'].post['x-required-role']]).toEqual(['editor', 'editor']);

@@ -11,9 +11,11 @@ export type Cell = string | number | boolean | null;
 /** Rows of one import, the header included, and cells of one row. */
 export const MAX_IMPORT_ROWS = 50_001;
 export const MAX_COLUMNS = 64;
+/** Characters one cell may hold. */
+export const MAX_CELL_LENGTH = 10_000;
 
 /** One row as a request carries it. Checked a row at a time, in turns: 50,000 rows at once held the event loop ~0.5 s. */
-export const CellsSchema = z.array(z.union([z.string().max(10_000), z.number(), z.boolean(), z.null()])).max(MAX_COLUMNS);
+export const CellsSchema = z.array(z.union([z.string().max(MAX_CELL_LENGTH), z.number(), z.boolean(), z.null()])).max(MAX_COLUMNS);
 
 /** A row that holds something: its 1-based line in the sheet and its cells as text ('' for an empty one). */
 export interface SheetRow {

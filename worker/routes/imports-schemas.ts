@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { IMPORT_FORMAT_IDS } from '../import/formats.js';
 import { MAX_COLUMNS, MAX_IMPORT_ROWS } from '../import/sheet.js';
+import { line } from './schemas.js';
 
 export const ImportRequestSchema = z
   .object({
@@ -22,7 +23,7 @@ export const ImportRequestSchema = z
     outside: z.enum(['refuse', 'watch']).optional().openapi({ description: 'addresses outside every subnet: refuse the row (default), or import each as a /32 or /128 subnet of a watch list' }),
     watch: z
       .object({
-        name: z.string().max(200).openapi({ description: 'the watch list: the group its subnets are listed under' }),
+        name: line(200).trim().openapi({ description: 'the watch list: the group its subnets are listed under' }),
         probeId: z.number().int().positive().nullable().optional().openapi({ description: 'the probe that sweeps them; null: none; left out: the default probe' }),
       })
       .optional(),

@@ -8,7 +8,7 @@ import { hosts, subnets } from '../../schema/tables/index.js';
 import type { AppDeps } from '../deps.js';
 import { AppError } from '../errors.js';
 import type { HostSnapshot, SubnetSnapshot } from '../import/plan.js';
-import { CellsSchema, MAX_IMPORT_ROWS, textRow, type Cell, type SheetRow } from '../import/sheet.js';
+import { CellsSchema, MAX_CELL_LENGTH, MAX_COLUMNS, MAX_IMPORT_ROWS, textRow, type Cell, type SheetRow } from '../import/sheet.js';
 import { yieldToEventLoop } from '../yield.js';
 import { ROWS_PER_TURN } from './csv-read.js';
 
@@ -73,6 +73,21 @@ function sliced(text: string): ReadableStream<Uint8Array> {
  * A CSV file's records as rows. A record's line is its position in the file (1-based, empty lines counted), which is
  * the row number a spreadsheet shows for it; a quoted cell across line breaks is one row.
  */
+/**
+ * A CSV record's cells within the bounds a sheet's rows have (CellsSchema): the empty cells at its end dropped, then at
+ * most MAX_COLUMNS cells of at most MAX_CELL_LENGTH characters, else 400 naming the line: a row of 500,000 commas
+ * would otherwise cost seconds of header detection in one turn of the event loop.
+ */
+function boundedCells(cells: string[], line: number): string[] {
+  let end = cells.length;
+  while (end > 0 && cells[end - 1] === '') end--;
+  if (end > MAX_COLUMNS) throw new AppError(400, 'import_too_wide', `line ${line} has ${end} cells; an import reads at most ${MAX_COLUMNS} columns`, { line });
+  for (let i = 0; i < end; i++) {
+    if (cells[i]!.length > MAX_CELL_LENGTH) throw new AppError(400, 'import_cell_too_long', `line ${line}, column ${i + 1}: a cell holds at most ${MAX_CELL_LENGTH} characters`, { line });
+  }
+  return end === cells.length ? cells : cells.slice(0, end);
+}
+
 export async function sheetOfCsv(text: string): Promise<SheetRow[]> {
   const parser = parse({ relax_column_count: true, skip_empty_lines: false, bom: true });
   const reader = (sliced(text).pipeThrough(parser) as ReadableStream<string[]>).getReader();
@@ -89,7 +104,7 @@ export async function sheetOfCsv(text: string): Promise<SheetRow[]> {
       }
       if (next.done) break;
       if (++line > MAX_IMPORT_ROWS) throw tooLarge();
-      const row = textRow(next.value, line);
+      const row = textRow(boundedCells(next.value, line), line);
       if (row) out.push(row);
       if (line % ROWS_PER_TURN === 0) await yieldToEventLoop();
     }
