@@ -142,4 +142,29 @@ describe('POST /api/import/preview and /commit', () => {
     expect(await tableCounts(t.client)).toEqual(before);
     expect(await count("SELECT count(*) AS n FROM subnets WHERE cidr = '198.18.243.7/32'")).toBe(0);
   });
+
+  it('writes nothing and answers 409 when a host or subnet it updates was deleted between the plan and the write', async () => {
+    const subnet = (await t.call('POST', '/api/subnets', { cidr: '198.18.242.0/24' })).body;
+    const host = (await t.call('POST', '/api/hosts', { ip: '198.18.242.9' })).body;
+    const other = (await t.call('POST', '/api/hosts', { ip: '198.18.242.10', description: 'kept' })).body;
+    for (const target of ['host', 'subnet'] as const) {
+      const subnets = await storedSubnets(t.deps);
+      const planner = target === 'host'
+        ? new ImportPlanner({ target: 'hosts', subnets, hosts: new Map([['198.18.242.9', { id: host.id, mac: null }], ['198.18.242.10', { id: other.id, mac: null }]]), outside: 'refuse', watch: undefined, defaultProbeId: null })
+        : new ImportPlanner({ target: 'subnets', subnets, hosts: new Map(), outside: 'refuse', watch: undefined, defaultProbeId: null });
+      if (target === 'host') {
+        planner.add(2, { ip: '198.18.242.9', description: 'changed' });
+        planner.add(3, { ip: '198.18.242.10', description: 'changed' });
+      } else planner.add(2, { cidr: '198.18.242.0/24', name: 'renamed' });
+      const plan = planner.finish();
+      expect(plan.errors).toEqual([]);
+      // meanwhile
+      expect((await t.call('DELETE', target === 'host' ? `/api/hosts/${host.id}` : `/api/subnets/${subnet.id}`)).status).toBe(204);
+      const before = await tableCounts(t.client);
+      const conflict = new AppError(409, 'import_conflict', 'meanwhile');
+      await expect(writeAll(t.deps, await importStatements(plan, t.clock.now(), () => null), conflict)).rejects.toBe(conflict);
+      expect(await tableCounts(t.client)).toEqual(before);
+      if (target === 'host') expect((await t.call('GET', `/api/hosts/${other.id}`)).body.description).toBe('kept');
+    }
+  });
 });

@@ -69,7 +69,11 @@ export async function importStatements(plan: ImportPlan, now: number, vendorOf: 
   await inTurns(plan.hosts.update, (h) => updates.push(hostUpdateRow(h.hostId!, fieldsOf(h.record), macOf(h))));
 
   const subnetChunks = await jsonArraysInTurns(newSubnets);
+  const updatedIds = (ids: number[]) => jsonArraysInTurns(ids.map(String));
   return [
+    // a subnet or host the plan updates, deleted meanwhile: a host row pointing at no subnet fails the whole batch
+    // (FOREIGN KEY), instead of the update matching nothing while the answer counts it
+    ...[...(await updatedIds(plan.subnets.update.map((u) => u.id))).map((json) => gone(sql`subnets`, json)), ...(await updatedIds(plan.hosts.update.map((h) => h.hostId!))).map((json) => gone(sql`hosts`, json))],
     // the plan found no stored block overlapping a new one; one stored meanwhile makes this insert a duplicate CIDR, and
     // the UNIQUE index fails the whole batch. Stored blocks are disjoint: the last one starting at or before a new
     // block's end is the only candidate.
@@ -99,3 +103,7 @@ export async function importStatements(plan: ImportPlan, now: number, vendorOf: 
     ),
   ];
 }
+
+/** A statement that fails on the hosts' FOREIGN KEY when any of these ids is no longer in `table`, and does nothing otherwise. */
+const gone = (table: SQL, idsJson: string) => sql`INSERT INTO hosts (subnet_id, ip, ip_key, created_at, updated_at)
+  SELECT 0, '', '', 0, 0 WHERE EXISTS (SELECT 1 FROM json_each(${idsJson}) AS g WHERE NOT EXISTS (SELECT 1 FROM ${table} AS x WHERE x.id = g.value))`;
