@@ -3,7 +3,7 @@
  * record against the API's own field rules, and rating a header row.
  */
 import type { z } from 'zod';
-import { formatIp, parseCidr, type Ip } from '../../schema/ip/cidr.js';
+import { contains, formatIp, parseCidr, type Ip } from '../../schema/ip/cidr.js';
 import { isHostMac, normaliseMac } from '../../schema/mac.js';
 import { parseIpFast } from '../domain/ip-text.js';
 import { HostFieldsSchema, SubnetFieldsSchema } from '../routes/schemas.js';
@@ -181,7 +181,7 @@ export function subnetRecord(r: SubnetRecord): SubnetRecord {
   if (r.gateway !== undefined) {
     const block = parseCidr(r.cidr);
     const { ip } = addressOf(r.gateway, 'gateway');
-    if (ip.family !== block.family || ip.value < block.first || ip.value > block.last) throw new Error(`gateway ${ip.text} is not inside ${block.cidr}`);
+    if (!contains(block, ip)) throw new Error(`gateway ${ip.text} is not inside ${block.cidr}`);
     gateway = ip.text;
   }
   return defined({ ...r, name: parsed.data.name || undefined, notes: parsed.data.notes || undefined, groupName: parsed.data.groupName || undefined, gateway });
