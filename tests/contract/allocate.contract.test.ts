@@ -4,7 +4,7 @@
  * same answers, 20 requests at once getting 20 distinct addresses, an exhausted /30 answering 409, and an unused
  * reservation released by the duties once it expires.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AddressChecker } from '../support/address-checker.js';
 import { RawProbe } from '../support/server.js';
 import { client, HOSTS, login, startTarget, type Target } from '../support/targets.js';
@@ -35,11 +35,6 @@ describe.each(HOSTS)('verified allocation on the %s host', (host) => {
       subnet[name] = res.body.id;
     }
   }, 90_000);
-  // a heartbeat before each case, as a real probe sends (once, in workerd, a probe silent ~15 s was reported not connected)
-  beforeEach(async () => {
-    ws.send({ type: 'ping' });
-    await ws.next('pong');
-  });
   afterAll(async () => {
     ws?.close();
     await server.close();
