@@ -8,6 +8,7 @@ import { once } from 'node:events';
 import { openSync, readFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { freePort } from '../tests/support/edge.js';
+import { SERVER_MAIN, SERVER_NODE_FLAGS } from '../worker/node/launch.js';
 
 export const ADMIN_PASSWORD = 'bench-password';
 
@@ -28,7 +29,7 @@ export async function startServerProcess(dataDir: string, logFile: string, port?
   const env: NodeJS.ProcessEnv = { ...process.env, HOST: '127.0.0.1', PORT: String(port), DATA_DIR: dataDir, LOCAL_PROBE: '0', ADMIN_PASSWORD };
   for (const k of Object.keys(env)) if (k.startsWith('LOGIN_') || k === 'TRUST_PROXY') delete env[k];
   const out = openSync(logFile, 'a');
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'worker/node/main.ts'], { env, stdio: ['ignore', out, out] });
+  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, ...nodeArgs, '--import', 'tsx', SERVER_MAIN], { env, stdio: ['ignore', out, out] });
   running.add(child);
   const url = `http://127.0.0.1:${port}`;
   const stop = async () => {

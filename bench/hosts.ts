@@ -11,6 +11,7 @@ import { ADMIN_PASSWORD } from '../tests/support/app.js';
 import { freePort, startEdgeServer } from '../tests/support/edge.js';
 import type { HostName } from '../tests/support/targets.js';
 import { waitFor } from '../tests/support/wait.js';
+import { SERVER_MAIN, SERVER_NODE_FLAGS } from '../worker/node/launch.js';
 
 export interface BenchHost {
   url: string;
@@ -48,7 +49,7 @@ export function treeRssMiB(rootPid: number): number {
 export async function startNodeProcess(env: Record<string, string> = {}): Promise<BenchHost> {
   const dir = mkdtempSync(join(tmpdir(), 'eipam-bench-node-'));
   const port = await freePort();
-  const child: ChildProcess = spawn(join(process.cwd(), 'node_modules/.bin/tsx'), ['worker/node/main.ts'], {
+  const child: ChildProcess = spawn(join(process.cwd(), 'node_modules/.bin/tsx'), [...SERVER_NODE_FLAGS, SERVER_MAIN], {
     env: { ...process.env, ...env, HOST: '127.0.0.1', PORT: String(port), DATA_DIR: dir, ADMIN_PASSWORD, LOCAL_PROBE: '0' },
     stdio: 'ignore',
     detached: true,

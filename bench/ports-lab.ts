@@ -15,6 +15,7 @@ import { SseParser } from '../worker/live/sse.js';
 import { client, login } from '../tests/support/targets.js';
 import { waitFor } from '../tests/support/wait.js';
 import { createTopology, run, type Topology } from '../tests/net/netns.js';
+import { SERVER_MAIN, SERVER_NODE_FLAGS } from '../worker/node/launch.js';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const TSX = join(ROOT, 'node_modules/.bin/tsx');
@@ -207,7 +208,7 @@ export async function startLab(hostCount: number, log: (s: string) => void): Pro
         hosts[i] = { ip: s.v4, ns, planned, truth: await listening(topo, ns), id: 0 };
       }),
     );
-    const server = topo.spawnIn(topo.ns.cp, [TSX, 'worker/node/main.ts'], {
+    const server = topo.spawnIn(topo.ns.cp, [TSX, ...SERVER_NODE_FLAGS, SERVER_MAIN], {
       cwd: ROOT,
       env: {
         ...process.env, HOST: '0.0.0.0', PORT: '8787', DATA_DIR: join(dir, 'server'), ADMIN_PASSWORD: PASSWORD, LOCAL_PROBE: '0',

@@ -11,6 +11,7 @@ import { gzipSync } from 'node:zlib';
 import { splitSweep } from '../probe/split.js';
 import { formatIp, parseCidr, parseIp } from '../schema/ip/cidr.js';
 import { silentLogger } from '../schema/log.js';
+import { SERVER_MAIN, SERVER_NODE_FLAGS } from '../worker/node/launch.js';
 import { startServer } from '../worker/node/server.js';
 import type { Page } from 'playwright-core';
 import { launchChromium } from '../tests/support/browser.js';
@@ -42,7 +43,7 @@ let child: ChildProcess | null = null;
 
 async function startServerProcess(dataDir: string): Promise<string> {
   const port = await freePort();
-  child = spawn(join(process.cwd(), 'node_modules/.bin/tsx'), ['worker/node/main.ts'], {
+  child = spawn(join(process.cwd(), 'node_modules/.bin/tsx'), [...SERVER_NODE_FLAGS, SERVER_MAIN], {
     env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), DATA_DIR: dataDir, LOCAL_PROBE: '0', ADMIN_PASSWORD: 'bench-password' },
     stdio: 'ignore',
   });
