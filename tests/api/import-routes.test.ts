@@ -124,9 +124,10 @@ describe('POST /api/import/preview and /commit', () => {
     expect(await tableCounts(t.client)).toEqual(before);
   });
 
-  it('documents both routes for editors in /openapi.json', async () => {
+  it('documents the three routes for editors in /openapi.json', async () => {
     const doc = (await t.call('GET', '/openapi.json')).body;
-    expect([doc.paths['/api/import/preview'].post['x-required-role'], doc.paths['/api/import/commit'].post['x-required-role']]).toEqual(['editor', 'editor']);
+    const roles = [doc.paths['/api/import/formats'].get, doc.paths['/api/import/preview'].post, doc.paths['/api/import/commit'].post].map((op) => op['x-required-role']);
+    expect(roles).toEqual(['editor', 'editor', 'editor']);
     expect(doc.components.schemas.ImportRequest.properties.format.enum).toEqual(['auto', 'spreadsheet', 'phpipam-subnets', 'phpipam-addresses', 'netbox-prefixes', 'netbox-ip-addresses']);
   });
 

@@ -44,6 +44,18 @@ describe.each(HOSTS)('imports on the %s host', (host) => {
     await server?.close();
   });
 
+  it("lists the formats the import page offers, each with what it imports and the fields it fills", async () => {
+    const res = await api('GET', '/api/import/formats');
+    expect(res.status).toBe(200);
+    expect(res.body.formats.map((f: any) => [f.id, f.target])).toEqual([
+      ['spreadsheet', 'hosts'], ['phpipam-subnets', 'subnets'], ['phpipam-addresses', 'hosts'], ['netbox-prefixes', 'subnets'], ['netbox-ip-addresses', 'hosts'],
+    ]);
+    const sheet = res.body.formats[0];
+    expect(sheet.label).toBe('Spreadsheet of hosts');
+    expect(sheet.fields.filter((f: any) => f.required).map((f: any) => f.field)).toEqual(['ip']);
+    expect(sheet.fields.map((f: any) => f.field)).toEqual(expect.arrayContaining(['ip', 'hostname', 'description', 'tags', 'notes', 'reserved']));
+  });
+
   it('previews workbook rows (merged title and header cells, BOM, numbers as text, a bad last row) and writes nothing', async () => {
     const rows = await sheetRows(messySheet(['198.18.240.11', '198.18.240.12']), { trim: false });
     const before = await hostTotal();

@@ -1,13 +1,13 @@
 // @ts-check
-import { FORMATS } from '../lib/imports.js';
+import { formatChoices, formatLabel } from '../lib/imports.js';
 import { html } from '../lib/html.js';
 
 /**
  * The import's first step: the file (.xlsx or .csv) and its format (detected from the headers, or named).
- * @param {{ format: string, detected: string | null, onFile: (file: File) => void, onFormat: (format: string) => void,
- *   problem: string, disabled: boolean }} props
+ * @param {{ formats: { id: string, label: string }[] | null, format: string, detected: string | null, onFile: (file: File) => void,
+ *   onFormat: (format: string) => void, problem: string, disabled: boolean }} props
  */
-export function ImportSource({ format, detected, onFile, onFormat, problem, disabled }) {
+export function ImportSource({ formats, format, detected, onFile, onFormat, problem, disabled }) {
   const pick = (e) => {
     const file = e.currentTarget.files?.[0];
     if (file) onFile(file);
@@ -19,8 +19,8 @@ export function ImportSource({ format, detected, onFile, onFormat, problem, disa
       <span id="import-file-error" class="error" role="alert">${problem}</span></div>
     <div class="field"><label for="import-format">Format</label>
       <select id="import-format" value=${format} disabled=${disabled} aria-describedby="import-format-hint" onChange=${(e) => onFormat(e.currentTarget.value)}>
-        ${FORMATS.map((f) => html`<option key=${f.id} value=${f.id}>${f.label}</option>`)}
+        ${formatChoices(formats).map((f) => html`<option key=${f.id} value=${f.id}>${f.label}</option>`)}
       </select>
-      <span id="import-format-hint" class="hint muted">${format === 'auto' && detected ? `Detected: ${FORMATS.find((f) => f.id === detected)?.label ?? detected}` : ''}</span></div>
+      <span id="import-format-hint" class="hint muted">${format === 'auto' && detected ? `Detected: ${formatLabel(formats, detected)}` : ''}</span></div>
   </form>`;
 }

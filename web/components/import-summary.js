@@ -6,12 +6,12 @@ const ACTION = { create: 'create', update: 'update', watch: 'watch' };
 
 /**
  * The preview's counts (what a commit would write) and the first planned records as they would be stored.
- * @param {{ preview: any }} props
+ * @param {{ preview: any, formats: { id: string, label: string }[] | null }} props
  */
-export function ImportSummary({ preview }) {
+export function ImportSummary({ preview, formats }) {
   const keys = sampleColumns(preview.sample ?? []);
   return html`<section class="import-summary" aria-labelledby="import-summary-heading">
-    <h2 id="import-summary-heading">${formatLabel(preview.format)}: ${preview.total.toLocaleString('en')} ${preview.total === 1 ? 'row' : 'rows'}</h2>
+    <h2 id="import-summary-heading">${formatLabel(formats, preview.format)}: ${preview.total.toLocaleString('en')} ${preview.total === 1 ? 'row' : 'rows'}</h2>
     <ul class="import-counts">${countsOf(preview).map(([key, text]) => html`<li key=${key} data-count=${key}>${text}</li>`)}</ul>
     ${keys.length > 0 &&
     html`<details class="import-sample">

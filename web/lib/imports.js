@@ -4,22 +4,25 @@
  * changes, the counts, the commit's refusals and result as text. Plain values in, plain values out.
  */
 
-/** `auto` and the server's formats (worker/import/formats.ts IMPORT_FORMATS), in the select's order. */
-export const FORMATS = /** @type {const} */ ([
-  { id: 'auto', label: 'Detect from the headers' },
-  { id: 'spreadsheet', label: 'Spreadsheet of hosts' },
-  { id: 'phpipam-subnets', label: 'phpIPAM subnets' },
-  { id: 'phpipam-addresses', label: 'phpIPAM addresses' },
-  { id: 'netbox-prefixes', label: 'NetBox prefixes' },
-  { id: 'netbox-ip-addresses', label: 'NetBox IP addresses' },
-]);
+/** The format select's first choice: the server tells the format from the header row. */
+export const AUTO_FORMAT = { id: 'auto', label: 'Detect from the headers' };
+
+/**
+ * `auto` and the server's formats (GET /api/import/formats, worker/import/formats.ts), in the select's order; `auto`
+ * alone until they have come.
+ * @param {{ id: string, label: string }[] | null | undefined} formats
+ */
+export function formatChoices(formats) {
+  return [AUTO_FORMAT, ...(formats ?? [])];
+}
 
 /** What the server takes at once: the body limit of /api/import/* and the rows of one sheet (a header and 50,000). */
 export const MAX_BYTES = 8 * 1024 * 1024;
 export const MAX_ROWS = 50_001;
 
-export function formatLabel(id) {
-  return FORMATS.find((f) => f.id === id)?.label ?? id;
+/** @param {{ id: string, label: string }[] | null | undefined} formats @param {string} id */
+export function formatLabel(formats, id) {
+  return formatChoices(formats).find((f) => f.id === id)?.label ?? id;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 // the browser UI is plain ES modules (no bundler, no types); these tables test its pure helpers
-import { commitBlock, countsOf, errorsHeading, failureOf, FORMATS, importRequest, remap, resultText, sampleColumns, sampleText, sameHeaders, watchName, watchProblem } from './imports.js';
+import { commitBlock, countsOf, errorsHeading, failureOf, formatChoices, formatLabel, importRequest, remap, resultText, sampleColumns, sampleText, sameHeaders, watchName, watchProblem } from './imports.js';
 
 const preview = (p: Record<string, unknown> = {}) => ({ format: 'spreadsheet', target: 'hosts', total: 3, create: 2, update: 1, createSubnets: 0, watch: 0, errors: [], errorCount: 0, ...p }) as any;
 
@@ -17,8 +17,18 @@ describe('import requests', () => {
     expect(importRequest({ watch, mapping: null, headerRow: null, ...(form as any) })).toEqual(body);
   });
 
-  it('offers auto and the five formats', () => {
-    expect(FORMATS.map((f) => f.id)).toEqual(['auto', 'spreadsheet', 'phpipam-subnets', 'phpipam-addresses', 'netbox-prefixes', 'netbox-ip-addresses']);
+  it('offers auto, then the formats the server listed', () => {
+    const listed = [{ id: 'spreadsheet', label: 'Spreadsheet of hosts' }, { id: 'netbox-prefixes', label: 'NetBox prefixes' }];
+    expect(formatChoices(null).map((f) => f.id)).toEqual(['auto']);
+    expect(formatChoices(listed).map((f) => f.id)).toEqual(['auto', 'spreadsheet', 'netbox-prefixes']);
+  });
+
+  it.each([
+    ['a listed format', 'netbox-prefixes', 'NetBox prefixes'],
+    ['auto', 'auto', 'Detect from the headers'],
+    ['a format not (yet) listed: its id', 'phpipam-subnets', 'phpipam-subnets'],
+  ])('labels %s', (_name, id, label) => {
+    expect(formatLabel([{ id: 'netbox-prefixes', label: 'NetBox prefixes' }], id)).toBe(label);
   });
 });
 
@@ -116,5 +126,15 @@ describe('the commit', () => {
     [{ created: 0, updated: 0, createdSubnets: 0, watch: 0 }, 'hosts', 'Imported: nothing changed.'],
   ])('done: %j of %s', (result, target, text) => {
     expect(resultText(result, target)).toBe(text);
+  });
+});
+
+describe("the browser's limits", () => {
+  it("are the server's: the import body limit, the rows of a sheet and the cells of a row", async () => {
+    const { BODY_LIMITS } = await import('../../worker/http/body-limits.js');
+    const sheet = await import('../../worker/import/sheet.js');
+    const { MAX_BYTES, MAX_ROWS } = await import('./imports.js');
+    const { MAX_COLUMNS } = await import('./workbook.js');
+    expect([MAX_BYTES, MAX_ROWS, MAX_COLUMNS]).toEqual([BODY_LIMITS.csv, sheet.MAX_IMPORT_ROWS, sheet.MAX_COLUMNS]);
   });
 });

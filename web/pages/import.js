@@ -42,6 +42,8 @@ export function Import() {
 
 function ImportForm() {
   const probes = useData(() => api('GET', '/api/probes'), [], { events: ['probe'] });
+  // the list changes only with the server's version: asked once an hour
+  const formats = useData(() => api('GET', '/api/import/formats'), [], { pollMs: 3_600_000 }).data?.formats ?? null;
   const probeList = probes.data?.probes ?? [];
   const [source, setSource] = useState(/** @type {{ name: string, rows?: any[][], csv?: string } | null} */ (null));
   const [fileProblem, setFileProblem] = useState('');
@@ -164,10 +166,10 @@ function ImportForm() {
       description, tags, notes, reserved…), or phpIPAM's subnets or addresses export, or NetBox's prefixes or IP addresses export.
       Nothing is written before <strong>Import</strong>, and then every row or none.</p>
     <${ExportLinks} />
-    <${ImportSource} format=${format} detected=${preview?.format ?? null} onFile=${choose} onFormat=${pickFormat} problem=${fileProblem} disabled=${busy === 'committing'} />
+    <${ImportSource} formats=${formats} format=${format} detected=${preview?.format ?? null} onFile=${choose} onFormat=${pickFormat} problem=${fileProblem} disabled=${busy === 'committing'} />
     <p class="import-status muted" role="status" aria-live="polite">${status || (source ? sourceText(source) : '')}</p>
     ${previewError && html`<p class="error" role="alert" data-preview-error>${previewError}</p>`}
-    ${preview && html`<${ImportSummary} preview=${preview} />`}
+    ${preview && html`<${ImportSummary} preview=${preview} formats=${formats} />`}
     ${source && target === 'hosts' && html`<${ImportOutside} outside=${outside} watch=${watch} probes=${probeList} problem=${problem}
       onOutside=${pickOutside} onWatch=${changeWatch} disabled=${busy === 'committing'} />`}
     ${preview &&

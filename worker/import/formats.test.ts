@@ -12,7 +12,7 @@ describe('IMPORT_FORMATS', () => {
       ['netbox-prefixes', 'subnets'],
       ['netbox-ip-addresses', 'hosts'],
     ]);
-    expect(importFormat('netbox-prefixes')?.label).toBe('NetBox prefixes export');
+    expect(importFormat('netbox-prefixes')?.label).toBe('NetBox prefixes');
     expect(importFormat('xlsx')).toBeUndefined();
   });
 

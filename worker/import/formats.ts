@@ -72,3 +72,8 @@ export const IMPORT_FORMAT_IDS = IMPORT_FORMATS.map((f) => f.id) as [ImportForma
 export function importFormat(id: string): ListedFormat | undefined {
   return IMPORT_FORMATS.find((f) => f.id === id);
 }
+
+/** What the import page offers: every format with its label, what it imports and the fields it fills (a plain value). */
+export function importFormatList() {
+  return IMPORT_FORMATS.map((f) => ({ id: f.id, label: f.label, target: f.target, fields: f.fields.map(({ field, label, required }) => ({ field, label, required: required === true })) }));
+}

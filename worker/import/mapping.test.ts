@@ -100,7 +100,7 @@ describe('layoutOf', () => {
     ['a column index out of range', [['ip']], { mapping: { '64': 'ip' } }, 'import_bad_mapping', /0 to 63/],
     ['a header line without cells', [['ip'], [], ['198.18.0.1']], { headerRow: 2 }, 'import_bad_header_row', /line 2 is empty/],
     ['no address column in a list', [['name', 'owner'], ['nas', 'bob']], {}, 'import_no_address_column', /no column holds the address/],
-    ['no prefix column for NetBox', [['site', 'vlan'], ['x', '1']], { format: 'netbox-prefixes' }, 'import_no_address_column', /no column holds the prefix \(NetBox prefixes export\)/],
+    ['no prefix column for NetBox', [['site', 'vlan'], ['x', '1']], { format: 'netbox-prefixes' }, 'import_no_address_column', /no column holds the prefix \(NetBox prefixes\)/],
     ['the address column mapped away', [['ip'], ['198.18.0.1']], { mapping: { '0': null } }, 'import_no_address_column', /no column holds the address/],
     ['an empty sheet', [], {}, 'import_empty', /no rows/],
   ])('refuses %s with 400', (_what, rows, req, code, message) => {

@@ -17,7 +17,7 @@ const PREFIX_SIGNATURE = ['status', 'vrf', 'role', 'tags', 'is pool', 'mark util
 
 export const netboxPrefixes: ImportFormat<'netbox-prefixes'> = {
   id: 'netbox-prefixes',
-  label: 'NetBox prefixes export',
+  label: 'NetBox prefixes',
   target: 'subnets',
   fields: PREFIX_FIELDS,
   detect: (headers) => headerScore(headers, PREFIX_FIELDS, PREFIX_SIGNATURE),
@@ -45,7 +45,7 @@ const ADDRESS_SIGNATURE = ['vrf', 'role', 'assigned object type', 'assigned obje
 
 export const netboxIpAddresses: ImportFormat<'netbox-ip-addresses'> = {
   id: 'netbox-ip-addresses',
-  label: 'NetBox IP addresses export',
+  label: 'NetBox IP addresses',
   target: 'hosts',
   fields: ADDRESS_FIELDS,
   detect: (headers) => headerScore(headers, ADDRESS_FIELDS, ADDRESS_SIGNATURE),

@@ -18,7 +18,7 @@ const SUBNET_SIGNATURE = ['vlan domain', 'vrf', 'master subnet', 'requests', 'ho
 
 export const phpipamSubnets: ImportFormat<'phpipam-subnets'> = {
   id: 'phpipam-subnets',
-  label: 'phpIPAM subnets export',
+  label: 'phpIPAM subnets',
   target: 'subnets',
   fields: SUBNET_FIELDS,
   detect: (headers) => headerScore(headers, SUBNET_FIELDS, SUBNET_SIGNATURE),
@@ -59,7 +59,7 @@ function hintOf(text: string | undefined): string | undefined {
 
 export const phpipamAddresses: ImportFormat<'phpipam-addresses'> = {
   id: 'phpipam-addresses',
-  label: 'phpIPAM addresses export',
+  label: 'phpIPAM addresses',
   target: 'hosts',
   fields: ADDRESS_FIELDS,
   detect: (headers) => headerScore(headers, ADDRESS_FIELDS, ADDRESS_SIGNATURE),

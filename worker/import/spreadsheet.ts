@@ -19,7 +19,7 @@ const FIELDS: readonly FieldSpec[] = [
 
 export const spreadsheet: ImportFormat<'spreadsheet'> = {
   id: 'spreadsheet',
-  label: 'Spreadsheet (a column of addresses)',
+  label: 'Spreadsheet of hosts',
   target: 'hosts',
   fields: FIELDS,
   // the address column may be found by its cells, so any known header counts

@@ -56,3 +56,18 @@ export const ImportPreviewSchema = z
 export const ImportResultSchema = z
   .object({ created: z.number().int(), updated: z.number().int(), createdSubnets: z.number().int(), watch: z.number().int() })
   .openapi('ImportResult');
+
+export const ImportFormatsSchema = z
+  .object({
+    formats: z
+      .array(
+        z.object({
+          id: z.enum(IMPORT_FORMAT_IDS),
+          label: z.string(),
+          target: z.enum(['hosts', 'subnets']),
+          fields: z.array(z.object({ field: z.string(), label: z.string(), required: z.boolean() })),
+        }),
+      )
+      .openapi({ description: "every format a preview or commit takes besides auto, in the order auto prefers them on equal scores" }),
+  })
+  .openapi('ImportFormats');

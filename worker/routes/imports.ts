@@ -2,7 +2,8 @@ import type { AppDeps } from '../deps.js';
 import { follow } from '../effects.js';
 import { commitImport, previewImport } from '../services/imports.js';
 import { errors, ErrorSchema, json, jsonBody, router, secured } from './common.js';
-import { ImportPreviewSchema, ImportRequestSchema, ImportResultSchema } from './imports-schemas.js';
+import { importFormatList } from '../import/formats.js';
+import { ImportFormatsSchema, ImportPreviewSchema, ImportRequestSchema, ImportResultSchema } from './imports-schemas.js';
 
 const refusals = {
   400: json(ErrorSchema, 'A bad request: unknown format or field, no address column (import_no_address_column), a watch list without a name, …'),
@@ -21,9 +22,18 @@ function bodyOf<T>(c: { req: { valid(target: 'json'): T; bodyCache: object } }):
   return body;
 }
 
-/** POST /api/import/preview and /commit: the import of worker/import/ (the CSV-only /api/import/hosts and /subnets are routes/csv.ts). */
+/** GET /api/import/formats, POST /api/import/preview and /commit: the import of worker/import/ (the CSV-only /api/import/hosts and /subnets are routes/csv.ts). */
 export function importRoutes(deps: AppDeps) {
   return router()
+    .openapi(
+      secured(deps, { role: 'editor' }, {
+        method: 'get',
+        path: '/api/import/formats',
+        tags: ['import'],
+        responses: { 200: json(ImportFormatsSchema, "The formats the import takes (the import page's list)"), 401: errors[401], 403: errors[403] },
+      }),
+      (c) => c.json({ formats: importFormatList() }, 200),
+    )
     .openapi(
       secured(deps, { role: 'editor' }, {
         method: 'post',
