@@ -15,6 +15,7 @@ import { maximalFrames, overBoundFrames, PROBE_CIDR, type ProbeSetup } from './a
 import { edgeLoginCost, type EdgeLoginCost } from './abuse-edge.js';
 import { adminApi, type Api } from './abuse-http.js';
 import { ADMIN_PASSWORD, Monitor, startServerProcess, type Measured, type ServerProcess } from './abuse-monitor.js';
+import { SERVER_NODE_FLAGS } from '../worker/node/launch.js';
 
 const TARGET_P99_MS = 100;
 const TARGET_RSS_MB = 300;
@@ -74,7 +75,7 @@ function render(rows: Row[], edge: EdgeLoginCost, when: string, state: string): 
 \`npm run bench -- abuse\` (bench/abuse.ts and bench/abuse-*.ts), run ${when} on ${cpu.length} × ${cpu[0]?.model.trim()},
 ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Linux ${release()}, Node ${process.version}; code: ${state}.
 
-Method. The Node host runs as its own process (\`node --import tsx worker/node/main.ts\`, as \`npm start\` runs it;
+Method. The Node host runs as its own process (\`node ${SERVER_NODE_FLAGS.join(' ')} --import tsx worker/node/main.ts\`, as \`npm start\` runs it;
 temp DATA_DIR, LOCAL_PROBE=0, the default login limits), restarted before each case so each starts from a fresh
 process holding the data of the steps before, then warmed up (100 \`/health\`, 5 \`/api/auth/me\` and \`/api/summary\`, and a
 small request of the case's own kind on keys the case does not use: 2 oversized bodies, 3 wrong logins from 127.0.0.9,

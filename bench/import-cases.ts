@@ -52,7 +52,7 @@ function previewOutcome(status: number, p: any): string {
 const WHY_READ =
   'the request body (5.4 MB of JSON) is parsed in one go, the largest single block (JSON.parse alone: 60-140 ms on this machine; checking it against ImportRequestSchema after it takes ~3 ms); then every row is turned into a record 250 rows a turn (spreadsheet.record → fields.hostRecord, a zod safeParse per row: the largest share of the CPU) and planned (plan.ts addHost), with major GCs of the growing heap between turns';
 const WHY_WRITE =
-  `what a preview does (the body parsed in one go, then the rows checked and planned 250 a turn), then the statements' JSON is built (import-write.ts, host-writes.ts rowFieldsJson, json-rows.ts) and the database thread runs the batch (~1.4 s of libSQL), which competes with the main thread for the 2 cores. Memory: the main thread's JS heap goes from ~30-47 MB to ~140 MB used (168 MB committed) because the rows are held in up to four forms at once (the parsed body, the text rows of sheetOfCells, the records, the plan), and the body and the plan are still held beside the statements' JSON text while the batch runs`;
+  `what a preview does (the body parsed in one go, then the rows checked and planned 250 a turn, each form of the rows let go of as the next is made), then the statements' JSON is built (import-write.ts, host-writes.ts rowFieldsJson, json-rows.ts) and posted to the database thread in one message (a copy of that JSON), where libSQL runs the batch while the main thread's garbage waits for its next collection`;
 
 export function preview(name: string, body: string): Step {
   return {

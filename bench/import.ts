@@ -15,6 +15,7 @@ import { ADMIN_PASSWORD, Monitor, startServerProcess, type Measured, type Server
 import { importBody, n, steps, type StepOutcome } from './import-cases.js';
 import { BAD_ROWS, BLOCK, browserRows, buildWorkbook, ROWS, sheetData, SUBNETS, toCsv, WARM_CIDR, warmRows, withBadRows } from './import-data.js';
 import { sqliteImports, sqliteVersion, type SqliteVariant } from './import-sqlite.js';
+import { SERVER_NODE_FLAGS } from '../worker/node/launch.js';
 
 const TARGET_P99_MS = 100;
 const TARGET_RSS_MB = 300;
@@ -99,7 +100,7 @@ read-excel-file's \`readSheet\` (\`/universal\`), which is what the import page 
 here it runs in the bench's Node process, so a browser's time may differ. The rows go as JSON
 (\`{"format":"auto","rows":[…]}\`, made once before the measuring) to \`POST /api/import/preview\` and
 \`/api/import/commit\`, one request at a time. A second variant has ${BAD_ROWS.length} bad rows (${BAD_ROWS.map((b) => `line ${n(b.line)}: ${b.why}`).join('; ')}).
-The server is the Node host as its own process (\`node --import tsx worker/node/main.ts\`, as \`npm start\` runs it;
+The server is the Node host as its own process (\`node ${SERVER_NODE_FLAGS.join(' ')} --import tsx worker/node/main.ts\`, as \`npm start\` runs it;
 temp DATA_DIR, LOCAL_PROBE=0, no probe), restarted before each step so each starts from a fresh process holding the
 data of the steps before, then warmed up (100 \`/health\`, 5 \`/api/auth/me\` and \`/api/summary\`, and the step's own route
 twice on a 10-row list in ${WARM_CIDR}: a preview and a commit, or the subnets .xlsx export) and left idle for 1 s.
