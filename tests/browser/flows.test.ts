@@ -16,6 +16,7 @@ import { sendResults } from '../support/port-rig.js';
 import { RawProbe, startTestServer } from '../support/server.js';
 import { client } from '../support/targets.js';
 import { accessibilityReport, ARTIFACTS, screenshots } from '../support/ui.js';
+import { waitFor } from '../support/wait.js';
 
 const LAB = '198.18.20.0/24';
 const OFFICE = '198.18.21.0/24';
@@ -277,7 +278,8 @@ describe('the Flows page, in Chromium', () => {
     await page.click(`.flow-map a.bar[data-node="${lab}"][data-side="from"] rect`);
     await page.waitForFunction((id) => new URLSearchParams(location.hash.split('?')[1]).get('subnet') === String(id), lab);
     await page.waitForFunction((id) => document.querySelector<HTMLSelectElement>('select[name="flows-subnet"]')?.value === String(id), lab);
-    expect(talkerRequests.at(-1)!.get('subnetId')).toBe(String(lab));
+    // the select shows the subnet as soon as the hash changes; the talkers' request follows on the next render
+    await waitFor('the talkers asked for the clicked subnet', () => talkerRequests.at(-1)?.get('subnetId') === String(lab), 5_000, 50);
     await page.selectOption('select[name="flows-subnet"]', '');
   });
 

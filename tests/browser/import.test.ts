@@ -108,6 +108,7 @@ describe('import in Chromium', () => {
     await page.click('header nav a:has-text("Import")');
     await page.waitForSelector('#import-file');
     expect(await page.getAttribute('header nav a[href="#/import"]', 'aria-current')).toBe('page');
+    await page.waitForSelector('#import-format option[value="netbox-ip-addresses"]', { state: 'attached' }); // the server's list (GET /api/import/formats)
     expect(await page.$$eval('#import-format option', (os) => os.map((o) => (o as HTMLOptionElement).value))).toEqual(['auto', 'spreadsheet', 'phpipam-subnets', 'phpipam-addresses', 'netbox-prefixes', 'netbox-ip-addresses']);
 
     // a merged title row, a BOM before the first header, "Name" merged over two cells, numbers stored as text, a bad last row

@@ -77,7 +77,7 @@ export function OperationForm({ probes, initial }) {
     <fieldset class="field op-from" aria-describedby="op-from-error"><legend>Run from</legend>
       <div class="op-from-choices">
         <label><input type="radio" name="mode" value="probe" checked=${form.mode === 'probe'} onChange=${() => set({ mode: 'probe' })} /> one probe</label>
-        <label><input type="radio" name="mode" value="site" checked=${form.mode === 'site'} disabled=${sites.length === 0} onChange=${() => set({ mode: 'site' })} /> a site${sites.length === 0 ? html` <span class="muted">(no probe has a site)</span>` : ''}</label>
+        <label><input type="radio" name="mode" value="site" checked=${form.mode === 'site'} disabled=${sites.length === 0} onChange=${() => set({ mode: 'site', site: form.site || sites[0]?.site || '' })} /> a site${sites.length === 0 ? html` <span class="muted">(no probe has a site)</span>` : ''}</label>
         <label><input type="radio" name="mode" value="all" checked=${form.mode === 'all'} onChange=${() => set({ mode: 'all' })} /> all probes <span class="muted">(${probes.length})</span></label>
       </div>
       ${form.mode === 'probe' &&
