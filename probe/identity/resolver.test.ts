@@ -7,11 +7,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NameLookups } from './names.js';
 import { PtrResolver } from './resolver.js';
 
-const PORT = 40_000 + (process.pid % 20_000);
+// below Linux's ephemeral range (32768-60999), so no client socket of a parallel suite holds it; a clash with another
+// listener is retried on another port in beforeAll
+const pickPort = () => 20_000 + Math.floor(Math.random() * 12_000);
+let PORT = pickPort();
 const server = { host: '127.0.0.1', port: PORT };
 let dnsmasq: ChildProcess;
 
-beforeAll(async () => {
+async function startDnsmasq(attempt: number): Promise<void> {
   dnsmasq = spawn(
     '/usr/sbin/dnsmasq',
     [
@@ -40,12 +43,19 @@ beforeAll(async () => {
   dnsmasq.stderr!.on('data', (d) => (stderr += d));
   const probe = new PtrResolver([server], { timeoutMs: 200, attempts: 1 });
   for (let i = 0; i < 50; i++) {
+    if (dnsmasq.exitCode !== null && stderr.includes('Address already in use') && attempt < 5) {
+      PORT = pickPort();
+      server.port = PORT;
+      return startDnsmasq(attempt + 1);
+    }
     if (dnsmasq.exitCode !== null) throw new Error(`dnsmasq exited: ${stderr}`);
     if ((await probe.lookup('198.18.0.5')).kind === 'name') return;
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`dnsmasq did not answer: ${stderr}`);
-});
+}
+
+beforeAll(() => startDnsmasq(1));
 
 afterAll(async () => {
   if (dnsmasq?.pid && dnsmasq.exitCode === null) {
