@@ -23,11 +23,12 @@ export interface DataLock {
   release(): void;
 }
 
-/** Start time of a process in clock ticks since boot (field 22 of /proc/<pid>/stat), where /proc exists. */
-function procStart(pid: number): string | undefined {
+/** State (R, S, D, Z, …) and start time in clock ticks since boot of a process (fields 3 and 22 of /proc/<pid>/stat), where /proc exists. */
+function procStat(pid: number): { state: string; start: string } | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return { state: fields[0]!, start: fields[19]! };
   } catch {
     return undefined;
   }
@@ -40,8 +41,10 @@ function alive(h: LockHolder): boolean {
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'EPERM') return false; // ESRCH: no such process
   }
-  const now = procStart(h.pid);
-  return !(h.procStart && now && now !== h.procStart);
+  const now = procStat(h.pid);
+  // a zombie (killed, not yet reaped by its parent or init) still answers kill(pid, 0) but holds nothing any more
+  if (now?.state === 'Z' || now?.state === 'X') return false;
+  return !(h.procStart && now && now.start !== h.procStart);
 }
 
 function readHolder(path: string): LockHolder | null {
@@ -67,7 +70,7 @@ export function acquireDataLock(dataDir: string): DataLock {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   chmodSync(dataDir, 0o700);
   const path = join(dataDir, LOCK_FILE);
-  const me: LockHolder = { pid: process.pid, host: hostname(), startedAt: new Date().toISOString(), procStart: procStart(process.pid), token: randomUUID() };
+  const me: LockHolder = { pid: process.pid, host: hostname(), startedAt: new Date().toISOString(), procStart: procStat(process.pid)?.start, token: randomUUID() };
   for (let attempt = 0; ; attempt++) {
     try {
       const fd = openSync(path, 'wx', 0o600);
