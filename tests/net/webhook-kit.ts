@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { Received } from '../support/webhook-receiver.js';
 import { waitFor } from '../support/wait.js';
 import type { Topology } from './netns.js';
+import { SERVER_MAIN, SERVER_NODE_FLAGS } from '../../worker/node/launch.js';
 
 export const TSX = join(process.cwd(), 'node_modules/.bin/tsx');
 const RECEIVER = join(process.cwd(), 'tests/net/webhook-receiver-proc.ts');
@@ -166,7 +167,7 @@ export type ProbeProc = ReturnType<typeof startProbe>;
 
 /** The Node control plane (`worker/node/main.ts`, as `npm start` runs it) as a process, on 0.0.0.0:8787. */
 export async function startNodeControlPlane(spawner: Spawner, opts: { dataDir: string; reachAt: string; env: Record<string, string> }) {
-  const child = spawner([TSX, 'worker/node/main.ts'], { ...process.env, HOST: '0.0.0.0', PORT: '8787', DATA_DIR: opts.dataDir, LOCAL_PROBE: '0', ...opts.env });
+  const child = spawner([TSX, ...SERVER_NODE_FLAGS, SERVER_MAIN], { ...process.env, HOST: '0.0.0.0', PORT: '8787', DATA_DIR: opts.dataDir, LOCAL_PROBE: '0', ...opts.env });
   let output = '';
   child.stdout!.setEncoding('utf8').on('data', (d: string) => (output = (output + d).slice(-20_000)));
   child.stderr!.setEncoding('utf8').on('data', (d: string) => (output = (output + d).slice(-20_000)));

@@ -16,6 +16,7 @@ import { ADMIN_PASSWORD } from '../support/app.js';
 import { client, login } from '../support/targets.js';
 import { waitFor } from '../support/wait.js';
 import { assertNetPrerequisites, createTopology, type Topology } from './netns.js';
+import { lockHolder } from '../../worker/node/data-lock.js';
 import { exited, inNamespace, killGroup, startNodeControlPlane, startProbe, startReceiver, type ProbeProc, type ReceiverProc } from './webhook-kit.js';
 
 const CIDR = '198.18.0.0/28';
@@ -147,6 +148,8 @@ describe('webhooks on a real network, real probe, Node host', () => {
 
     killGroup(cp.child, 'SIGKILL');
     await exited(cp.child);
+    // cp.child is the wrapper: the server's own node process may outlive it a moment, and holds DATA_DIR until then
+    await waitFor('the killed server gone', () => lockHolder(dataDir()) === null, 10_000, 50);
     let upId = '';
     // the file as the dead process left it (libSQL takes no read-only URL: query_only refuses writes)
     const db = createClient({ url: `file:${join(dataDir(), 'edge-ipam.db')}` });
