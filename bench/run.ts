@@ -29,6 +29,9 @@ const HEADER = `# Benchmarks
 
 Produced by \`npm run bench\` (or \`npm run bench -- <name>\` for one section) on the development machine:
 2 cores, 24 GiB, Linux, Node 20. Every figure below was printed by that run; each section says how it was measured.
+
+The Node host runs with \`--max-semi-space-size=2\` since commit 51aa63f (2026-12-02; \`worker/node/launch.ts\`). A
+section that names an older commit measured the server with V8's default young generation.
 `;
 
 function sections(text: string): Map<string, string> {

@@ -10,15 +10,14 @@ import { PtrResolver } from './resolver.js';
 // below Linux's ephemeral range (32768-60999), so no client socket of a parallel suite holds it; a clash with another
 // listener is retried on another port in beforeAll
 const pickPort = () => 20_000 + Math.floor(Math.random() * 12_000);
-let PORT = pickPort();
-const server = { host: '127.0.0.1', port: PORT };
+const server = { host: '127.0.0.1', port: pickPort() };
 let dnsmasq: ChildProcess;
 
 async function startDnsmasq(attempt: number): Promise<void> {
   dnsmasq = spawn(
     '/usr/sbin/dnsmasq',
     [
-      `--port=${PORT}`,
+      `--port=${server.port}`,
       '--listen-address=127.0.0.1',
       '--bind-interfaces',
       '--no-resolv',
@@ -44,8 +43,7 @@ async function startDnsmasq(attempt: number): Promise<void> {
   const probe = new PtrResolver([server], { timeoutMs: 200, attempts: 1 });
   for (let i = 0; i < 50; i++) {
     if (dnsmasq.exitCode !== null && stderr.includes('Address already in use') && attempt < 5) {
-      PORT = pickPort();
-      server.port = PORT;
+      server.port = pickPort();
       return startDnsmasq(attempt + 1);
     }
     if (dnsmasq.exitCode !== null) throw new Error(`dnsmasq exited: ${stderr}`);
@@ -83,7 +81,7 @@ describe('PtrResolver (a real dnsmasq on loopback)', () => {
 
   it('a silent server: an error after the timeout and one retry', async () => {
     // nothing listens on the port below ours (loopback: the question goes nowhere else)
-    const silent = new PtrResolver([{ host: '127.0.0.1', port: PORT - 1 }], { timeoutMs: 150 });
+    const silent = new PtrResolver([{ host: '127.0.0.1', port: server.port - 1 }], { timeoutMs: 150 });
     const started = performance.now();
     const r = await silent.lookup('198.18.0.5');
     expect(r).toMatchObject({ kind: 'error', forward: null });
@@ -91,7 +89,7 @@ describe('PtrResolver (a real dnsmasq on loopback)', () => {
   });
 
   it('the second server answers when the first is silent', async () => {
-    const r = await new PtrResolver([{ host: '127.0.0.1', port: PORT - 1 }, server], { timeoutMs: 150 }).lookup('198.18.0.5');
+    const r = await new PtrResolver([{ host: '127.0.0.1', port: server.port - 1 }, server], { timeoutMs: 150 }).lookup('198.18.0.5');
     expect(r).toMatchObject({ kind: 'name', name: 'named.test.example' });
   });
 });

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 // the browser UI is plain ES modules (no bundler, no types); these tables test its pure helpers
-import { commitBlock, countsOf, errorsHeading, failureOf, formatChoices, formatLabel, importRequest, remap, resultText, sampleColumns, sampleText, sameHeaders, watchName, watchProblem } from './imports.js';
+import { commitBlock, countsOf, errorsHeading, failureOf, formatChoices, formatLabel, importRequest, MAX_BYTES, MAX_ROWS, remap, resultText, sampleColumns, sampleText, sameHeaders, watchName, watchProblem } from './imports.js';
+import { MAX_COLUMNS } from './workbook.js';
+import { BODY_LIMITS } from '../../worker/http/body-limits.js';
+import { MAX_COLUMNS as SERVER_MAX_COLUMNS, MAX_IMPORT_ROWS } from '../../worker/import/sheet.js';
 
 const preview = (p: Record<string, unknown> = {}) => ({ format: 'spreadsheet', target: 'hosts', total: 3, create: 2, update: 1, createSubnets: 0, watch: 0, errors: [], errorCount: 0, ...p }) as any;
 
@@ -130,11 +133,7 @@ describe('the commit', () => {
 });
 
 describe("the browser's limits", () => {
-  it("are the server's: the import body limit, the rows of a sheet and the cells of a row", async () => {
-    const { BODY_LIMITS } = await import('../../worker/http/body-limits.js');
-    const sheet = await import('../../worker/import/sheet.js');
-    const { MAX_BYTES, MAX_ROWS } = await import('./imports.js');
-    const { MAX_COLUMNS } = await import('./workbook.js');
-    expect([MAX_BYTES, MAX_ROWS, MAX_COLUMNS]).toEqual([BODY_LIMITS.csv, sheet.MAX_IMPORT_ROWS, sheet.MAX_COLUMNS]);
+  it("are the server's: the import body limit, the rows of a sheet and the cells of a row", () => {
+    expect([MAX_BYTES, MAX_ROWS, MAX_COLUMNS]).toEqual([BODY_LIMITS.csv, MAX_IMPORT_ROWS, SERVER_MAX_COLUMNS]);
   });
 });

@@ -3,10 +3,9 @@
  * with these V8 flags; worker/node/launch.test.ts keeps package.json in step.
  *
  * `--max-semi-space-size=2` (MiB; V8's default here is 16): a young generation of 2 × 2 MiB instead of 2 × 16 MiB.
- * Bulk requests (a 50,000-row import) allocate fast; with the default, V8 grows the young generation to its maximum
- * and keeps it, and each scavenge of it holds the event loop longer. Measured on the import bench's commit of 50,000
- * hosts: peak RSS 310–323 MB → 266–280 MB, /health p99 49–54 ms → 11–13 ms, the commit 5–13 % slower
- * (docs/BENCHMARKS.md, Import).
+ * Bulk requests (a 50,000-row import) allocate fast, and with the default V8 grows the young generation to its
+ * maximum and keeps it. With the flag the import bench's commit of 50,000 hosts peaks at 280 MB RSS (docs/BENCHMARKS.md,
+ * Import; the target is 300 MB); without it the same step peaked at 310–323 MB, the commit ~5–13 % faster.
  */
 export const SERVER_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=2'];
 
