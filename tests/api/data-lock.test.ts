@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { acquireDataLock, LOCK_FILE, lockHolder } from '../../worker/node/data-lock.js';
+import { acquireDataLock, LOCK_FILE, lockHolder, procStat } from '../../worker/node/data-lock.js';
 import { waitFor } from '../support/wait.js';
 
 const work = mkdtempSync(join(tmpdir(), 'eipam-lock-'));
@@ -18,11 +18,7 @@ afterAll(() => {
   rmSync(work, { recursive: true, force: true });
 });
 
-const stat = (pid: number) => {
-  const s = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = s.slice(s.lastIndexOf(')') + 2).split(' ');
-  return { state: fields[0]!, start: fields[19]! };
-};
+const stat = (pid: number) => procStat(pid)!;
 
 /** A lock file naming `pid` as the server holding `dir`, as acquireDataLock writes it. */
 function heldBy(dir: string, pid: number) {

@@ -24,7 +24,7 @@ export interface DataLock {
 }
 
 /** State (R, S, D, Z, …) and start time in clock ticks since boot of a process (fields 3 and 22 of /proc/<pid>/stat), where /proc exists. */
-function procStat(pid: number): { state: string; start: string } | undefined {
+export function procStat(pid: number): { state: string; start: string } | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
