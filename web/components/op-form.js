@@ -1,5 +1,5 @@
 // @ts-check
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../lib/api.js';
 import { html } from '../lib/html.js';
 import { buildRequest, defaultCount, fieldsOf, KINDS, LIMITS, refusalOf, sitesOf } from '../lib/operations.js';
@@ -29,8 +29,8 @@ export function OperationForm({ probes, initial }) {
 
   const pickKind = (kind) =>
     setForm((f) => ({ ...f, kind, count: f.count === String(defaultCount(f.kind)) ? String(defaultCount(kind)) : f.count }));
-  // focus moves to the field in question once its message is rendered (its aria-describedby then reads it)
-  useEffect(() => {
+  // focus moves to the field in question in the same frame its message is rendered (its aria-describedby then reads it)
+  useLayoutEffect(() => {
     if (problem.field) /** @type {HTMLElement | null} */ (root.current?.querySelector(FIELD_ID[problem.field] ?? '#op-target'))?.focus();
   }, [problem]);
   const submit = async (e) => {
