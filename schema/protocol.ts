@@ -10,6 +10,7 @@ import { namesItem } from './kinds/names.js';
 import { operationItem, opMtrJob, opPingJob, opTracerouteJob } from './kinds/operation.js';
 import { sweepItem, sweepJob, sweepResult } from './kinds/sweep.js';
 import { tracerouteItem, tracerouteJob } from './kinds/traceroute.js';
+import { trafficClientJob, trafficItem, trafficServerJob } from './kinds/traffic.js';
 import { macText } from './mac.js';
 
 export const PROTOCOL_VERSION = 1;
@@ -41,6 +42,7 @@ export { type NamesItem, type NameLookup } from './kinds/names.js';
 export { type FlowsItem } from './kinds/flows.js';
 export { type OperationItem, type OperationJob } from './kinds/operation.js';
 export { type AddressCheckItem, type AddressCheckJob } from './kinds/address-check.js';
+export { type TrafficItem, type TrafficServerJob, type TrafficClientJob } from './kinds/traffic.js';
 export { type TracerouteItem, type TracerouteJob, type TraceHop } from './kinds/traceroute.js';
 
 export const assignedSubnet = z.object({
@@ -64,12 +66,12 @@ export type ManagedSubnet = z.infer<typeof managedSubnet>;
  * is a schema module in `schema/kinds/`, its entry in both lists, a runner in `probe/jobs/` and an ingest module
  * in `worker/ingest/` (docs/ARCHITECTURE.md, "Kinds of work").
  */
-export const jobMessage = z.discriminatedUnion('kind', [sweepJob, portScanJob, tracerouteJob, opPingJob, opMtrJob, opTracerouteJob, addressCheckJob]);
+export const jobMessage = z.discriminatedUnion('kind', [sweepJob, portScanJob, tracerouteJob, opPingJob, opMtrJob, opTracerouteJob, addressCheckJob, trafficServerJob, trafficClientJob]);
 export type JobMessage = z.infer<typeof jobMessage>;
 export type JobKind = JobMessage['kind'];
 export const JOB_KINDS = jobMessage.options.map((o) => o.shape.kind.value) as JobKind[];
 
-export const resultItem = z.discriminatedUnion('kind', [sweepItem, portScanItem, namesItem, tracerouteItem, flowsItem, operationItem, addressCheckItem]);
+export const resultItem = z.discriminatedUnion('kind', [sweepItem, portScanItem, namesItem, tracerouteItem, flowsItem, operationItem, addressCheckItem, trafficItem]);
 export type ResultItem = z.infer<typeof resultItem>;
 export type ResultKind = ResultItem['kind'];
 

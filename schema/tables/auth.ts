@@ -44,6 +44,8 @@ export const apiTokens = sqliteTable(
     userId: integer('user_id').references(() => users.id, { onDelete: 'cascade' }),
     /** Never above its user's role; the lower of the two applies. Tokens made before roles existed act as viewers. */
     role: text('role', { enum: ROLES }).notNull().default('viewer'),
+    /** `metrics`: the token reads `GET /metrics` and nothing else (a Prometheus scraper's); null: the role's whole API. */
+    scope: text('scope', { enum: ['metrics'] }),
     createdBy: integer('created_by').references(() => users.id, { onDelete: 'set null' }),
     expiresAt: integer('expires_at', { mode: 'timestamp_ms' }),
     /** Written at most once a minute. */

@@ -10,3 +10,6 @@ export * from './flows.js';
 export * from './operations.js';
 export * from './rdap.js';
 export * from './allocation.js';
+export * from './traffic.js';
+export * from './proxmox.js';
+export * from './metrics.js';

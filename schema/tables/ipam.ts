@@ -19,6 +19,8 @@ export const subnets = sqliteTable(
     /** Start of the latest sweep stored and of the one before it (the changes API's "since the last sweep"). */
     lastSweepAt: integer('last_sweep_at', { mode: 'timestamp_ms' }),
     previousSweepAt: integer('previous_sweep_at', { mode: 'timestamp_ms' }),
+    /** How long the latest stored complete sweep took on the probe (ms; `/metrics` sweep duration). */
+    lastSweepDurationMs: integer('last_sweep_duration_ms'),
     /** Scheduled port scans of this subnet's alive hosts; the arguments (null: the default) and the interval (null: SCAN_NMAP_INTERVAL_MINUTES). */
     portScanEnabled: integer('port_scan_enabled', { mode: 'boolean' }).notNull().default(true),
     portScanArgs: text('port_scan_args'),
