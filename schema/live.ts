@@ -84,6 +84,8 @@ export const livePayloads = {
     done: z.number().int().nonnegative().optional(),
     total: z.number().int().nonnegative().optional(),
   }),
+  /** A traffic test started, one of its probes reported on its side, its result came, or it ended: read the test again. */
+  traffic: z.object({ testId: z.string(), state: z.enum(['running', 'done', 'failed']) }),
   /** A subnet was created, updated or deleted: reload the list. */
   subnets: z.object({}),
   /** A verified allocation's steps (POST /api/subnets/{id}/allocate): the addresses being checked, what the checks saw, the addresses handed out, or why it failed. */
@@ -110,7 +112,7 @@ const eventOf = <K extends LiveEventType>(type: K) =>
 
 /** An event as published inside the server; on the wire `type` is the SSE `event:` field and `data` its JSON. */
 export const liveEvent = z
-  .discriminatedUnion('type', [eventOf('hello'), eventOf('hosts'), eventOf('job'), eventOf('ports'), eventOf('macs'), eventOf('probe'), eventOf('flows'), eventOf('operation'), eventOf('subnets'), eventOf('allocation')])
+  .discriminatedUnion('type', [eventOf('hello'), eventOf('hosts'), eventOf('job'), eventOf('ports'), eventOf('macs'), eventOf('probe'), eventOf('flows'), eventOf('operation'), eventOf('subnets'), eventOf('allocation'), eventOf('traffic')])
   .meta({ id: 'LiveEvent' });
 export type LiveEvent = z.infer<typeof liveEvent>;
 

@@ -17,6 +17,7 @@ import { liveRoutes } from './routes/live.js';
 import { maintenanceRoutes } from './routes/maintenance.js';
 import { netflowRoutes } from './routes/netflow.js';
 import { operationRoutes } from './routes/operations.js';
+import { trafficTestRoutes } from './routes/traffic-tests.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import { portRoutes } from './routes/ports.js';
 import { probeRoutes } from './routes/probes.js';
@@ -84,6 +85,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', portRoutes(deps));
   app.route('/', traceRoutes(deps));
   app.route('/', operationRoutes(deps));
+  app.route('/', trafficTestRoutes(deps));
   app.route('/', csvRoutes(deps));
   app.route('/', liveRoutes(deps));
   app.route('/', summaryRoutes(deps));

@@ -92,6 +92,8 @@ export const appConfigSchema = z.object({
   operationQueuePerProbe: z.coerce.number().int().min(1).max(64).default(8),
   /** Operations and their results are kept this long. */
   operationRetentionDays: z.coerce.number().min(1).max(3650).default(30),
+  /** Traffic tests and their results are kept this long (the history chart per pair reads them). */
+  trafficRetentionDays: z.coerce.number().min(1).max(3650).default(90),
   /** How long an allocation waits for its probe's check of the candidates (503 verify_timeout past it). */
   allocateVerifyTimeoutMs: z.coerce.number().int().min(500).max(60_000).default(10_000),
 });
@@ -140,6 +142,7 @@ export function appConfig(env: Record<string, string | undefined>, overrides: Pa
     operationsPerMinute: env.OPERATIONS_PER_MINUTE,
     operationQueuePerProbe: env.OPERATION_QUEUE_PER_PROBE,
     operationRetentionDays: env.OPERATION_RETENTION_DAYS,
+    trafficRetentionDays: env.TRAFFIC_RETENTION_DAYS,
     allocateVerifyTimeoutMs: env.ALLOCATE_VERIFY_TIMEOUT_MS,
   });
   return { ...parsed, ...overrides };

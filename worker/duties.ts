@@ -1,5 +1,5 @@
 import { and, eq, lt, sql } from 'drizzle-orm';
-import { alertEvents, auditLog, webhookAttempts, hostDevices, hostEvents, hostHourly, hostSamples, ingestLedger, jobs, operations, portEvents, probes, sessions } from '../schema/tables/index.js';
+import { alertEvents, auditLog, webhookAttempts, hostDevices, hostEvents, hostHourly, hostSamples, ingestLedger, jobs, operations, portEvents, trafficTests, probes, sessions } from '../schema/tables/index.js';
 import { SPOOL_MAX_AGE_MS } from '../schema/protocol.js';
 import type { AppConfig } from './config.js';
 import type { AppDeps } from './deps.js';
@@ -101,6 +101,7 @@ export const pruneHistory: Duty = {
       // operations with their runs (deleted first: the runs' foreign key need not be enforced for them to go)
       batchable(deps.db, sql`DELETE FROM operation_runs WHERE operation_id IN (SELECT id FROM operations WHERE created_at < ${now - deps.config.operationRetentionDays * DAY_MS})`),
       deps.db.delete(operations).where(lt(operations.createdAt, new Date(now - deps.config.operationRetentionDays * DAY_MS))),
+      deps.db.delete(trafficTests).where(lt(trafficTests.createdAt, new Date(now - deps.config.trafficRetentionDays * DAY_MS))),
       ...flows.map((s) => batchable(deps.db, s)),
     ]);
   },

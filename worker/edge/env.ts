@@ -49,4 +49,5 @@ export interface Env {
   OPERATIONS_PER_MINUTE?: string;
   OPERATION_QUEUE_PER_PROBE?: string;
   OPERATION_RETENTION_DAYS?: string;
+  TRAFFIC_RETENTION_DAYS?: string;
 }

@@ -15,8 +15,9 @@ import { announce } from '../live/announce.js';
 import { ingestBatch, type IngestOutcome } from '../services/ingest.js';
 import { activeJob, recordJobStatus } from '../services/jobs.js';
 import { traceJobHostIds } from '../services/traces.js';
-import { isOperationJobKind } from '../../schema/kinds/operation.js';
-import { endRunsOf, recordOperationStatus } from '../services/operation-status.js';
+import { endRunsOf } from '../services/operation-status.js';
+import { endTrafficTestsOf } from '../services/traffic-status.js';
+import { statusOwners } from './status-owners.js';
 
 // What both hosts do with a probe's socket; they only move frames.
 
@@ -99,7 +100,8 @@ export async function probeDisconnected(deps: AppDeps, probeId: number): Promise
   // the hosts about to change are read in the same atomic batch, so the live feed reports exactly those
   const running = and(eq(jobs.probeId, probeId), activeJob(now));
   const [runsRead, runsEnd] = endRunsOf(deps, probeId, now);
-  const [going, stopped, runsEnded] = (await deps.db.batch([
+  const [testsRead, testsEnd] = endTrafficTestsOf(deps, probeId, now);
+  const [going, stopped, runsEnded, , testsEnded] = (await deps.db.batch([
     deps.db
       .select({ id: hosts.id, subnetId: hosts.subnetId, ip: hosts.ip, status: hosts.status })
       .from(hosts)
@@ -108,6 +110,8 @@ export async function probeDisconnected(deps: AppDeps, probeId: number): Promise
     deps.db.select({ id: jobs.id, kind: jobs.kind, subnetId: jobs.subnetId, hostId: jobs.hostId }).from(jobs).where(running),
     runsRead,
     runsEnd,
+    testsRead,
+    testsEnd,
     batchable(deps.db, sql`UPDATE hosts SET port_scan_job_id = NULL WHERE port_scan_job_id IN (SELECT id FROM jobs WHERE ${running})`),
     deps.db.update(jobs).set({ state: 'failed', error: 'the probe disconnected', updatedAt: new Date(now) }).where(running),
     deps.db.update(probes).set({ connected: false }).where(eq(probes.id, probeId)),
@@ -131,14 +135,17 @@ export async function probeDisconnected(deps: AppDeps, probeId: number): Promise
     { id: number; subnetId: number; ip: string; status: HostStatus }[],
     { id: string; kind: string; subnetId: number | null; hostId: number | null }[],
     { id: string; operationId: string }[],
+    unknown,
+    { id: string }[],
     ...unknown[],
   ];
-  deps.log.info('probe disconnected', { probeId, jobsEnded: stopped.length, operationRunsEnded: runsEnded.length });
+  deps.log.info('probe disconnected', { probeId, jobsEnded: stopped.length, operationRunsEnded: runsEnded.length, trafficTestsEnded: testsEnded.length });
   const live: LiveEvent[] = [{ type: 'probe', data: { probeId, connected: false } }];
   for (const j of stopped) {
     if (j.subnetId !== null) live.push({ type: 'job', data: { jobId: j.id, kind: j.kind, subnetId: j.subnetId, probeId, state: 'failed', ...(j.hostId !== null ? { hostIds: [j.hostId] } : {}), error: 'the probe disconnected' } });
   }
   for (const r of runsEnded) live.push({ type: 'operation', data: { operationId: r.operationId, probeId, state: 'failed' } });
+  for (const t of testsEnded) live.push({ type: 'traffic', data: { testId: t.id, state: 'failed' } });
   if (going.length) {
     const at = new Date(now).toISOString();
     const changes = going.map((h) => ({ hostId: h.id, subnetId: h.subnetId, ip: h.ip, from: h.status, to: 'unknown' as const, at }));
@@ -212,9 +219,10 @@ export async function handleProbeFrame(deps: AppDeps, probeId: number, raw: stri
       return [];
     case 'job_status': {
       const { jobId, subnetId, kind, state, done, total, error } = msg;
-      if (isOperationJobKind(kind)) {
-        if (state !== 'progress') deps.log.info('probe operation status', { probeId, jobId, kind, state, code: msg.code, error });
-        const event = await recordOperationStatus(deps, probeId, msg);
+      const owner = statusOwners.find((o) => o.owns(kind));
+      if (owner) {
+        if (state !== 'progress') deps.log.info(owner.label, { probeId, jobId, kind, state, code: msg.code, error });
+        const event = await owner.record(deps, probeId, msg);
         if (event) await announce(deps, event);
         return [];
       }
