@@ -16,7 +16,9 @@ import { hasRawSockets } from './raw-sockets.js';
 import { Spool } from './spool.js';
 import { nextSweepAt } from './timing.js';
 
-export const PROBE_VERSION = '0.7.0';
+export const PROBE_VERSION = '0.8.0';
+/** Traffic tests (both sides) at once, and waiting at most; one more is refused (`probe_busy`). */
+export const TRAFFIC_POOL = { size: 1, queueMax: 2 } as const;
 /** How long the first connect waits for the first read of the probe's network (hello then carries it). */
 const FIRST_NETWORK_WAIT_MS = 1_500;
 
@@ -61,7 +63,7 @@ export class ProbeAgent {
   private readonly stopping = new AbortController();
   private readonly assignmentFile: AssignmentFile;
   private readonly network: NetworkInfo;
-  /** Slots of pooled kinds (operations), by pool name. */
+  /** Slots of pooled kinds (operations, traffic), by pool name. */
   private readonly pools = new Map<string, JobPool>();
   /** Work the probe does on its own (probe/producers/): started with the agent, stopped before its link. */
   readonly producers: readonly Producer[];
@@ -77,6 +79,8 @@ export class ProbeAgent {
     this.assignmentFile = new AssignmentFile(opts.stateDir);
     this.runners = new Map(jobRunners(opts, opts.log).map((r) => [r.kind, r]));
     this.pools.set('operations', new JobPool(opts.operations?.concurrency ?? 2, opts.operations?.queueMax ?? 32));
+    // one measurement at a time: a second would share the link it measures
+    this.pools.set('traffic', new JobPool(TRAFFIC_POOL.size, TRAFFIC_POOL.queueMax));
     this.producers = producers(opts, opts.log);
     this.link = new ServerLink({
       serverUrl: opts.serverUrl,

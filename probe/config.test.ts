@@ -100,3 +100,18 @@ describe('probeConfig: the NetFlow collector', () => {
     [{ NETFLOW_EXPORTERS: '198.18.0.1/15' }, /NETFLOW_EXPORTERS: "198.18.0.1\/15" is not an address or a CIDR/],
   ])('refuses %j', (env, message) => expect(() => config(env)).toThrow(message));
 });
+
+describe('probeConfig: traffic tests', () => {
+  it('defaults: iperf3 from PATH, ports 5201-5210', () => {
+    expect(config({}).traffic).toEqual({ iperf3Bin: 'iperf3', ports: [{ from: 5201, to: 5210 }] });
+    expect(runnerConfig({ IPERF3_BIN: '/opt/iperf3' }).traffic.iperf3Bin).toBe('/opt/iperf3');
+  });
+  it.each<[string, { from: number; to: number }[]]>([
+    ['5201', [{ from: 5201, to: 5201 }]],
+    [' 5201 - 5203 , 6000,', [{ from: 5201, to: 5203 }, { from: 6000, to: 6000 }]],
+    ['1-65535', [{ from: 1, to: 65_535 }]],
+  ])('TRAFFIC_PORTS=%j', (text, ports) => expect(config({ TRAFFIC_PORTS: text }).traffic.ports).toEqual(ports));
+  it.each(['0', '70000', '5210-5201', 'http', '5201-', ' , '])('refuses TRAFFIC_PORTS=%j', (text) =>
+    expect(() => config({ TRAFFIC_PORTS: text })).toThrow(/TRAFFIC_PORTS: /),
+  );
+});

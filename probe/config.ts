@@ -107,6 +107,39 @@ const cidrList = (name: string) =>
     });
 const exporters = cidrList('NETFLOW_EXPORTERS');
 
+/** A range of TCP/UDP ports, both ends included. */
+export interface PortRange {
+  from: number;
+  to: number;
+}
+
+/** TRAFFIC_PORTS: a comma list of ports and ranges ("5201-5210,5301") an iperf3 listener may use. */
+export function parsePortRanges(text: string): PortRange[] {
+  const out: PortRange[] = [];
+  for (const part of text.split(',')) {
+    const entry = part.trim();
+    if (!entry) continue;
+    const m = /^(\d{1,5})(?:\s*-\s*(\d{1,5}))?$/.exec(entry);
+    const from = Number(m?.[1]);
+    const to = Number(m?.[2] ?? m?.[1]);
+    if (!m || from < 1 || to > 65_535 || from > to) throw new Error(`"${entry}" is not a port or a range of ports (1-65535, e.g. 5201-5210)`);
+    out.push({ from, to });
+  }
+  if (!out.length) throw new Error('give at least one port (e.g. 5201-5210)');
+  return out;
+}
+
+const portRanges = z
+  .string()
+  .transform((v, ctx) => {
+    try {
+      return parsePortRanges(v);
+    } catch (e) {
+      ctx.addIssue({ code: 'custom', message: `TRAFFIC_PORTS: ${(e as Error).message}` });
+      return z.NEVER;
+    }
+  });
+
 /** The NetFlow/IPFIX collector (probe/netflow/collector.ts). */
 const netflowSchema = z.object({
   enabled: onOff('NETFLOW_ENABLED', true),
@@ -165,6 +198,12 @@ const runnerSchema = z.object({
     queueMax: bounded('OPERATION_QUEUE_MAX', 1, 256),
     pingBin: z.string().min(1),
     mtrBin: z.string().min(1),
+  }),
+  /** Traffic tests (iperf3): offered only when the binary is found; their targets are bounded by ALLOWED_TARGETS too. */
+  traffic: z.object({
+    iperf3Bin: z.string().min(1),
+    /** Ports an iperf3 listener may take on this probe; a server job on another port is refused (`port_not_allowed`). */
+    ports: portRanges,
   }),
 });
 export type RunnerConfig = z.infer<typeof runnerSchema>;
@@ -226,6 +265,7 @@ const runnerInput = (env: NodeJS.ProcessEnv) => ({
     pingBin: env.PING_BIN || 'ping',
     mtrBin: env.MTR_BIN || 'mtr',
   },
+  traffic: { iperf3Bin: env.IPERF3_BIN || 'iperf3', ports: env.TRAFFIC_PORTS || '5201-5210' },
 });
 
 /** The runners' options from the environment alone (the Node host's built-in probe, and suites that run an agent in-process). */

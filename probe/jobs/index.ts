@@ -8,9 +8,15 @@ import { tracerouteRunner, type TracerouteOptions } from './traceroute.js';
 import type { JobRunner } from './types.js';
 import { operationRunners } from '../operations/index.js';
 import { resolver } from '../operations/resolve.js';
+import { trafficRunners } from '../traffic/index.js';
 import type { RunnerConfig } from '../config.js';
 
-export type RunnerOptions = SweepRunnerOptions & { portScan: PortScanOptions; traceroute?: TracerouteOptions; operations?: RunnerConfig['operations'] };
+export type RunnerOptions = SweepRunnerOptions & {
+  portScan: PortScanOptions;
+  traceroute?: TracerouteOptions;
+  operations?: RunnerConfig['operations'];
+  traffic?: RunnerConfig['traffic'];
+};
 
 /** Every kind of work this probe runs, one module each; `hello` announces their kinds. traceroute only when its binary is there. */
 export function jobRunners(opts: RunnerOptions, log?: Logger): JobRunner[] {
@@ -38,6 +44,7 @@ export function jobRunners(opts: RunnerOptions, log?: Logger): JobRunner[] {
       ),
     );
   }
+  if (opts.traffic) runners.push(...trafficRunners({ ...opts.traffic, allowedTargets: opts.operations?.allowedTargets ?? [] }, log));
   return runners;
 }
 

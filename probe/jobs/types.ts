@@ -37,7 +37,7 @@ export interface JobRunner<J extends JobMessage = JobMessage> {
   kind: J['kind'];
   schema: z.ZodType<J>;
   /** Jobs of a pool share its slots (AgentOptions.pools); more wait in the pool's bounded queue, reported `queued`. */
-  pool?: 'operations';
+  pool?: 'operations' | 'traffic';
   /** Jobs with the same key share one run (a "sweep now" arriving mid-sweep joins it). */
   shareKey(job: J): string;
   /** Why the job must not run at all (checked before it is reported started), or null. */

@@ -103,10 +103,10 @@ describe('address-check on a real probe (a stand-in control plane on loopback)',
     await new Promise((r) => wss.close(r));
   });
 
-  it('hello announces address-check, as probe 0.7.0', () => {
+  it('hello announces address-check (since probe 0.7.0)', () => {
     const hello = frames.find((f) => f.type === 'hello')!;
     expect(hello.version).toBe(PROBE_VERSION);
-    expect(PROBE_VERSION).toBe('0.7.0');
+    expect(PROBE_VERSION).toBe('0.8.0');
     expect(hello.kinds).toContain('address-check');
   });
 
@@ -212,7 +212,7 @@ describe('address-check against the real Node host', () => {
         return me?.connected === true && Array.isArray(me.kinds) && me.kinds.length > 0;
       }, 10_000, 100);
       const me = (await api('GET', '/api/probes')).body.probes.find((x: any) => x.id === p.id);
-      expect(me).toMatchObject({ version: '0.7.0' });
+      expect(me).toMatchObject({ version: PROBE_VERSION });
       expect(me.kinds).toContain('address-check');
     } finally {
       await Promise.all(agents.splice(0).map((a) => a.stop()));
