@@ -15,7 +15,7 @@ export interface PortRig {
   /** Enrols a probe (admin) and returns its id and token. */
   enrol(name: string): Promise<{ id: number; token: string }>;
   /** Connects as the probe and says hello (`kinds` absent: a probe before 0.3); resolves once the hello is stored. */
-  connect(token: string, hello?: { kinds?: string[]; rawSockets?: boolean; version?: string }): Promise<RawProbe>;
+  connect(token: string, hello?: { kinds?: string[]; rawSockets?: boolean; version?: string; network?: unknown }): Promise<RawProbe>;
   close(): Promise<void>;
 }
 
