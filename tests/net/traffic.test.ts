@@ -1,0 +1,153 @@
+/**
+ * Traffic tests end to end on a real network (issue 16): the Node control plane in its namespace, two real probes
+ * (probe/main.ts) in two namespaces joined by a veth link shaped to 50 Mbit/s with tc tbf on both ends, each probe
+ * reaching the control plane through a link of its own. Tests are started and read through the REST API; the probes
+ * run the real iperf3 (through a wrapper that records each run, to show when none ran).
+ *
+ * Topology (veth pairs between namespaces this suite creates; no namespace has a default route):
+ *   cp (control plane) ─┬─ scan: probe A 198.18.9.1 ═══ tbf 50mbit ═══ probe B 198.18.9.2 (ns …-tb)
+ *                       └────────────────────────────────────────────┘ (B's own link, 198.19.0.5/.6)
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN_PASSWORD } from '../support/app.js';
+import { client, login } from '../support/targets.js';
+import { waitFor } from '../support/wait.js';
+import { assertNetPrerequisites, createTopology, type Topology } from './netns.js';
+import { addShapedPair, assertTrafficTools, CP_FOR_B, LINK, recordingIperf3, type ShapedPair } from './traffic-kit.js';
+import { exited, inNamespace, killGroup, startNodeControlPlane, startProbe, type ProbeProc } from './webhook-kit.js';
+
+const RATE_BPS = 50_000_000;
+/** An address in the test range outside probe A's ALLOWED_TARGETS (the link's /30). */
+const FENCED = '198.18.20.1';
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('traffic tests on a real network: two probes across a link shaped to 50 Mbit/s (Node host)', () => {
+  let topo: Topology | undefined;
+  let pair: ShapedPair | undefined;
+  let dir: string;
+  let cp: Awaited<ReturnType<typeof startNodeControlPlane>> | undefined;
+  let api: ReturnType<typeof client>;
+  const probes: ProbeProc[] = [];
+  const id = { a: 0, b: 0 };
+  let iperfA: { bin: string; runs: string };
+  let iperfB: { bin: string; runs: string };
+
+  const logs = () => probes.map((p, i) => `--- probe ${'AB'[i]}:\n${p.log.slice(-15).map((l) => JSON.stringify(l.line)).join('\n')}`).join('\n');
+  const runsOf = (w: { runs: string }) => readFileSync(w.runs, 'utf8').split('\n').filter(Boolean);
+
+  /** POST /api/traffic-tests (201 expected), then the test once it is no longer running. */
+  async function runTest(body: Record<string, unknown>, ms = 60_000) {
+    const r = await api('POST', '/api/traffic-tests', body);
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    let test: any;
+    try {
+      await waitFor(`traffic test ${r.body.id} finished`, async () => (test = (await api('GET', `/api/traffic-tests/${r.body.id}`)).body).state !== 'running', ms, 200);
+    } catch (e) {
+      throw new Error(`${(e as Error).message}\nlast: ${JSON.stringify(test)}\n${logs()}`);
+    }
+    return test;
+  }
+
+  beforeAll(async () => {
+    assertNetPrerequisites();
+    assertTrafficTools();
+    dir = mkdtempSync(join(tmpdir(), 'eipam-traffic-'));
+    topo = await createTopology({ hosts: [] });
+    const t = topo;
+    pair = await addShapedPair(t, '50mbit');
+    cp = await startNodeControlPlane(inNamespace(t, t.ns.cp), {
+      dataDir: join(dir, 'server'),
+      reachAt: t.cpAddr,
+      env: { ADMIN_PASSWORD, HEARTBEAT_SECONDS: '1', ENABLE_NMAP_SCHEDULER: '0' },
+    });
+    api = client(cp.url, await login(cp.url));
+    const enrol = async (name: string) => {
+      const r = await api('POST', '/api/probes', { name, site: name });
+      expect(r.status, JSON.stringify(r.body)).toBe(201);
+      return r.body as { id: number; token: string };
+    };
+    const [a, b] = [await enrol('traffic-a'), await enrol('traffic-b')];
+    Object.assign(id, { a: a.id, b: b.id });
+    iperfA = recordingIperf3(dir, 'a');
+    iperfB = recordingIperf3(dir, 'b');
+    const env = { SWEEP_ENGINE: 'ping', ALLOWED_TARGETS: LINK.cidr };
+    probes.push(
+      startProbe(inNamespace(t, t.ns.scan), { server: `http://${t.cpAddrFromScan}:8787`, token: a.token, stateDir: join(dir, 'probe-a'), env: { ...env, IPERF3_BIN: iperfA.bin } }),
+      startProbe(inNamespace(t, pair.nsB), { server: `http://${CP_FOR_B}:8787`, token: b.token, stateDir: join(dir, 'probe-b'), env: { ...env, IPERF3_BIN: iperfB.bin } }),
+    );
+    await waitFor('probes A and B connected, offering traffic-server and traffic-client', async () => {
+      const list = (await api('GET', '/api/probes')).body.probes;
+      return [id.a, id.b].every((pid) => {
+        const p = list.find((x: any) => x.id === pid);
+        return p?.connected === true && p.version === '0.8.0' && ['traffic-server', 'traffic-client'].every((k) => (p.kinds ?? []).includes(k));
+      });
+    }, 30_000).catch((e) => {
+      throw new Error(`${e.message}\n${logs()}\n--- control plane:\n${cp?.output().slice(-2000)}`);
+    });
+  }, 120_000);
+
+  afterAll(async () => {
+    // the probes and the control plane by their process groups, then the namespaces by name
+    const children = [...probes.map((p) => p.child), ...(cp ? [cp.child] : [])];
+    for (const c of children) killGroup(c, 'SIGTERM');
+    await Promise.all(children.map((c) => Promise.race([exited(c), sleep(3000)])));
+    await pair?.destroy();
+    await topo?.destroy();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  }, 30_000);
+
+  it('the topology: no default route in either probe namespace, each reaches cp on its own link, the link is shaped', async () => {
+    const t = topo!;
+    for (const ns of [t.ns.scan, pair!.nsB]) {
+      expect((await t.exec(ns, ['ip', '-4', 'route', 'show', 'default'])).stdout.trim(), ns).toBe('');
+      expect((await t.exec(ns, ['sysctl', '-n', 'net.ipv4.ip_forward'])).stdout.trim(), ns).toBe('0');
+      expect((await t.exec(ns, ['tc', 'qdisc', 'show', 'dev', 'tl0'])).stdout).toMatch(/tbf .*rate 50Mbit/);
+    }
+    expect((await t.exec(t.ns.scan, ['ip', '-4', 'route', 'get', t.cpAddrFromScan])).stdout).toContain('dev cp0');
+    expect((await t.exec(pair!.nsB, ['ip', '-4', 'route', 'get', CP_FOR_B])).stdout).toContain('dev cp0');
+    expect((await t.exec(t.ns.scan, ['ip', '-4', 'route', 'get', FENCED])).code).not.toBe(0);
+  });
+
+  it('a TCP test from A to B measures the shaped rate within 10 %', async () => {
+    const test = await runTest({ from: id.a, to: id.b, protocol: 'tcp', durationSeconds: 5 });
+    expect(test, JSON.stringify(test)).toMatchObject({
+      state: 'done', code: null, failedStep: null, protocol: 'tcp', port: 5201,
+      from: { probeId: id.a, name: 'traffic-a' }, to: { probeId: id.b, name: 'traffic-b', address: LINK.b },
+      serverState: 'done', clientState: 'done', retransmits: expect.any(Number), jitterMs: null, lossPercent: null,
+    });
+    console.log(`TCP over tbf 50mbit: received ${(test.receivedBps / 1e6).toFixed(2)} Mbit/s, sent ${(test.sentBps / 1e6).toFixed(2)}, retransmits ${test.retransmits}`);
+    expect(test.receivedBps).toBeGreaterThan(RATE_BPS * 0.9);
+    expect(test.receivedBps).toBeLessThan(RATE_BPS * 1.1);
+    expect(test.intervals.length).toBeGreaterThanOrEqual(5);
+    expect(test.cpuLocalPercent).toBeGreaterThan(0);
+    expect(JSON.parse(test.raw).start.connecting_to).toEqual({ host: LINK.b, port: 5201 });
+    // the listener ran on B, bound to the address A connected to; the client on A
+    expect(runsOf(iperfB).at(-1)).toBe(`-s -1 -p 5201 -B ${LINK.b}`);
+    expect(runsOf(iperfA).at(-1)).toBe(`-c ${LINK.b} -p 5201 -J -t 5 --connect-timeout 3000`);
+  });
+
+  it('a UDP test faster than the link reports loss and jitter', async () => {
+    const test = await runTest({ from: id.a, to: id.b, protocol: 'udp', durationSeconds: 3, bandwidth: '60M' });
+    expect(test, JSON.stringify(test)).toMatchObject({ state: 'done', protocol: 'udp', bandwidthBps: 60_000_000, retransmits: null });
+    console.log(`UDP at 60M over tbf 50mbit: received ${(test.receivedBps / 1e6).toFixed(2)} Mbit/s, loss ${test.lossPercent.toFixed(2)} % (${test.lostPackets}/${test.packets}), jitter ${test.jitterMs.toFixed(3)} ms`);
+    expect(test.lossPercent).toBeGreaterThan(0);
+    expect(test.lostPackets).toBeGreaterThan(0);
+    expect(test.packets).toBeGreaterThan(test.lostPackets);
+    expect(test.jitterMs).toBeGreaterThan(0);
+    expect(test.receivedBps).toBeLessThan(RATE_BPS * 1.1);
+  });
+
+  it('a test to an address outside A’s ALLOWED_TARGETS fails target_not_allowed and no iperf3 client runs', async () => {
+    const before = runsOf(iperfA).length;
+    const test = await runTest({ from: id.a, to: FENCED, durationSeconds: 2 });
+    expect(test, JSON.stringify(test)).toMatchObject({ state: 'failed', failedStep: 'client', code: 'target_not_allowed', to: { probeId: null, address: FENCED }, sentBps: null, receivedBps: null });
+    expect(test.error).toContain(`${FENCED} is outside this probe's ALLOWED_TARGETS`);
+    expect(runsOf(iperfA).length).toBe(before);
+    // the probe's own word, a warning on its stderr (the line may come a moment after the status it sent)
+    const refusal = (line: string) => line.includes('"msg":"job refused"') && line.includes('"kind":"traffic-client"') && line.includes('"code":"target_not_allowed"');
+    await waitFor('probe A logging the refusal', async () => probes[0]!.stderr().split('\n').some(refusal), 5_000, 50);
+  });
+});
