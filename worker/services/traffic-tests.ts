@@ -26,12 +26,12 @@ export interface TrafficRequest {
 }
 
 /** An address as stored, or a 400 `invalid_target`: not an IP, or one that reaches a whole link or nothing. */
-function cleanAddress(text: string): string {
+function cleanAddress(text: string, field: 'to' | 'toAddress'): string {
   const parsed = canonicalIp(text.trim());
   const ip = parsed === null ? null : unmapIPv4(parsed);
-  if (!ip) throw new AppError(400, 'invalid_target', `${JSON.stringify(text.slice(0, 100))} is not an IP address`);
+  if (!ip) throw new AppError(400, 'invalid_target', `${JSON.stringify(text.slice(0, 100))} is not an IP address`, { field });
   const special = specialTarget(ip);
-  if (special) throw new AppError(400, 'invalid_target', `${special}: no iperf3 server answers there`);
+  if (special) throw new AppError(400, 'invalid_target', `${special}: no iperf3 server answers there`, { field });
   return ip;
 }
 
@@ -42,42 +42,42 @@ interface ProbeFacts {
   network: ProbeNetwork | null;
 }
 
-async function readProbe(deps: AppDeps, id: number): Promise<ProbeFacts> {
+async function readProbe(deps: AppDeps, id: number, field: 'from' | 'to'): Promise<ProbeFacts> {
   const [p] = await deps.db.select({ id: probes.id, name: probes.name, kinds: probes.kinds, network: probes.network }).from(probes).where(eq(probes.id, id));
-  if (!p) throw new AppError(404, 'unknown_probe', `probe ${id} is not enrolled`);
+  if (!p) throw new AppError(404, 'unknown_probe', `probe ${id} is not enrolled`, { field });
   return p;
 }
 
 /**
- * Starts a traffic test: every refusal first (in the design's order), then one insert that cannot race another
+ * Starts a traffic test (a refusal's `details.field` names the request's field it is about, for the form): every refusal first (in the design's order), then one insert that cannot race another
  * test of either probe, then the target probe's listener job and the source probe's client job.
  */
 export async function startTrafficTest(deps: AppDeps, who: Principal, req: TrafficRequest): Promise<{ detail: TrafficTestDetail; effects: Effects }> {
   const bandwidthBps = req.bandwidth === undefined ? null : parseBandwidth(req.bandwidth);
   if (bandwidthBps === null && req.bandwidth !== undefined) {
-    throw new AppError(400, 'invalid_bandwidth', `${JSON.stringify(String(req.bandwidth).slice(0, 40))} is not a rate between 1K and 100G bits/s (e.g. "50M", "1.5G", "800K")`);
+    throw new AppError(400, 'invalid_bandwidth', `${JSON.stringify(String(req.bandwidth).slice(0, 40))} is not a rate between 1K and 100G bits/s (e.g. "50M", "1.5G", "800K")`, { field: 'bandwidth' });
   }
   const toProbeId = typeof req.to === 'number' ? req.to : null;
-  if (toProbeId === null && req.toAddress !== undefined) throw new AppError(400, 'invalid_request', 'toAddress chooses one of a target probe’s addresses; the target is an address already');
-  const from = await readProbe(deps, req.from);
-  const target = toProbeId === null ? null : await readProbe(deps, toProbeId);
-  if (target && target.id === from.id) throw new AppError(400, 'same_probe', 'a probe cannot test traffic to itself; choose another probe or an address');
-  for (const p of [from, target]) {
-    if (p && !(await deps.hub.isConnected(p.id))) throw new AppError(503, 'probe_offline', `probe ${p.name} is not connected`);
+  if (toProbeId === null && req.toAddress !== undefined) throw new AppError(400, 'invalid_request', 'toAddress chooses one of a target probe’s addresses; the target is an address already', { field: 'toAddress' });
+  const from = await readProbe(deps, req.from, 'from');
+  const target = toProbeId === null ? null : await readProbe(deps, toProbeId, 'to');
+  if (target && target.id === from.id) throw new AppError(400, 'same_probe', 'a probe cannot test traffic to itself; choose another probe or an address', { field: 'to' });
+  for (const [p, field] of [[from, 'from'], [target, 'to']] as const) {
+    if (p && !(await deps.hub.isConnected(p.id))) throw new AppError(503, 'probe_offline', `probe ${p.name} is not connected`, { field });
   }
-  if (!(from.kinds ?? []).includes('traffic-client')) throw new AppError(409, 'unsupported_by_probe', `probe ${from.name} does not run traffic tests (it needs probe 0.8 and iperf3)`);
-  if (target && !(target.kinds ?? []).includes('traffic-server')) throw new AppError(409, 'unsupported_by_probe', `probe ${target.name} cannot listen for traffic tests (it needs probe 0.8 and iperf3)`);
+  if (!(from.kinds ?? []).includes('traffic-client')) throw new AppError(409, 'unsupported_by_probe', `probe ${from.name} does not run traffic tests (it needs probe 0.8 and iperf3)`, { field: 'from' });
+  if (target && !(target.kinds ?? []).includes('traffic-server')) throw new AppError(409, 'unsupported_by_probe', `probe ${target.name} cannot listen for traffic tests (it needs probe 0.8 and iperf3)`, { field: 'to' });
 
   let address: string;
   if (target) {
-    const wanted = req.toAddress === undefined ? undefined : cleanAddress(req.toAddress);
+    const wanted = req.toAddress === undefined ? undefined : cleanAddress(req.toAddress, 'toAddress');
     const pick = pickProbeAddress(from.network, target.network, wanted);
     if ('error' in pick) {
-      if (pick.error === 'no_probe_address') throw new AppError(409, 'no_probe_address', `probe ${target.name} reported no address another probe could connect to`);
-      throw new AppError(400, 'invalid_target', `${wanted} is not one of probe ${target.name}’s addresses`);
+      if (pick.error === 'no_probe_address') throw new AppError(409, 'no_probe_address', `probe ${target.name} reported no address another probe could connect to`, { field: 'to' });
+      throw new AppError(400, 'invalid_target', `${wanted} is not one of probe ${target.name}’s addresses`, { field: 'toAddress' });
     }
     address = pick.address;
-  } else address = cleanAddress(req.to as string);
+  } else address = cleanAddress(req.to as string, 'to');
 
   const now = deps.clock.now();
   const id = crypto.randomUUID();
@@ -96,7 +96,7 @@ export async function startTrafficTest(deps: AppDeps, who: Principal, req: Traff
       ${bandwidthBps}, ${req.parallel}, ${req.reverse ? 1 : 0}, 'running', ${serverJobId}, ${clientJobId}, ${who.userId}, ${who.username}, ${now}, ${now}, ${now + expiresInMs}
     WHERE NOT ${busy}`);
   const [stored] = await deps.db.select({ id: trafficTests.id }).from(trafficTests).where(eq(trafficTests.id, id));
-  if (!stored) throw new AppError(409, 'traffic_test_busy', `a traffic test of probe ${target ? `${from.name} or ${target.name}` : from.name} is still running; try again when it has finished`);
+  if (!stored) throw new AppError(409, 'traffic_test_busy', `a traffic test of probe ${target ? `${from.name} or ${target.name}` : from.name} is still running; try again when it has finished`, { field: 'from' });
 
   const fail = async (side: TrafficSide, probeName: string) => {
     await deps.db
