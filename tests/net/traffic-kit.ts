@@ -8,8 +8,12 @@
  */
 import { chmodSync, existsSync, writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
+import { ADMIN_PASSWORD } from '../support/app.js';
+import { client, login } from '../support/targets.js';
+import { waitFor } from '../support/wait.js';
 import { linkToCp } from './operations-kit.js';
-import { run, type Topology } from './netns.js';
+import { assertNetPrerequisites, createTopology, run, type Topology } from './netns.js';
+import { exited, inNamespace, killGroup, startNodeControlPlane, startProbe, type ProbeProc } from './webhook-kit.js';
 
 /** The shaped link: probe A (the topology's scan namespace) .1, probe B .2. */
 export const LINK = { cidr: '198.18.9.0/30', a: '198.18.9.1', b: '198.18.9.2' } as const;
@@ -79,4 +83,77 @@ export function recordingIperf3(dir: string, name: string): { bin: string; runs:
   chmodSync(bin, 0o755);
   writeFileSync(runs, '');
   return { bin, runs };
+}
+
+/** The lab of the suite and the bench: the topology, the shaped pair, the Node control plane, probes A and B connected. */
+export interface TrafficLab {
+  topo: Topology;
+  pair: ShapedPair;
+  cp: Awaited<ReturnType<typeof startNodeControlPlane>>;
+  api: ReturnType<typeof client>;
+  /** Probe A (the source, in scan) and B (in nsB): ids, processes, their recording iperf3. */
+  a: { id: number; proc: ProbeProc; iperf3: { bin: string; runs: string } };
+  b: { id: number; proc: ProbeProc; iperf3: { bin: string; runs: string } };
+  /** The probes' last log lines, for a failure's message. */
+  logs(): string;
+  /** The probes and the control plane by their process groups, then the namespaces by name. Never throws. */
+  stop(): Promise<void>;
+}
+
+export async function startTrafficLab(dir: string, rate: string): Promise<TrafficLab> {
+  assertNetPrerequisites();
+  assertTrafficTools();
+  const topo = await createTopology({ hosts: [] });
+  let pair: ShapedPair | undefined;
+  let cp: TrafficLab['cp'] | undefined;
+  const procs: ProbeProc[] = [];
+  const logs = () => procs.map((p, i) => `--- probe ${'AB'[i]}:\n${p.log.slice(-15).map((l) => JSON.stringify(l.line)).join('\n')}\n${p.stderr().slice(-1500)}`).join('\n');
+  const stop = async () => {
+    const children = [...procs.map((p) => p.child), ...(cp ? [cp.child] : [])];
+    for (const c of children) killGroup(c, 'SIGTERM');
+    await Promise.all(children.map((c) => Promise.race([exited(c), new Promise((r) => setTimeout(r, 3000))])));
+    await pair?.destroy();
+    await topo.destroy();
+  };
+  try {
+    pair = await addShapedPair(topo, rate);
+    cp = await startNodeControlPlane(inNamespace(topo, topo.ns.cp), { dataDir: join(dir, 'server'), reachAt: topo.cpAddr, env: { ADMIN_PASSWORD, HEARTBEAT_SECONDS: '1', ENABLE_NMAP_SCHEDULER: '0' } });
+    const api = client(cp.url, await login(cp.url));
+    const enrol = async (name: string) => {
+      const r = await api('POST', '/api/probes', { name, site: name });
+      if (r.status !== 201) throw new Error(`POST /api/probes answered ${r.status}: ${JSON.stringify(r.body)}`);
+      return r.body as { id: number; token: string };
+    };
+    const [ea, eb] = [await enrol('traffic-a'), await enrol('traffic-b')];
+    const [ia, ib] = [recordingIperf3(dir, 'a'), recordingIperf3(dir, 'b')];
+    const env = { SWEEP_ENGINE: 'ping', ALLOWED_TARGETS: LINK.cidr };
+    procs.push(
+      startProbe(inNamespace(topo, topo.ns.scan), { server: `http://${topo.cpAddrFromScan}:8787`, token: ea.token, stateDir: join(dir, 'probe-a'), env: { ...env, IPERF3_BIN: ia.bin } }),
+      startProbe(inNamespace(topo, pair.nsB), { server: `http://${CP_FOR_B}:8787`, token: eb.token, stateDir: join(dir, 'probe-b'), env: { ...env, IPERF3_BIN: ib.bin } }),
+    );
+    await waitFor('probes A and B connected as 0.8.0, offering traffic-server and traffic-client', async () => {
+      const list = (await api('GET', '/api/probes')).body.probes;
+      return [ea.id, eb.id].every((pid) => {
+        const p = list.find((x: any) => x.id === pid);
+        return p?.connected === true && p.version === '0.8.0' && ['traffic-server', 'traffic-client'].every((k) => (p.kinds ?? []).includes(k));
+      });
+    }, 30_000).catch((e: Error) => {
+      throw new Error(`${e.message}\n${logs()}\n--- control plane:\n${cp?.output().slice(-2000)}`);
+    });
+    return { topo, pair, cp, api, a: { id: ea.id, proc: procs[0]!, iperf3: ia }, b: { id: eb.id, proc: procs[1]!, iperf3: ib }, logs, stop };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+}
+
+/** POST /api/traffic-tests, then the test (GET /api/traffic-tests/{id}) once it is no longer running; throws on a refusal. */
+export async function runTrafficTest(lab: Pick<TrafficLab, 'api' | 'logs'>, body: Record<string, unknown>, ms = 60_000): Promise<any> {
+  const r = await lab.api('POST', '/api/traffic-tests', body);
+  if (r.status !== 201) throw new Error(`POST /api/traffic-tests answered ${r.status}: ${JSON.stringify(r.body)}`);
+  let test: any;
+  await waitFor(`traffic test ${r.body.id} finished`, async () => (test = (await lab.api('GET', `/api/traffic-tests/${r.body.id}`)).body).state !== 'running', ms, 200).catch((e: Error) => {
+    throw new Error(`${e.message}\nlast: ${JSON.stringify(test)}\n${lab.logs()}`);
+  });
+  return test;
 }

@@ -12,102 +12,40 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_PASSWORD } from '../support/app.js';
-import { client, login } from '../support/targets.js';
 import { waitFor } from '../support/wait.js';
-import { assertNetPrerequisites, createTopology, type Topology } from './netns.js';
-import { addShapedPair, assertTrafficTools, CP_FOR_B, LINK, recordingIperf3, type ShapedPair } from './traffic-kit.js';
-import { exited, inNamespace, killGroup, startNodeControlPlane, startProbe, type ProbeProc } from './webhook-kit.js';
+import { CP_FOR_B, LINK, runTrafficTest, startTrafficLab, type TrafficLab } from './traffic-kit.js';
 
 const RATE_BPS = 50_000_000;
 /** An address in the test range outside probe A's ALLOWED_TARGETS (the link's /30). */
 const FENCED = '198.18.20.1';
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('traffic tests on a real network: two probes across a link shaped to 50 Mbit/s (Node host)', () => {
-  let topo: Topology | undefined;
-  let pair: ShapedPair | undefined;
+  let lab: TrafficLab | undefined;
   let dir: string;
-  let cp: Awaited<ReturnType<typeof startNodeControlPlane>> | undefined;
-  let api: ReturnType<typeof client>;
-  const probes: ProbeProc[] = [];
   const id = { a: 0, b: 0 };
-  let iperfA: { bin: string; runs: string };
-  let iperfB: { bin: string; runs: string };
-
-  const logs = () => probes.map((p, i) => `--- probe ${'AB'[i]}:\n${p.log.slice(-15).map((l) => JSON.stringify(l.line)).join('\n')}`).join('\n');
   const runsOf = (w: { runs: string }) => readFileSync(w.runs, 'utf8').split('\n').filter(Boolean);
-
-  /** POST /api/traffic-tests (201 expected), then the test once it is no longer running. */
-  async function runTest(body: Record<string, unknown>, ms = 60_000) {
-    const r = await api('POST', '/api/traffic-tests', body);
-    expect(r.status, JSON.stringify(r.body)).toBe(201);
-    let test: any;
-    try {
-      await waitFor(`traffic test ${r.body.id} finished`, async () => (test = (await api('GET', `/api/traffic-tests/${r.body.id}`)).body).state !== 'running', ms, 200);
-    } catch (e) {
-      throw new Error(`${(e as Error).message}\nlast: ${JSON.stringify(test)}\n${logs()}`);
-    }
-    return test;
-  }
+  const runTest = (body: Record<string, unknown>) => runTrafficTest(lab!, body);
 
   beforeAll(async () => {
-    assertNetPrerequisites();
-    assertTrafficTools();
     dir = mkdtempSync(join(tmpdir(), 'eipam-traffic-'));
-    topo = await createTopology({ hosts: [] });
-    const t = topo;
-    pair = await addShapedPair(t, '50mbit');
-    cp = await startNodeControlPlane(inNamespace(t, t.ns.cp), {
-      dataDir: join(dir, 'server'),
-      reachAt: t.cpAddr,
-      env: { ADMIN_PASSWORD, HEARTBEAT_SECONDS: '1', ENABLE_NMAP_SCHEDULER: '0' },
-    });
-    api = client(cp.url, await login(cp.url));
-    const enrol = async (name: string) => {
-      const r = await api('POST', '/api/probes', { name, site: name });
-      expect(r.status, JSON.stringify(r.body)).toBe(201);
-      return r.body as { id: number; token: string };
-    };
-    const [a, b] = [await enrol('traffic-a'), await enrol('traffic-b')];
-    Object.assign(id, { a: a.id, b: b.id });
-    iperfA = recordingIperf3(dir, 'a');
-    iperfB = recordingIperf3(dir, 'b');
-    const env = { SWEEP_ENGINE: 'ping', ALLOWED_TARGETS: LINK.cidr };
-    probes.push(
-      startProbe(inNamespace(t, t.ns.scan), { server: `http://${t.cpAddrFromScan}:8787`, token: a.token, stateDir: join(dir, 'probe-a'), env: { ...env, IPERF3_BIN: iperfA.bin } }),
-      startProbe(inNamespace(t, pair.nsB), { server: `http://${CP_FOR_B}:8787`, token: b.token, stateDir: join(dir, 'probe-b'), env: { ...env, IPERF3_BIN: iperfB.bin } }),
-    );
-    await waitFor('probes A and B connected, offering traffic-server and traffic-client', async () => {
-      const list = (await api('GET', '/api/probes')).body.probes;
-      return [id.a, id.b].every((pid) => {
-        const p = list.find((x: any) => x.id === pid);
-        return p?.connected === true && p.version === '0.8.0' && ['traffic-server', 'traffic-client'].every((k) => (p.kinds ?? []).includes(k));
-      });
-    }, 30_000).catch((e) => {
-      throw new Error(`${e.message}\n${logs()}\n--- control plane:\n${cp?.output().slice(-2000)}`);
-    });
+    lab = await startTrafficLab(dir, '50mbit');
+    Object.assign(id, { a: lab.a.id, b: lab.b.id });
   }, 120_000);
 
   afterAll(async () => {
-    // the probes and the control plane by their process groups, then the namespaces by name
-    const children = [...probes.map((p) => p.child), ...(cp ? [cp.child] : [])];
-    for (const c of children) killGroup(c, 'SIGTERM');
-    await Promise.all(children.map((c) => Promise.race([exited(c), sleep(3000)])));
-    await pair?.destroy();
-    await topo?.destroy();
+    await lab?.stop();
     if (dir) rmSync(dir, { recursive: true, force: true });
   }, 30_000);
 
   it('the topology: no default route in either probe namespace, each reaches cp on its own link, the link is shaped', async () => {
-    const t = topo!;
-    for (const ns of [t.ns.scan, pair!.nsB]) {
+    const t = lab!.topo;
+    for (const ns of [t.ns.scan, lab!.pair.nsB]) {
       expect((await t.exec(ns, ['ip', '-4', 'route', 'show', 'default'])).stdout.trim(), ns).toBe('');
       expect((await t.exec(ns, ['sysctl', '-n', 'net.ipv4.ip_forward'])).stdout.trim(), ns).toBe('0');
       expect((await t.exec(ns, ['tc', 'qdisc', 'show', 'dev', 'tl0'])).stdout).toMatch(/tbf .*rate 50Mbit/);
     }
     expect((await t.exec(t.ns.scan, ['ip', '-4', 'route', 'get', t.cpAddrFromScan])).stdout).toContain('dev cp0');
-    expect((await t.exec(pair!.nsB, ['ip', '-4', 'route', 'get', CP_FOR_B])).stdout).toContain('dev cp0');
+    expect((await t.exec(lab!.pair.nsB, ['ip', '-4', 'route', 'get', CP_FOR_B])).stdout).toContain('dev cp0');
     expect((await t.exec(t.ns.scan, ['ip', '-4', 'route', 'get', FENCED])).code).not.toBe(0);
   });
 
@@ -125,8 +63,8 @@ describe('traffic tests on a real network: two probes across a link shaped to 50
     expect(test.cpuLocalPercent).toBeGreaterThan(0);
     expect(JSON.parse(test.raw).start.connecting_to).toEqual({ host: LINK.b, port: 5201 });
     // the listener ran on B, bound to the address A connected to; the client on A
-    expect(runsOf(iperfB).at(-1)).toBe(`-s -1 -p 5201 -B ${LINK.b}`);
-    expect(runsOf(iperfA).at(-1)).toBe(`-c ${LINK.b} -p 5201 -J -t 5 --connect-timeout 3000`);
+    expect(runsOf(lab!.b.iperf3).at(-1)).toBe(`-s -1 -p 5201 -B ${LINK.b}`);
+    expect(runsOf(lab!.a.iperf3).at(-1)).toBe(`-c ${LINK.b} -p 5201 -J -t 5 --connect-timeout 3000`);
   });
 
   it('a UDP test faster than the link reports loss and jitter', async () => {
@@ -141,13 +79,13 @@ describe('traffic tests on a real network: two probes across a link shaped to 50
   });
 
   it('a test to an address outside A’s ALLOWED_TARGETS fails target_not_allowed and no iperf3 client runs', async () => {
-    const before = runsOf(iperfA).length;
+    const before = runsOf(lab!.a.iperf3).length;
     const test = await runTest({ from: id.a, to: FENCED, durationSeconds: 2 });
     expect(test, JSON.stringify(test)).toMatchObject({ state: 'failed', failedStep: 'client', code: 'target_not_allowed', to: { probeId: null, address: FENCED }, sentBps: null, receivedBps: null });
     expect(test.error).toContain(`${FENCED} is outside this probe's ALLOWED_TARGETS`);
-    expect(runsOf(iperfA).length).toBe(before);
+    expect(runsOf(lab!.a.iperf3).length).toBe(before);
     // the probe's own word, a warning on its stderr (the line may come a moment after the status it sent)
     const refusal = (line: string) => line.includes('"msg":"job refused"') && line.includes('"kind":"traffic-client"') && line.includes('"code":"target_not_allowed"');
-    await waitFor('probe A logging the refusal', async () => probes[0]!.stderr().split('\n').some(refusal), 5_000, 50);
+    await waitFor('probe A logging the refusal', async () => lab!.a.proc.stderr().split('\n').some(refusal), 5_000, 50);
   });
 });
