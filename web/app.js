@@ -19,6 +19,7 @@ import { Import } from './pages/import.js';
 import { Login } from './pages/login.js';
 import { Maintenance } from './pages/maintenance.js';
 import { Operations, OperationView } from './pages/operations.js';
+import { Traffic } from './pages/traffic.js';
 import { Probes } from './pages/probes.js';
 import { SubnetView } from './pages/subnet-view.js';
 import { Subnets } from './pages/subnets.js';
@@ -48,6 +49,7 @@ function Header({ me, route, onLogout }) {
       ${editor && html`<a href="#/import" aria-current=${current('/import')}>Import</a>`}
       <a href="#/flows" aria-current=${current('/flows')}>Flows</a>
       <a href="#/operations" aria-current=${current('/operations')}>Operations</a>
+      <a href="#/traffic" aria-current=${current('/traffic')}>Traffic</a>
       <a href="#/tools" aria-current=${current('/tools')}>Tools</a>
       <a href="#/alerts" aria-current=${current('/alerts')}>Alerts</a>
       <a href="#/maintenance" aria-current=${current('/maintenance')}>Maintenance</a>
@@ -83,6 +85,7 @@ function Page({ route }) {
   const operation = /^\/operations\/([^/]+)$/.exec(route.path);
   if (operation) return html`<${OperationView} id=${decodeURIComponent(operation[1])} />`;
   if (route.path === '/operations') return html`<${Operations} query=${route.query} />`;
+  if (route.path === '/traffic') return html`<${Traffic} query=${route.query} />`;
   if (route.path === '/probes') return html`<${Probes} />`;
   if (route.path === '/tools' || route.path.startsWith('/tools/')) return html`<${Tools} path=${route.path} query=${route.query} />`;
   if (route.path === '/tokens') return html`<${Tokens} />`;
