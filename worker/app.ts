@@ -1,7 +1,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { HTTPException } from 'hono/http-exception';
 import { PROBE_SOCKET_PATH } from '../schema/protocol.js';
-import { requireAuth, requireSameOrigin, type AppEnv } from './auth-middleware.js';
+import { METRICS_PATH, requireAuth, requireSameOrigin, type AppEnv } from './auth-middleware.js';
 import type { AppDeps } from './deps.js';
 import { AppError, errorBody, RetryLaterError } from './errors.js';
 import { limitBodies } from './http/body-limits.js';
@@ -15,6 +15,7 @@ import { importRoutes } from './routes/imports.js';
 import { hostRoutes } from './routes/hosts.js';
 import { liveRoutes } from './routes/live.js';
 import { maintenanceRoutes } from './routes/maintenance.js';
+import { metricsRoutes } from './routes/metrics.js';
 import { netflowRoutes } from './routes/netflow.js';
 import { operationRoutes } from './routes/operations.js';
 import { trafficTestRoutes } from './routes/traffic-tests.js';
@@ -72,6 +73,8 @@ export function createApp(deps: AppDeps) {
   app.route('/', loginRoutes(deps));
   const auth = requireAuth(deps);
   app.use('/api/*', async (c, next) => (PUBLIC_API_PATHS.has(c.req.path) ? next() : auth(c, next)));
+  app.use(METRICS_PATH, auth);
+  app.route('/', metricsRoutes(deps));
   app.route('/', authRoutes(deps));
   app.route('/', userRoutes(deps));
   app.route('/', tokenRoutes(deps));

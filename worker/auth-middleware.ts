@@ -31,13 +31,22 @@ export function requireSameOrigin(deps: AppDeps, loginPath: string): MiddlewareH
   };
 }
 
-/** Accepts a session cookie or `Authorization: Bearer <api token>`; everything else is 401. */
+/** The one path a token of the `metrics` scope may call. */
+export const METRICS_PATH = '/metrics';
+
+/**
+ * Accepts a session cookie or `Authorization: Bearer <api token>`; everything else is 401. A token of the `metrics`
+ * scope is 403 `token_scope` anywhere but METRICS_PATH.
+ */
 export function requireAuth(deps: AppDeps): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const bearer = bearerOf(c);
     const cookie = getCookie(c, SESSION_COOKIE);
     const principal = bearer ? await principalFromToken(deps, bearer) : cookie ? await principalFromSession(deps, cookie) : null;
     if (!principal) throw new AppError(401, 'unauthorized', bearer ? 'invalid or expired API token' : 'log in or send an API token');
+    if (principal.scope === 'metrics' && c.req.path !== METRICS_PATH) {
+      throw new AppError(403, 'token_scope', `this token's scope is metrics: it may call GET ${METRICS_PATH} only`);
+    }
     c.set('principal', principal);
     await next();
   };

@@ -135,13 +135,17 @@ function partReach(cidr: Cidr, sweeps: readonly SweepResult[]): string | null {
 
 /**
  * The subnet's latest sweep start and the one before it, for "what changed since the last sweep". Parts of a split
- * sweep share one start, so a later part moves nothing; an older sweep arriving late moves nothing either.
+ * sweep share one start, so a later part moves nothing; an older sweep arriving late moves nothing either. A complete
+ * sweep (or part) at the latest start also records its duration (`/metrics`' sweep duration); a partial one does not.
  */
 function sweptAt(subnetId: number, sweeps: readonly SweepResult[]): SQL[] {
-  return [...new Set(sweeps.map((s) => s.at))]
-    .sort((a, b) => a - b)
+  const starts = new Map<number, number | null>();
+  for (const s of sweeps) starts.set(s.at, s.complete ? Math.round(s.durationMs) : (starts.get(s.at) ?? null));
+  return [...starts]
+    .sort(([a], [b]) => a - b)
     .map(
-      (at) => sql`UPDATE subnets SET previous_sweep_at = CASE WHEN last_sweep_at IS NULL OR last_sweep_at < ${at} THEN last_sweep_at ELSE previous_sweep_at END,
+      ([at, durationMs]) => sql`UPDATE subnets SET previous_sweep_at = CASE WHEN last_sweep_at IS NULL OR last_sweep_at < ${at} THEN last_sweep_at ELSE previous_sweep_at END,
+        last_sweep_duration_ms = CASE WHEN ${durationMs} IS NOT NULL AND (last_sweep_at IS NULL OR last_sweep_at <= ${at}) THEN ${durationMs} ELSE last_sweep_duration_ms END,
         last_sweep_at = max(coalesce(last_sweep_at, 0), ${at}) WHERE id = ${subnetId}`,
     );
 }

@@ -9,6 +9,7 @@ const Token = z
     id: z.number().int(),
     name: z.string(),
     role: RoleSchema,
+    scope: z.enum(['metrics']).nullable().openapi({ description: 'metrics: the token may call GET /metrics only (403 token_scope elsewhere); null: the whole API its role allows' }),
     userId: z.number().int().nullable(),
     username: z.string().nullable(),
     createdAt: z.string(),
@@ -20,6 +21,7 @@ const NewToken = z
   .object({
     name: line(100).trim().min(1),
     role: RoleSchema.optional().openapi({ description: 'at most your role and the owner\'s; default editor where allowed, else viewer' }),
+    scope: z.enum(['metrics']).optional().openapi({ description: 'metrics: a scraper\'s token for GET /metrics only (its role is viewer); absent: the whole API its role allows' }),
     expiresAt: z.iso.datetime({ offset: true }).optional().openapi({ description: 'when the token stops working (ISO 8601); none: never' }),
     userId: z.number().int().positive().optional().openapi({ description: 'owner (admins only); default: you' }),
   })

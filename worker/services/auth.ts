@@ -15,6 +15,8 @@ export interface Principal {
   username: string;
   role: Role;
   via: 'session' | 'token';
+  /** A token's scope: `metrics` may call GET /metrics only (requireAuth refuses the rest); null: the role's whole API. */
+  scope: 'metrics' | null;
   tokenId: number | null;
   tokenName: string | null;
   /** When the session (or token) ends, ms since epoch; null for a token without expiry. */
@@ -69,14 +71,14 @@ export async function principalFromSession(deps: AppDeps, cookieValue: string): 
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
     .where(and(eq(sessions.tokenHash, await sha256Hex(cookieValue)), gt(sessions.expiresAt, new Date(deps.clock.now())), isNull(users.disabledAt)));
-  return row ? { ...row, via: 'session', tokenId: null, tokenName: null, expiresAt: row.expiresAt.getTime() } : null;
+  return row ? { ...row, via: 'session', scope: null, tokenId: null, tokenName: null, expiresAt: row.expiresAt.getTime() } : null;
 }
 
 /** An API token (never a probe token: those live in another table and work only on the probe socket). */
 export async function principalFromToken(deps: AppDeps, token: string): Promise<Principal | null> {
   const now = deps.clock.now();
   const [row] = await deps.db
-    .select({ id: apiTokens.id, name: apiTokens.name, role: apiTokens.role, expiresAt: apiTokens.expiresAt, lastUsedAt: apiTokens.lastUsedAt, userId: users.id, username: users.username, userRole: users.role })
+    .select({ id: apiTokens.id, name: apiTokens.name, role: apiTokens.role, scope: apiTokens.scope, expiresAt: apiTokens.expiresAt, lastUsedAt: apiTokens.lastUsedAt, userId: users.id, username: users.username, userRole: users.role })
     .from(apiTokens)
     .innerJoin(users, eq(users.id, apiTokens.userId))
     .where(and(eq(apiTokens.tokenHash, await sha256Hex(token)), isNull(users.disabledAt), or(isNull(apiTokens.expiresAt), gt(apiTokens.expiresAt, new Date(now)))));
@@ -89,6 +91,7 @@ export async function principalFromToken(deps: AppDeps, token: string): Promise<
     username: row.username,
     role: lowerOf(row.role, row.userRole),
     via: 'token',
+    scope: row.scope ?? null,
     tokenId: row.id,
     tokenName: row.name,
     expiresAt: row.expiresAt?.getTime() ?? null,

@@ -9,6 +9,7 @@ import type { AppDeps } from '../deps.js';
 import { loadAlertSetup, outboxFor, policyColumns, policyOf, type AlertSetup } from '../alerts/context.js';
 import { retryStale } from '../alerts/store.js';
 import { resultIngests } from '../ingest/index.js';
+import { bumpCounters, COUNTERS } from '../metrics/counters.js';
 import type { PreparedResults, Rejection } from '../ingest/types.js';
 
 export interface IngestOutcome {
@@ -93,9 +94,14 @@ async function ingestOnce(deps: AppDeps, probeId: number, batchId: string, resul
   // the events and their deliveries are written with the change that raised them: a crash loses neither
   const drafts = prepared.flatMap((p) => p.drafts);
   const outbox = drafts.length ? await outboxFor(deps, await alerts(), drafts, now) : { statements: [], deliveries: 0 };
+  const probe = { probe: String(probeId) };
+  const counted = bumpCounters([
+    { name: COUNTERS.ingestBatches, labels: probe, by: 1 },
+    { name: COUNTERS.ingestSamples, labels: probe, by: samples },
+  ])!;
   const batch: BatchItem<'sqlite'>[] = [
     db.insert(ingestLedger).values({ probeId, batchId, samples, appliedAt: new Date(now) }),
-    ...[...prepared.flatMap((p) => p.statements), ...outbox.statements].map((s) => batchable(db, s)),
+    ...[...prepared.flatMap((p) => p.statements), ...outbox.statements, counted].map((s) => batchable(db, s)),
     db.update(probes).set({ lastSeenAt: new Date(now) }).where(eq(probes.id, probeId)),
   ];
   try {

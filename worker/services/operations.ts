@@ -5,6 +5,7 @@ import { specialTarget, unmapIPv4 } from '../../schema/ip/special.js';
 import type { LiveEvent } from '../../schema/live.js';
 import { operationRuns, operations, probes } from '../../schema/tables/index.js';
 import { batchable } from '../db.js';
+import { bumpCounters, COUNTERS } from '../metrics/counters.js';
 import type { AppDeps } from '../deps.js';
 import { operationJob, operationParams, planRuns, runExpiry, runTimeoutMs, selectionOf, type OperationRequest } from '../domain/operation-plan.js';
 import type { Effects } from '../effects.js';
@@ -84,6 +85,9 @@ export async function startOperation(deps: AppDeps, who: Principal, req: Operati
             WHERE EXISTS (SELECT 1 FROM operations WHERE id = ${id})`,
       ),
     ),
+    ...[bumpCounters([{ name: COUNTERS.operationRuns, labels: { kind: req.kind }, by: runs.length }], sql`EXISTS (SELECT 1 FROM operations WHERE id = ${id})`)]
+      .filter((s) => s !== null)
+      .map((s) => batchable(deps.db, s)),
   ]);
   const [stored] = await deps.db.select({ id: operations.id }).from(operations).where(eq(operations.id, id));
   if (!stored) {

@@ -4,6 +4,7 @@ import { MAX_SCAN_TARGETS } from '../../schema/kinds/port-scan.js';
 import { checkNmapArgs, DEFAULT_NMAP_ARGS } from '../../schema/nmap-args.js';
 import { hosts, jobs, probes, type SubnetRow } from '../../schema/tables/index.js';
 import { batchable } from '../db.js';
+import { bumpCounters, COUNTERS } from '../metrics/counters.js';
 import type { AppDeps } from '../deps.js';
 import { decideScanNow, type ScanCandidate } from '../domain/port-scan-schedule.js';
 import { AppError, notFound, RetryLaterError } from '../errors.js';
@@ -64,6 +65,7 @@ export async function dispatchPortScan(
       expiresAt: new Date(now + timeoutMs + 60_000),
     }),
     batchable(deps.db, sql`UPDATE hosts SET port_scan_job_id = ${jobId}${manual} WHERE id IN (SELECT value FROM json_each(${ids}))`),
+    batchable(deps.db, bumpCounters([{ name: COUNTERS.portScanJobs, labels: { origin: d.origin }, by: 1 }])!),
   ]);
   const sent = await deps.hub.send(d.probeId, {
     type: 'job',

@@ -10,12 +10,16 @@ export interface TokenView {
   id: number;
   name: string;
   role: Role;
+  scope: TokenScope | null;
   userId: number | null;
   username: string | null;
   createdAt: string;
   expiresAt: string | null;
   lastUsedAt: string | null;
 }
+
+/** `metrics`: the token may call GET /metrics only (a Prometheus scraper's); it acts as a viewer there. */
+export type TokenScope = 'metrics';
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 
@@ -32,6 +36,7 @@ export async function listTokens(deps: AppDeps, caller: Principal): Promise<Toke
     id: t.id,
     name: t.name,
     role: t.role,
+    scope: t.scope ?? null,
     userId: t.userId,
     username,
     createdAt: t.createdAt.toISOString(),
@@ -43,6 +48,7 @@ export async function listTokens(deps: AppDeps, caller: Principal): Promise<Toke
 export interface NewToken {
   name: string;
   role?: Role;
+  scope?: TokenScope;
   expiresAt?: string;
   userId?: number;
 }
@@ -57,7 +63,10 @@ export async function createToken(deps: AppDeps, caller: Principal, input: NewTo
   if (ownerId !== caller.userId && caller.role !== 'admin') throw new AppError(403, 'forbidden', 'only an admin mints tokens for other users');
   const [owner] = await deps.db.select().from(users).where(eq(users.id, ownerId));
   if (!owner || owner.disabledAt) throw new AppError(400, 'unknown_user', `user ${ownerId} does not exist or is disabled`);
-  const role = input.role ?? (allows(owner.role, 'editor') && allows(caller.role, 'editor') ? 'editor' : 'viewer');
+  if (input.scope === 'metrics' && input.role && input.role !== 'viewer') {
+    throw new AppError(400, 'invalid_request', 'a token of the metrics scope has the viewer role (it reads GET /metrics only)');
+  }
+  const role = input.scope === 'metrics' ? 'viewer' : input.role ?? (allows(owner.role, 'editor') && allows(caller.role, 'editor') ? 'editor' : 'viewer');
   if (!allows(caller.role, role) || !allows(owner.role, role)) throw new AppError(403, 'role_too_high', `a token's role cannot be above its creator's or its owner's (${role} asked)`);
   const now = deps.clock.now();
   const expiresAt = input.expiresAt ? new Date(input.expiresAt) : null;
@@ -65,9 +74,9 @@ export async function createToken(deps: AppDeps, caller: Principal, input: NewTo
   const token = randomToken('eipa');
   const [row] = await deps.db
     .insert(apiTokens)
-    .values({ name: input.name, tokenHash: await sha256Hex(token), userId: ownerId, role, createdBy: caller.userId, expiresAt, createdAt: new Date(now) })
+    .values({ name: input.name, tokenHash: await sha256Hex(token), userId: ownerId, role, scope: input.scope ?? null, createdBy: caller.userId, expiresAt, createdAt: new Date(now) })
     .returning({ id: apiTokens.id });
-  return { id: row!.id, name: input.name, role, userId: ownerId, token, createdAt: new Date(now).toISOString(), expiresAt: iso(expiresAt) };
+  return { id: row!.id, name: input.name, role, scope: input.scope ?? null, userId: ownerId, token, createdAt: new Date(now).toISOString(), expiresAt: iso(expiresAt) };
 }
 
 /** Revokes one token: the caller's own, or anyone's for an admin. */

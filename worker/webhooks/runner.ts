@@ -3,6 +3,7 @@ import type { AlertEvent } from '../../schema/alert-event.js';
 import { alertEvents, webhookEndpoints } from '../../schema/tables/index.js';
 import { runStatements } from '../db.js';
 import type { AppDeps } from '../deps.js';
+import { bumpCounters, COUNTERS } from '../metrics/counters.js';
 import { formatOf } from './formats/index.js';
 import { DELIVERY_TIMEOUT_MS, planAfterAttempt, type AttemptPlan } from './retry.js';
 import { signedHeaders } from './signing.js';
@@ -104,7 +105,14 @@ function resultStatements(attempts: readonly Attempt[], now: number): SQL[] {
   }
   const endpoints = [...health].map(([id, h]) => [id, h.ok ? 1 : 0, h.disable]);
   const disabled = [...health].filter(([, h]) => h.disable).map(([id]) => id);
+  const outcomes = new Map<string, number>();
+  for (const a of attempts) {
+    const outcome = a.plan.outcome === 'disable' ? 'disabled' : a.plan.outcome;
+    outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
+  }
+  const counted = bumpCounters([...outcomes].map(([outcome, by]) => ({ name: COUNTERS.webhookAttempts, labels: { outcome }, by })));
   return [
+    ...(counted ? [counted] : []),
     // a delivery deleted with its endpoint while in flight has no row left to log against (and must not fail the rest)
     sql`INSERT INTO webhook_attempts (delivery_id, endpoint_id, event_id, at, status_code, duration_ms, error)
       SELECT value->>0, value->>1, value->>2, value->>3, value->>4, value->>5, value->>6 FROM json_each(${JSON.stringify(log)})
