@@ -65,6 +65,16 @@ afterAll(async () => {
   await rig.close();
 });
 
+const FIELD: Record<string, (body: any) => string> = {
+  unknown_probe: (b) => (b.from === 999_999 ? 'from' : 'to'),
+  same_probe: () => 'to',
+  probe_offline: (b) => (b.from === id.away ? 'from' : 'to'),
+  unsupported_by_probe: (b) => (b.from === id.old ? 'from' : 'to'),
+  invalid_target: (b) => (b.toAddress ? 'toAddress' : 'to'),
+  no_probe_address: () => 'to',
+  invalid_bandwidth: () => 'bandwidth',
+};
+
 describe('refusals come before anything is written or sent', () => {
   it.each([
     ['an unknown source', () => ({ from: 999_999, to: id.dst }), 404, 'unknown_probe'],
@@ -89,6 +99,8 @@ describe('refusals come before anything is written or sent', () => {
     const before = await rows();
     const res = await start(body());
     expect([res.status, res.body.error?.code]).toEqual([code, error]);
+    // the form marks the field a refusal names
+    if (error !== 'invalid_request') expect(res.body.error.details?.field).toBe(FIELD[error]!(body()));
     expect(await rows()).toBe(before);
     for (const probe of Object.values(p)) expect(await jobsOf(probe)).toEqual([]);
   });
