@@ -1,10 +1,10 @@
 /**
  * Helpers for the traffic-test suite and bench (issue 16): a second probe namespace with its own link to the
- * control plane, a veth link between the two probe namespaces shaped with tc tbf on both ends, and an iperf3 that
+ * control plane, a link between the two probe namespaces shaped with tc tbf in both directions, and an iperf3 that
  * records each of its runs before it runs (so a suite can tell that none ran).
  *
- * Safety: only 198.18.0.0/15 addresses on the probe link; both namespaces forward nothing and have no default route;
- * the extra namespace is deleted by its exact name.
+ * Safety: only 198.18.0.0/15 addresses on the probe link; the namespaces forward nothing (the link's is a bridge with
+ * no address) and have no default route; the extra namespaces are deleted by their exact names.
  */
 import { chmodSync, existsSync, writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
@@ -20,11 +20,12 @@ export const LINK = { cidr: '198.18.9.0/30', a: '198.18.9.1', b: '198.18.9.2' } 
 /** Probe B's veth to the control plane (cp's side .5, B's .6), as in the operations suite. */
 export const CP_FOR_B = '198.19.0.5';
 /**
- * tbf's burst and queue: with a queue of 10 ms (62.5 kB at 50 Mbit/s), smaller than a UDP socket's send buffer (208 kB), a
- * sender faster than the link loses datagrams at its own qdisc instead of being held back by it; TCP still fills the
- * link (47.7 of 50 Mbit/s of payload, measured; at 50 ms it was the same, but UDP at 60M then lost nothing).
+ * The issue's tbf. It shapes the link in a namespace of its own (a bridge between A's and B's veths, tbf on the port
+ * towards each): at a sender's own qdisc, UDP faster than the link is held back by its socket's send buffer and loses
+ * nothing, and a queue small enough to drop it (10 ms) cost TCP 5-10 % with thousands of retransmits on a busy machine.
+ * In the middle, TCP reads 47.7-47.9 Mbit/s of payload at 50 Mbit/s with next to no retransmits and UDP at 60M loses ~17 %.
  */
-export const SHAPE = { burst: '32kbit', latency: '10ms' } as const;
+export const SHAPE = { burst: '32kbit', latency: '50ms' } as const;
 
 async function must(argv: string[], input?: string): Promise<string> {
   const r = await run(argv, input);
@@ -42,33 +43,42 @@ export function assertTrafficTools(): void {
 export interface ShapedPair {
   /** Probe B's namespace (probe A's is topo.ns.scan). */
   nsB: string;
-  /** Sets the link's rate on both ends (tc tbf, `50mbit`). */
+  /** The link's own namespace: bridge br0 and its ports `pa` (towards A) and `pb` (towards B), each shaped. */
+  nsLink: string;
+  /** Sets the link's rate both ways (tc tbf on pa and pb, `50mbit`). */
   shape(rate: string): Promise<void>;
-  /** Deletes probe B's namespace by name (its veths go with it). */
+  /** Deletes probe B's and the link's namespaces by name (their veths go with them). */
   destroy(): Promise<void>;
 }
 
-/** Probe B's namespace linked to cp, and the shaped veth between probe A (scan) and B. */
+/** Probe B's namespace linked to cp, and the shaped link between probe A (scan) and B: A ─ tl0 ═ pa [br0 tbf] pb ═ tl0 ─ B. */
 export async function addShapedPair(topo: Topology, rate: string): Promise<ShapedPair> {
   const nsB = `${topo.id}-tb`;
-  const destroy = async () => void (await run(['ip', 'netns', 'del', nsB]));
-  await must(['ip', 'netns', 'add', nsB]);
+  const nsLink = `${topo.id}-tl`;
+  const destroy = async () => {
+    for (const ns of [nsB, nsLink]) await run(['ip', 'netns', 'del', ns]);
+  };
   try {
-    await must(['ip', 'netns', 'exec', nsB, 'sysctl', '-q', '-w', 'net.ipv4.ip_forward=0', 'net.ipv6.conf.all.accept_ra=0', 'net.ipv6.conf.default.accept_ra=0']);
-    await must(['ip', '-n', nsB, 'link', 'set', 'lo', 'up']);
+    for (const ns of [nsB, nsLink]) {
+      await must(['ip', 'netns', 'add', ns]);
+      await must(['ip', 'netns', 'exec', ns, 'sysctl', '-q', '-w', 'net.ipv4.ip_forward=0', 'net.ipv6.conf.all.accept_ra=0', 'net.ipv6.conf.default.accept_ra=0']);
+      await must(['ip', '-n', ns, 'link', 'set', 'lo', 'up']);
+    }
     await linkToCp(topo, nsB, { addr: '198.19.0.6', cpAddr: CP_FOR_B, cpDev: 'pb0' });
     const prefix = LINK.cidr.split('/')[1];
-    await must(['ip', '-n', topo.ns.scan, '-batch', '-'], [`link add tl0 type veth peer name tl0 netns ${nsB}`, 'link set tl0 addrgenmode none', `addr add ${LINK.a}/${prefix} dev tl0`, 'link set tl0 up', ''].join('\n'));
-    await must(['ip', '-n', nsB, '-batch', '-'], ['link set tl0 addrgenmode none', `addr add ${LINK.b}/${prefix} dev tl0`, 'link set tl0 up', ''].join('\n'));
+    const end = (peer: string, addr: string) => [`link add tl0 type veth peer name ${peer} netns ${nsLink}`, 'link set tl0 addrgenmode none', `addr add ${addr}/${prefix} dev tl0`, 'link set tl0 up', ''].join('\n');
+    await must(['ip', '-n', topo.ns.scan, '-batch', '-'], end('pa', LINK.a));
+    await must(['ip', '-n', nsB, '-batch', '-'], end('pb', LINK.b));
+    await must(['ip', '-n', nsLink, '-batch', '-'], ['link add br0 type bridge stp_state 0', 'link set br0 addrgenmode none', 'link set br0 up', ...['pa', 'pb'].flatMap((p) => [`link set ${p} addrgenmode none`, `link set ${p} master br0 up`]), ''].join('\n'));
     const shape = async (r: string) => {
-      for (const ns of [topo.ns.scan, nsB]) await must(['tc', '-n', ns, 'qdisc', 'replace', 'dev', 'tl0', 'root', 'tbf', 'rate', r, 'burst', SHAPE.burst, 'latency', SHAPE.latency]);
+      for (const port of ['pa', 'pb']) await must(['tc', '-n', nsLink, 'qdisc', 'replace', 'dev', port, 'root', 'tbf', 'rate', r, 'burst', SHAPE.burst, 'latency', SHAPE.latency]);
     };
     await shape(rate);
     const deadline = Date.now() + 10_000;
     while ((await topo.exec(topo.ns.scan, ['ping', '-c1', '-W1', LINK.b])).code !== 0) {
       if (Date.now() > deadline) throw new Error(`traffic-kit: ${LINK.a} cannot reach ${LINK.b} over the shaped link`);
     }
-    return { nsB, shape, destroy };
+    return { nsB, nsLink, shape, destroy };
   } catch (e) {
     await destroy();
     throw e;

@@ -1,12 +1,12 @@
 /**
  * Traffic tests end to end on a real network (issue 16): the Node control plane in its namespace, two real probes
- * (probe/main.ts) in two namespaces joined by a veth link shaped to 50 Mbit/s with tc tbf on both ends, each probe
+ * (probe/main.ts) in two namespaces joined by a link shaped to 50 Mbit/s with tc tbf both ways, each probe
  * reaching the control plane through a link of its own. Tests are started and read through the REST API; the probes
  * run the real iperf3 (through a wrapper that records each run, to show when none ran).
  *
  * Topology (veth pairs between namespaces this suite creates; no namespace has a default route):
- *   cp (control plane) ─┬─ scan: probe A 198.18.9.1 ═══ tbf 50mbit ═══ probe B 198.18.9.2 (ns …-tb)
- *                       └────────────────────────────────────────────┘ (B's own link, 198.19.0.5/.6)
+ *   cp (control plane) ─┬─ scan: probe A 198.18.9.1 ═ pa [ns …-tl: bridge, tbf 50mbit on pa and pb] pb ═ probe B 198.18.9.2 (ns …-tb)
+ *                       └───────────────────────────────────────────────────────────────────────────┘ (B's own link, 198.19.0.5/.6)
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -37,13 +37,13 @@ describe('traffic tests on a real network: two probes across a link shaped to 50
     if (dir) rmSync(dir, { recursive: true, force: true });
   }, 30_000);
 
-  it('the topology: no default route in either probe namespace, each reaches cp on its own link, the link is shaped', async () => {
+  it('the topology: no default route in either probe namespace, each reaches cp on its own link, the link is shaped both ways', async () => {
     const t = lab!.topo;
-    for (const ns of [t.ns.scan, lab!.pair.nsB]) {
+    for (const ns of [t.ns.scan, lab!.pair.nsB, lab!.pair.nsLink]) {
       expect((await t.exec(ns, ['ip', '-4', 'route', 'show', 'default'])).stdout.trim(), ns).toBe('');
       expect((await t.exec(ns, ['sysctl', '-n', 'net.ipv4.ip_forward'])).stdout.trim(), ns).toBe('0');
-      expect((await t.exec(ns, ['tc', 'qdisc', 'show', 'dev', 'tl0'])).stdout).toMatch(/tbf .*rate 50Mbit/);
     }
+    for (const port of ['pa', 'pb']) expect((await t.exec(lab!.pair.nsLink, ['tc', 'qdisc', 'show', 'dev', port])).stdout).toMatch(/tbf .*rate 50Mbit burst 4Kb lat 50/);
     expect((await t.exec(t.ns.scan, ['ip', '-4', 'route', 'get', t.cpAddrFromScan])).stdout).toContain('dev cp0');
     expect((await t.exec(lab!.pair.nsB, ['ip', '-4', 'route', 'get', CP_FOR_B])).stdout).toContain('dev cp0');
     expect((await t.exec(t.ns.scan, ['ip', '-4', 'route', 'get', FENCED])).code).not.toBe(0);
@@ -84,6 +84,7 @@ describe('traffic tests on a real network: two probes across a link shaped to 50
     expect(test, JSON.stringify(test)).toMatchObject({ state: 'failed', failedStep: 'client', code: 'target_not_allowed', to: { probeId: null, address: FENCED }, sentBps: null, receivedBps: null });
     expect(test.error).toContain(`${FENCED} is outside this probe's ALLOWED_TARGETS`);
     expect(runsOf(lab!.a.iperf3).length).toBe(before);
+    expect(runsOf(lab!.a.iperf3).some((line) => line.includes(FENCED))).toBe(false);
     // the probe's own word, a warning on its stderr (the line may come a moment after the status it sent)
     const refusal = (line: string) => line.includes('"msg":"job refused"') && line.includes('"kind":"traffic-client"') && line.includes('"code":"target_not_allowed"');
     await waitFor('probe A logging the refusal', async () => lab!.a.proc.stderr().split('\n').some(refusal), 5_000, 50);
