@@ -2,12 +2,16 @@
  * GET /metrics on the real app and database: who may read it (a metrics-scope token reads it and nothing else), the
  * exposition format's content type, and the values after real ingests, deliveries, operations and port scans.
  */
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { METRICS } from '../../worker/metrics/catalog.js';
 import { EXPOSITION_CONTENT_TYPE } from '../../worker/metrics/exposition.js';
 import { dispatchPortScan } from '../../worker/services/port-scans.js';
 import { alertRig, type AlertRig } from '../support/alert-kit.js';
 import { parseMetrics, valueOf } from '../support/metrics-text.js';
 
+const PROMTOOL = '/usr/bin/promtool';
 let rig: AlertRig;
 let subnetId: number;
 let metricsToken: string;
@@ -124,9 +128,9 @@ describe('values', () => {
     expect(valueOf(text, 'edge_ipam_flow_exporter_drops_total', { ...ex, reason: 'no_template' })).toBe(3);
     expect(valueOf(text, 'edge_ipam_flow_exporter_sequence_gaps_total', ex)).toBe(1);
     expect(valueOf(text, 'edge_ipam_flow_exporter_last_seen_timestamp_seconds', ex)).toBe((minute + 30_000) / 1000);
-    const top = parseMetrics(text).samples.filter((s) => s.name === 'edge_ipam_flow_top_talker_bits_per_second' && s.labels.direction === 'in');
+    const top = parseMetrics(text).samples.filter((s) => s.name === 'edge_ipam_flow_top_talker_bytes_per_second' && s.labels.direction === 'in');
     expect(top.map((s) => s.labels.ip)).toEqual(Array.from({ length: 10 }, (_, i) => `198.18.41.${21 - i}`));
-    expect(valueOf(text, 'edge_ipam_flow_top_talker_bits_per_second', { ip: '198.18.41.21', direction: 'in' })).toBe((90_000 * 8) / 60);
+    expect(valueOf(text, 'edge_ipam_flow_top_talker_bytes_per_second', { ip: '198.18.41.21', direction: 'in' })).toBe(90_000 / 60);
     expect(valueOf(text, 'edge_ipam_flow_top_talkers_minute_timestamp_seconds')).toBe(minute / 1000);
   });
 
@@ -143,7 +147,7 @@ describe('values', () => {
     await row('t4', 'p1-p2', 'running', 4_000, 2);
     const text = await scrape();
     const pair = { pair: 'p1-p2', from: 'a', to: 'b', protocol: 'udp' };
-    expect(valueOf(text, 'edge_ipam_traffic_test_received_bits_per_second', pair)).toBe(48e6);
+    expect(valueOf(text, 'edge_ipam_traffic_test_received_bytes_per_second', pair)).toBe(6e6); // 48 Mbit/s
     expect(valueOf(text, 'edge_ipam_traffic_test_loss_ratio', pair)).toBe(0.025);
     expect(valueOf(text, 'edge_ipam_traffic_test_jitter_seconds', pair)).toBe(0.0004);
     expect(valueOf(text, 'edge_ipam_traffic_test_timestamp_seconds', pair)).toBe(7);
@@ -162,5 +166,43 @@ describe('values', () => {
       } else if (!head) expect(line.split(/[{ ]/)[0]).toBe(current);
     }
     expect(seen.size).toBeGreaterThan(25);
+  });
+});
+
+describe('the files in docs/grafana, against what this scrape exports', () => {
+  beforeAll(() => rig.sweep(subnetId, ['198.18.40.1'])); // an up host again, so latency is exported too
+  it('promtool reads the scrape without a lint problem', async () => {
+    const text = await scrape();
+    const out = spawnSync(PROMTOOL, ['check', 'metrics'], { input: text, encoding: 'utf8' });
+    expect(out.error, `${PROMTOOL} is missing: apt-get install prometheus`).toBeUndefined();
+    expect([out.status, out.stdout + out.stderr]).toEqual([0, '']);
+  });
+
+  it('every family of the catalog is exported once all data is there', async () => {
+    expect([...parseMetrics(await scrape()).types.keys()].sort()).toEqual(Object.keys(METRICS).sort());
+  });
+
+  it('every expression of the dashboard names only metrics /metrics exports, and the alert rules load', async () => {
+    const exported = new Set(parseMetrics(await scrape()).types.keys());
+    const dashboard = JSON.parse(readFileSync('docs/grafana/edge-ipam.json', 'utf8'));
+    expect(dashboard.schemaVersion).toBeGreaterThanOrEqual(36);
+    expect(dashboard.__inputs.map((i: any) => i.name)).toEqual(['DS_PROMETHEUS']);
+    const exprs: string[] = [
+      ...dashboard.panels.flatMap((p: any) => p.targets.map((t: any) => t.expr)),
+      ...dashboard.templating.list.map((v: any) => v.query.query),
+    ];
+    expect(exprs.length).toBeGreaterThan(15);
+    for (const expr of exprs) {
+      const names = expr.match(/\bedge_ipam_[a-z0-9_]+/g) ?? [];
+      expect([expr, names.length > 0, names.filter((n) => !exported.has(n))]).toEqual([expr, true, []]);
+    }
+    const titles = dashboard.panels.map((p: any) => p.title.toLowerCase()).join(' | ');
+    for (const topic of ['hosts by status', 'latency per subnet', 'utilisation', 'probes', 'webhook', 'top talkers', 'traffic tests']) expect(titles).toContain(topic);
+
+    const rules = readFileSync('docs/grafana/alerts.yml', 'utf8');
+    for (const name of rules.match(/\bedge_ipam_[a-z0-9_]+/g)!) expect(exported.has(name), name).toBe(true);
+    const checked = spawnSync(PROMTOOL, ['check', 'rules', 'docs/grafana/alerts.yml'], { encoding: 'utf8' });
+    expect([checked.status, checked.stdout]).toEqual([0, expect.stringContaining('SUCCESS')]);
+    expect(rules).toContain('alert: EdgeIpamProbeOffline');
   });
 });

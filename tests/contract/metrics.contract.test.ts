@@ -17,7 +17,7 @@ const FAMILIES = [
   'edge_ipam_flow_exporter_packets_total',
   'edge_ipam_flow_exporter_sequence_gaps_total',
   'edge_ipam_flow_exporter_templates',
-  'edge_ipam_flow_top_talker_bits_per_second',
+  'edge_ipam_flow_top_talker_bytes_per_second',
   'edge_ipam_flow_top_talkers_minute_timestamp_seconds',
   'edge_ipam_host_latency_seconds',
   'edge_ipam_host_up',
@@ -109,7 +109,7 @@ describe.each(HOSTS)('metrics on the %s host', (host) => {
       samples: valueOf(text, 'edge_ipam_ingest_samples_total', p),
       runs: valueOf(text, 'edge_ipam_operation_runs_total', { kind: 'ping' }),
       exporterPackets: valueOf(text, 'edge_ipam_flow_exporter_packets_total', { ...p, exporter: '198.18.221.1' }),
-      talkerIn: valueOf(text, 'edge_ipam_flow_top_talker_bits_per_second', { ip: '198.18.220.1', direction: 'in' }),
+      talkerIn: valueOf(text, 'edge_ipam_flow_top_talker_bytes_per_second', { ip: '198.18.220.1', direction: 'in' }),
     }).toEqual({
       up: 1,
       latency: 0.002,
@@ -125,7 +125,7 @@ describe.each(HOSTS)('metrics on the %s host', (host) => {
       samples: 2 + 3, // the sweep's two hosts, and the rows the flows ingest counts for the minute
       runs: 1,
       exporterPackets: 10,
-      talkerIn: 80,
+      talkerIn: 10, // 600 bytes in a minute
     });
   });
 });

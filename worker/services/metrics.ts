@@ -118,9 +118,9 @@ async function talkerFamilies(deps: AppDeps): Promise<string> {
     WITH m AS (SELECT max(bucket) AS bucket FROM flow_talkers WHERE grain = 'minute' AND bucket < ${currentMinute})
     SELECT t.bucket, t.ip, sum(t.bytes_in) AS bytesIn, sum(t.bytes_out) AS bytesOut FROM flow_talkers t JOIN m ON t.grain = 'minute' AND t.bucket = m.bucket
     GROUP BY t.ip ORDER BY sum(t.bytes_in) + sum(t.bytes_out) DESC, t.ip LIMIT ${METRIC_BOUNDS.topTalkers}`);
-  const rate = (bytes: number) => (Number(bytes) * 8) / 60;
+  const rate = (bytes: number) => Number(bytes) / 60;
   return [
-    renderRows('edge_ipam_flow_top_talker_bits_per_second', rows.flatMap((r): Row[] => [[[r.ip, 'in'], rate(r.bytesIn)], [[r.ip, 'out'], rate(r.bytesOut)]])),
+    renderRows('edge_ipam_flow_top_talker_bytes_per_second', rows.flatMap((r): Row[] => [[[r.ip, 'in'], rate(r.bytesIn)], [[r.ip, 'out'], rate(r.bytesOut)]])),
     renderRows('edge_ipam_flow_top_talkers_minute_timestamp_seconds', rows.length ? [[[], seconds(rows[0]!.bucket)!]] : []),
   ].join('');
 }
@@ -139,8 +139,9 @@ async function trafficFamilies(deps: AppDeps): Promise<string> {
       return v === null ? [] : [[labels(r), Number(v)] as Row];
     });
   return [
-    renderRows('edge_ipam_traffic_test_received_bits_per_second', of((r) => r.received)),
-    renderRows('edge_ipam_traffic_test_sent_bits_per_second', of((r) => r.sent)),
+    // iperf3 reports bits per second; Prometheus' base unit is the byte
+    renderRows('edge_ipam_traffic_test_received_bytes_per_second', of((r) => (r.received === null ? null : r.received / 8))),
+    renderRows('edge_ipam_traffic_test_sent_bytes_per_second', of((r) => (r.sent === null ? null : r.sent / 8))),
     renderRows('edge_ipam_traffic_test_loss_ratio', of((r) => (r.loss === null ? null : r.loss / 100))),
     renderRows('edge_ipam_traffic_test_jitter_seconds', of((r) => (r.jitter === null ? null : r.jitter / 1000))),
     renderRows('edge_ipam_traffic_test_timestamp_seconds', of((r) => seconds(r.finishedAt))),
