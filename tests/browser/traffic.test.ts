@@ -173,6 +173,7 @@ describe('traffic tests in Chromium', () => {
     expect(await page.$$eval('table.traffic-list tbody tr', (rows) => rows.map((r) => r.querySelector('td:nth-child(2)')!.textContent))).toEqual(['UDP', 'TCP']);
     const found = await accessibilityReport(page);
     expect(found, 'axe found serious or critical problems on the Traffic page').toEqual({ light: [], dark: [] });
+    await page.evaluate(() => document.querySelector('.traffic-current')!.scrollIntoView());
     await screenshots(page, 'traffic-done');
   });
 

@@ -76,7 +76,7 @@ export function TrafficForm({ probes, initial, onStarted }) {
         <label><input type="radio" name="toMode" value="probe" checked=${form.toMode === 'probe'} onChange=${() => set({ toMode: 'probe' })} /> a probe</label>
         <label><input type="radio" name="toMode" value="address" checked=${form.toMode === 'address'} onChange=${() => set({ toMode: 'address' })} /> an address running iperf3</label>
       </div>
-      ${form.toMode === 'probe'
+      <div class="tt-to-fields">${form.toMode === 'probe'
         ? html`${select('tt-to', 'to', 'Probe that listens', targets, 'No probe listens for traffic tests')}
             <div class="field"><label for="tt-to-address">Its address <span class="muted">(optional)</span></label>
               <input id="tt-to-address" name="toAddress" value=${form.toAddress} maxlength="64" autocomplete="off" spellcheck=${false} placeholder="chosen by the server"
@@ -85,7 +85,7 @@ export function TrafficForm({ probes, initial, onStarted }) {
         : html`<div class="field"><label for="tt-address">Address</label>
             <input id="tt-address" name="address" value=${form.address} maxlength="64" autocomplete="off" spellcheck=${false} placeholder="198.18.0.1 or fd00::1"
               aria-invalid=${invalid('address')} aria-describedby="tt-address-error" onInput=${(e) => set({ address: e.currentTarget.value })} />
-            <span id="tt-address-error" class="error">${errorFor('address')}</span></div>`}
+            <span id="tt-address-error" class="error">${errorFor('address')}</span></div>`}</div>
     </fieldset>
     <fieldset class="field op-kinds"><legend>Protocol</legend>
       <div class="segmented">${PROTOCOLS.map(
@@ -94,12 +94,12 @@ export function TrafficForm({ probes, initial, onStarted }) {
     </fieldset>
     <div class="op-params">
       ${number('tt-duration', 'durationSeconds', 'Duration', 's', LIMITS.durationSeconds)}
-      <div class="field"><label for="tt-bandwidth">Bandwidth <span class="muted">(bits/s, e.g. 50M; empty: ${form.protocol === 'udp' ? '1M, iperf3’s UDP default' : 'unlimited'})</span></label>
-        <input id="tt-bandwidth" name="bandwidth" value=${form.bandwidth} maxlength="32" autocomplete="off" spellcheck=${false} placeholder="50M"
+      <div class="field"><label for="tt-bandwidth">Bandwidth <span class="muted">(bits/s, e.g. 50M)</span></label>
+        <input id="tt-bandwidth" name="bandwidth" value=${form.bandwidth} maxlength="32" autocomplete="off" spellcheck=${false} placeholder=${form.protocol === 'udp' ? '1M (iperf3’s default)' : 'unlimited'}
           aria-invalid=${invalid('bandwidth')} aria-describedby="tt-bandwidth-error" onInput=${(e) => set({ bandwidth: e.currentTarget.value })} />
         <span id="tt-bandwidth-error" class="error">${errorFor('bandwidth')}</span></div>
       ${number('tt-parallel', 'parallel', 'Streams', '', LIMITS.parallel)}
-      <div class="field"><label><input type="checkbox" name="reverse" checked=${form.reverse} onChange=${(e) => set({ reverse: e.currentTarget.checked })} /> Reverse <span class="muted">(the target sends)</span></label></div>
+      <div class="field check tt-reverse"><input type="checkbox" id="tt-reverse" name="reverse" checked=${form.reverse} onChange=${(e) => set({ reverse: e.currentTarget.checked })} /><label for="tt-reverse">Reverse <span class="muted">(the target sends)</span></label></div>
     </div>
     <div class="op-submit">
       <button type="submit" class="primary" aria-disabled=${sending ? 'true' : undefined}>${sending ? 'Starting…' : 'Run test'}</button>

@@ -151,7 +151,8 @@ export function progressSteps(test, now = Date.now()) {
   const started = test.startedAt ? Date.parse(test.startedAt) : null;
   const elapsed = started === null ? 0 : Math.min(test.durationSeconds, Math.max(0, Math.floor(((test.finishedAt ? Date.parse(test.finishedAt) : now) - started) / 1000)));
   const runState = test.state === 'done' ? 'done' : failed && (test.failedStep === 'client' || started !== null) ? 'failed' : started !== null ? 'active' : 'pending';
-  steps.push({ key: 'run', label: started === null ? `Running ${test.durationSeconds} s` : `Running ${test.durationSeconds} s: ${elapsed} s elapsed`, state: runState });
+  const runLabel = test.state === 'done' ? `Ran ${test.durationSeconds} s` : started === null ? `Running ${test.durationSeconds} s` : `Running ${test.durationSeconds} s: ${elapsed} s elapsed`;
+  steps.push({ key: 'run', label: runLabel, state: runState });
   steps.push({ key: 'result', label: test.state === 'done' ? `Done: ${bpsText(test.receivedBps)} received` : failed ? 'No result' : 'Result', state: test.state === 'done' ? 'done' : failed ? 'failed' : 'pending' });
   return steps;
 }

@@ -106,6 +106,7 @@ describe('progressSteps', () => {
     expect(progressSteps(t, T + 4_200)[1]!.label).toBe('Running 10 s: 4 s elapsed');
     expect(progressSteps(t, T + 40_000)[1]!.label).toBe('Running 10 s: 10 s elapsed');
     expect(progressAnnouncement(t, T + 4_200)).toBe('Running 10 s: 4 s elapsed');
+    expect(progressSteps({ ...t, state: 'done', finishedAt: new Date(T + 10_400).toISOString() }, T + 99_000)[1]!.label).toBe('Ran 10 s');
   });
   it('announces the end', () => {
     expect(progressAnnouncement(test({ state: 'done', receivedBps: 48.7e6, sentBps: 49.5e6 }))).toBe('Done: 48.7 Mbit/s received, 49.5 Mbit/s sent');
