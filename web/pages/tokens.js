@@ -24,9 +24,10 @@ function fieldOf(err) {
 
 /** The once-only secret, with a request ready to paste. */
 function Created({ token, onDismiss }) {
-  const curl = `curl -H 'Authorization: Bearer ${token.token}' ${location.origin}/api/summary`;
+  const path = token.scope === 'metrics' ? '/metrics' : '/api/summary';
+  const curl = `curl -H 'Authorization: Bearer ${token.token}' ${location.origin}${path}`;
   return html`<div class="enrolled" role="region" aria-label="New API token">
-    <p><strong>${token.name}</strong> (${token.role}) is ready. Its token is shown <strong>only this once</strong>:</p>
+    <p><strong>${token.name}</strong> (${token.scope === 'metrics' ? 'metrics only' : token.role}) is ready. Its token is shown <strong>only this once</strong>:</p>
     <div class="copy-head"><code class="token" data-token>${token.token}</code><span><${CopyButton} text=${token.token} what="the token" /></span></div>
     <${CopyBlock} label="Try it" text=${curl} />
     <button type="button" onClick=${onDismiss}>I have saved it</button>
@@ -39,7 +40,9 @@ function CreateToken({ me, users, onCreated }) {
   const owner = users.find((u) => String(u.id) === ownerId) ?? me;
   const roles = rolesUpTo(lowerOf(me.role, owner.role));
   const [role, setRole] = useState('viewer');
-  const shownRole = roles.includes(role) ? role : roles[roles.length - 1];
+  const [scope, setScope] = useState('');
+  // a metrics token reads GET /metrics only, as a viewer
+  const shownRole = scope === 'metrics' ? 'viewer' : roles.includes(role) ? role : roles[roles.length - 1];
   const [errors, setErrors] = useState(/** @type {Record<string, string | undefined>} */ ({}));
   const submit = async (e) => {
     e.preventDefault();
@@ -50,12 +53,14 @@ function CreateToken({ me, users, onCreated }) {
       const token = await api('POST', '/api/tokens', {
         name: f.get('name'),
         role: shownRole,
+        ...(scope ? { scope } : {}),
         ...(until != null ? { expiresAt: new Date(until).toISOString() } : {}),
         ...(admin && ownerId !== String(me.userId) ? { userId: Number(ownerId) } : {}),
       });
       setErrors({});
       form.reset();
       setRole('viewer');
+      setScope('');
       setOwnerId(String(me.userId));
       onCreated(token);
     } catch (err) {
@@ -76,9 +81,12 @@ function CreateToken({ me, users, onCreated }) {
     html`<div class="field"><label for="token-owner">Owner</label>
       <select name="owner" value=${ownerId} ...${described('owner')} onChange=${(e) => (setOwnerId(e.currentTarget.value), clear('owner'))}>
         ${users.map((u) => html`<option value=${String(u.id)}>${u.username} (${u.role})</option>`)}</select>${error('owner')}</div>`}
+    <div class="field"><label for="token-scope">Scope</label>
+      <select id="token-scope" name="scope" value=${scope} onChange=${(e) => (setScope(e.currentTarget.value), clear('role'))}>
+        <option value="">Whole API (its role)</option><option value="metrics">Metrics only (GET /metrics, for Prometheus)</option></select></div>
     <div class="field"><label for="token-role">Role</label>
-      <select name="role" value=${shownRole} ...${described('role')} onChange=${(e) => (setRole(e.currentTarget.value), clear('role'))}>
-        ${roles.map((r) => html`<option value=${r}>${r}</option>`)}</select>${error('role')}</div>
+      <select name="role" value=${shownRole} disabled=${scope === 'metrics'} ...${described('role')} onChange=${(e) => (setRole(e.currentTarget.value), clear('role'))}>
+        ${(scope === 'metrics' ? ['viewer'] : roles).map((r) => html`<option value=${r}>${r}</option>`)}</select>${error('role')}</div>
     <div class="field"><label for="token-expires">Expires after (optional)</label>
       <input name="expires" type="date" min=${localDay(Date.now())} ...${described('expires')} onInput=${() => clear('expires')} />${error('expires')}</div>
     <div class="field"><span class="label-gap" aria-hidden="true"> </span><button>Create token</button></div>
@@ -97,7 +105,7 @@ function TokenList({ me, tokens, onRevoked }) {
       <th scope="col">Last used</th><th scope="col"><span class="sr-only">Actions</span></th></tr></thead>
     <tbody>${tokens.map(
       (t) => html`<tr key=${t.id} data-token-name=${t.name}>
-        <td>${t.name}</td><td>${t.role}</td><td>${t.username ?? '—'}${t.userId === me.userId ? html` <span class="badge">you</span>` : ''}</td>
+        <td>${t.name}</td><td>${t.role}${t.scope === 'metrics' ? html` <span class="badge" title="reads GET /metrics only">metrics only</span>` : ''}</td><td>${t.username ?? '—'}${t.userId === me.userId ? html` <span class="badge">you</span>` : ''}</td>
         <td>${stamp(t.createdAt)}</td><td>${expiry(t)}</td><td title=${stamp(t.lastUsedAt)}>${ago(t.lastUsedAt)}</td>
         <td><${ConfirmButton} label="Revoke…" name=${t.name} question=${`Revoke ${t.name}? Whatever uses it stops working at once.`} action="Revoke"
           onConfirm=${() => api('DELETE', `/api/tokens/${t.id}`).then(onRevoked)} /></td></tr>`,
