@@ -143,7 +143,7 @@ describe('traffic tests in Chromium', () => {
     expect(await page.getAttribute('.traffic-interval-chart svg', 'aria-label')).toBe('Throughput each second of src → dst: 3 seconds, scale 0 to 50.0 Mbit/s, lowest 48.0 Mbit/s, highest 50.0 Mbit/s');
     expect(await page.$$eval('.traffic-interval-chart rect.bar', (r) => r.length)).toBe(3);
     await page.click('.traffic-interval-chart summary');
-    expect(await page.$$eval('.traffic-interval-chart tbody tr', (rows) => rows.map((r) => [...r.cells].map((c) => c.textContent).join(' ')))).toEqual(['1 48.0 Mbit/s', '2 50.0 Mbit/s', '3 49.0 Mbit/s']);
+    expect(await page.$$eval('.traffic-interval-chart tbody tr', (rows) => rows.map((r) => [...(r as HTMLTableRowElement).cells].map((c) => c.textContent).join(' ')))).toEqual(['1 48.0 Mbit/s', '2 50.0 Mbit/s', '3 49.0 Mbit/s']);
 
     // the history of the pair: one measured test on the chart, one row in the table
     await page.waitForSelector('.traffic-history-chart circle.dot');
