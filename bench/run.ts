@@ -11,6 +11,7 @@ import { benchIngest } from './ingest.js';
 import { benchIdentity } from './identity.js';
 import { benchImport } from './import.js';
 import { benchIpcalc } from './ipcalc.js';
+import { benchMetrics } from './metrics.js';
 import { benchNetflow } from './netflow.js';
 import { benchOperations } from './operations.js';
 import { benchPorts } from './ports.js';
@@ -24,7 +25,7 @@ process.env.DNS_SERVER ??= '127.0.0.1:9';
 // nor listen for flows on 0.0.0.0:2055 (the netflow bench turns its own collectors on, bound to loopback)
 process.env.NETFLOW_ENABLED ??= '0';
 
-const BENCHES: Record<string, () => Promise<string>> = { sweep: benchSweeps, ingest: benchIngest, probes: benchProbes, bundle: benchBundle, ui: benchUi, abuse: benchAbuse, ports: benchPorts, alerts: benchAlerts, identity: benchIdentity, netflow: benchNetflow, ipcalc: benchIpcalc, operations: benchOperations, import: benchImport, allocate: benchAllocate, traffic: benchTraffic };
+const BENCHES: Record<string, () => Promise<string>> = { sweep: benchSweeps, ingest: benchIngest, probes: benchProbes, bundle: benchBundle, ui: benchUi, abuse: benchAbuse, ports: benchPorts, alerts: benchAlerts, identity: benchIdentity, netflow: benchNetflow, ipcalc: benchIpcalc, operations: benchOperations, import: benchImport, allocate: benchAllocate, traffic: benchTraffic, metrics: benchMetrics };
 const FILE = new URL('../docs/BENCHMARKS.md', import.meta.url);
 const HEADER = `# Benchmarks
 
