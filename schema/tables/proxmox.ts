@@ -45,6 +45,8 @@ export const vms = sqliteTable(
     cores: integer('cores').notNull(),
     memoryMb: integer('memory_mb').notNull(),
     diskGb: integer('disk_gb').notNull(),
+    /** The storage the disk goes on (`local-lvm`): the new disk of an ISO VM, the target of a full clone (null: the template's). */
+    storage: text('storage'),
     bridge: text('bridge').notNull(),
     subnetId: integer('subnet_id').references(() => subnets.id, { onDelete: 'set null' }),
     hostId: integer('host_id').references(() => hosts.id, { onDelete: 'set null' }),
