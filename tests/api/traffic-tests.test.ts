@@ -51,8 +51,8 @@ beforeAll(async () => {
     id[name] = e.id;
     return e.token;
   };
-  p.src = await rig.connect(await enrol('src'), { kinds: KINDS, version: '0.8.0', network: net('10.0.0.1/24', '198.18.40.1/30') });
-  p.dst = await rig.connect(await enrol('dst'), { kinds: KINDS, version: '0.8.0', network: net('10.9.0.1/24', '198.18.40.2/30') });
+  p.src = await rig.connect(await enrol('src'), { kinds: KINDS, version: '0.8.0', network: net('198.19.0.1/24', '198.18.40.1/30') });
+  p.dst = await rig.connect(await enrol('dst'), { kinds: KINDS, version: '0.8.0', network: net('198.19.9.1/24', '198.18.40.2/30') });
   p.third = await rig.connect(await enrol('third'), { kinds: KINDS, version: '0.8.0', network: net('198.18.41.2/24') });
   p.old = await rig.connect(await enrol('old'), { kinds: ['sweep', 'op-ping'], version: '0.7.0', network: net('198.18.42.2/24') });
   p.bare = await rig.connect(await enrol('bare'), { kinds: KINDS, version: '0.8.0', network: { gateways: [], interfaces: [{ name: 'lo', mac: null, addresses: ['127.0.0.1/8', '::1/128'] }] } });
@@ -224,11 +224,11 @@ describe('a TCP test between two probes', () => {
 describe('failures', () => {
   it('the listener fails first: the test fails with its code; the client failing to connect after keeps that cause', async () => {
     t.clock.advance(120_000);
-    const res = await start({ from: id.src, to: id.dst, toAddress: '10.9.0.1' });
-    expect(res.body.to.address).toBe('10.9.0.1');
+    const res = await start({ from: id.src, to: id.dst, toAddress: '198.19.9.1' });
+    expect(res.body.to.address).toBe('198.19.9.1');
     const [server] = await jobsOf(p.dst!);
     const [client] = await jobsOf(p.src!);
-    expect([server.bind, client.target]).toEqual(['10.9.0.1', '10.9.0.1']);
+    expect([server.bind, client.target]).toEqual(['198.19.9.1', '198.19.9.1']);
     await status(p.dst!, server.jobId, 'traffic-server', 'failed', { code: 'port_in_use', error: 'iperf3: unable to start listener: Address already in use' });
     expect(await live.next('traffic', (d) => d.testId === res.body.id && d.state === 'failed')).toEqual({ testId: res.body.id, state: 'failed' });
     await status(p.src!, client.jobId, 'traffic-client', 'failed', { code: 'connect_failed', error: 'Connection refused' });

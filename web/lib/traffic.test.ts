@@ -31,7 +31,7 @@ describe('buildRequest', () => {
     ['the defaults between two probes', {}, { from: 1, to: 2, protocol: 'tcp', durationSeconds: 10, parallel: 1, reverse: false }],
     ['UDP at 60M, 4 streams, reverse, 30 s', { protocol: 'udp', bandwidth: '60M', parallel: '4', reverse: true, durationSeconds: '30' }, { from: 1, to: 2, protocol: 'udp', bandwidth: '60M', parallel: 4, reverse: true, durationSeconds: 30 }],
     ['a chosen address of the target probe', { toAddress: ' 198.18.0.2 ' }, { from: 1, to: 2, toAddress: '198.18.0.2', protocol: 'tcp', durationSeconds: 10, parallel: 1, reverse: false }],
-    ['to an address', { toMode: 'address', address: 'fd00::5', toAddress: '10.0.0.1' }, { from: 1, to: 'fd00::5', protocol: 'tcp', durationSeconds: 10, parallel: 1, reverse: false }],
+    ['to an address', { toMode: 'address', address: 'fd00::5', toAddress: '198.19.0.1' }, { from: 1, to: 'fd00::5', protocol: 'tcp', durationSeconds: 10, parallel: 1, reverse: false }],
   ])('%s', (_n, over, body) => expect(buildRequest(form(over))).toEqual({ body }));
 
   it.each([

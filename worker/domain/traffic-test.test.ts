@@ -28,16 +28,16 @@ const net = (...addresses: string[][]) => ({ interfaces: addresses.map((a, i) =>
 
 describe('pickProbeAddress', () => {
   it.each([
-    ['the address in a prefix the source shares', net(['10.0.0.2/24'], ['198.18.5.1/30']), net(['127.0.0.1/8'], ['10.9.9.9/24'], ['198.18.5.2/30']), undefined, { address: '198.18.5.2' }],
+    ['the address in a prefix the source shares', net(['198.19.0.2/24'], ['198.18.5.1/30']), net(['127.0.0.1/8'], ['198.19.9.9/24'], ['198.18.5.2/30']), undefined, { address: '198.18.5.2' }],
     ['the same family only', net(['fd00:1::1/64']), net(['198.18.0.9/24'], ['fd00:1::2/64']), undefined, { address: 'fd00:1::2' }],
-    ['no shared prefix: the first usable address', net(['10.0.0.2/24']), net(['127.0.0.1/8', 'fe80::1/64'], ['198.18.7.1/24', '198.18.8.1/24']), undefined, { address: '198.18.7.1' }],
+    ['no shared prefix: the first usable address', net(['198.19.0.2/24']), net(['127.0.0.1/8', 'fe80::1/64'], ['198.18.7.1/24', '198.18.8.1/24']), undefined, { address: '198.18.7.1' }],
     ['the source unknown: the first usable address', null, net(['lo', '198.18.7.1/24']), undefined, { address: '198.18.7.1' }],
-    ['a link-local shared prefix is not used', net(['fe80::2/64', '10.0.0.1/8']), net(['fe80::1/64', '198.18.0.1/24']), undefined, { address: '198.18.0.1' }],
-    ['only loopback and link-local', net(['10.0.0.2/24']), net(['127.0.0.1/8', '::1/128', 'fe80::1/64']), undefined, { error: 'no_probe_address' }],
-    ['no network reported', net(['10.0.0.2/24']), null, undefined, { error: 'no_probe_address' }],
-    ['toAddress: one of the target’s, canonical', net(['10.0.0.2/24']), net(['198.18.0.1/24', 'FD00::0:1/64']), 'fd00::1', { address: 'fd00::1' }],
-    ['toAddress: not one of the target’s', net(['10.0.0.2/24']), net(['198.18.0.1/24']), '198.18.0.2', { error: 'not_an_address_of_probe' }],
-    ['toAddress: not an address', net(['10.0.0.2/24']), net(['198.18.0.1/24']), 'host', { error: 'not_an_address_of_probe' }],
+    ['a link-local shared prefix is not used', net(['fe80::2/64', '198.19.0.1/8']), net(['fe80::1/64', '198.18.0.1/24']), undefined, { address: '198.18.0.1' }],
+    ['only loopback and link-local', net(['198.19.0.2/24']), net(['127.0.0.1/8', '::1/128', 'fe80::1/64']), undefined, { error: 'no_probe_address' }],
+    ['no network reported', net(['198.19.0.2/24']), null, undefined, { error: 'no_probe_address' }],
+    ['toAddress: one of the target’s, canonical', net(['198.19.0.2/24']), net(['198.18.0.1/24', 'FD00::0:1/64']), 'fd00::1', { address: 'fd00::1' }],
+    ['toAddress: not one of the target’s', net(['198.19.0.2/24']), net(['198.18.0.1/24']), '198.18.0.2', { error: 'not_an_address_of_probe' }],
+    ['toAddress: not an address', net(['198.19.0.2/24']), net(['198.18.0.1/24']), 'host', { error: 'not_an_address_of_probe' }],
   ])('%s', (_name, from, to, toAddress, out) => expect(pickProbeAddress(from, to, toAddress)).toEqual(out));
 });
 
