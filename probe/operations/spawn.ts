@@ -38,6 +38,8 @@ export function runTool(t: ToolRun): Promise<{ stdout: string; stderr: string; c
     const stopped = () =>
       t.timedOut() ? new OperationFailed('timeout', `${t.bin} ran past the run's time limit and was stopped`) : new OperationFailed('stopped', 'the probe stopped during the run');
     child.on('error', (e: NodeJS.ErrnoException) => {
+      // an abort kills the tool: the run ends on its 'close', once it is gone (a listener's port is free again then)
+      if (t.signal.aborted && child.pid !== undefined) return;
       if (t.signal.aborted) return reject(stopped());
       if (e.code === 'ENOENT') return reject(new OperationFailed('tool_missing', `${t.bin} is not installed on this probe (apt-get install ${t.apt})`));
       reject(new OperationFailed('tool_failed', `could not run ${t.bin}: ${e.message}`));
