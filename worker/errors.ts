@@ -1,7 +1,7 @@
 /** An error with a stable machine-readable `code`, an HTTP status and a message for people. */
 export class AppError extends Error {
   constructor(
-    readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 422 | 429 | 500 | 501 | 503,
+    readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 422 | 429 | 500 | 501 | 502 | 503,
     readonly code: string,
     message: string,
     readonly details?: unknown,

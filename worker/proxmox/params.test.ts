@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bootDisk, checkProxmoxUrl, cloneParams, configParams, createParams, ipConfig, ISO_VOLUME, isTokenId, normaliseFingerprint, VM_NAME, vmLink } from './params.js';
+import { bootDisk, checkProxmoxUrl, cloneParams, configParams, createParams, diskSizeGb, ipConfig, ISO_VOLUME, isTokenId, normaliseFingerprint, pollDelayMs, resizeTo, VM_NAME, vmLink } from './params.js';
 
 const FP = 'AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89';
 
@@ -103,3 +103,27 @@ describe('bootDisk', () => {
 });
 
 it('vmLink', () => expect(vmLink('https://pve.example.net:8006', 105)).toBe('https://pve.example.net:8006/#v1:0:=qemu%2F105:4:::::::'));
+
+describe('disk sizes and resizing', () => {
+  it.each([
+    ['local-lvm:vm-105-disk-0,size=4G', 4],
+    ['local-lvm:base-9000-disk-0,discard=on,size=2252M', 2252 / 1024],
+    ['ceph:vm-1-disk-0,size=1T,ssd=1', 1024],
+    ['local:105/vm-105-disk-0.qcow2,size=10737418240', 10],
+    ['local-lvm:vm-105-disk-0', null],
+    [42, null],
+  ])('%j is %s GiB', (spec, gb) => expect(diskSizeGb(spec)).toBe(gb));
+  it.each([
+    [4, 32, '32G'],
+    [32, 32, null],
+    [64, 32, null],
+    [null, 20, '20G'],
+  ])('from %s GiB to %i GiB: %s', (current, want, out) => expect(resizeTo(current, want)).toBe(out));
+  it.each([
+    [0, 250],
+    [1, 500],
+    [2, 1000],
+    [3, 2000],
+    [10, 2000],
+  ])('poll %i waits %i ms', (n, ms) => expect(pollDelayMs(n)).toBe(ms));
+});

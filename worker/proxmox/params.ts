@@ -116,3 +116,20 @@ export const vmLink = (origin: string, vmid: number): string => `${origin}/#v1:0
 
 /** The header every call carries. */
 export const authorization = (tokenId: string, secret: string): string => `PVEAPIToken=${tokenId}=${secret}`;
+
+/** A disk's size in GiB from its spec (`local-lvm:vm-105-disk-0,size=4G`; K, M, G, T suffixes); null when it names none. */
+export function diskSizeGb(spec: unknown): number | null {
+  if (typeof spec !== 'string') return null;
+  const m = /(?:^|,)size=(\d+(?:\.\d+)?)([KMGT]?)(?:,|$)/.exec(spec);
+  if (!m) return null;
+  const scale = { '': 1 / 1024 ** 3, K: 1 / 1024 ** 2, M: 1 / 1024, G: 1, T: 1024 }[m[2] as '' | 'K' | 'M' | 'G' | 'T'];
+  return Number(m[1]) * scale;
+}
+
+/** The resize a clone needs to have `diskGb` (`32G`), or null: its disk is as large already (Proxmox cannot shrink one). */
+export function resizeTo(current: number | null, diskGb: number): string | null {
+  return current !== null && current >= diskGb ? null : `${diskGb}G`;
+}
+
+/** A task's status is read again after this long: soon at first (most finish in seconds), at most every 2 s. */
+export const pollDelayMs = (attempt: number): number => Math.min(2000, 250 * 2 ** Math.min(attempt, 3));

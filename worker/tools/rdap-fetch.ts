@@ -1,3 +1,4 @@
+import { readBoundedText } from '../http/bounded-body.js';
 import { retryAfterMs } from '../webhooks/retry.js';
 import { RDAP_MAX_REDIRECTS, refusedRdapTarget } from './rdap-target.js';
 
@@ -56,32 +57,9 @@ const isAddressRefused = (e: unknown): boolean =>
 const isTimeout = (e: unknown) => e instanceof Error && (e.name === 'TimeoutError' || e.name === 'AbortError');
 
 async function readBounded(res: Response, maxBytes: number, url: string): Promise<string> {
-  const declared = Number(res.headers.get('content-length'));
-  if (declared > maxBytes) {
-    await res.body?.cancel().catch(() => {});
-    throw new RdapError(502, 'rdap_bad_response', `${url} answered with ${declared} bytes, more than the ${maxBytes} accepted`);
-  }
-  if (!res.body) return '';
-  const reader = res.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel().catch(() => {});
-      throw new RdapError(502, 'rdap_bad_response', `${url} answered with more than the ${maxBytes} bytes accepted`);
-    }
-    chunks.push(value);
-  }
-  const all = new Uint8Array(total);
-  let at = 0;
-  for (const c of chunks) {
-    all.set(c, at);
-    at += c.byteLength;
-  }
-  return new TextDecoder().decode(all);
+  const text = await readBoundedText(res, maxBytes);
+  if (text === null) throw new RdapError(502, 'rdap_bad_response', `${url} answered with more than the ${maxBytes} bytes accepted`);
+  return text;
 }
 
 /**
