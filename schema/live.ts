@@ -86,6 +86,8 @@ export const livePayloads = {
   }),
   /** A traffic test started, one of its probes reported on its side, its result came, or it ended: read the test again. */
   traffic: z.object({ testId: z.string(), state: z.enum(['running', 'done', 'failed']) }),
+  /** A VM's creation moved to its next step, finished or failed (POST /api/vms): read it again. */
+  vm: z.object({ vmId: z.string(), state: z.enum(['creating', 'done', 'failed']), step: z.string() }),
   /** A subnet was created, updated or deleted: reload the list. */
   subnets: z.object({}),
   /** A verified allocation's steps (POST /api/subnets/{id}/allocate): the addresses being checked, what the checks saw, the addresses handed out, or why it failed. */
@@ -112,7 +114,7 @@ const eventOf = <K extends LiveEventType>(type: K) =>
 
 /** An event as published inside the server; on the wire `type` is the SSE `event:` field and `data` its JSON. */
 export const liveEvent = z
-  .discriminatedUnion('type', [eventOf('hello'), eventOf('hosts'), eventOf('job'), eventOf('ports'), eventOf('macs'), eventOf('probe'), eventOf('flows'), eventOf('operation'), eventOf('subnets'), eventOf('allocation'), eventOf('traffic')])
+  .discriminatedUnion('type', [eventOf('hello'), eventOf('hosts'), eventOf('job'), eventOf('ports'), eventOf('macs'), eventOf('probe'), eventOf('flows'), eventOf('operation'), eventOf('subnets'), eventOf('allocation'), eventOf('traffic'), eventOf('vm')])
   .meta({ id: 'LiveEvent' });
 export type LiveEvent = z.infer<typeof liveEvent>;
 

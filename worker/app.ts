@@ -19,6 +19,8 @@ import { metricsRoutes } from './routes/metrics.js';
 import { netflowRoutes } from './routes/netflow.js';
 import { operationRoutes } from './routes/operations.js';
 import { trafficTestRoutes } from './routes/traffic-tests.js';
+import { proxmoxRoutes } from './routes/proxmox.js';
+import { vmRoutes } from './routes/vms.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import { portRoutes } from './routes/ports.js';
 import { probeRoutes } from './routes/probes.js';
@@ -89,6 +91,8 @@ export function createApp(deps: AppDeps) {
   app.route('/', traceRoutes(deps));
   app.route('/', operationRoutes(deps));
   app.route('/', trafficTestRoutes(deps));
+  app.route('/', proxmoxRoutes(deps));
+  app.route('/', vmRoutes(deps));
   app.route('/', csvRoutes(deps));
   app.route('/', liveRoutes(deps));
   app.route('/', summaryRoutes(deps));

@@ -94,6 +94,13 @@ export const appConfigSchema = z.object({
   operationRetentionDays: z.coerce.number().min(1).max(3650).default(30),
   /** Traffic tests and their results are kept this long (the history chart per pair reads them). */
   trafficRetentionDays: z.coerce.number().min(1).max(3650).default(90),
+  /** Proxmox connections may use plain http (a local test server): the API token would cross the network in the clear. */
+  proxmoxAllowHttp: z
+    .enum(['0', '1', 'true', 'false'])
+    .default('0')
+    .transform((v) => v === '1' || v === 'true'),
+  /** A VM still being created after this long fails at the step it is at (code timeout); the Proxmox task may go on. */
+  vmCreateTimeoutMinutes: z.coerce.number().min(1).max(24 * 60).default(30),
   /** How long an allocation waits for its probe's check of the candidates (503 verify_timeout past it). */
   allocateVerifyTimeoutMs: z.coerce.number().int().min(500).max(60_000).default(10_000),
 });
@@ -143,6 +150,8 @@ export function appConfig(env: Record<string, string | undefined>, overrides: Pa
     operationQueuePerProbe: env.OPERATION_QUEUE_PER_PROBE,
     operationRetentionDays: env.OPERATION_RETENTION_DAYS,
     trafficRetentionDays: env.TRAFFIC_RETENTION_DAYS,
+    proxmoxAllowHttp: env.PROXMOX_ALLOW_HTTP || undefined,
+    vmCreateTimeoutMinutes: env.VM_CREATE_TIMEOUT_MINUTES,
     allocateVerifyTimeoutMs: env.ALLOCATE_VERIFY_TIMEOUT_MS,
   });
   return { ...parsed, ...overrides };

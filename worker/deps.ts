@@ -4,6 +4,7 @@ import type { AppConfig } from './config.js';
 import type { Db } from './db.js';
 import type { Logger } from '../schema/log.js';
 import type { OuiTable } from '../schema/oui.js';
+import type { ProxmoxFetch } from './proxmox/client.js';
 
 /** How the app reaches connected probes; each host implements it (a ws server on Node, a Durable Object on Workers). */
 export interface ProbeHub {
@@ -50,6 +51,8 @@ export interface AppDeps {
   webhookFetch?: typeof fetch;
   /** The fetch RDAP lookups go out with (default: the global one); the Node host's refuses names that resolve to non-public addresses. */
   rdapFetch?: typeof fetch;
+  /** The transport Proxmox calls go through (default: the global fetch, which cannot pin a certificate); Node's pins one by its fingerprint. */
+  proxmoxFetch?: ProxmoxFetch;
   /** Reference data of the lookup tools; absent: none (they answer 501 unavailable_on_host). */
   tools?: ToolData;
   clock: Clock;

@@ -14,6 +14,7 @@ import { silentBefore } from './probe-link/heartbeat.js';
 import { probeDisconnected } from './probe-link/session.js';
 import { pruneLoginThrottle } from './services/login-throttle.js';
 import { releaseExpiredReservations } from './services/reservation-expiry.js';
+import { resumeVms } from './services/vm-drive.js';
 
 const DAY_MS = 86_400_000;
 
@@ -138,7 +139,15 @@ export const reservationExpiry: Duty = {
   },
 };
 
-export const duties: Duty[] = [offlineProbes, alertCatchUp, pruneHistory, portScans, flowRollup, reservationExpiry];
+/** VMs whose driver stopped (a Worker's waitUntil ended with a Proxmox task still running, a restart) are driven on. */
+export const vmCreation: Duty = {
+  name: 'vm-creation',
+  everySeconds: 60,
+  // less than the tick, so one run has stopped before the next takes over what it left
+  run: (deps) => resumeVms(deps, 45_000),
+};
+
+export const duties: Duty[] = [offlineProbes, alertCatchUp, pruneHistory, portScans, flowRollup, reservationExpiry, vmCreation];
 
 /** How often the Workers cron trigger fires (wrangler.toml `crons = ["* * * * *"]`). */
 export const CRON_TICK_SECONDS = 60;

@@ -19,7 +19,7 @@ function dispatch(type, data) {
   for (const fn of listeners.get(type) ?? []) fn(data);
 }
 
-const TYPES = ['allocation', 'flows', 'hello', 'hosts', 'job', 'macs', 'operation', 'ports', 'probe', 'subnets', 'traffic'];
+const TYPES = ['allocation', 'flows', 'hello', 'hosts', 'job', 'macs', 'operation', 'ports', 'probe', 'subnets', 'traffic', 'vm'];
 let greeted = false;
 
 export function startLive() {

@@ -50,4 +50,6 @@ export interface Env {
   OPERATION_QUEUE_PER_PROBE?: string;
   OPERATION_RETENTION_DAYS?: string;
   TRAFFIC_RETENTION_DAYS?: string;
+  PROXMOX_ALLOW_HTTP?: string;
+  VM_CREATE_TIMEOUT_MINUTES?: string;
 }

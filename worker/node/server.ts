@@ -1,3 +1,4 @@
+import { nodeProxmoxFetch } from './proxmox-fetch.js';
 import { serve } from '@hono/node-server';
 import type { Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
@@ -47,7 +48,7 @@ export async function startServer(env: NodeEnv, log: Logger, processEnv: Record<
   const outbox = new NodeOutboxTimer();
   const webhookFetch = config.webhookAllowPrivate ? undefined : guardedWebhookFetch();
   const rdapFetch = config.rdapAllowPrivate ? undefined : guardedWebhookFetch(refusedNonPublicAddress);
-  const deps: AppDeps = { db, hub, live, outbox, webhookFetch, rdapFetch, tools: nodeTools, clock: { now: Date.now }, config, log, clientAddress: nodeClientAddress(config.trustProxy) };
+  const deps: AppDeps = { db, hub, live, outbox, webhookFetch, rdapFetch, proxmoxFetch: nodeProxmoxFetch, tools: nodeTools, clock: { now: Date.now }, config, log, clientAddress: nodeClientAddress(config.trustProxy) };
   hub.bind(deps);
 
   // Nobody is connected before we listen: whatever the database says, those probes' hosts are unknown. The probes
