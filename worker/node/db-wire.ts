@@ -1,5 +1,6 @@
 /** Per connection to the database file. WAL lets the UI read while ingest writes; foreign keys are off by default in SQLite. */
-export const FILE_PRAGMAS = ['PRAGMA journal_mode = WAL', 'PRAGMA busy_timeout = 5000', 'PRAGMA synchronous = NORMAL', 'PRAGMA foreign_keys = ON'];
+// busy_timeout first: the journal_mode change takes a lock, and another connection (a process or app closing on the same file) may still hold one
+export const FILE_PRAGMAS = ['PRAGMA busy_timeout = 5000', 'PRAGMA journal_mode = WAL', 'PRAGMA synchronous = NORMAL', 'PRAGMA foreign_keys = ON'];
 
 /** Messages between the main thread (worker/node/db-proxy.ts) and the database thread (worker/node/db-thread.ts). */
 
