@@ -43,7 +43,7 @@ describe('traffic tests on a real network: two probes across a link shaped to 50
       expect((await t.exec(ns, ['ip', '-4', 'route', 'show', 'default'])).stdout.trim(), ns).toBe('');
       expect((await t.exec(ns, ['sysctl', '-n', 'net.ipv4.ip_forward'])).stdout.trim(), ns).toBe('0');
     }
-    for (const port of ['pa', 'pb']) expect((await t.exec(lab!.pair.nsLink, ['tc', 'qdisc', 'show', 'dev', port])).stdout).toMatch(/tbf .*rate 50Mbit burst 4Kb lat 50/);
+    for (const port of ['pa', 'pb']) expect((await t.exec(lab!.pair.nsLink, ['tc', 'qdisc', 'show', 'dev', port])).stdout).toMatch(/tbf .*rate 50Mbit burst 64Kb lat 50/);
     expect((await t.exec(t.ns.scan, ['ip', '-4', 'route', 'get', t.cpAddrFromScan])).stdout).toContain('dev cp0');
     expect((await t.exec(lab!.pair.nsB, ['ip', '-4', 'route', 'get', CP_FOR_B])).stdout).toContain('dev cp0');
     expect((await t.exec(t.ns.scan, ['ip', '-4', 'route', 'get', FENCED])).code).not.toBe(0);
