@@ -142,6 +142,50 @@ describe('POST /api/vms', () => {
     expect(await tableCounts(t.client)).toEqual(before);
   });
 
+  it('creates a VM from an ISO: a new disk on the storage asked for, the ISO as its CD, cloud-init, started', async () => {
+    const res = await t.call('POST', '/api/vms', vm({ template: undefined, iso: 'local:iso/debian-12.iso', name: 'iso-1', storage: 'fast-ssd', diskGb: 20 }));
+    expect(res.status, JSON.stringify(res.body)).toBe(202);
+    const done = await finished(res.body.id);
+    expect(done).toMatchObject({ state: 'done', template: null, iso: 'local:iso/debian-12.iso', storage: 'fast-ssd', code: null });
+    const made = pve.vms.get(done.vmid)!;
+    expect(made.status).toBe('running');
+    expect(made.config).toMatchObject({ name: 'iso-1', ide2: 'local:iso/debian-12.iso,media=cdrom', ipconfig0: `ip=${done.address}/24,gw=198.18.40.1`, boot: 'order=scsi0;ide2;net0' });
+    expect(made.config.scsi0).toBe(`fast-ssd:vm-${done.vmid}-disk-0,size=20G`);
+    expect(made.config.ide0).toBe(`fast-ssd:vm-${done.vmid}-cloudinit,media=cdrom`);
+    // a new disk has its size from the start: nothing to resize
+    expect(pve.requests.filter((r) => r.path === `/nodes/pve/qemu/${done.vmid}/resize`)).toEqual([]);
+  });
+
+  it('an allocation the IPAM refuses (no probe to check the address) writes no VM and asks nothing of Proxmox', async () => {
+    const before = await tableCounts(t.client);
+    const seen = pve.requests.length;
+    const res = await t.call('POST', '/api/vms', vm({ name: 'checked', verify: true }));
+    expect([res.status, res.body.error?.code]).toEqual([409, 'no_probe']);
+    expect(await tableCounts(t.client)).toEqual(before);
+    expect(pve.requests.length).toBe(seen);
+  });
+
+  it('a VM whose request died while allocating is failed by the duty as allocation_interrupted, not before the check could have ended', async () => {
+    const now = new Date(t.clock.now());
+    await t.client.execute({
+      sql: `INSERT INTO vms (id, connection_id, node, name, template, cores, memory_mb, disk_gb, bridge, subnet_id, state, step, created_at, updated_at)
+            VALUES ('stuck-1', ?, 'pve', 'stuck', 9000, 1, 1024, 16, 'vmbr0', ?, 'creating', 'allocate', ?, ?)`,
+      args: [conn, subnetId, now.getTime(), now.getTime()],
+    });
+    const seen = pve.requests.length;
+    t.clock.advance(31_000);
+    await vmCreation.run(t.deps);
+    // the lease has lapsed, but the probe's check may still be running (ALLOCATE_VERIFY_TIMEOUT_MS)
+    expect((await t.call('GET', '/api/vms/stuck-1')).body.state).toBe('creating');
+    // that run took the hold again: the next one comes after it lapses, past the check's limit
+    t.clock.advance(31_000);
+    await vmCreation.run(t.deps);
+    const failed = (await t.call('GET', '/api/vms/stuck-1')).body;
+    expect(failed).toMatchObject({ state: 'failed', step: 'allocate', code: 'allocation_interrupted', hostId: null, address: null });
+    expect(failed.steps[0]).toEqual({ step: 'allocate', state: 'failed' });
+    expect(pve.requests.length).toBe(seen);
+  });
+
   it('the vm-creation duty drives a VM whose driver stopped, once its hold has lapsed', async () => {
     const principal = { userId: 1, username: 'admin', role: 'admin' as const, via: 'session' as const, scope: null, tokenId: null, tokenName: null, expiresAt: null };
     const { vm: started } = await startVm(t.deps, principal, { ...vm({ name: 'web-4' }), verify: false } as never);

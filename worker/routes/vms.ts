@@ -48,7 +48,7 @@ export const VmSchema = z
     state: z.enum(VM_STATES),
     step: z.enum(VM_STEPS).openapi({ description: 'where it is, or the step it failed at' }),
     steps: z.array(StepSchema),
-    code: z.string().nullable().openapi({ description: 'the failure’s code: subnet_full, probe_offline, proxmox_unauthorized, proxmox_forbidden, proxmox_bad_request, proxmox_error, timeout, …' }),
+    code: z.string().nullable().openapi({ description: 'the failure’s code: proxmox_unauthorized, proxmox_forbidden, proxmox_bad_request, proxmox_error, proxmox_unreachable, proxmox_timeout, connection_removed, allocation_interrupted (the request died while allocating), timeout' }),
     error: z.string().nullable(),
     link: z.string().nullable().openapi({ description: 'the VM in the Proxmox web UI' }),
     requestedBy: z.string().nullable(),

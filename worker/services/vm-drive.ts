@@ -53,7 +53,7 @@ class Drive {
   }
 
   /** Waits for a task to stop, refreshing the hold; its failure is the step's. */
-  async follow(upid: string, until: number): Promise<'done' | 'later'> {
+  async waitForTask(upid: string, until: number): Promise<'done' | 'later'> {
     for (let attempt = 0; ; attempt++) {
       let status;
       try {
@@ -98,12 +98,16 @@ class Drive {
       const size = disk ? resizeTo(diskSizeGb(config[disk]), r.diskGb) : null;
       if (disk && size) {
         const upid = await this.client.resize(r.node, r.vmid!, disk, size);
-        if (upid && (await this.follow(upid, Number.POSITIVE_INFINITY)) === 'later') return 'later';
+        // followed to the end, as a second resize must not be sent; yet never past the VM's own time limit
+        if (upid && (await this.waitForTask(upid, deadlineOf(this.deps, r))) === 'later') return 'later';
       }
     }
     return 'done';
   }
 }
+
+/** When the VM counts as timed out (VM_CREATE_TIMEOUT_MINUTES after it was asked for). */
+const deadlineOf = (deps: AppDeps, r: VmRow) => r.createdAt.getTime() + deps.config.vmCreateTimeoutMinutes * 60_000;
 
 async function subnetOf(deps: AppDeps, id: number | null): Promise<{ cidr: string; gateway: string } | null> {
   if (id === null) return null;
@@ -153,14 +157,13 @@ async function finish(d: Drive): Promise<void> {
 async function step(d: Drive, until: number): Promise<'next' | 'later'> {
   const r = d.row;
   const s: VmStep = r.step;
-  if (s === 'allocate') throw new ProxmoxError('proxmox_error', 'the request stopped before its address was allocated');
   if (s === 'create') await d.create();
   else if (s === 'start') await d.save({ step: 'wait-start', upid: await d.client.start(r.node, r.vmid!) });
   else if (s === 'configure') {
     if ((await d.configureWith()) === 'later') return 'later';
     await d.save({ step: 'start' });
   } else if (isTaskStep(s)) {
-    if ((await d.follow(r.upid!, until)) === 'later') return 'later';
+    if ((await d.waitForTask(r.upid!, until)) === 'later') return 'later';
     const next = nextStep(s);
     if (next === null) await finish(d);
     else await d.save({ step: next, upid: null });
@@ -175,10 +178,15 @@ async function step(d: Drive, until: number): Promise<'next' | 'later'> {
 export async function driveVm(deps: AppDeps, id: string, until = Number.POSITIVE_INFINITY): Promise<void> {
   const [start] = await deps.db.select().from(vms).where(eq(vms.id, id));
   if (!start || start.state !== 'creating') return;
+  if (start.step === 'allocate') {
+    // the request is allocating (the probe's check takes up to ALLOCATE_VERIFY_TIMEOUT_MS), or it died doing so
+    if (deps.clock.now() - start.createdAt.getTime() < VM_LEASE_MS + deps.config.allocateVerifyTimeoutMs) return;
+    return fail(deps, start, 'allocation_interrupted', 'the request stopped before an address was allocated; nothing was reserved, and nothing was asked of Proxmox');
+  }
   const [conn] = start.connectionId === null ? [] : await deps.db.select().from(proxmoxConnections).where(eq(proxmoxConnections.id, start.connectionId));
   if (!conn) return fail(deps, start, 'connection_removed', 'its Proxmox connection was removed');
   const d = new Drive(deps, start, clientFor(deps, conn), conn.url);
-  const deadline = start.createdAt.getTime() + deps.config.vmCreateTimeoutMinutes * 60_000;
+  const deadline = deadlineOf(deps, start);
   try {
     while (d.row.state === 'creating') {
       if (deps.clock.now() > deadline) return await fail(deps, d.row, 'timeout', `not done after ${deps.config.vmCreateTimeoutMinutes} minutes`);

@@ -3,7 +3,7 @@
  * (worker/services/allocate.ts) and records the VM at its first Proxmox step; the rest (clone or create, cloud-init
  * config, start, following each task) is driven in the background by worker/services/vm-drive.ts.
  */
-import { desc, eq, lt, and } from 'drizzle-orm';
+import { and, desc, eq, lt } from 'drizzle-orm';
 import type { LiveEvent } from '../../schema/live.js';
 import { proxmoxConnections, vms, type VmRow } from '../../schema/tables/index.js';
 import type { AppDeps } from '../deps.js';
@@ -92,8 +92,9 @@ export async function listVms(deps: AppDeps, q: { limit: number; before?: string
 const hostnameOf = (name: string) => name.split('.')[0]!.toLowerCase();
 
 /**
- * Every refusal first (nothing written), then the VM's row, then the allocation; its failure fails the VM at
- * `allocate` and answers as the allocation does (409 subnet_full, 503 probe_offline, …). The VM is then at `create`.
+ * Every refusal first (nothing written), then the VM's row (at `allocate`, so a request that dies there is seen and
+ * failed by the duty), then the allocation. Its refusal removes the row again and answers as the allocation does
+ * (409 subnet_full, 503 probe_offline, …): nothing is written. The VM is then at `create`.
  */
 export async function startVm(deps: AppDeps, who: Principal, req: VmRequest): Promise<{ vm: VmView; effects: Effects }> {
   if ((req.template === undefined) === (req.iso === undefined)) {
@@ -127,13 +128,8 @@ export async function startVm(deps: AppDeps, who: Principal, req: VmRequest): Pr
       verify: req.verify,
     }));
   } catch (e) {
-    const at = new Date(deps.clock.now());
-    const code = e instanceof AppError ? e.code : 'internal';
-    await deps.db
-      .update(vms)
-      .set({ state: 'failed', code, error: `allocate: ${e instanceof Error ? e.message : String(e)}`, updatedAt: at, finishedAt: at })
-      .where(and(eq(vms.id, id), eq(vms.state, 'creating')));
-    await deps.live.publish(vmEvent({ id, state: 'failed', step: 'allocate' })).catch(() => {});
+    // refused (subnet_full, no_probe, probe_offline, verify_timeout, …): nothing reserved, so no VM either
+    await deps.db.delete(vms).where(and(eq(vms.id, id), eq(vms.step, 'allocate')));
     throw e;
   }
   const got = answer.addresses[0]!;
