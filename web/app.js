@@ -26,6 +26,7 @@ import { Subnets } from './pages/subnets.js';
 import { Tokens } from './pages/tokens.js';
 import { Tools } from './pages/tools.js';
 import { Users } from './pages/users.js';
+import { Vms } from './pages/vms.js';
 import { Webhooks } from './pages/webhooks.js';
 
 function LiveBadge() {
@@ -50,6 +51,7 @@ function Header({ me, route, onLogout }) {
       <a href="#/flows" aria-current=${current('/flows')}>Flows</a>
       <a href="#/operations" aria-current=${current('/operations')}>Operations</a>
       <a href="#/traffic" aria-current=${current('/traffic')}>Traffic</a>
+      <a href="#/vms" aria-current=${current('/vms')}>VMs</a>
       <a href="#/tools" aria-current=${current('/tools')}>Tools</a>
       <a href="#/alerts" aria-current=${current('/alerts')}>Alerts</a>
       <a href="#/maintenance" aria-current=${current('/maintenance')}>Maintenance</a>
@@ -86,6 +88,7 @@ function Page({ route }) {
   if (operation) return html`<${OperationView} id=${decodeURIComponent(operation[1])} />`;
   if (route.path === '/operations') return html`<${Operations} query=${route.query} />`;
   if (route.path === '/traffic') return html`<${Traffic} query=${route.query} />`;
+  if (route.path === '/vms') return html`<${Vms} query=${route.query} />`;
   if (route.path === '/probes') return html`<${Probes} />`;
   if (route.path === '/tools' || route.path.startsWith('/tools/')) return html`<${Tools} path=${route.path} query=${route.query} />`;
   if (route.path === '/tokens') return html`<${Tokens} />`;

@@ -86,7 +86,7 @@ describe('users, roles, tokens and the audit log in Chromium', () => {
     await page.goto(server.url);
     await logIn(page, 'admin', ADMIN_PASSWORD);
     expect(await page.textContent('header [data-role]')).toBe('admin');
-    expect(await navLinks(page)).toEqual(['Dashboard', 'Subnets', 'Import', 'Flows', 'Operations', 'Traffic', 'Tools', 'Alerts', 'Maintenance', 'Probes', 'Tokens', 'Users', 'Webhooks', 'Audit', 'API']);
+    expect(await navLinks(page)).toEqual(['Dashboard', 'Subnets', 'Import', 'Flows', 'Operations', 'Traffic', 'VMs', 'Tools', 'Alerts', 'Maintenance', 'Probes', 'Tokens', 'Users', 'Webhooks', 'Audit', 'API']);
     // something for the viewer to look at later: a subnet and one host in it
     await page.click('nav >> text=Subnets');
     await page.fill('#cidr', '198.18.0.0/29');
@@ -218,7 +218,7 @@ describe('users, roles, tokens and the audit log in Chromium', () => {
     await page.waitForSelector('text=You have logged out.');
     await logIn(page, VIEWER.username, VIEWER.password);
     expect(await page.textContent('header [data-role]')).toBe('viewer');
-    expect(await navLinks(page)).toEqual(['Dashboard', 'Subnets', 'Flows', 'Operations', 'Traffic', 'Tools', 'Alerts', 'Maintenance', 'Probes', 'Tokens', 'API']);
+    expect(await navLinks(page)).toEqual(['Dashboard', 'Subnets', 'Flows', 'Operations', 'Traffic', 'VMs', 'Tools', 'Alerts', 'Maintenance', 'Probes', 'Tokens', 'API']);
 
     await page.click('nav >> text=Subnets');
     await page.waitForSelector('tr[data-subnet="198.18.0.0/29"]');
@@ -257,7 +257,7 @@ describe('users, roles, tokens and the audit log in Chromium', () => {
   it('the admin disables the editor: the editor\'s session ends and their login fails, until enabled again', async () => {
     const editor = await newPage();
     await logIn(editor, EDITOR.username, EDITOR.password);
-    expect(await navLinks(editor)).toEqual(['Dashboard', 'Subnets', 'Import', 'Flows', 'Operations', 'Traffic', 'Tools', 'Alerts', 'Maintenance', 'Probes', 'Tokens', 'API']);
+    expect(await navLinks(editor)).toEqual(['Dashboard', 'Subnets', 'Import', 'Flows', 'Operations', 'Traffic', 'VMs', 'Tools', 'Alerts', 'Maintenance', 'Probes', 'Tokens', 'API']);
     await editor.click('nav >> text=Subnets');
     await editor.waitForSelector('form[aria-label="Add a subnet"]');
     expect(await editor.locator('button.scan-now').count()).toBe(1);

@@ -116,7 +116,7 @@ describe('webhooks, maintenance windows and alerts in Chromium', () => {
 
   it('an admin adds an endpoint: a refused URL is named by its field, then the secret is shown once with a copy button', async () => {
     admin = await logIn('admin', ADMIN_PASSWORD);
-    expect(await navLinks(admin)).toEqual(['Dashboard', 'Subnets', 'Import', 'Flows', 'Operations', 'Traffic', 'Tools', 'Alerts', 'Maintenance', 'Probes', 'Tokens', 'Users', 'Webhooks', 'Audit', 'API']);
+    expect(await navLinks(admin)).toEqual(['Dashboard', 'Subnets', 'Import', 'Flows', 'Operations', 'Traffic', 'VMs', 'Tools', 'Alerts', 'Maintenance', 'Probes', 'Tokens', 'Users', 'Webhooks', 'Audit', 'API']);
     await admin.click('nav >> text=Webhooks');
     await admin.waitForSelector('text=No endpoints yet.');
     await admin.click('button:has-text("Add endpoint…")');
@@ -255,7 +255,7 @@ describe('webhooks, maintenance windows and alerts in Chromium', () => {
 
   it('a viewer has no Webhooks in the menu and is told the page is not theirs; the alerts page lists the muted event', async () => {
     const viewer = await logIn(VIEWER.username, VIEWER.password);
-    expect(await navLinks(viewer)).toEqual(['Dashboard', 'Subnets', 'Flows', 'Operations', 'Traffic', 'Tools', 'Alerts', 'Maintenance', 'Probes', 'Tokens', 'API']);
+    expect(await navLinks(viewer)).toEqual(['Dashboard', 'Subnets', 'Flows', 'Operations', 'Traffic', 'VMs', 'Tools', 'Alerts', 'Maintenance', 'Probes', 'Tokens', 'API']);
     await viewer.goto(`${server.url}/#/webhooks`);
     await viewer.waitForSelector('text=Only an admin can open this page; you are a viewer.');
 
