@@ -212,6 +212,14 @@ describe('verified allocation on a real network: a host dropping ICMP, a silent 
     handedOut.push(...ips);
     expect(new Set(ips).size).toBe(20);
     for (const ip of ips) expect(inCidr(ip, CIDR.c), ip).toBe(true);
+    // nothing else is on the LAN: a sign here is a wrong check (CI saw "tcp/22 open" at an empty address once; what
+    // the probe's neighbour table and log said then is kept in the message, to find the cause should it come back)
+    const signed = answers.filter((a) => a.body.skipped.length || a.body.addresses[0].check.signs.length);
+    if (signed.length) {
+      const neigh = (await topo!.exec(topo!.ns.scan, ['ip', '-4', 'neigh', 'show'])).stdout;
+      const sockets = (await topo!.exec(topo!.ns.scan, ['ss', '-tan'])).stdout.split('\n').filter((l) => l.includes(':22 ')).slice(0, 40).join('\n');
+      expect.fail(`signs at empty addresses: ${JSON.stringify(signed.map((a) => a.body))}\n--- neighbours:\n${neigh}\n--- tcp/22 sockets:\n${sockets}\n--- probe log:\n${probeLog()}`);
+    }
     for (const a of answers) expect(a.body).toMatchObject({ verified: true, skipped: [], addresses: [{ check: { signs: [] } }] });
     const reserved = (await hostsOf(subnets.c)).filter((h) => h.reserved);
     expect(reserved.map((h) => h.ip).sort()).toEqual([...ips].sort());
