@@ -13,7 +13,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROTOCOL_VERSION } from '../../schema/protocol.js';
 import { ADMIN_PASSWORD } from '../support/app.js';
-import { launchChromium, logIn } from '../support/browser.js';
+import { launchChromium, pageAs } from '../support/browser.js';
 import { sendResults } from '../support/port-rig.js';
 import { RawProbe, startTestServer } from '../support/server.js';
 import { client } from '../support/targets.js';
@@ -90,15 +90,6 @@ async function answerPing(name: string, job: Job, replies: { seq: number; rttMs:
   status(name, job, 'done');
 }
 
-async function pageAs(username: string, password: string): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  contexts.push(context);
-  const p = await context.newPage();
-  p.setDefaultTimeout(8000);
-  await logIn(p, server.url, { username, password, ready: `header .user a:has-text("${username}")` });
-  return p;
-}
-
 async function expectAccessible(p: Page, name: string) {
   const found = await accessibilityReport(p);
   expect(found, `axe found serious or critical problems on ${name}`).toEqual({ light: [], dark: [] });
@@ -140,7 +131,7 @@ beforeAll(async () => {
   hostId = host.body.id;
   expect((await api('POST', '/api/users', VIEWER)).status).toBe(201);
   browser = await launchChromium();
-  page = await pageAs('admin', ADMIN_PASSWORD);
+  page = await pageAs(browser, server.url, contexts, 'admin', ADMIN_PASSWORD);
 }, 60_000);
 
 afterAll(async () => {
@@ -388,7 +379,7 @@ describe('operations in Chromium', () => {
   });
 
   it('a viewer sees the operations and their results, and no form', async () => {
-    const viewer = await pageAs(VIEWER.username, VIEWER.password);
+    const viewer = await pageAs(browser, server.url, contexts, VIEWER.username, VIEWER.password);
     await viewer.goto(`${server.url}/#/operations`);
     await viewer.waitForSelector('table.op-list tbody tr');
     expect(await viewer.$('form.op-form')).toBeNull();

@@ -11,7 +11,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROTOCOL_VERSION } from '../../schema/protocol.js';
 import { ADMIN_PASSWORD } from '../support/app.js';
-import { launchChromium, logIn } from '../support/browser.js';
+import { launchChromium, pageAs } from '../support/browser.js';
 import { sendResults } from '../support/port-rig.js';
 import { RawProbe, startTestServer } from '../support/server.js';
 import { client } from '../support/targets.js';
@@ -54,17 +54,6 @@ async function answer(job: Job, over: Record<string, unknown>) {
   expect(ack.rejectedResults ?? []).toEqual([]);
 }
 
-async function pageAs(username: string, password: string): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  contexts.push(context);
-  const p = await context.newPage();
-  // the login derives a PBKDF2 key on 2 shared cores: it once took more than 8 s while another suite ran
-  p.setDefaultTimeout(20_000);
-  await logIn(p, server.url, { username, password, ready: `header .user a:has-text("${username}")` });
-  p.setDefaultTimeout(8000);
-  return p;
-}
-
 const text = async (selector: string, p = page) => ((await p.textContent(selector)) ?? '').replace(/\s+/g, ' ').trim();
 const focusedId = () => page.evaluate(() => document.activeElement?.id ?? '');
 
@@ -77,7 +66,7 @@ beforeAll(async () => {
   heartbeat = setInterval(() => Object.values(probes).forEach((p) => p.raw?.send({ type: 'ping' })), 2000);
   expect((await api('POST', '/api/users', VIEWER)).status).toBe(201);
   browser = await launchChromium();
-  page = await pageAs('admin', ADMIN_PASSWORD);
+  page = await pageAs(browser, server.url, contexts, 'admin', ADMIN_PASSWORD);
 }, 60_000);
 
 afterAll(async () => {
@@ -178,7 +167,7 @@ describe('traffic tests in Chromium', () => {
   });
 
   it('a viewer sees the history and no form', async () => {
-    const viewer = await pageAs(VIEWER.username, VIEWER.password);
+    const viewer = await pageAs(browser, server.url, contexts, VIEWER.username, VIEWER.password);
     await viewer.goto(`${server.url}/#/traffic`);
     await viewer.waitForSelector('.traffic-history-chart');
     expect(await viewer.$('form.traffic-form')).toBeNull();

@@ -11,7 +11,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_PASSWORD } from '../support/app.js';
-import { launchChromium, logIn } from '../support/browser.js';
+import { launchChromium, pageAs } from '../support/browser.js';
 import { startProxmoxServer, type ProxmoxServer } from '../support/proxmox-server.js';
 import { startTestServer } from '../support/server.js';
 import { client } from '../support/targets.js';
@@ -28,17 +28,6 @@ const contexts: BrowserContext[] = [];
 let page: Page;
 let subnetId: number;
 
-async function pageAs(username: string, password: string): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  contexts.push(context);
-  const p = await context.newPage();
-  // the login derives a PBKDF2 key on 2 shared cores: it once took more than 8 s while another suite ran
-  p.setDefaultTimeout(20_000);
-  await logIn(p, server.url, { username, password, ready: `header .user a:has-text("${username}")` });
-  p.setDefaultTimeout(8000);
-  return p;
-}
-
 const text = async (selector: string, p = page) => ((await p.textContent(selector)) ?? '').replace(/\s+/g, ' ').trim();
 const focusedId = () => page.evaluate(() => document.activeElement?.id ?? '');
 const options = (selector: string) => page.$$eval(`${selector} option`, (os) => os.map((o) => (o as HTMLOptionElement).value).filter(Boolean));
@@ -53,7 +42,7 @@ beforeAll(async () => {
   subnetId = s.body.id;
   expect((await api('POST', '/api/users', VIEWER)).status).toBe(201);
   browser = await launchChromium();
-  page = await pageAs('admin', ADMIN_PASSWORD);
+  page = await pageAs(browser, server.url, contexts, 'admin', ADMIN_PASSWORD);
 }, 60_000);
 
 afterAll(async () => {
@@ -146,8 +135,9 @@ describe('the VMs page in Chromium', () => {
     expect(pve.vms.get(100)?.config.ipconfig0).toBe('ip=198.18.44.2/24,gw=198.18.44.1');
 
     // the list: the VM with its host link; the link opens the reserved host in the subnet's view
+    // the list follows the live feed (reloads at most every 1.5 s), so it may still say creating for a moment
+    await page.waitForSelector(`tr[data-vm-row="${id}"] .run-state.done`);
     await page.waitForSelector(`tr[data-vm-row="${id}"] [data-host-link]`);
-    expect(await text(`tr[data-vm-row="${id}"]`)).toContain('done');
     const vm = (await api('GET', `/api/vms/${id}`)).body;
     expect(await page.getAttribute(`tr[data-vm-row="${id}"] [data-host-link]`, 'href')).toBe(`#/subnets/${subnetId}?host=${vm.hostId}`);
     const found = await accessibilityReport(page);
@@ -182,7 +172,7 @@ describe('the VMs page in Chromium', () => {
   });
 
   it('a viewer sees the VMs and no form, no connections', async () => {
-    const viewer = await pageAs(VIEWER.username, VIEWER.password);
+    const viewer = await pageAs(browser, server.url, contexts, VIEWER.username, VIEWER.password);
     await viewer.goto(`${server.url}/#/vms`);
     await viewer.waitForSelector('tr[data-vm-row]');
     expect(await viewer.$('form.vm-form')).toBeNull();

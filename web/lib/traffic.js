@@ -3,6 +3,7 @@
 // bits-per-second text, the progress steps and the charts' layout.
 import ipaddr from 'ipaddr.js';
 import { niceMax } from './operations.js';
+import { wholeNumber } from './form-values.js';
 
 export const LIMITS = {
   durationSeconds: { min: 1, max: 300 },
@@ -44,14 +45,6 @@ export function trafficProbes(probes) {
   return { sources: probes.filter((p) => runs(p, 'traffic-client')), targets: probes.filter((p) => runs(p, 'traffic-server')) };
 }
 
-function integer(text, field, label, { min, max }) {
-  const t = String(text).trim();
-  if (!/^\d+$/.test(t)) return { field, error: `${label} must be a whole number from ${min} to ${max}.` };
-  const n = Number(t);
-  if (n < min || n > max) return { field, error: `${label} must be from ${min} to ${max}.` };
-  return { value: n };
-}
-
 /**
  * The POST /api/traffic-tests body from the form, or the first field at fault with a message (the server's bounds,
  * so what the form sends is what the server takes).
@@ -75,10 +68,10 @@ export function buildRequest(form) {
       body.toAddress = toAddress;
     }
   }
-  const duration = integer(form.durationSeconds, 'durationSeconds', 'Duration', LIMITS.durationSeconds);
+  const duration = wholeNumber(form.durationSeconds, 'durationSeconds', 'Duration', LIMITS.durationSeconds);
   if ('error' in duration) return duration;
   body.durationSeconds = duration.value;
-  const parallel = integer(form.parallel, 'parallel', 'Streams', LIMITS.parallel);
+  const parallel = wholeNumber(form.parallel, 'parallel', 'Streams', LIMITS.parallel);
   if ('error' in parallel) return parallel;
   body.parallel = parallel.value;
   const bandwidth = String(form.bandwidth ?? '').trim();

@@ -1,6 +1,7 @@
 // @ts-check
 // The VMs page's pure parts: the form's request (validated as the server validates), refusals → fields, the
 // steps of a VM's creation as people read them, and the admin's connection form.
+import { wholeNumber } from './form-values.js';
 
 /** The server's rules (worker/proxmox/params.ts; web/lib/vms.test.ts checks they are the same). */
 export const NAMES = {
@@ -22,14 +23,6 @@ export function blankForm() {
   return { proxmox: '', node: '', source: 'template', template: '', iso: '', name: '', cores: '1', memoryMb: '1024', diskGb: '16', bridge: 'vmbr0', storage: '', subnetId: '', verify: true };
 }
 
-function integer(text, field, label, { min, max }) {
-  const t = String(text).trim();
-  if (!/^\d+$/.test(t)) return { field, error: `${label} must be a whole number from ${min} to ${max}.` };
-  const n = Number(t);
-  if (n < min || n > max) return { field, error: `${label} must be from ${min} to ${max}.` };
-  return { value: n };
-}
-
 /**
  * The POST /api/vms body from the form, or the first field at fault with a message (the server's rules, so what
  * the form sends is what the server takes).
@@ -45,7 +38,7 @@ export function buildRequest(form) {
     if (!NAMES.iso.test(iso)) return { field: 'iso', error: 'An ISO volume is storage:iso/file, like local:iso/debian-12.iso.' };
     body.iso = iso;
   } else {
-    const template = integer(form.template, 'template', 'The template’s VM id', LIMITS.template);
+    const template = wholeNumber(form.template, 'template', 'The template’s VM id', LIMITS.template);
     if ('error' in template) return { field: 'template', error: String(form.template).trim() ? template.error : 'Choose a template to clone.' };
     body.template = template.value;
   }
@@ -54,7 +47,7 @@ export function buildRequest(form) {
   if (!NAMES.name.test(name)) return { field: 'name', error: 'A VM name is a DNS name: letters, digits and hyphens, dots between labels, up to 63 characters.' };
   body.name = name;
   for (const [field, label] of /** @type {const} */ ([['cores', 'Cores'], ['memoryMb', 'Memory'], ['diskGb', 'Disk']])) {
-    const n = integer(form[field], field, label, LIMITS[field]);
+    const n = wholeNumber(form[field], field, label, LIMITS[field]);
     if ('error' in n) return n;
     body[field] = n.value;
   }
