@@ -64,8 +64,11 @@ const text = async (selector: string) => ((await page.textContent(selector)) ?? 
 const steps = () => page.$$eval('.alloc-steps li:not(.waiting)', (ls) => ls.map((l) => l.textContent!.replace(/\s+/g, ' ').trim()));
 const hostOf = async (ip: string) => (await api('GET', `/api/hosts?q=${encodeURIComponent(ip)}`)).body.hosts.find((h: { ip: string }) => h.ip === ip);
 
+const CIDRS: Record<string, string> = { lan: LAN, small: SMALL, old: OLD };
 async function openForm(name: string) {
   await page.goto(`${server.url}/#/subnets/${subnets[name]}`);
+  // a change of hash keeps the page: until this subnet's view is drawn, the button (and its state) is the last one's
+  await page.waitForFunction((cidr) => document.querySelector('main h1')?.textContent?.startsWith(cidr) === true, CIDRS[name]!);
   await page.waitForSelector('button.next-free');
   if ((await page.getAttribute('button.next-free', 'aria-expanded')) !== 'true') await page.click('button.next-free');
   await page.waitForSelector('section.allocate form');
