@@ -42,9 +42,9 @@ const CP_ENV = {
   SCAN_COALESCE_SECONDS: '0',
   PING_TIMEOUT_MS: '500',
   ENABLE_NMAP_SCHEDULER: '0',
-  // 20 checks at once (ping, 12 TCP ports and a PTR question each) on 2 cores shared with the other suites overran
-  // the 10 s default once in CI; the suite asserts distinct, checked addresses, not the check's speed
-  ALLOCATE_VERIFY_TIMEOUT_MS: '30000',
+  // 20 checks at once (ping, 12 TCP ports and a PTR question each) on 2 cores overran the 10 s default once in CI,
+  // and 30 s once more; the suite asserts distinct, checked addresses, not the check's speed
+  ALLOCATE_VERIFY_TIMEOUT_MS: '60000',
 };
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -207,7 +207,10 @@ describe('verified allocation on a real network: a host dropping ICMP, a silent 
 
   it('20 allocations at once get 20 distinct addresses, each checked and reserved', async () => {
     const answers = await allocateAtOnce(api, subnets.c, 20);
-    for (const a of answers) expect(a.status, JSON.stringify(a.body)).toBe(201);
+    const refused = answers.filter((a) => a.status !== 201);
+    // CI once saw 503 verify_timeout here (no result in 30 s, which a run alone finishes in ~3 s): the probe's and the
+    // control plane's logs are kept in the message to find where the time went
+    if (refused.length) expect.fail(`${refused.length} of 20 refused: ${JSON.stringify(refused.map((a) => a.body))}\n--- probe log:\n${probeLog()}\n--- control plane:\n${cp?.output().slice(-4000)}`);
     const ips = answers.map((a) => a.body.addresses[0].ip as string);
     handedOut.push(...ips);
     expect(new Set(ips).size).toBe(20);
@@ -224,7 +227,7 @@ describe('verified allocation on a real network: a host dropping ICMP, a silent 
     const reserved = (await hostsOf(subnets.c)).filter((h) => h.reserved);
     expect(reserved.map((h) => h.ip).sort()).toEqual([...ips].sort());
     expect(new Set(handedOut).size).toBe(handedOut.length);
-  }, 60_000);
+  }, 120_000);
 
   it('with the probe stopped: 503 probe_offline when verifying; verify:false hands out an address and says it was not verified', async () => {
     killGroup(probe!.child, 'SIGTERM');
