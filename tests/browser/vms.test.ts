@@ -58,7 +58,7 @@ describe('the VMs page in Chromium', () => {
     await page.waitForSelector('.vms-page [data-no-connection]');
     expect(await page.getAttribute('header nav a[href="#/vms"]', 'aria-current')).toBe('page');
     expect(await text('[data-no-connection]')).toBe('No Proxmox connection yet. Add one under Proxmox connections below.');
-    expect(await text('.vm-list-empty, [data-empty]')).toContain('No VM has been created through the IPAM yet.');
+    expect(await text('section[aria-labelledby="vm-list-title"] [data-empty]')).toBe('No VM has been created through the IPAM yet.');
 
     await page.fill('#pc-name', 'lab');
     await page.fill('#pc-url', pve.origin);
