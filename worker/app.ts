@@ -18,6 +18,7 @@ import { maintenanceRoutes } from './routes/maintenance.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { netflowRoutes } from './routes/netflow.js';
 import { operationRoutes } from './routes/operations.js';
+import { trafficScheduleRoutes } from './routes/traffic-schedules.js';
 import { trafficTestRoutes } from './routes/traffic-tests.js';
 import { proxmoxRoutes } from './routes/proxmox.js';
 import { vmRoutes } from './routes/vms.js';
@@ -91,6 +92,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', traceRoutes(deps));
   app.route('/', operationRoutes(deps));
   app.route('/', trafficTestRoutes(deps));
+  app.route('/', trafficScheduleRoutes(deps));
   app.route('/', proxmoxRoutes(deps));
   app.route('/', vmRoutes(deps));
   app.route('/', csvRoutes(deps));

@@ -38,13 +38,13 @@ describe('isDue (a minutely cron running duties of longer periods)', () => {
 describe('dueDuties', () => {
   const config = appConfig({});
   it('picks offline-probes, alerts, port-scans and flow-rollup every minute and prune-history at the top of the hour', () => {
-    expect(dueDuties(t0 + 7 * MIN, config, duties).map((d) => d.name)).toEqual(['offline-probes', 'alerts', 'port-scans', 'flow-rollup', 'reservation-expiry', 'vm-creation']);
-    expect(dueDuties(t0, config, duties).map((d) => d.name)).toEqual(['offline-probes', 'alerts', 'prune-history', 'port-scans', 'flow-rollup', 'reservation-expiry', 'vm-creation']);
+    expect(dueDuties(t0 + 7 * MIN, config, duties).map((d) => d.name)).toEqual(['offline-probes', 'alerts', 'port-scans', 'flow-rollup', 'reservation-expiry', 'vm-creation', 'traffic-schedules']);
+    expect(dueDuties(t0, config, duties).map((d) => d.name)).toEqual(['offline-probes', 'alerts', 'prune-history', 'port-scans', 'flow-rollup', 'reservation-expiry', 'vm-creation', 'traffic-schedules']);
   });
 
   it('reads a period from the settings: port scans looked for every 5 minutes', () => {
     const every5 = appConfig({ PORT_SCAN_TICK_SECONDS: '300' });
-    expect(dueDuties(t0 + 7 * MIN, every5, duties).map((d) => d.name)).toEqual(['offline-probes', 'alerts', 'flow-rollup', 'reservation-expiry', 'vm-creation']);
-    expect(dueDuties(t0 + 10 * MIN, every5, duties).map((d) => d.name)).toEqual(['offline-probes', 'alerts', 'port-scans', 'flow-rollup', 'reservation-expiry', 'vm-creation']);
+    expect(dueDuties(t0 + 7 * MIN, every5, duties).map((d) => d.name)).toEqual(['offline-probes', 'alerts', 'flow-rollup', 'reservation-expiry', 'vm-creation', 'traffic-schedules']);
+    expect(dueDuties(t0 + 10 * MIN, every5, duties).map((d) => d.name)).toEqual(['offline-probes', 'alerts', 'port-scans', 'flow-rollup', 'reservation-expiry', 'vm-creation', 'traffic-schedules']);
   });
 });

@@ -14,6 +14,7 @@ import { silentBefore } from './probe-link/heartbeat.js';
 import { probeDisconnected } from './probe-link/session.js';
 import { pruneLoginThrottle } from './services/login-throttle.js';
 import { releaseExpiredReservations } from './services/reservation-expiry.js';
+import { runTrafficSchedules } from './services/traffic-schedule-runs.js';
 import { resumeVms } from './services/vm-drive.js';
 
 const DAY_MS = 86_400_000;
@@ -147,7 +148,17 @@ export const vmCreation: Duty = {
   run: (deps) => resumeVms(deps, 45_000),
 };
 
-export const duties: Duty[] = [offlineProbes, alertCatchUp, pruneHistory, portScans, flowRollup, reservationExpiry, vmCreation];
+/** Scheduled traffic tests as their time comes (worker/services/traffic-schedule-runs.ts). */
+export const scheduledTrafficTests: Duty = {
+  name: 'traffic-schedules',
+  everySeconds: 60,
+  async run(deps) {
+    const { started, refused } = await runTrafficSchedules(deps);
+    if (started || refused) deps.log.info('scheduled traffic tests', { started, refused });
+  },
+};
+
+export const duties: Duty[] = [offlineProbes, alertCatchUp, pruneHistory, portScans, flowRollup, reservationExpiry, vmCreation, scheduledTrafficTests];
 
 /** How often the Workers cron trigger fires (wrangler.toml `crons = ["* * * * *"]`). */
 export const CRON_TICK_SECONDS = 60;

@@ -1,4 +1,4 @@
-import { index, integer, real, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { index, integer, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import type { TrafficResult } from '../kinds/traffic.js';
 import { users } from './auth.js';
 import { probes } from './probes.js';
@@ -70,3 +70,49 @@ export const trafficTests = sqliteTable(
 );
 
 export type TrafficTestRow = typeof trafficTests.$inferSelect;
+
+/** The longest period a schedule may have: a week. */
+export const MAX_TRAFFIC_SCHEDULE_HOURS = 168;
+
+/**
+ * A traffic test run every `everyHours` for a pair (the `traffic-schedules` duty starts each run as a user's request
+ * would, and the test names its schedule). Runs keep the phase of `startsAt`, so "every 6 hours from 03:00" stays on
+ * 03:00, 09:00, …; a run that could not start (a probe offline, busy) says why in `lastCode` and starts no test.
+ */
+export const trafficSchedules = sqliteTable(
+  'traffic_schedules',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    pair: text('pair').notNull(),
+    fromProbeId: integer('from_probe_id').notNull().references(() => probes.id, { onDelete: 'cascade' }),
+    toProbeId: integer('to_probe_id').references(() => probes.id, { onDelete: 'cascade' }),
+    /** The address target; with a target probe, which of its addresses (null: the server picks at each run). */
+    toAddress: text('to_address'),
+    port: integer('port').notNull(),
+    protocol: text('protocol', { enum: ['tcp', 'udp'] }).notNull(),
+    durationSeconds: integer('duration_seconds').notNull(),
+    bandwidthBps: integer('bandwidth_bps'),
+    parallel: integer('parallel').notNull().default(1),
+    reverse: integer('reverse', { mode: 'boolean' }).notNull().default(false),
+    everyHours: integer('every_hours').notNull(),
+    enabled: integer('enabled', { mode: 'boolean' }).notNull().default(true),
+    startsAt: integer('starts_at', { mode: 'timestamp_ms' }).notNull(),
+    nextRunAt: integer('next_run_at', { mode: 'timestamp_ms' }).notNull(),
+    lastRunAt: integer('last_run_at', { mode: 'timestamp_ms' }),
+    lastTestId: text('last_test_id'),
+    /** The last run's refusal (it started no test); null when it started one. */
+    lastCode: text('last_code'),
+    lastError: text('last_error'),
+    createdBy: integer('created_by').references(() => users.id, { onDelete: 'set null' }),
+    createdByName: text('created_by_name'),
+    createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+    updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (t) => [
+    // one schedule per pair and way: a second would only race the first for the same probes
+    uniqueIndex('traffic_schedules_pair_idx').on(t.pair, t.protocol, t.reverse),
+    index('traffic_schedules_due_idx').on(t.enabled, t.nextRunAt),
+  ],
+);
+
+export type TrafficScheduleRow = typeof trafficSchedules.$inferSelect;

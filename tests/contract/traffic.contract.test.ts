@@ -92,4 +92,29 @@ describe.each(HOSTS)('traffic tests on the %s host', (host) => {
     expect([res.status, res.body.error?.code]).toEqual([status, code]);
     expect(await rows()).toBe(before);
   });
+
+  it('a schedule: made, run by the cron as a request would be (the test names it), refused twice for its pair and way, paused, removed', async () => {
+    const [src, dst] = probes;
+    const made = await api('POST', '/api/traffic-schedules', { from: src!.id, to: dst!.id, everyHours: 6, durationSeconds: 3 });
+    expect(made.status).toBe(201);
+    expect(made.body).toMatchObject({ pair: `p${src!.id}-p${dst!.id}`, everyHours: 6, enabled: true, nextRunAt: made.body.startsAt, lastTestId: null });
+    expect((await api('POST', '/api/traffic-schedules', { from: src!.id, to: dst!.id, everyHours: 1 })).body.error?.code).toBe('schedule_exists');
+    expect((await api('POST', '/api/traffic-schedules', { from: src!.id, to: dst!.id, everyHours: 0 })).status).toBe(400);
+    await server.cron();
+    const listener = trafficServerJob.parse(await dst!.ws.next('job'));
+    const job = trafficClientJob.parse(await src!.ws.next('job'));
+    expect(job).toMatchObject({ testId: listener.testId, target: '198.18.220.2', durationSeconds: 3 });
+    expect((await api('GET', `/api/traffic-tests/${job.testId}`)).body).toMatchObject({ scheduleId: made.body.id, state: 'running', requestedBy: 'admin' });
+    const after = (await api('GET', `/api/traffic-schedules/${made.body.id}`)).body;
+    expect(after).toMatchObject({ lastTestId: job.testId, lastCode: null, nextRunAt: new Date(Date.parse(made.body.startsAt) + 6 * 3_600_000).toISOString() });
+    const list = (await api('GET', '/api/traffic-schedules')).body.schedules;
+    expect(list.map((x: any) => x.id)).toEqual([made.body.id]);
+    expect((await api('PATCH', `/api/traffic-schedules/${made.body.id}`, { enabled: false })).body).toMatchObject({ enabled: false, nextRunAt: null });
+    expect((await api('DELETE', `/api/traffic-schedules/${made.body.id}`)).status).toBe(204);
+    expect((await api('GET', `/api/traffic-schedules/${made.body.id}`)).status).toBe(404);
+    // the test it ran stays, and ends as any other
+    src!.ws.send({ type: 'job_status', jobId: job.jobId, kind: 'traffic-client', state: 'failed', code: 'stopped', error: 'stopped by the test' });
+    await drain(src!.ws);
+    expect((await api('GET', `/api/traffic-tests/${job.testId}`)).body).toMatchObject({ scheduleId: made.body.id, state: 'failed', code: 'stopped' });
+  });
 });

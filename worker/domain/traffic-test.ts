@@ -127,6 +127,8 @@ export interface TrafficTestView {
   cpuLocalPercent: number | null;
   cpuRemotePercent: number | null;
   requestedBy: string | null;
+  /** The schedule that started the test; null: a user asked for it. */
+  scheduleId: number | null;
   createdAt: string;
   startedAt: string | null;
   finishedAt: string | null;
@@ -165,6 +167,7 @@ export function trafficTestView(r: TrafficTestRow, now: number): TrafficTestView
     cpuLocalPercent: r.cpuLocalPercent,
     cpuRemotePercent: r.cpuRemotePercent,
     requestedBy: r.requestedByName,
+    scheduleId: r.scheduleId,
     createdAt: r.createdAt.toISOString(),
     startedAt: iso(r.startedAt),
     finishedAt: iso(expired ? r.expiresAt : r.finishedAt),

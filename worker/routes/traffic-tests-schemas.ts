@@ -31,7 +31,8 @@ export const TrafficTestSchema = z
     lossPercent: z.number().nullable(),
     cpuLocalPercent: z.number().nullable(),
     cpuRemotePercent: z.number().nullable(),
-    requestedBy: z.string().nullable(),
+    requestedBy: z.string().nullable().openapi({ description: 'the user who asked, or who made the schedule' }),
+    scheduleId: z.number().int().nullable().openapi({ description: 'the schedule that started the test; null: a user asked for it' }),
     createdAt: z.string(),
     startedAt: z.string().nullable(),
     finishedAt: z.string().nullable(),
@@ -58,3 +59,28 @@ export const TrafficListSchema = z.object({
   pairs: z.array(PairSchema).openapi({ description: 'the 100 pairs most recently tested, whatever `pair` asked' }),
   next: z.string().nullable(),
 });
+
+export const TrafficScheduleSchema = z
+  .object({
+    id: z.number().int(),
+    pair: z.string(),
+    from: z.object({ probeId: z.number().int(), name: z.string() }),
+    to: z.object({ probeId: z.number().int().nullable(), name: z.string().nullable(), address: z.string().nullable().openapi({ description: 'an address target, or the target probe’s address chosen (null: picked at each run)' }) }),
+    port: z.number().int(),
+    protocol: z.enum(['tcp', 'udp']),
+    durationSeconds: z.number().int(),
+    bandwidthBps: z.number().int().nullable(),
+    parallel: z.number().int(),
+    reverse: z.boolean(),
+    everyHours: z.number().int(),
+    enabled: z.boolean(),
+    startsAt: z.string().openapi({ description: 'the first run; later ones keep its phase' }),
+    nextRunAt: z.string().nullable().openapi({ description: 'null while paused' }),
+    lastRunAt: z.string().nullable(),
+    lastTestId: z.string().nullable().openapi({ description: 'the last test it started' }),
+    lastCode: z.string().nullable().openapi({ description: 'why the last run started no test (probe_offline, traffic_test_busy, …); null when it started one' }),
+    lastError: z.string().nullable(),
+    createdBy: z.string().nullable(),
+    createdAt: z.string(),
+  })
+  .openapi('TrafficSchedule');

@@ -11,24 +11,25 @@ import { errors, ErrorSchema, json, jsonBody, router, secured } from './common.j
 /** Ports below are privileged on the probes; iperf3 runs unprivileged there. */
 const MIN_TRAFFIC_PORT = 1024;
 
-const StartBody = z
-  .object({
-    from: z.number().int().positive().openapi({ description: 'the probe that runs iperf3 -c' }),
-    to: z
-      .union([z.number().int().positive(), z.string().trim().min(1).max(64)])
-      .openapi({ description: 'a probe id (it runs a one-shot iperf3 -s), or an IP address already running an iperf3 server', example: 2 }),
-    toAddress: z.string().trim().min(1).max(64).optional().openapi({ description: 'with a target probe: which of its addresses (default: one in a prefix the source shares, else its first)' }),
-    protocol: z.enum(['tcp', 'udp']).default('tcp'),
-    durationSeconds: z.number().int().min(MIN_TRAFFIC_SECONDS).max(MAX_TRAFFIC_SECONDS).default(10),
-    bandwidth: z
-      .union([z.string().trim().min(1).max(32), z.number().positive().max(MAX_TRAFFIC_BANDWIDTH_BPS)])
-      .optional()
-      .openapi({ description: 'iperf3 -b: "50M", "1.5G", "800K" or bits/s (decimal units)', example: '50M' }),
-    parallel: z.number().int().min(1).max(MAX_TRAFFIC_PARALLEL).default(1),
-    reverse: z.boolean().default(false).openapi({ description: 'iperf3 -R: the target sends' }),
-    port: z.number().int().min(MIN_TRAFFIC_PORT).max(65_535).default(DEFAULT_TRAFFIC_PORT),
-  })
-  .strict();
+/** A test's fields, shared with the schedules' body. */
+export const TrafficTestFields = {
+  from: z.number().int().positive().openapi({ description: 'the probe that runs iperf3 -c' }),
+  to: z
+    .union([z.number().int().positive(), z.string().trim().min(1).max(64)])
+    .openapi({ description: 'a probe id (it runs a one-shot iperf3 -s), or an IP address already running an iperf3 server', example: 2 }),
+  toAddress: z.string().trim().min(1).max(64).optional().openapi({ description: 'with a target probe: which of its addresses (default: one in a prefix the source shares, else its first)' }),
+  protocol: z.enum(['tcp', 'udp']).default('tcp'),
+  durationSeconds: z.number().int().min(MIN_TRAFFIC_SECONDS).max(MAX_TRAFFIC_SECONDS).default(10),
+  bandwidth: z
+    .union([z.string().trim().min(1).max(32), z.number().positive().max(MAX_TRAFFIC_BANDWIDTH_BPS)])
+    .optional()
+    .openapi({ description: 'iperf3 -b: "50M", "1.5G", "800K" or bits/s (decimal units)', example: '50M' }),
+  parallel: z.number().int().min(1).max(MAX_TRAFFIC_PARALLEL).default(1),
+  reverse: z.boolean().default(false).openapi({ description: 'iperf3 -R: the target sends' }),
+  port: z.number().int().min(MIN_TRAFFIC_PORT).max(65_535).default(DEFAULT_TRAFFIC_PORT),
+};
+
+const StartBody = z.object(TrafficTestFields).strict();
 
 const ListQuery = z.object({
   pair: z.string().trim().min(1).max(80).optional().openapi({ description: 'one pair’s tests (`p1-p2`, `p1-a198.18.0.1`)' }),

@@ -1,83 +1,28 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import { canonicalIp } from '../../schema/ip/cidr.js';
-import { specialTarget, unmapIPv4 } from '../../schema/ip/special.js';
-import { TRAFFIC_CONNECT_WAIT_MS, type TrafficClientJob, type TrafficServerJob } from '../../schema/kinds/traffic.js';
-import type { ProbeNetwork } from '../../schema/protocol.js';
-import { probes, trafficTests } from '../../schema/tables/index.js';
+import { type TrafficClientJob, type TrafficServerJob, TRAFFIC_CONNECT_WAIT_MS } from '../../schema/kinds/traffic.js';
+import { trafficTests } from '../../schema/tables/index.js';
 import type { AppDeps } from '../deps.js';
-import { pairKey, parseBandwidth, pickProbeAddress, trafficTimeouts, type TrafficSide, type TrafficTestDetail } from '../domain/traffic-test.js';
+import { pairKey, trafficTimeouts, type TrafficSide, type TrafficTestDetail } from '../domain/traffic-test.js';
 import type { Effects } from '../effects.js';
 import { AppError } from '../errors.js';
-import type { Principal } from './auth.js';
+import { resolveTrafficRequest, type TrafficRequest } from './traffic-request.js';
 import { getTrafficTest } from './traffic-tests-read.js';
 
-export interface TrafficRequest {
-  from: number;
-  /** A probe id, or an address already running an iperf3 server. */
-  to: number | string;
-  /** With a target probe: which of its addresses to connect to. */
-  toAddress?: string;
-  protocol: 'tcp' | 'udp';
-  durationSeconds: number;
-  bandwidth?: string | number;
-  parallel: number;
-  reverse: boolean;
-  port: number;
-}
+export type { TrafficRequest } from './traffic-request.js';
 
-/** An address as stored, or a 400 `invalid_target`: not an IP, or one that reaches a whole link or nothing. */
-function cleanAddress(text: string, field: 'to' | 'toAddress'): string {
-  const parsed = canonicalIp(text.trim());
-  const ip = parsed === null ? null : unmapIPv4(parsed);
-  if (!ip) throw new AppError(400, 'invalid_target', `${JSON.stringify(text.slice(0, 100))} is not an IP address`, { field });
-  const special = specialTarget(ip);
-  if (special) throw new AppError(400, 'invalid_target', `${special}: no iperf3 server answers there`, { field });
-  return ip;
-}
-
-interface ProbeFacts {
-  id: number;
-  name: string;
-  kinds: string[] | null;
-  network: ProbeNetwork | null;
-}
-
-async function readProbe(deps: AppDeps, id: number, field: 'from' | 'to'): Promise<ProbeFacts> {
-  const [p] = await deps.db.select({ id: probes.id, name: probes.name, kinds: probes.kinds, network: probes.network }).from(probes).where(eq(probes.id, id));
-  if (!p) throw new AppError(404, 'unknown_probe', `probe ${id} is not enrolled`, { field });
-  return p;
+/** Who asked: a user, or the user who made the schedule (null once that user is gone). */
+export interface TrafficRequester {
+  userId: number | null;
+  username: string | null;
 }
 
 /**
- * Starts a traffic test (a refusal's `details.field` names the request's field it is about, for the form): every refusal first (in the design's order), then one insert that cannot race another
+ * Starts a traffic test (of a schedule when `scheduleId` is given): every refusal first (resolveTrafficRequest), then one insert that cannot race another
  * test of either probe, then the target probe's listener job and the source probe's client job.
  */
-export async function startTrafficTest(deps: AppDeps, who: Principal, req: TrafficRequest): Promise<{ detail: TrafficTestDetail; effects: Effects }> {
-  const bandwidthBps = req.bandwidth === undefined ? null : parseBandwidth(req.bandwidth);
-  if (bandwidthBps === null && req.bandwidth !== undefined) {
-    throw new AppError(400, 'invalid_bandwidth', `${JSON.stringify(String(req.bandwidth).slice(0, 40))} is not a rate between 1K and 100G bits/s (e.g. "50M", "1.5G", "800K")`, { field: 'bandwidth' });
-  }
-  const toProbeId = typeof req.to === 'number' ? req.to : null;
-  if (toProbeId === null && req.toAddress !== undefined) throw new AppError(400, 'invalid_request', 'toAddress chooses one of a target probe’s addresses; the target is an address already', { field: 'toAddress' });
-  const from = await readProbe(deps, req.from, 'from');
-  const target = toProbeId === null ? null : await readProbe(deps, toProbeId, 'to');
-  if (target && target.id === from.id) throw new AppError(400, 'same_probe', 'a probe cannot test traffic to itself; choose another probe or an address', { field: 'to' });
-  for (const [p, field] of [[from, 'from'], [target, 'to']] as const) {
-    if (p && !(await deps.hub.isConnected(p.id))) throw new AppError(503, 'probe_offline', `probe ${p.name} is not connected`, { field });
-  }
-  if (!(from.kinds ?? []).includes('traffic-client')) throw new AppError(409, 'unsupported_by_probe', `probe ${from.name} does not run traffic tests (it needs probe 0.8 and iperf3)`, { field: 'from' });
-  if (target && !(target.kinds ?? []).includes('traffic-server')) throw new AppError(409, 'unsupported_by_probe', `probe ${target.name} cannot listen for traffic tests (it needs probe 0.8 and iperf3)`, { field: 'to' });
-
-  let address: string;
-  if (target) {
-    const wanted = req.toAddress === undefined ? undefined : cleanAddress(req.toAddress, 'toAddress');
-    const pick = pickProbeAddress(from.network, target.network, wanted);
-    if ('error' in pick) {
-      if (pick.error === 'no_probe_address') throw new AppError(409, 'no_probe_address', `probe ${target.name} reported no address another probe could connect to`, { field: 'to' });
-      throw new AppError(400, 'invalid_target', `${wanted} is not one of probe ${target.name}’s addresses`, { field: 'toAddress' });
-    }
-    address = pick.address;
-  } else address = cleanAddress(req.to as string, 'to');
+export async function startTrafficTest(deps: AppDeps, who: TrafficRequester, req: TrafficRequest, scheduleId: number | null = null): Promise<{ detail: TrafficTestDetail; effects: Effects }> {
+  const { from, target, bandwidthBps, address: picked } = await resolveTrafficRequest(deps, req, 'now');
+  const address = picked!;
 
   const now = deps.clock.now();
   const id = crypto.randomUUID();
@@ -91,9 +36,9 @@ export async function startTrafficTest(deps: AppDeps, who: Principal, req: Traff
   // the busy check and the insert in one statement: two requests at once cannot both start a test of the same probe
   await deps.db.run(sql`
     INSERT INTO traffic_tests (id, pair, from_probe_id, from_probe_name, to_probe_id, to_probe_name, to_address, port, protocol, duration_seconds,
-      bandwidth_bps, parallel, reverse, state, server_job_id, client_job_id, requested_by, requested_by_name, created_at, updated_at, expires_at)
+      bandwidth_bps, parallel, reverse, state, server_job_id, client_job_id, schedule_id, requested_by, requested_by_name, created_at, updated_at, expires_at)
     SELECT ${id}, ${pair}, ${from.id}, ${from.name}, ${target?.id ?? null}, ${target?.name ?? null}, ${address}, ${req.port}, ${req.protocol}, ${req.durationSeconds},
-      ${bandwidthBps}, ${req.parallel}, ${req.reverse ? 1 : 0}, 'running', ${serverJobId}, ${clientJobId}, ${who.userId}, ${who.username}, ${now}, ${now}, ${now + expiresInMs}
+      ${bandwidthBps}, ${req.parallel}, ${req.reverse ? 1 : 0}, 'running', ${serverJobId}, ${clientJobId}, ${scheduleId}, ${who.userId}, ${who.username}, ${now}, ${now}, ${now + expiresInMs}
     WHERE NOT ${busy}`);
   const [stored] = await deps.db.select({ id: trafficTests.id }).from(trafficTests).where(eq(trafficTests.id, id));
   if (!stored) throw new AppError(409, 'traffic_test_busy', `a traffic test of probe ${target ? `${from.name} or ${target.name}` : from.name} is still running; try again when it has finished`, { field: 'from' });
