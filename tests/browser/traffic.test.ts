@@ -4,7 +4,8 @@
  * job answered as a probe would (the listener started, the client started, the `traffic` result). No iperf3 runs
  * and nothing is sent on a network. Checked: the nav entry, a refusal by the form and one by the server at its field
  * (with the focus there), a TCP test started from the page and followed through its steps to its figures and
- * per-second chart, a UDP test with loss, the pair's history chart and table, a viewer's read-only page; axe in
+ * per-second chart, a UDP test with loss, the pair's history chart and table, a viewer's read-only page, a schedule
+ * made with "Repeat" (its run started by the duty, shown as its last run and in the history; paused; removed); axe in
  * light and dark, and screenshots.
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -16,6 +17,7 @@ import { sendResults } from '../support/port-rig.js';
 import { RawProbe, startTestServer } from '../support/server.js';
 import { client } from '../support/targets.js';
 import { accessibilityReport, screenshots } from '../support/ui.js';
+import { scheduledTrafficTests } from '../../worker/duties.js';
 
 const KINDS = ['sweep', 'traffic-server', 'traffic-client'];
 const VIEWER = { username: 'tess', password: 'viewer password 1', role: 'viewer' };
@@ -173,5 +175,52 @@ describe('traffic tests in Chromium', () => {
     expect(await viewer.$('form.traffic-form')).toBeNull();
     expect(await text('.traffic-page .notice', viewer)).toContain('Only editors and admins can start traffic tests');
     expect(await viewer.$$eval('table.traffic-list tbody tr', (r) => r.length)).toBe(2);
+  });
+
+  it('a schedule from the form: listed with its next run, its run by the duty shown as its last run and in the history; paused; removed', async () => {
+    await page.check('#tt-protocol-tcp');
+    await page.fill('#tt-bandwidth', '');
+    await page.check('#tt-repeat');
+    expect(await text('.op-submit button')).toBe('Schedule');
+    await page.fill('#tt-every', '0');
+    await page.click('.op-submit button');
+    await page.waitForSelector('#tt-every[aria-invalid="true"]');
+    expect(await text('#tt-every-error')).toBe('Hours between runs must be from 1 to 168.');
+    expect(await focusedId()).toBe('tt-every');
+    await page.fill('#tt-every', '6');
+    await page.click('.op-submit button');
+    const row = '.traffic-schedules tr[data-schedule]';
+    await page.waitForSelector(row);
+    expect(await text(`${row} td:nth-child(1)`)).toBe('src → dst');
+    expect(await text(`${row} td:nth-child(2)`)).toBe('TCP · 3 s');
+    expect(await text(`${row} td:nth-child(3)`)).toBe('every 6 hours');
+    expect(await page.$(`${row} [data-next] time`)).not.toBeNull();
+    expect(await text(`${row} [data-last]`)).toBe('not run yet');
+    // a second of the same pair and way is refused at the target
+    await page.click('.op-submit button');
+    await page.waitForSelector('#tt-to[aria-invalid="true"]');
+    expect(await text('#tt-to-error')).toContain('already has a TCP schedule');
+
+    // the duty's run (the Node host's own timer may come first; either starts it once)
+    await scheduledTrafficTests.run(server.deps);
+    const listener = await nextJob('dst');
+    const job = await nextJob('src');
+    status('dst', listener, 'started');
+    status('src', job, 'started');
+    await answer(job, {});
+    await page.waitForSelector(`${row} [data-last] a[href*="test=${job.testId}"]`);
+    expect(await text(`${row} [data-last]`)).toContain('started a test');
+    await page.waitForFunction(() => [...document.querySelectorAll('table.traffic-list tbody tr')].some((r) => /scheduled/.test(r.textContent ?? '')));
+    const found = await accessibilityReport(page);
+    expect(found, 'axe found serious or critical problems on the Traffic page with a schedule').toEqual({ light: [], dark: [] });
+    await page.evaluate(() => document.querySelector('.traffic-schedules')!.scrollIntoView());
+    await screenshots(page, 'traffic-schedule');
+
+    await page.click(`${row} button:has-text("Pause")`);
+    await page.waitForFunction((sel) => /paused/.test(document.querySelector(`${sel} [data-next]`)?.textContent ?? ''), row);
+    await page.click(`${row} button:has-text("Remove…")`);
+    await page.click(`${row} .confirm button.danger`);
+    await page.waitForSelector('.traffic-schedules [data-empty]');
+    expect((await api('GET', '/api/traffic-schedules')).body.schedules).toEqual([]);
   });
 });

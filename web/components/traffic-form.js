@@ -3,18 +3,19 @@ import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../lib/api.js';
 import { html } from '../lib/html.js';
 import { buildRequest, LIMITS, PROTOCOLS, refusalOf, trafficProbes } from '../lib/traffic.js';
+import { buildSchedule, EVERY_HOURS } from '../lib/traffic-schedules.js';
 
-const FIELD_ID = { from: '#tt-from', to: '#tt-to', toAddress: '#tt-to-address', address: '#tt-address', protocol: '#tt-protocol-tcp', durationSeconds: '#tt-duration', bandwidth: '#tt-bandwidth', parallel: '#tt-parallel' };
+const FIELD_ID = { from: '#tt-from', to: '#tt-to', toAddress: '#tt-to-address', address: '#tt-address', protocol: '#tt-protocol-tcp', durationSeconds: '#tt-duration', bandwidth: '#tt-bandwidth', parallel: '#tt-parallel', everyHours: '#tt-every' };
 
 const probeLabel = (p) => `${p.name}${p.site ? ` · ${p.site}` : ''}${p.connected ? '' : ' (offline)'}`;
 
 /**
  * Start a traffic test (editors): the probe that sends, the probe that listens (or an address running iperf3), the
- * protocol, duration, bandwidth, streams and direction. A refusal is shown at its field, which gets the focus; on 201
- * `onStarted(test)` is called.
- * @param {{ probes: any[], initial: any, onStarted: (test: any) => void }} props
+ * protocol, duration, bandwidth, streams and direction; or, with "Repeat", a schedule of that test every N hours. A
+ * refusal is shown at its field, which gets the focus; on 201 `onStarted(test)` or `onScheduled(schedule)` is called.
+ * @param {{ probes: any[], initial: any, onStarted: (test: any) => void, onScheduled: (schedule: any) => void }} props
  */
-export function TrafficForm({ probes, initial, onStarted }) {
+export function TrafficForm({ probes, initial, onStarted, onScheduled }) {
   const [form, setForm] = useState(initial);
   const [problem, setProblem] = useState(/** @type {{ field: string | null, message: string }} */ ({ field: null, message: '' }));
   const [sending, setSending] = useState(false);
@@ -37,7 +38,7 @@ export function TrafficForm({ probes, initial, onStarted }) {
   const submit = async (e) => {
     e.preventDefault();
     if (sending) return;
-    const built = buildRequest(form);
+    const built = form.repeat ? buildSchedule(form) : buildRequest(form);
     if ('error' in built) {
       setProblem({ field: built.field, message: built.error });
       return;
@@ -45,7 +46,8 @@ export function TrafficForm({ probes, initial, onStarted }) {
     setProblem({ field: null, message: '' });
     setSending(true);
     try {
-      onStarted(await api('POST', '/api/traffic-tests', built.body));
+      if (form.repeat) onScheduled(await api('POST', '/api/traffic-schedules', built.body));
+      else onStarted(await api('POST', '/api/traffic-tests', built.body));
     } catch (err) {
       setProblem(refusalOf(err, form.toMode));
     } finally {
@@ -100,9 +102,11 @@ export function TrafficForm({ probes, initial, onStarted }) {
         <span id="tt-bandwidth-error" class="error">${errorFor('bandwidth')}</span></div>
       ${number('tt-parallel', 'parallel', 'Streams', '', LIMITS.parallel)}
       <div class="field check tt-reverse"><input type="checkbox" id="tt-reverse" name="reverse" checked=${form.reverse} onChange=${(e) => set({ reverse: e.currentTarget.checked })} /><label for="tt-reverse">Reverse <span class="muted">(the target sends)</span></label></div>
+      <div class="field check tt-repeat"><input type="checkbox" id="tt-repeat" name="repeat" checked=${form.repeat} onChange=${(e) => set({ repeat: e.currentTarget.checked })} /><label for="tt-repeat">Repeat <span class="muted">(a schedule; the first run within a minute)</span></label></div>
+      ${form.repeat && number('tt-every', 'everyHours', 'Every', 'hours', EVERY_HOURS)}
     </div>
     <div class="op-submit">
-      <button type="submit" class="primary" aria-disabled=${sending ? 'true' : undefined}>${sending ? 'Starting…' : 'Run test'}</button>
+      <button type="submit" class="primary" aria-disabled=${sending ? 'true' : undefined}>${form.repeat ? (sending ? 'Scheduling…' : 'Schedule') : sending ? 'Starting…' : 'Run test'}</button>
       <span class="error" role="alert">${problem.field == null ? problem.message : ''}</span>
     </div>
   </form>`;

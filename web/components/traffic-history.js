@@ -32,7 +32,7 @@ export function TrafficHistory({ pairs, pair, tests, error }) {
       <tbody>${tests.map(
         (t) => html`<tr key=${t.id} data-test=${t.id}>
           <td><time datetime=${t.createdAt}>${new Date(t.createdAt).toLocaleString()}</time></td>
-          <td>${t.protocol.toUpperCase()}${t.reverse ? ' (reverse)' : ''}</td>
+          <td>${t.protocol.toUpperCase()}${t.reverse ? ' (reverse)' : ''}${t.scheduleId != null ? html` <span class="muted">scheduled</span>` : ''}</td>
           <td><span class=${`run-state ${t.state}`}>${stateText(t.state)}</span>${t.code ? html` <span class="muted">${t.code}</span>` : ''}</td>
           <td class="num">${bpsText(t.receivedBps)}</td><td class="num">${bpsText(t.sentBps)}</td><td class="num">${lossText(t)}</td>
           <td><a href=${`#/traffic?test=${encodeURIComponent(t.id)}&pair=${encodeURIComponent(t.pair)}`}>details<span class="sr-only"> of the test at ${new Date(t.createdAt).toLocaleString()}</span></a></td>

@@ -36,7 +36,7 @@ export function isIpAddress(text) {
 }
 
 export function blankForm() {
-  return { from: '', toMode: 'probe', to: '', toAddress: '', address: '', protocol: 'tcp', durationSeconds: '10', bandwidth: '', parallel: '1', reverse: false };
+  return { from: '', toMode: 'probe', to: '', toAddress: '', address: '', protocol: 'tcp', durationSeconds: '10', bandwidth: '', parallel: '1', reverse: false, repeat: false, everyHours: '6' };
 }
 
 /** Probes that can run each side: `traffic-client` for the source, `traffic-server` for a target probe. */
@@ -83,7 +83,7 @@ export function buildRequest(form) {
   return { body };
 }
 
-const ISSUE_FIELD = { from: 'from', to: 'to', toAddress: 'toAddress', durationSeconds: 'durationSeconds', parallel: 'parallel', bandwidth: 'bandwidth', protocol: 'protocol' };
+const ISSUE_FIELD = { from: 'from', to: 'to', toAddress: 'toAddress', durationSeconds: 'durationSeconds', parallel: 'parallel', bandwidth: 'bandwidth', protocol: 'protocol', everyHours: 'everyHours' };
 
 /**
  * The server's refusal as { field, message }: the field its `details.field` names (`to` of an address target is the

@@ -2,6 +2,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { TrafficForm } from '../components/traffic-form.js';
 import { TrafficHistory } from '../components/traffic-history.js';
+import { TrafficSchedules } from '../components/traffic-schedules.js';
 import { TrafficTestCard } from '../components/traffic-test.js';
 import { api } from '../lib/api.js';
 import { html } from '../lib/html.js';
@@ -38,7 +39,8 @@ function CurrentTest({ id }) {
 
 /**
  * Traffic (issue 16): iperf3 between two probes, or from a probe to an address running iperf3. The form; the test
- * just started or chosen (`?test=`), followed as it runs; the history of a pair (`?pair=`) as a chart and a table.
+ * just started or chosen (`?test=`), followed as it runs; the schedules (a test every N hours); the history of a pair
+ * (`?pair=`) as a chart and a table.
  */
 export function Traffic({ query }) {
   const { me } = useSession();
@@ -49,15 +51,19 @@ export function Traffic({ query }) {
   const pairs = overview.data?.pairs ?? [];
   const pair = query.get('pair') ?? pairs[0]?.pair ?? '';
   const history = useData(() => (pair ? api('GET', `/api/traffic-tests?pair=${encodeURIComponent(pair)}&limit=100`) : Promise.resolve({ tests: [] })), [pair], { pollMs: 60_000 });
-  useLiveThrottle('traffic', () => true, () => (overview.reload(), history.reload()), HISTORY_MS);
+  // a schedule's run starts a test: its traffic event reloads the schedules too (their last run)
+  const schedules = useData(() => api('GET', '/api/traffic-schedules'), [], { pollMs: 60_000 });
+  useLiveThrottle('traffic', () => true, () => (overview.reload(), history.reload(), schedules.reload()), HISTORY_MS);
   const started = (test) => setQuery({ test: test.id, pair: test.pair });
+  const scheduled = (schedule) => (schedules.reload(), setQuery({ pair: schedule.pair, test: null }));
   return html`<section class="operations-page traffic-page">
     <h1>Traffic</h1>
     ${probes.error && html`<p class="error" role="alert">Probes: ${probes.error.message}</p>`}
     ${me && !edit && html`<p class="notice">Only editors and admins can start traffic tests; you are ${me.role === 'admin' || me.role === 'editor' ? 'an' : 'a'} ${me.role}. Past tests are below.</p>`}
     ${edit && !probes.data && !probes.error && html`<p>Loading the probes…</p>`}
-    ${edit && probes.data && html`<${TrafficForm} probes=${probes.data.probes} initial=${blankForm()} onStarted=${started} />`}
+    ${edit && probes.data && html`<${TrafficForm} probes=${probes.data.probes} initial=${blankForm()} onStarted=${started} onScheduled=${scheduled} />`}
     ${testId && html`<section class="traffic-current" aria-label="The test"><${CurrentTest} key=${testId} id=${testId} /></section>`}
+    <${TrafficSchedules} schedules=${schedules.data?.schedules ?? null} error=${schedules.error} edit=${edit} onChanged=${schedules.reload} />
     <${TrafficHistory} pairs=${pairs} pair=${pair} tests=${history.data?.tests ?? null} error=${overview.error ?? history.error} />
   </section>`;
 }
