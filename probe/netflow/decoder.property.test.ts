@@ -177,7 +177,9 @@ describe('decoder under hostile input', () => {
           expect(dec.heldBytes()).toBeLessThanOrEqual(opts.pendingMaxBytes * counters.length);
           expect(dec.faults).toBe(0);
         }
-        const packets = dec.counters().reduce((n, c) => n + c.packets, 0) + dec.untrackedPackets;
+        // every datagram is counted once: by its exporter, as untracked, or with an exporter whose idle slot was freed
+        // (CI, seed -2062804302: an exporter silent past the template lifetime took its count with it)
+        const packets = dec.counters().reduce((n, c) => n + c.packets, 0) + dec.untrackedPackets + dec.retiredPackets;
         expect(packets).toBe(stream.length);
       }),
       { numRuns: 300 },

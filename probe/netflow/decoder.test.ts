@@ -23,8 +23,11 @@ describe('FlowDecoder', () => {
     dec.decode(buildV9({ sysUptime: 1, unixSecs: SECS }, [{ kind: 'templates', templates: [V9_IPV4] }]), { address: '198.18.0.1', port: 1 }, 30_000);
     dec.expire(80_000);
     expect(dec.counters()).toHaveLength(1); // its template is 50 s old
+    expect(dec.retiredPackets).toBe(0);
     dec.expire(90_001);
     expect(dec.counters()).toEqual([]);
+    // its two datagrams stay counted, apart
+    expect(dec.retiredPackets).toBe(2);
     dec.decode(v5(), { address: '198.18.0.2', port: 1 }, 90_002);
     expect(dec.counters().map((c) => c.address)).toEqual(['198.18.0.2']);
   });

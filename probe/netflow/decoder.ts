@@ -50,6 +50,8 @@ export class FlowDecoder {
   private readonly ctx: SetContext;
   /** Packets from exporters beyond maxExporters (not in any exporter's counters). */
   untrackedPackets = 0;
+  /** Packets counted by exporters whose slot expire() freed (their counters restart if they return). */
+  retiredPackets = 0;
   /** Exceptions caught inside decode(): always 0 unless the decoder has a bug (the property tests assert it). */
   faults = 0;
 
@@ -104,7 +106,10 @@ export class FlowDecoder {
       ex.expireHeld(nowMs, pendingMaxAgeMs);
       ex.expireTemplates(nowMs, templateLifetimeMs);
       // an exporter silent for a template lifetime that holds nothing frees its slot (counters restart if it returns)
-      if (ex.domains.size === 0 && ex.held.length === 0 && nowMs - ex.lastSeenMs > templateLifetimeMs) this.exporters.delete(key);
+      if (ex.domains.size === 0 && ex.held.length === 0 && nowMs - ex.lastSeenMs > templateLifetimeMs) {
+        this.retiredPackets += ex.packets;
+        this.exporters.delete(key);
+      }
     }
   }
 
