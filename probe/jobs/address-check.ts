@@ -13,6 +13,7 @@ import { OperationFailed } from '../operations/failure.js';
 import { parsePingLine } from '../operations/ping-parse.js';
 import { runTool } from '../operations/spawn.js';
 import { checkAddresses, checkBudget, checkPingArgv, echoVerdict, neighbourEntry, onAttachedSegment, outcomeOf, tcpSign, type CheckTarget, type NeighbourEntry, type PingEnd } from './address-check-plan.js';
+import { deadlineSignal } from '../deadline.js';
 import { JobRefused, type JobRunner } from './types.js';
 
 export interface AddressCheckOptions {
@@ -126,13 +127,14 @@ export function addressCheckRunner(opts: AddressCheckOptions): JobRunner<Address
         if (ctx.signal.aborted) throw new AddressCheckFailed('stopped', 'the probe stopped during the checks');
         // an address never checked must not come back as free
         if (performance.now() + budget.attemptMs > deadline) throw new AddressCheckFailed('timeout', `the checks of ${targets.length} addresses ran past ${job.timeoutMs} ms`);
-        const signal = AbortSignal.any([ctx.signal, AbortSignal.timeout(budget.attemptMs)]);
+        const attempt = deadlineSignal(ctx.signal, budget.attemptMs);
+        const signal = attempt.signal;
         const skipped: AddressCheckName[] = [];
         const [icmp, tcp, ptrName] = await Promise.all([
           echo(opts.pingBin, t, signal),
           Promise.all(job.ports.map((port) => connect(t.ip, port, signal))),
           ptrOn ? opts.ptrName!(t.ip, signal).catch(() => null) : Promise.resolve(null),
-        ]);
+        ]).finally(attempt.clear);
         if ('skipped' in icmp) {
           skipped.push('icmp');
           icmpNotChecked.push({ ip: t.ip, reason: icmp.skipped });

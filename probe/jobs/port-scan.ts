@@ -3,6 +3,7 @@ import pLimit from 'p-limit';
 import { portScanJob, type PortScanJob, type ScannedHost } from '../../schema/kinds/port-scan.js';
 import { lastProgressPercent, parseNmapPortScan } from './nmap-xml.js';
 import { boundHost, planNmapRuns, splitPortScan, type NmapRun } from './port-scan-plan.js';
+import { deadlineSignal } from '../deadline.js';
 import { JobRefused, type JobContext, type JobRunner } from './types.js';
 
 export interface PortScanOptions {
@@ -71,7 +72,8 @@ export function portScanRunner(opts: PortScanOptions): JobRunner<PortScanJob> {
       for (const note of plan.notes) ctx.log.warn(note, { jobId: job.jobId });
       const at = ctx.now();
       const started = performance.now();
-      const signal = AbortSignal.any([ctx.signal, AbortSignal.timeout(job.timeoutMs)]);
+      const deadline = deadlineSignal(ctx.signal, job.timeoutMs);
+      const signal = deadline.signal;
       const percents = plan.runs.map(() => 0);
       const hosts: ScannedHost[] = [];
       const scannedPorts: { tcp?: string; udp?: string } = {};
@@ -92,7 +94,7 @@ export function portScanRunner(opts: PortScanOptions): JobRunner<PortScanJob> {
             }
           }),
         ),
-      );
+      ).finally(deadline.clear);
       ctx.progress(100, 100);
       const durationMs = Math.round(performance.now() - started);
       const open = hosts.reduce((n, h) => n + h.ports.length, 0);

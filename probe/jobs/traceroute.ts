@@ -4,6 +4,7 @@ import { validDnsName } from '../../schema/kinds/names.js';
 import { TRACE_QUERIES, tracerouteJob, type TraceHop, type TracerouteJob } from '../../schema/kinds/traceroute.js';
 import type { AssignedSubnet } from '../../schema/protocol.js';
 import { boundRtts, hopAddress, lossOf, parseHopLine, parseTraceroute } from './traceroute-parse.js';
+import { deadlineSignal } from '../deadline.js';
 import { JobRefused, type JobContext, type JobRunner } from './types.js';
 
 export interface TracerouteOptions {
@@ -128,10 +129,9 @@ export function tracerouteRunner(opts: TracerouteOptions = {}): JobRunner<Tracer
       if (checked instanceof JobRefused) throw checked;
       const at = ctx.now();
       const started = performance.now();
-      const timeout = AbortSignal.timeout(job.timeoutMs);
-      const signal = AbortSignal.any([ctx.signal, timeout]);
+      const { signal, timedOut } = deadlineSignal(ctx.signal, job.timeoutMs);
       let seen = 0;
-      const out = await runTraceroute(bin, tracerouteArgv(checked.ip, checked.family, job.maxHops), signal, () => timeout.aborted && !ctx.signal.aborted, (hop) => {
+      const out = await runTraceroute(bin, tracerouteArgv(checked.ip, checked.family, job.maxHops), signal, timedOut, (hop) => {
         if (hop <= seen) return;
         seen = hop;
         ctx.progress(Math.min(hop, job.maxHops), job.maxHops);

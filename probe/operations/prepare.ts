@@ -2,6 +2,7 @@
 import { canonicalIp } from '../../schema/ip/cidr.js';
 import { specialTarget, unmapIPv4 } from '../../schema/ip/special.js';
 import type { OperationJob } from '../../schema/kinds/operation.js';
+import { deadlineSignal } from '../deadline.js';
 import { JobRefused, type JobContext } from '../jobs/types.js';
 import { targetAllowed } from './allow.js';
 import { OperationFailed } from './failure.js';
@@ -40,8 +41,7 @@ export interface Prepared {
 }
 
 export async function prepareRun(job: OperationJob, ctx: JobContext, opts: OperationOptions): Promise<Prepared> {
-  const timeout = AbortSignal.timeout(job.timeoutMs);
-  const signal = AbortSignal.any([ctx.signal, timeout]);
+  const { signal, timedOut } = deadlineSignal(ctx.signal, job.timeoutMs);
   const resolved = await opts.resolve(job.target, job.family, signal);
   // a mapped address is run as the IPv4 address it carries, as the allow-list judges it
   const address = unmapIPv4(resolved.address);
@@ -51,5 +51,5 @@ export async function prepareRun(job: OperationJob, ctx: JobContext, opts: Opera
   if (special) throw new OperationFailed('target_not_allowed', `${special}${address === job.target ? '' : ` (${job.target})`}; the probe does not run operations there`);
   // a hostname's address is judged too: a name pointing outside the list is refused like the address itself
   if (!targetAllowed(address, opts.allowedTargets)) throw new OperationFailed('target_not_allowed', notAllowed(address, job.target));
-  return { address, family, signal, timedOut: () => timeout.aborted && !ctx.signal.aborted };
+  return { address, family, signal, timedOut };
 }

@@ -2,6 +2,7 @@
 import { canonicalIp } from '../../schema/ip/cidr.js';
 import { specialTarget, unmapIPv4 } from '../../schema/ip/special.js';
 import type { PortRange } from '../config.js';
+import { deadlineSignal } from '../deadline.js';
 import type { JobContext } from '../jobs/types.js';
 import { targetAllowed } from '../operations/allow.js';
 
@@ -38,6 +39,6 @@ export function targetRefusal(target: string, allowed: readonly string[]): strin
 
 /** The job's own time limit and the probe's stop in one signal. */
 export function runSignal(ctx: Pick<JobContext, 'signal'>, timeoutMs: number) {
-  const timeout = AbortSignal.timeout(timeoutMs);
-  return { signal: AbortSignal.any([ctx.signal, timeout]), timedOut: () => timeout.aborted && !ctx.signal.aborted };
+  const { signal, timedOut } = deadlineSignal(ctx.signal, timeoutMs);
+  return { signal, timedOut };
 }
