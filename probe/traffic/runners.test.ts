@@ -118,7 +118,7 @@ describe('refusals, before anything runs', () => {
   it.each<[Partial<TrafficClientJob>, RegExp]>([
     [{ target: '198.18.7.1' }, /198\.18\.7\.1 is outside this probe's ALLOWED_TARGETS/],
     [{ target: '::ffff:198.18.7.1' }, /198\.18\.7\.1 is outside/],
-    [{ target: '224.0.0.1' }, /multicast/],
+    [{ target: '233.252.0.1' }, /multicast/],
     [{ target: '0.0.0.0' }, /unspecified/],
   ])('client %j: target_not_allowed', (fields, message) => {
     expect(client.refuse!(clientJob(fields), { assigned: new Map(), limits: context().limits })).toMatchObject({ code: 'target_not_allowed', message: expect.stringMatching(message) });

@@ -35,7 +35,7 @@ describe('refusedRdapTarget', () => {
     ['http://[fe80::1]/x', 'link-local'],
     ['http://[fd00::1]/x', 'unique-local'],
     ['http://[fc12::1]/x', 'unique-local'],
-    ['http://224.0.0.1/x', 'multicast'],
+    ['http://233.252.0.1/x', 'multicast'],
     ['http://[ff02::1]/x', 'multicast'],
     ['http://198.18.0.1/x', 'reserved'],
     ['http://255.255.255.255/x', 'broadcast'],

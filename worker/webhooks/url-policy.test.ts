@@ -83,7 +83,7 @@ describe('checkWebhookUrl: this machine, refused unless private targets are allo
     ['http://0xa9fea9fe/', '169.254.169.254 is the cloud metadata address'],
     ['http://[fd00:ec2::254]/', '[fd00:ec2::254] is the cloud metadata address'],
     ['http://[fd00:0ec2:0:0:0:0:0:0254]/', '[fd00:ec2::254] is the cloud metadata address'],
-    ['http://224.0.0.1/', '224.0.0.1 is a multicast address'],
+    ['http://233.252.0.1/', '233.252.0.1 is a multicast address'],
     ['http://[ff02::1]/', '[ff02::1] is a multicast address'],
     ['http://255.255.255.255/', '255.255.255.255 is the broadcast address'],
     ['http://[::ffff:127.0.0.1]/', '[::ffff:7f00:1] is a loopback address (127.0.0.1 inside IPv6)'],
