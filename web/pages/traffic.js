@@ -51,9 +51,10 @@ export function Traffic({ query }) {
   const pairs = overview.data?.pairs ?? [];
   const pair = query.get('pair') ?? pairs[0]?.pair ?? '';
   const history = useData(() => (pair ? api('GET', `/api/traffic-tests?pair=${encodeURIComponent(pair)}&limit=100`) : Promise.resolve({ tests: [] })), [pair], { pollMs: 60_000 });
-  // a schedule's run starts a test: its traffic event reloads the schedules too (their last run)
+  useLiveThrottle('traffic', () => true, () => (overview.reload(), history.reload()), HISTORY_MS);
+  // a schedule's run is a test starting (its `running` event): only then can a schedule's last run have changed
   const schedules = useData(() => api('GET', '/api/traffic-schedules'), [], { pollMs: 60_000 });
-  useLiveThrottle('traffic', () => true, () => (overview.reload(), history.reload(), schedules.reload()), HISTORY_MS);
+  useLiveThrottle('traffic', (e) => e.state === 'running', schedules.reload, HISTORY_MS);
   const started = (test) => setQuery({ test: test.id, pair: test.pair });
   const scheduled = (schedule) => (schedules.reload(), setQuery({ pair: schedule.pair, test: null }));
   return html`<section class="operations-page traffic-page">

@@ -1,10 +1,10 @@
-import { asc, count, eq, sql } from 'drizzle-orm';
+import { and, asc, count, eq, lte } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/sqlite-core';
 import { probes, trafficSchedules, type TrafficScheduleRow } from '../../schema/tables/index.js';
 import { isUniqueViolation } from '../db.js';
 import type { AppDeps } from '../deps.js';
 import { nextRegularRun } from '../domain/traffic-schedule.js';
-import { pairKey } from '../domain/traffic-test.js';
+import { pairKey, type TrafficTestView } from '../domain/traffic-test.js';
 import { AppError, notFound } from '../errors.js';
 import { resolveTrafficRequest, type TrafficRequest } from './traffic-request.js';
 import type { TrafficRequester } from './traffic-tests.js';
@@ -14,17 +14,13 @@ export const MAX_TRAFFIC_SCHEDULES = 100;
 /** How far ahead a first run may be set. */
 const FIRST_RUN_WITHIN_MS = 7 * 86_400_000;
 
-export interface TrafficScheduleView {
+/** What each run does, as a test reads it. */
+type RunFields = Pick<TrafficTestView, 'pair' | 'port' | 'protocol' | 'durationSeconds' | 'bandwidthBps' | 'parallel' | 'reverse'>;
+
+export interface TrafficScheduleView extends RunFields {
   id: number;
-  pair: string;
   from: { probeId: number; name: string };
   to: { probeId: number | null; name: string | null; address: string | null };
-  port: number;
-  protocol: 'tcp' | 'udp';
-  durationSeconds: number;
-  bandwidthBps: number | null;
-  parallel: number;
-  reverse: boolean;
   everyHours: number;
   enabled: boolean;
   startsAt: string;
@@ -149,7 +145,7 @@ export async function dueTrafficSchedules(deps: AppDeps, now: number, limit: num
   return deps.db
     .select()
     .from(trafficSchedules)
-    .where(sql`${trafficSchedules.enabled} = 1 AND ${trafficSchedules.nextRunAt} <= ${now}`)
+    .where(and(eq(trafficSchedules.enabled, true), lte(trafficSchedules.nextRunAt, new Date(now))))
     .orderBy(asc(trafficSchedules.nextRunAt))
     .limit(limit);
 }
